@@ -1,0 +1,1 @@
+//! Pure clinical domain rules: questionnaires, triage, pathways. No IO, no clock.

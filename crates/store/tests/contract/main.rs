@@ -1,0 +1,464 @@
+//! The storage contract: every test here runs against SQLite and against PostgreSQL.
+
+use physio_store::{
+    AuditOutcome, Backend, Licence, NewAuditEvent, NewSession, NewUser, PatientFilter, Role, Store,
+    StoreError,
+};
+use time::{Duration, OffsetDateTime, macros::datetime};
+use uuid::Uuid;
+
+/// Generates one SQLite and one PostgreSQL test per contract function.
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                let db = physio_store::testing::TestDb::sqlite().await;
+                super::$name(&db.store).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                if let Some(db) = physio_store::testing::TestDb::postgres().await {
+                    super::$name(&db.store).await;
+                }
+            })*
+        }
+    };
+}
+
+contract!(
+    migrate_twice_is_harmless,
+    users_round_trip_and_email_is_unique,
+    clinician_needs_a_licence,
+    patients_filter_by_care_team_and_search,
+    care_team_changes_are_all_or_nothing,
+    sessions_and_tokens,
+    deactivation_ends_sessions_and_tokens,
+    repeated_login_failures_lock_the_account,
+    audit_chain_verifies,
+    concurrent_audit_appends_keep_one_chain,
+    audit_log_refuses_update_and_delete,
+    audit_tamper_update_is_caught,
+    audit_tamper_delete_is_caught,
+    audit_tamper_reorder_is_caught,
+    audit_tamper_insert_is_caught,
+    audit_tamper_truncated_tail_is_caught,
+);
+
+const NOW: OffsetDateTime = datetime!(2026-11-25 09:30:00.123456789 UTC);
+
+fn new_user(clinic: Uuid, email: &str, role: Role) -> NewUser {
+    NewUser {
+        clinic_id: clinic,
+        email: email.to_owned(),
+        name: format!("Name of {email}"),
+        role,
+        password_hash: "not-a-real-hash".to_owned(),
+        licence: (role == Role::Clinician)
+            .then(|| Licence { number: "PT-1234".into(), jurisdiction: "Ontario".into() }),
+        date_of_birth: None,
+        summary: None,
+    }
+}
+
+struct Fixture {
+    clinic: Uuid,
+    other_clinic: Uuid,
+    clinician: Uuid,
+    clinician2: Uuid,
+    patients: Vec<Uuid>,
+}
+
+async fn fixture(store: &Store) -> Fixture {
+    let clinic = store.create_clinic("North Clinic", NOW).await.unwrap().id;
+    let other_clinic = store.create_clinic("South Clinic", NOW).await.unwrap().id;
+    let clinician = store
+        .create_user(&new_user(clinic, "pt1@north.test", Role::Clinician), NOW)
+        .await
+        .unwrap()
+        .id;
+    let clinician2 = store
+        .create_user(&new_user(clinic, "pt2@north.test", Role::Clinician), NOW)
+        .await
+        .unwrap()
+        .id;
+    let mut patients = vec![];
+    for (i, summary) in
+        ["Low back pain after lifting", "Thoracic stiffness at desk", "Sciatica, left leg"]
+            .iter()
+            .enumerate()
+    {
+        let mut u = new_user(clinic, &format!("patient{i}@north.test"), Role::Patient);
+        u.summary = Some((*summary).to_owned());
+        u.date_of_birth = Some(time::macros::date!(1960 - 03 - 14));
+        patients.push(store.create_user(&u, NOW).await.unwrap().id);
+    }
+    store.set_care_team(clinic, patients[0], &[clinician], NOW).await.unwrap();
+    store.set_care_team(clinic, patients[1], &[clinician, clinician2], NOW).await.unwrap();
+    store.set_care_team(clinic, patients[2], &[clinician2], NOW).await.unwrap();
+    Fixture { clinic, other_clinic, clinician, clinician2, patients }
+}
+
+async fn migrate_twice_is_harmless(store: &Store) {
+    store.migrate().await.unwrap();
+    store.migrate().await.unwrap();
+    store.ping().await.unwrap();
+}
+
+async fn users_round_trip_and_email_is_unique(store: &Store) {
+    let clinic = store.create_clinic("Clinic", NOW).await.unwrap();
+    assert_eq!(store.clinic(clinic.id).await.unwrap(), clinic);
+    let mut nu = new_user(clinic.id, "  Ana@Example.TEST ", Role::Patient);
+    nu.date_of_birth = Some(time::macros::date!(1958 - 07 - 01));
+    let created = store.create_user(&nu, NOW).await.unwrap();
+    assert_eq!(created.email, "ana@example.test");
+    // Timestamps come back exactly as written, on both backends.
+    assert_eq!(store.user(created.id).await.unwrap(), created);
+    let creds = store.credentials("ANA@example.test").await.unwrap().unwrap();
+    assert_eq!(creds.user, created);
+    assert_eq!(creds.password_hash, "not-a-real-hash");
+
+    let dup = store.create_user(&new_user(clinic.id, "ana@example.test", Role::Admin), NOW).await;
+    match dup {
+        Err(StoreError::Conflict(what)) => assert!(what.contains("email"), "{what}"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(store.users(clinic.id, None).await.unwrap().len(), 1);
+    assert!(matches!(store.user(Uuid::now_v7()).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(store.create_clinic("Clinic", NOW).await, Err(StoreError::Conflict(_))));
+}
+
+async fn clinician_needs_a_licence(store: &Store) {
+    let clinic = store.create_clinic("Clinic", NOW).await.unwrap().id;
+    let mut nu = new_user(clinic, "pt@example.test", Role::Clinician);
+    nu.licence = None;
+    assert!(matches!(store.create_user(&nu, NOW).await, Err(StoreError::Conflict(_))));
+    assert!(store.users(clinic, None).await.unwrap().is_empty());
+}
+
+async fn patients_filter_by_care_team_and_search(store: &Store) {
+    let f = fixture(store).await;
+    let ids = |v: Vec<physio_store::User>| v.into_iter().map(|u| u.id).collect::<Vec<_>>();
+    let all = store.patients(f.clinic, &PatientFilter::default()).await.unwrap();
+    assert_eq!(ids(all), f.patients);
+    let mine = PatientFilter { clinician_id: Some(f.clinician), ..Default::default() };
+    assert_eq!(
+        ids(store.patients(f.clinic, &mine).await.unwrap()),
+        vec![f.patients[0], f.patients[1]]
+    );
+    let search = PatientFilter {
+        clinician_id: Some(f.clinician),
+        search: Some("THORACIC".into()),
+        ..Default::default()
+    };
+    assert_eq!(ids(store.patients(f.clinic, &search).await.unwrap()), vec![f.patients[1]]);
+    assert!(store.patients(f.other_clinic, &PatientFilter::default()).await.unwrap().is_empty());
+    assert!(store.on_care_team(f.clinician, f.patients[0]).await.unwrap());
+    assert!(!store.on_care_team(f.clinician, f.patients[2]).await.unwrap());
+    // Another clinic cannot see the patient even by id.
+    assert!(matches!(
+        store.patient(f.other_clinic, f.patients[0]).await,
+        Err(StoreError::NotFound(_))
+    ));
+    // A clinician is not a patient.
+    assert!(matches!(store.patient(f.clinic, f.clinician).await, Err(StoreError::NotFound(_))));
+    // Inactive patients drop out of lists unless asked for.
+    store.set_user_active(f.clinic, f.patients[0], false, NOW).await.unwrap();
+    assert_eq!(ids(store.patients(f.clinic, &mine).await.unwrap()), vec![f.patients[1]]);
+    let with_inactive = PatientFilter { include_inactive: true, ..mine };
+    assert_eq!(store.patients(f.clinic, &with_inactive).await.unwrap().len(), 2);
+}
+
+async fn care_team_changes_are_all_or_nothing(store: &Store) {
+    let f = fixture(store).await;
+    let foreign = store
+        .create_user(&new_user(f.other_clinic, "pt@south.test", Role::Clinician), NOW)
+        .await
+        .unwrap()
+        .id;
+    let before = store.care_teams(f.clinic, Some(f.patients[1])).await.unwrap();
+    assert_eq!(before.len(), 2);
+    for bad in [vec![], vec![f.clinician, foreign], vec![f.patients[0]], vec![Uuid::now_v7()]] {
+        let r = store.set_care_team(f.clinic, f.patients[1], &bad, NOW).await;
+        assert!(matches!(r, Err(StoreError::Conflict(_))), "{bad:?}: {r:?}");
+        assert_eq!(store.care_teams(f.clinic, Some(f.patients[1])).await.unwrap(), before);
+    }
+    let after = store.set_care_team(f.clinic, f.patients[1], &[f.clinician2], NOW).await.unwrap();
+    assert_eq!(after.iter().map(|m| m.clinician_id).collect::<Vec<_>>(), vec![f.clinician2]);
+    let r = store.set_care_team(f.other_clinic, f.patients[1], &[foreign], NOW).await;
+    assert!(matches!(r, Err(StoreError::NotFound(_))));
+}
+
+async fn sessions_and_tokens(store: &Store) {
+    let f = fixture(store).await;
+    let new = NewSession {
+        token_hash: "h1".into(),
+        user_id: f.clinician,
+        clinic_id: f.clinic,
+        csrf_token: "csrf".into(),
+        expires_at: NOW + Duration::hours(12),
+    };
+    let s = store.create_session(&new, NOW).await.unwrap();
+    let got = store.session_by_token_hash("h1").await.unwrap().unwrap();
+    assert_eq!((got.id, got.user_id, got.last_seen_at), (s.id, f.clinician, s.last_seen_at));
+    store.touch_session(s.id, NOW + Duration::minutes(5)).await.unwrap();
+    let got = store.session_by_token_hash("h1").await.unwrap().unwrap();
+    assert_eq!(got.last_seen_at, physio_store::db_time(NOW + Duration::minutes(5)));
+    store.revoke_session(s.id, NOW).await.unwrap();
+    assert!(store.session_by_token_hash("h1").await.unwrap().unwrap().revoked_at.is_some());
+    assert!(store.session_by_token_hash("nope").await.unwrap().is_none());
+
+    let user = store.user(f.clinician).await.unwrap();
+    let t = store.create_api_token(&user, "export job", "th1", NOW).await.unwrap();
+    assert_eq!(store.use_api_token("th1", NOW).await.unwrap().unwrap().id, t.id);
+    assert!(store.use_api_token("th2", NOW).await.unwrap().is_none());
+    // Someone else cannot revoke it.
+    assert!(matches!(
+        store.revoke_api_token(f.clinician2, t.id, NOW).await,
+        Err(StoreError::NotFound(_))
+    ));
+    store.revoke_api_token(f.clinician, t.id, NOW).await.unwrap();
+    assert!(store.use_api_token("th1", NOW).await.unwrap().is_none());
+    assert!(store.api_tokens(f.clinician).await.unwrap()[0].revoked_at.is_some());
+}
+
+async fn deactivation_ends_sessions_and_tokens(store: &Store) {
+    let f = fixture(store).await;
+    let user = store.user(f.clinician).await.unwrap();
+    let new = NewSession {
+        token_hash: "s".into(),
+        user_id: user.id,
+        clinic_id: f.clinic,
+        csrf_token: "c".into(),
+        expires_at: NOW + Duration::hours(1),
+    };
+    store.create_session(&new, NOW).await.unwrap();
+    store.create_api_token(&user, "t", "t", NOW).await.unwrap();
+    // Another clinic's admin cannot deactivate them.
+    let r = store.set_user_active(f.other_clinic, user.id, false, NOW).await;
+    assert!(matches!(r, Err(StoreError::NotFound(_))));
+    let u = store.set_user_active(f.clinic, user.id, false, NOW).await.unwrap();
+    assert!(!u.active);
+    assert!(store.session_by_token_hash("s").await.unwrap().unwrap().revoked_at.is_some());
+    assert!(store.use_api_token("t", NOW).await.unwrap().is_none());
+    assert!(store.set_user_active(f.clinic, user.id, true, NOW).await.unwrap().active);
+}
+
+async fn repeated_login_failures_lock_the_account(store: &Store) {
+    let f = fixture(store).await;
+    let lock = Duration::minutes(15);
+    for i in 1..5 {
+        assert_eq!(
+            store.record_login_failure(f.clinician, NOW, 5, lock).await.unwrap(),
+            None,
+            "failure {i}"
+        );
+    }
+    let until = store.record_login_failure(f.clinician, NOW, 5, lock).await.unwrap();
+    assert_eq!(until, Some(physio_store::db_time(NOW + lock)));
+    let c = store.credentials("pt1@north.test").await.unwrap().unwrap();
+    assert_eq!((c.failed_logins, c.locked_until), (5, until));
+    store.record_login_success(f.clinician).await.unwrap();
+    let c = store.credentials("pt1@north.test").await.unwrap().unwrap();
+    assert_eq!((c.failed_logins, c.locked_until), (0, None));
+}
+
+fn event(i: usize, clinic: Option<Uuid>) -> NewAuditEvent {
+    NewAuditEvent {
+        at: NOW + Duration::seconds(i as i64),
+        clinic_id: clinic,
+        actor_id: Some(Uuid::now_v7()),
+        actor_role: Some(Role::Clinician),
+        action: "read".into(),
+        resource: "patient".into(),
+        patient_id: Some(Uuid::now_v7()),
+        outcome: if i % 3 == 0 { AuditOutcome::Denied } else { AuditOutcome::Success },
+        request_id: Some(format!("req-{i}")),
+    }
+}
+
+/// Writes `n` audit records and returns their ids in order.
+async fn audit_records(store: &Store, n: usize) -> Vec<Uuid> {
+    let mut ids = vec![];
+    for i in 0..n {
+        ids.push(store.append_audit(&event(i, None)).await.unwrap().id);
+    }
+    ids
+}
+
+async fn audit_chain_verifies(store: &Store) {
+    let empty = store.verify_audit().await.unwrap();
+    assert_eq!((empty.records, empty.first_break), (0, None));
+    let clinic = store.create_clinic("C", NOW).await.unwrap().id;
+    for i in 0..7 {
+        let e = store.append_audit(&event(i, Some(clinic))).await.unwrap();
+        assert_eq!(e.seq, i as i64 + 1);
+    }
+    let v = store.verify_audit().await.unwrap();
+    assert_eq!((v.records, v.first_break), (7, None));
+    let listed = store.audit_events(clinic, None, 3).await.unwrap();
+    assert_eq!(listed.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![7, 6, 5]);
+    assert_eq!(listed[0].request_id.as_deref(), Some("req-6"));
+}
+
+async fn concurrent_audit_appends_keep_one_chain(store: &Store) {
+    let mut tasks = vec![];
+    for i in 0..40 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move { s.append_audit(&event(i, None)).await.unwrap().seq }));
+    }
+    let mut seqs = vec![];
+    for t in tasks {
+        seqs.push(t.await.unwrap());
+    }
+    seqs.sort_unstable();
+    assert_eq!(seqs, (1..=40).collect::<Vec<i64>>());
+    assert_eq!(store.verify_audit().await.unwrap().first_break, None);
+}
+
+async fn audit_log_refuses_update_and_delete(store: &Store) {
+    audit_records(store, 2).await;
+    assert!(store.execute_unchecked("UPDATE audit_log SET outcome = 'success'").await.is_err());
+    assert!(store.execute_unchecked("DELETE FROM audit_log").await.is_err());
+    assert_eq!(
+        store.verify_audit().await.unwrap(),
+        physio_store::AuditVerification { records: 2, first_break: None }
+    );
+}
+
+/// Simulates an attacker with direct database access: remove the append-only guard.
+async fn drop_guards(store: &Store) {
+    let sql = match store.backend() {
+        Backend::Sqlite => "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;",
+        Backend::Postgres => "DROP TRIGGER audit_log_no_update ON audit_log;",
+    };
+    store.execute_unchecked(sql).await.unwrap();
+}
+
+async fn first_break(store: &Store) -> (i64, String) {
+    let b = store.verify_audit().await.unwrap().first_break.expect("tampering must be detected");
+    (b.seq, b.problem)
+}
+
+async fn audit_tamper_update_is_caught(store: &Store) {
+    audit_records(store, 5).await;
+    drop_guards(store).await;
+    store.execute_unchecked("UPDATE audit_log SET action = 'export' WHERE seq = 3").await.unwrap();
+    let (seq, problem) = first_break(store).await;
+    assert_eq!(seq, 3);
+    assert!(problem.contains("contents"), "{problem}");
+}
+
+async fn audit_tamper_delete_is_caught(store: &Store) {
+    audit_records(store, 5).await;
+    drop_guards(store).await;
+    store.execute_unchecked("DELETE FROM audit_log WHERE seq = 3").await.unwrap();
+    let (seq, problem) = first_break(store).await;
+    assert_eq!(seq, 4);
+    assert!(problem.contains("expected record 3"), "{problem}");
+}
+
+async fn audit_tamper_reorder_is_caught(store: &Store) {
+    audit_records(store, 5).await;
+    drop_guards(store).await;
+    store
+        .execute_unchecked(
+            "UPDATE audit_log SET seq = -2 WHERE seq = 2;
+             UPDATE audit_log SET seq = 2 WHERE seq = 3;
+             UPDATE audit_log SET seq = 3 WHERE seq = -2;",
+        )
+        .await
+        .unwrap();
+    let (seq, problem) = first_break(store).await;
+    assert_eq!(seq, 2);
+    assert!(problem.contains("previous-hash"), "{problem}");
+}
+
+async fn audit_tamper_insert_is_caught(store: &Store) {
+    let ids = audit_records(store, 5).await;
+    drop_guards(store).await;
+    // Make room after record 3 and forge a record that links correctly to it.
+    store
+        .execute_unchecked(
+            "UPDATE audit_log SET seq = seq + 100 WHERE seq > 3;
+             UPDATE audit_log SET seq = seq - 99 WHERE seq > 100;",
+        )
+        .await
+        .unwrap();
+    let third = store.audit_events_all_for_test().await.into_iter().find(|e| e.seq == 3).unwrap();
+    let mut forged = third.clone();
+    forged.seq = 4;
+    forged.id = Uuid::now_v7();
+    forged.action = "export".into();
+    forged.prev_hash = third.hash.clone();
+    forged.hash = forged.expected_hash(&forged.prev_hash);
+    store.insert_audit_row_for_test(&forged).await;
+    let (seq, problem) = first_break(store).await;
+    // The forged record chains; the genuine record after it no longer does.
+    assert_eq!(seq, 5);
+    assert!(problem.contains("previous-hash") || problem.contains("contents"), "{problem}");
+    assert_ne!(ids[3], forged.id);
+}
+
+async fn audit_tamper_truncated_tail_is_caught(store: &Store) {
+    audit_records(store, 5).await;
+    drop_guards(store).await;
+    store.execute_unchecked("DELETE FROM audit_log WHERE seq >= 4").await.unwrap();
+    let (seq, problem) = first_break(store).await;
+    assert_eq!(seq, 4);
+    assert!(problem.contains("head says 5"), "{problem}");
+}
+
+/// Test-only access to raw audit rows, kept here rather than in the public API.
+trait AuditTestExt {
+    async fn audit_events_all_for_test(&self) -> Vec<physio_store::AuditEvent>;
+    async fn insert_audit_row_for_test(&self, e: &physio_store::AuditEvent);
+}
+
+impl AuditTestExt for Store {
+    async fn audit_events_all_for_test(&self) -> Vec<physio_store::AuditEvent> {
+        self.audit_range(1, 1000).await.unwrap()
+    }
+    async fn insert_audit_row_for_test(&self, e: &physio_store::AuditEvent) {
+        let uuid = |u: Uuid| match self.backend() {
+            Backend::Sqlite => format!("X'{}'", u.simple()),
+            Backend::Postgres => format!("'{u}'"),
+        };
+        let at = match self.backend() {
+            Backend::Sqlite => {
+                let f = time::macros::format_description!(
+                    "[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:6]+00:00"
+                );
+                format!("'{}'", e.at.format(&f).unwrap())
+            }
+            Backend::Postgres => {
+                format!(
+                    "'{}'",
+                    e.at.format(&time::format_description::well_known::Rfc3339).unwrap()
+                )
+            }
+        };
+        let opt = |u: Option<Uuid>| u.map(uuid).unwrap_or_else(|| "NULL".into());
+        let sql = format!(
+            "INSERT INTO audit_log (seq, id, at, clinic_id, actor_id, actor_role, action, resource,
+                patient_id, outcome, request_id, prev_hash, hash)
+             VALUES ({}, {}, {}, {}, {}, '{}', '{}', '{}', {}, '{}', '{}', '{}', '{}')",
+            e.seq,
+            uuid(e.id),
+            at,
+            opt(e.clinic_id),
+            opt(e.actor_id),
+            e.actor_role.as_deref().unwrap_or(""),
+            e.action,
+            e.resource,
+            opt(e.patient_id),
+            e.outcome,
+            e.request_id.as_deref().unwrap_or(""),
+            e.prev_hash,
+            e.hash
+        );
+        self.execute_unchecked(&sql).await.unwrap();
+    }
+}
