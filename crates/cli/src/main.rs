@@ -1,1 +1,354 @@
-fn main() {}
+//! `physio`: serve the platform, set up a demo clinic, migrate, manage users, verify the audit
+//! trail.
+
+mod demo_data;
+mod settings;
+
+use std::{io::BufRead, process::ExitCode, sync::Arc};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use physio_server::{AppState, SystemClock, api::users::CreateUser, error::ApiError};
+use physio_store::{AuditOutcome, Licence, NewAuditEvent, NewUser, Role, Store};
+use settings::{GlobalArgs, LogFormat, ServeArgs, Settings};
+use time::OffsetDateTime;
+
+#[derive(Debug, Parser)]
+#[command(name = "physio", version, about = "Self-hosted digital physical therapy for back pain")]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Apply database migrations, then serve the web app and API.
+    Serve(ServeArgs),
+    /// Create a demo clinic (if absent) with sample staff and patients, print the logins, serve.
+    Demo(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage clinics.
+    #[command(subcommand)]
+    Clinic(ClinicCommand),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Work with the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ClinicCommand {
+    /// Create a clinic.
+    Add {
+        /// The clinic's name, unique in this installation.
+        name: String,
+    },
+    /// List clinics.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a user to a clinic. Prints a temporary password unless --password-stdin is given.
+    Add {
+        /// The clinic's name or id.
+        #[arg(long)]
+        clinic: String,
+        /// patient, clinician or admin.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Clinicians: licence number.
+        #[arg(long)]
+        licence_number: Option<String>,
+        /// Clinicians: where they are licensed.
+        #[arg(long)]
+        licence_jurisdiction: Option<String>,
+        /// Patients: date of birth, YYYY-MM-DD.
+        #[arg(long)]
+        date_of_birth: Option<String>,
+        /// Patients: why they came, in a sentence or two.
+        #[arg(long)]
+        summary: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain of the whole audit trail; name the first broken record.
+    Verify,
+}
+
+/// A problem with what the user asked for (exit code 2), as opposed to a failure (exit code 1).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct BadInput(String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let run = || -> Result<ExitCode> {
+        let settings = Settings::resolve(&cli.global)?;
+        init_logging(&settings)?;
+        let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+        rt.block_on(run(cli.command, settings))
+    };
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            if e.downcast_ref::<BadInput>().is_some() { ExitCode::from(2) } else { ExitCode::FAILURE }
+        }
+    }
+}
+
+fn init_logging(s: &Settings) -> Result<()> {
+    let filter = tracing_subscriber::EnvFilter::try_new(&s.log)
+        .map_err(|e| BadInput(format!("bad log filter {:?}: {e}", s.log)))?;
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match s.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.compact().init(),
+    }
+    Ok(())
+}
+
+async fn open(settings: &Settings) -> Result<Store> {
+    let store = Store::connect(&settings.database_url).await.context("opening the database")?;
+    store.migrate().await.context("migrating the database")?;
+    Ok(store)
+}
+
+async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
+    match command {
+        Command::Serve(args) => {
+            let store = open(&settings).await?;
+            serve(store, settings.server_config(&args)?).await?;
+        }
+        Command::Demo(args) => {
+            let store = open(&settings).await?;
+            seed_demo(&store).await?;
+            serve(store, settings.server_config(&args)?).await?;
+        }
+        Command::Migrate => {
+            open(&settings).await?;
+            println!("Database is up to date.");
+        }
+        Command::Clinic(ClinicCommand::Add { name }) => {
+            let store = open(&settings).await?;
+            if name.trim().is_empty() {
+                bail!(BadInput("the clinic name is empty".into()));
+            }
+            match store.create_clinic(&name, OffsetDateTime::now_utc()).await {
+                Ok(c) => println!("Created clinic {:?} with id {}", c.name, c.id),
+                Err(physio_store::StoreError::Conflict(_)) => {
+                    bail!(BadInput(format!("a clinic named {:?} already exists", name.trim())))
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Command::Clinic(ClinicCommand::List) => {
+            for c in open(&settings).await?.clinics().await? {
+                println!("{}\t{}", c.id, c.name);
+            }
+        }
+        Command::User(UserCommand::Add {
+            clinic,
+            role,
+            email,
+            name,
+            password_stdin,
+            licence_number,
+            licence_jurisdiction,
+            date_of_birth,
+            summary,
+        }) => {
+            let store = open(&settings).await?;
+            let clinic = find_clinic(&store, &clinic).await?;
+            let role = match role.as_str() {
+                "patient" => physio_server::api::ApiRole::Patient,
+                "clinician" => physio_server::api::ApiRole::Clinician,
+                "admin" => physio_server::api::ApiRole::Admin,
+                other => bail!(BadInput(format!("unknown role {other:?}: use patient, clinician or admin"))),
+            };
+            let date_of_birth = match date_of_birth {
+                Some(d) => Some(
+                    time::Date::parse(&d, time::macros::format_description!("[year]-[month]-[day]"))
+                        .map_err(|_| BadInput(format!("--date-of-birth {d:?} is not a date like 1958-07-21")))?,
+                ),
+                None => None,
+            };
+            let (password, generated) = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line).context("reading the password")?;
+                (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+            } else {
+                (physio_server::auth::new_secret()[..20].to_owned(), true)
+            };
+            let req = CreateUser {
+                email,
+                name,
+                role,
+                password: password.clone(),
+                licence_number,
+                licence_jurisdiction,
+                date_of_birth,
+                summary,
+            };
+            let now = OffsetDateTime::now_utc();
+            let new = physio_server::api::users::validate_new_user(clinic.id, req, now.date()).map_err(bad_input)?;
+            let user = match store.create_user(&new, now).await {
+                Ok(u) => u,
+                Err(physio_store::StoreError::Conflict(_)) => {
+                    bail!(BadInput(format!("an account with e-mail {} already exists", new.email)))
+                }
+                Err(e) => return Err(e.into()),
+            };
+            store
+                .append_audit(&NewAuditEvent {
+                    at: now,
+                    clinic_id: Some(clinic.id),
+                    actor_id: None,
+                    actor_role: None,
+                    action: "create".into(),
+                    resource: if user.role == Role::Patient { "patient" } else { "user" }.into(),
+                    patient_id: (user.role == Role::Patient).then_some(user.id),
+                    outcome: AuditOutcome::Success,
+                    request_id: Some("cli".into()),
+                })
+                .await?;
+            println!("Added {} {} <{}> with id {}", user.role, user.name, user.email, user.id);
+            if generated {
+                println!("Temporary password: {password}");
+            }
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let store = open(&settings).await?;
+            let v = store.verify_audit().await?;
+            match v.first_break {
+                None => println!("Audit trail intact: {} records, hash chain verified.", v.records),
+                Some(b) => {
+                    let id = b.id.map(|i| format!(" (id {i})")).unwrap_or_default();
+                    println!("Audit trail BROKEN at record {}{id}: {}", b.seq, b.problem);
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bad_input(e: ApiError) -> anyhow::Error {
+    let d = e.detail();
+    match d.field {
+        Some(f) => BadInput(format!("{}: {}", f.replace('_', "-"), d.message)).into(),
+        None => BadInput(d.message).into(),
+    }
+}
+
+async fn find_clinic(store: &Store, key: &str) -> Result<physio_store::Clinic> {
+    if let Ok(id) = key.parse::<uuid::Uuid>() {
+        if let Ok(c) = store.clinic(id).await {
+            return Ok(c);
+        }
+    }
+    match store.clinic_by_name(key).await? {
+        Some(c) => Ok(c),
+        None => bail!(BadInput(format!("no clinic named {key:?}; create it with `physio clinic add`"))),
+    }
+}
+
+async fn serve(store: Store, config: physio_server::Config) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("listening on {}", config.bind))?;
+    let addr = listener.local_addr()?;
+    let backend = format!("{:?}", store.backend()).to_lowercase();
+    let state = AppState::new(store, Arc::new(SystemClock), config);
+    println!("Listening on http://{addr}");
+    tracing::info!(%addr, backend, "serving");
+    physio_server::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
+
+/// The password of every demo account. The demo is for trying Physio out, never for real data.
+const DEMO_PASSWORD: &str = "physio-demo";
+
+/// Creates the demo clinic unless it exists, then prints the logins.
+async fn seed_demo(store: &Store) -> Result<()> {
+    use demo_data::{ADMIN, CLINIC_NAME, CLINICIANS, PATIENTS};
+    let now = OffsetDateTime::now_utc();
+    let clinic = match store.clinic_by_name(CLINIC_NAME).await? {
+        Some(c) => c,
+        None => {
+            let hash = physio_server::auth::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let clinic = store.create_clinic(CLINIC_NAME, now).await?;
+            let user = |email: &str, name: &str, role: Role| NewUser {
+                clinic_id: clinic.id,
+                email: email.to_owned(),
+                name: name.to_owned(),
+                role,
+                password_hash: hash.clone(),
+                licence: None,
+                date_of_birth: None,
+                summary: None,
+            };
+            store.create_user(&user(ADMIN.email, ADMIN.name, Role::Admin), now).await?;
+            let mut clinician_ids = vec![];
+            for c in &CLINICIANS {
+                let mut u = user(c.email, c.name, Role::Clinician);
+                u.licence = Some(Licence { number: c.licence_number.into(), jurisdiction: c.jurisdiction.into() });
+                clinician_ids.push(store.create_user(&u, now).await?.id);
+            }
+            for p in &PATIENTS {
+                let mut u = user(p.email, p.name, Role::Patient);
+                let (y, m, d) = p.date_of_birth;
+                u.date_of_birth = Some(time::Date::from_calendar_date(y, time::Month::try_from(m)?, d)?);
+                u.summary = Some(p.summary.into());
+                let patient = store.create_user(&u, now).await?;
+                let team: Vec<_> = p.care_team.iter().map(|&i| clinician_ids[i]).collect();
+                store.set_care_team(clinic.id, patient.id, &team, now).await?;
+            }
+            clinic
+        }
+    };
+    println!("Demo clinic \"{}\" is ready. Password for every demo account: {DEMO_PASSWORD}", clinic.name);
+    println!("  admin      {}", ADMIN.email);
+    for c in &CLINICIANS {
+        println!("  clinician  {}", c.email);
+    }
+    for p in PATIENTS.iter().take(3) {
+        println!("  patient    {}", p.email);
+    }
+    println!("  ... and {} more patients (see the admin page).", PATIENTS.len() - 3);
+    Ok(())
+}

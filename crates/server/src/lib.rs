@@ -1,1 +1,19 @@
-//! Server.
+//! The Physio server: JSON API, server-rendered pages, authentication, authorization and audit,
+//! over the `physio-store` storage.
+
+pub mod access;
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod metrics;
+pub mod pages;
+pub mod state;
+
+pub use app::{openapi, routes, router, serve};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::{Config, LoginPolicy, SessionPolicy};
+pub use state::AppState;

@@ -1,0 +1,143 @@
+//! Settings from flags, `PHYSIO_*` environment variables and an optional TOML file, in that
+//! order of precedence, then defaults.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Args;
+use serde::Deserialize;
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub(crate) struct GlobalArgs {
+    /// A TOML settings file (keys as in docs/configuration.md).
+    #[arg(long, env = "PHYSIO_CONFIG", global = true)]
+    pub(crate) config: Option<PathBuf>,
+    /// Folder for the embedded database [default: ./physio-data].
+    #[arg(long, env = "PHYSIO_DATA_DIR", global = true)]
+    pub(crate) data_dir: Option<PathBuf>,
+    /// Database URL: sqlite:PATH or postgres://USER@HOST/DB [default: sqlite in the data dir].
+    #[arg(long, env = "PHYSIO_DATABASE_URL", global = true, hide_env_values = true)]
+    pub(crate) database_url: Option<String>,
+    /// Log filter, e.g. info or physio_server=debug [default: info].
+    #[arg(long, env = "PHYSIO_LOG", global = true)]
+    pub(crate) log: Option<String>,
+    /// Log format: text or json [default: text].
+    #[arg(long, env = "PHYSIO_LOG_FORMAT", global = true)]
+    pub(crate) log_format: Option<LogFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Options of the commands that serve.
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "PHYSIO_BIND")]
+    pub(crate) bind: Option<SocketAddr>,
+    /// The address users reach the server at; https:// marks cookies Secure.
+    #[arg(long, env = "PHYSIO_PUBLIC_URL")]
+    pub(crate) public_url: Option<String>,
+}
+
+/// The TOML file. Every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileSettings {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    log: Option<String>,
+    log_format: Option<LogFormat>,
+    bind: Option<SocketAddr>,
+    public_url: Option<String>,
+    #[serde(default)]
+    sessions: FileSessions,
+    #[serde(default)]
+    login: FileLogin,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSessions {
+    staff_idle_minutes: Option<i64>,
+    patient_idle_minutes: Option<i64>,
+    absolute_hours: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLogin {
+    max_failures: Option<i32>,
+    lockout_minutes: Option<i64>,
+}
+
+/// Everything resolved.
+#[derive(Debug)]
+pub(crate) struct Settings {
+    pub(crate) database_url: String,
+    pub(crate) log: String,
+    pub(crate) log_format: LogFormat,
+    file: FileSettings,
+}
+
+impl Settings {
+    pub(crate) fn resolve(g: &GlobalArgs) -> Result<Settings> {
+        let file = match &g.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading settings file {}", path.display()))?;
+                toml::from_str(&text).with_context(|| format!("in settings file {}", path.display()))?
+            }
+            None => FileSettings::default(),
+        };
+        let data_dir = g.data_dir.clone().or_else(|| file.data_dir.clone()).unwrap_or_else(|| "physio-data".into());
+        let database_url = g
+            .database_url
+            .clone()
+            .or_else(|| file.database_url.clone())
+            .unwrap_or_else(|| format!("sqlite:{}", data_dir.join("physio.db").display()));
+        Ok(Settings {
+            database_url,
+            log: g.log.clone().or_else(|| file.log.clone()).unwrap_or_else(|| "info".into()),
+            log_format: g.log_format.or(file.log_format).unwrap_or(LogFormat::Text),
+            file,
+        })
+    }
+
+    /// The server's configuration for `serve` and `demo`.
+    pub(crate) fn server_config(&self, a: &ServeArgs) -> Result<physio_server::Config> {
+        let bind = a.bind.or(self.file.bind).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+        let public_url = a.public_url.clone().or_else(|| self.file.public_url.clone());
+        let mut c = physio_server::Config::new(bind, self.database_url.clone());
+        c.secure_cookies = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+        let positive = |v: Option<i64>, what: &str| -> Result<Option<i64>> {
+            match v {
+                Some(n) if n <= 0 => anyhow::bail!("{what} must be a positive number, not {n}"),
+                other => Ok(other),
+            }
+        };
+        let s = &self.file.sessions;
+        if let Some(m) = positive(s.staff_idle_minutes, "sessions.staff_idle_minutes")? {
+            c.sessions.staff_idle = time::Duration::minutes(m);
+        }
+        if let Some(m) = positive(s.patient_idle_minutes, "sessions.patient_idle_minutes")? {
+            c.sessions.patient_idle = time::Duration::minutes(m);
+        }
+        if let Some(h) = positive(s.absolute_hours, "sessions.absolute_hours")? {
+            c.sessions.absolute = time::Duration::hours(h);
+        }
+        let l = &self.file.login;
+        if let Some(n) = positive(l.max_failures.map(i64::from), "login.max_failures")? {
+            c.login.max_failures = n as i32;
+        }
+        if let Some(m) = positive(l.lockout_minutes, "login.lockout_minutes")? {
+            c.login.lockout = time::Duration::minutes(m);
+        }
+        Ok(c)
+    }
+}

@@ -1,0 +1,141 @@
+//! The JSON API under `/api/v1`, documented by the OpenAPI document generated from it.
+
+pub mod auth;
+pub mod patients;
+pub mod tokens;
+pub mod users;
+
+use physio_store::{CareTeamMember, Licence, Role, User};
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+use utoipa::{
+    Modify, OpenApi, ToSchema,
+    openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+use utoipa_axum::router::OpenApiRouter;
+use uuid::Uuid;
+
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Physio API",
+        description = "Self-hosted digital physical therapy for back pain. Authenticate with the \
+            session cookie from `POST /api/v1/auth/login` (state changes then need the \
+            `X-CSRF-Token` header from the login response) or with a bearer API token.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    modifiers(&Security),
+    tags(
+        (name = "auth", description = "Sign in and out, API tokens"),
+        (name = "patients", description = "Patients and their care teams"),
+        (name = "users", description = "Clinic accounts (admins only)"),
+    )
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let c = openapi.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))),
+        );
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// Every API route, with its OpenAPI description.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::router())
+        .merge(tokens::router())
+        .merge(patients::router())
+        .merge(users::router())
+}
+
+/// A role, as the API spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiRole {
+    Patient,
+    Clinician,
+    Admin,
+}
+
+impl From<Role> for ApiRole {
+    fn from(r: Role) -> Self {
+        match r {
+            Role::Patient => ApiRole::Patient,
+            Role::Clinician => ApiRole::Clinician,
+            Role::Admin => ApiRole::Admin,
+        }
+    }
+}
+
+impl From<ApiRole> for Role {
+    fn from(r: ApiRole) -> Self {
+        match r {
+            ApiRole::Patient => Role::Patient,
+            ApiRole::Clinician => Role::Clinician,
+            ApiRole::Admin => Role::Admin,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LicenceView {
+    pub number: String,
+    pub jurisdiction: String,
+}
+
+/// An account. Patients carry a date of birth and summary; clinicians a licence.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: Uuid,
+    pub clinic_id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: ApiRole,
+    pub active: bool,
+    pub licence: Option<LicenceView>,
+    pub date_of_birth: Option<Date>,
+    pub summary: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+impl From<User> for UserView {
+    fn from(u: User) -> Self {
+        UserView {
+            id: u.id,
+            clinic_id: u.clinic_id,
+            email: u.email,
+            name: u.name,
+            role: u.role.into(),
+            active: u.active,
+            licence: u.licence.map(|Licence { number, jurisdiction }| LicenceView { number, jurisdiction }),
+            date_of_birth: u.date_of_birth,
+            summary: u.summary,
+            created_at: u.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CareTeamMemberView {
+    pub clinician_id: Uuid,
+    pub clinician_name: String,
+}
+
+impl From<CareTeamMember> for CareTeamMemberView {
+    fn from(m: CareTeamMember) -> Self {
+        CareTeamMemberView { clinician_id: m.clinician_id, clinician_name: m.clinician_name }
+    }
+}

@@ -1,0 +1,170 @@
+//! Patients: the caseload list, one patient's record, and their care team.
+
+use axum::extract::State;
+use physio_store::{AuditOutcome, PatientFilter, Role, User};
+use serde::{Deserialize, Serialize};
+use time::Date;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::{
+    access,
+    api::CareTeamMemberView,
+    auth::Principal,
+    error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody},
+    state::AppState,
+};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_patients))
+        .routes(routes!(get_patient))
+        .routes(routes!(get_care_team, set_care_team))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PatientView {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub date_of_birth: Option<Date>,
+    pub summary: Option<String>,
+    pub active: bool,
+    pub care_team: Vec<CareTeamMemberView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PatientList {
+    pub patients: Vec<PatientView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CareTeam {
+    pub care_team: Vec<CareTeamMemberView>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetCareTeam {
+    /// Active clinicians of the patient's clinic; at least one.
+    pub clinician_ids: Vec<Uuid>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PatientQuery {
+    /// Case-insensitive search in name, e-mail and summary.
+    pub q: Option<String>,
+    /// Only this clinician's patients (admins only; a clinician always sees their own).
+    pub clinician_id: Option<Uuid>,
+    /// Include deactivated patients.
+    #[serde(default)]
+    pub include_inactive: bool,
+}
+
+pub(crate) fn patient_view(u: User, team: Vec<physio_store::CareTeamMember>) -> PatientView {
+    PatientView {
+        id: u.id,
+        name: u.name,
+        email: u.email,
+        date_of_birth: u.date_of_birth,
+        summary: u.summary,
+        active: u.active,
+        care_team: team.into_iter().filter(|m| m.patient_id == u.id).map(Into::into).collect(),
+    }
+}
+
+/// The patients a caller may list: a clinician's caseload, or an admin's whole clinic.
+pub(crate) async fn list_for(state: &AppState, p: &Principal, q: &PatientQuery) -> Result<Vec<PatientView>, ApiError> {
+    let clinician_id = match p.role() {
+        Role::Clinician => {
+            if q.clinician_id.is_some_and(|c| c != p.user.id) {
+                state.audit(p.actor(), "list", "patient", None, AuditOutcome::Denied).await?;
+                return Err(ApiError::Forbidden("clinicians can list only their own caseload".into()));
+            }
+            Some(p.user.id)
+        }
+        Role::Admin => q.clinician_id,
+        Role::Patient => {
+            state.audit(p.actor(), "list", "patient", None, AuditOutcome::Denied).await?;
+            return Err(ApiError::forbidden());
+        }
+    };
+    let filter = PatientFilter { clinician_id, search: q.q.clone(), include_inactive: q.include_inactive };
+    let store = state.store();
+    let patients = store.patients(p.user.clinic_id, &filter).await?;
+    let teams = store.care_teams(p.user.clinic_id, None).await?;
+    state.audit(p.actor(), "list", "patient", None, AuditOutcome::Success).await?;
+    Ok(patients.into_iter().map(|u| patient_view(u, teams.clone())).collect())
+}
+
+/// List patients: a clinician's caseload, or (for admins) the clinic's patients.
+#[utoipa::path(get, path = "/api/v1/patients", tag = "patients", params(PatientQuery),
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 200, body = PatientList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn list_patients(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<PatientQuery>,
+) -> Result<ApiJson<PatientList>, ApiError> {
+    Ok(ApiJson(PatientList { patients: list_for(&state, &p, &q).await? }))
+}
+
+/// One patient's record.
+#[utoipa::path(get, path = "/api/v1/patients/{patient_id}", tag = "patients",
+    params(("patient_id" = Uuid, Path)),
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 200, body = PatientView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_patient(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(patient_id): ApiPath<Uuid>,
+) -> Result<ApiJson<PatientView>, ApiError> {
+    let patient = access::patient_access(&state, &p, patient_id, "read", "patient").await?;
+    let team = state.store().care_teams(p.user.clinic_id, Some(patient_id)).await?;
+    Ok(ApiJson(patient_view(patient, team)))
+}
+
+/// A patient's care team.
+#[utoipa::path(get, path = "/api/v1/patients/{patient_id}/care-team", tag = "patients",
+    params(("patient_id" = Uuid, Path)),
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 200, body = CareTeam), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_care_team(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(patient_id): ApiPath<Uuid>,
+) -> Result<ApiJson<CareTeam>, ApiError> {
+    access::patient_access(&state, &p, patient_id, "read", "care_team").await?;
+    let team = state.store().care_teams(p.user.clinic_id, Some(patient_id)).await?;
+    Ok(ApiJson(CareTeam { care_team: team.into_iter().map(Into::into).collect() }))
+}
+
+/// Replace a patient's care team (admins only).
+#[utoipa::path(put, path = "/api/v1/patients/{patient_id}/care-team", tag = "patients",
+    params(("patient_id" = Uuid, Path)), request_body = SetCareTeam,
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 200, body = CareTeam), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn set_care_team(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(patient_id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<SetCareTeam>,
+) -> Result<ApiJson<CareTeam>, ApiError> {
+    let team = assign_care_team(&state, &p, patient_id, &req.clinician_ids).await?;
+    Ok(ApiJson(CareTeam { care_team: team }))
+}
+
+pub(crate) async fn assign_care_team(
+    state: &AppState,
+    p: &Principal,
+    patient_id: Uuid,
+    clinician_ids: &[Uuid],
+) -> Result<Vec<CareTeamMemberView>, ApiError> {
+    access::require_admin(state, p, "update", "care_team").await?;
+    access::patient_access(state, p, patient_id, "update", "care_team").await?;
+    let team = state.store().set_care_team(p.user.clinic_id, patient_id, clinician_ids, state.now()).await?;
+    Ok(team.into_iter().map(Into::into).collect())
+}

@@ -1,0 +1,104 @@
+//! API tokens for programmatic clients. The secret is shown once, at creation.
+
+use axum::{extract::State, http::StatusCode};
+use physio_store::ApiToken;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::{
+    auth::{self, Principal},
+    error::{ApiError, ApiJson, ApiPath, ErrorBody},
+    state::AppState,
+};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_tokens, create_token)).routes(routes!(revoke_token))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenView {
+    pub id: Uuid,
+    pub name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub last_used_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+impl From<ApiToken> for TokenView {
+    fn from(t: ApiToken) -> Self {
+        TokenView {
+            id: t.id,
+            name: t.name,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+            revoked_at: t.revoked_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenList {
+    pub tokens: Vec<TokenView>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    /// What the token is for, e.g. "nightly export".
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedToken {
+    #[serde(flatten)]
+    pub token: TokenView,
+    /// The secret: send it as `Authorization: Bearer <secret>`. It is not shown again.
+    pub secret: String,
+}
+
+/// Your API tokens.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "auth",
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 200, body = TokenList), (status = 401, body = ErrorBody)))]
+async fn list_tokens(State(state): State<AppState>, p: Principal) -> Result<ApiJson<TokenList>, ApiError> {
+    let tokens = state.store().api_tokens(p.user.id).await?;
+    Ok(ApiJson(TokenList { tokens: tokens.into_iter().map(TokenView::from).collect() }))
+}
+
+/// Create an API token that acts as you.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = NewToken,
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 201, body = CreatedToken), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn create_token(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<NewToken>,
+) -> Result<(StatusCode, ApiJson<CreatedToken>), ApiError> {
+    let name = req.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::invalid("name", "give the token a name of 1 to 100 characters"));
+    }
+    let secret = format!("phy_{}", auth::new_secret());
+    let t = state.store().create_api_token(&p.user, name, &auth::sha256_hex(&secret), state.now()).await?;
+    Ok((StatusCode::CREATED, ApiJson(CreatedToken { token: t.into(), secret })))
+}
+
+/// Revoke one of your API tokens.
+#[utoipa::path(delete, path = "/api/v1/tokens/{token_id}", tag = "auth",
+    params(("token_id" = Uuid, Path, description = "The token's id")),
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 204, description = "Revoked"), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn revoke_token(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(token_id): ApiPath<Uuid>,
+) -> Result<StatusCode, ApiError> {
+    state.store().revoke_api_token(p.user.id, token_id, state.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,140 @@
+//! Assembles the router (API, pages, docs, health, metrics) with its middleware, and serves it
+//! until shutdown.
+
+use std::{net::SocketAddr, time::Duration};
+
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, State},
+    http::{HeaderValue, StatusCode, header},
+    middleware,
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    set_header::SetResponseHeaderLayer,
+    trace::{DefaultOnResponse, TraceLayer},
+};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{api, error::ApiError, http, pages, state::AppState};
+
+pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
+pub const DOCS_PATH: &str = "/api/docs";
+
+/// Routes outside the API and page tables: health, metrics and API docs.
+pub const SYSTEM_ROUTES: &[(&str, &str)] =
+    &[("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"), ("GET", OPENAPI_PATH), ("GET", DOCS_PATH)];
+
+/// The generated OpenAPI document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::router().split_for_parts().1
+}
+
+/// (method, path) of every route the server answers, for the authorization-matrix test.
+pub fn routes() -> Vec<(String, String)> {
+    let mut all: Vec<(String, String)> = vec![];
+    for (path, item) in openapi().paths.paths {
+        for (method, op) in [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ] {
+            if op.is_some() {
+                all.push((method.to_owned(), path.clone()));
+            }
+        }
+    }
+    let fixed = pages::routes().into_iter().chain(SYSTEM_ROUTES.iter().copied());
+    all.extend(fixed.map(|(m, p)| (m.to_owned(), p.to_owned())));
+    all.sort();
+    all
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api::router().split_for_parts();
+    let body_limit = state.config().body_limit;
+    let app = Router::new()
+        .merge(api)
+        .merge(pages::router())
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .merge(SwaggerUi::new(DOCS_PATH).url(OPENAPI_PATH, doc))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), http::csrf_guard))
+        .layer(middleware::from_fn_with_state(state.clone(), http::track_metrics))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .with_state(state);
+    app.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(http::request_span)
+                    .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+            )
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+            .layer(header_layer(header::REFERRER_POLICY, "no-referrer"))
+            // Patient data must not linger in shared caches or the browser's back button cache.
+            .layer(header_layer(header::CACHE_CONTROL, "no-store")),
+    )
+}
+
+fn header_layer(name: header::HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.store().ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics().render())
+}
+
+async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        ApiError::NotFound("route").into_response()
+    } else {
+        pages::PageError(ApiError::NotFound("page")).into_response()
+    }
+}
+
+/// Serves until `shutdown` completes, then lets in-flight requests finish (up to 30 s).
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = tx.send(());
+    });
+    let drain = async {
+        let _ = rx.await;
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    };
+    tokio::select! {
+        r = server => r,
+        () = drain => {
+            tracing::warn!("shutdown: gave up waiting for open connections");
+            Ok(())
+        }
+    }
+}

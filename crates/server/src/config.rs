@@ -1,0 +1,75 @@
+//! Server settings. The CLI fills these from flags, `PHYSIO_*` variables and a TOML file.
+
+use std::net::SocketAddr;
+
+use time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    /// `sqlite:PATH` or `postgres://…`.
+    pub database_url: String,
+    /// Mark cookies `Secure`: on when the public URL is `https://`.
+    pub secure_cookies: bool,
+    pub sessions: SessionPolicy,
+    pub login: LoginPolicy,
+    /// Largest request body accepted, in bytes.
+    pub body_limit: usize,
+}
+
+/// How long a sign-in lasts.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    /// Clinicians and admins are signed out after this long without a request.
+    pub staff_idle: Duration,
+    /// Patients are signed out after this long without a request.
+    pub patient_idle: Duration,
+    /// No session lives longer than this, however active.
+    pub absolute: Duration,
+}
+
+/// Protection against password guessing.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginPolicy {
+    /// Consecutive failures after which an account is locked.
+    pub max_failures: i32,
+    pub lockout: Duration,
+    /// Sign-in attempts allowed from one address per window.
+    pub attempts_per_window: usize,
+    pub window: Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        SessionPolicy {
+            staff_idle: Duration::minutes(30),
+            patient_idle: Duration::hours(2),
+            absolute: Duration::hours(12),
+        }
+    }
+}
+
+impl Default for LoginPolicy {
+    fn default() -> Self {
+        LoginPolicy {
+            max_failures: 5,
+            lockout: Duration::minutes(15),
+            attempts_per_window: 30,
+            window: Duration::minutes(5),
+        }
+    }
+}
+
+impl Config {
+    /// Defaults for everything but where to listen and which database to use.
+    pub fn new(bind: SocketAddr, database_url: impl Into<String>) -> Config {
+        Config {
+            bind,
+            database_url: database_url.into(),
+            secure_cookies: false,
+            sessions: SessionPolicy::default(),
+            login: LoginPolicy::default(),
+            body_limit: 1024 * 1024,
+        }
+    }
+}

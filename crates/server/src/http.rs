@@ -1,0 +1,118 @@
+//! Cross-cutting HTTP plumbing: client address, CSRF and origin checks, metrics, tracing spans.
+
+use std::{
+    net::{IpAddr, Ipv4Addr, SocketAddr},
+    time::Instant,
+};
+
+use axum::{
+    body::Body,
+    extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State},
+    http::{HeaderMap, Method, header, request::Parts},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use axum_extra::extract::CookieJar;
+use subtle::ConstantTimeEq;
+
+use crate::{
+    auth::{CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, csrf_for},
+    error::ApiError,
+    state::AppState,
+};
+
+/// The peer address of the connection (unspecified when not served over a socket, as in
+/// in-process tests).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+        Ok(ClientIp(ip))
+    }
+}
+
+/// Paths that open a session and so cannot carry a session's CSRF token yet. They are still
+/// protected by the origin check and by the SameSite cookie.
+const CSRF_EXEMPT: &[&str] = &["/login", "/api/v1/auth/login"];
+
+/// Refuses cross-site state changes: a foreign `Origin`, or a cookie-authenticated request
+/// without the session's CSRF token (header `X-CSRF-Token`, or form field `csrf_token`).
+pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    if !same_origin(req.headers()) {
+        return ApiError::Forbidden("cross-site requests are not accepted".into()).into_response();
+    }
+    if req.headers().contains_key(header::AUTHORIZATION) || CSRF_EXEMPT.contains(&req.uri().path()) {
+        return next.run(req).await;
+    }
+    let jar = CookieJar::from_headers(req.headers());
+    let Some(secret) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
+        return next.run(req).await;
+    };
+    let expected = csrf_for(&secret);
+    let matches = |given: &str| bool::from(given.as_bytes().ct_eq(expected.as_bytes()));
+    if req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).is_some_and(matches) {
+        return next.run(req).await;
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if is_form {
+        let (parts, body) = req.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, state.config().body_limit).await else {
+            return ApiError::PayloadTooLarge.into_response();
+        };
+        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+        if fields.iter().any(|(k, v)| k == CSRF_FIELD && matches(v)) {
+            return next.run(Request::from_parts(parts, Body::from(bytes))).await;
+        }
+    }
+    ApiError::Forbidden(
+        "missing or wrong CSRF token: reload the page and try again (API clients: send the X-CSRF-Token header from sign-in)".into(),
+    )
+    .into_response()
+}
+
+/// True unless an `Origin` header names a different host than the request's `Host`.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    origin != "null" && origin_host.eq_ignore_ascii_case(host)
+}
+
+/// Counts requests and their latency by route template.
+pub async fn track_metrics(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
+    let res = next.run(req).await;
+    let m = state.metrics();
+    m.requests.with_label_values(&[&method, &route, res.status().as_str()]).inc();
+    m.latency.with_label_values(&[&method, &route]).observe(start.elapsed().as_secs_f64());
+    res
+}
+
+/// The span of one request: method, route template and request id. Never the concrete path
+/// or query string, which can hold ids and search terms.
+pub fn request_span(req: &Request) -> tracing::Span {
+    let route = req.extensions().get::<MatchedPath>().map_or("unmatched", |m| m.as_str());
+    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+    tracing::info_span!("request", method = %req.method(), route, request_id)
+}

@@ -1,0 +1,57 @@
+//! Prometheus metrics. Labels are route templates, never concrete paths, so no id leaks here.
+
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, Opts, Registry};
+
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Registry,
+    pub requests: IntCounterVec,
+    pub latency: HistogramVec,
+    pub audit_records: IntCounter,
+    pub logins: IntCounterVec,
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let registry = Registry::new_custom(Some("physio".into()), None).expect("valid prefix");
+        let requests = IntCounterVec::new(
+            Opts::new("http_requests_total", "HTTP requests by route template and status"),
+            &["method", "route", "status"],
+        )
+        .expect("valid metric");
+        let latency = HistogramVec::new(
+            HistogramOpts::new("http_request_duration_seconds", "Time to answer an HTTP request"),
+            &["method", "route"],
+        )
+        .expect("valid metric");
+        let audit_records =
+            IntCounter::new("audit_records_total", "Audit records appended").expect("valid metric");
+        let logins = IntCounterVec::new(
+            Opts::new("logins_total", "Sign-in attempts by outcome"),
+            &["outcome"],
+        )
+        .expect("valid metric");
+        for m in [
+            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(latency.clone()),
+            Box::new(audit_records.clone()),
+            Box::new(logins.clone()),
+        ] {
+            registry.register(m).expect("metric registered once");
+        }
+        Metrics { registry, requests, latency, audit_records, logins }
+    }
+
+    /// The text exposition format.
+    pub fn render(&self) -> String {
+        let mut buf = vec![];
+        let _ = prometheus::TextEncoder::new().encode(&self.registry.gather(), &mut buf);
+        String::from_utf8(buf).unwrap_or_default()
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}

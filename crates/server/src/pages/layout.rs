@@ -1,0 +1,95 @@
+//! The page frame: skip link, header with navigation and sign-out, main landmark; and small
+//! shared pieces (error summary, form fields).
+
+use maud::{DOCTYPE, Markup, html};
+use physio_store::Role;
+
+use crate::auth::Principal;
+
+pub(crate) fn page(title: &str, who: Option<&Principal>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " – Physio" }
+                link rel="stylesheet" href="/static/app.css";
+            }
+            body {
+                a.skip-link href="#main" { "Skip to main content" }
+                header.site-header {
+                    div.wrap.header-row {
+                        a.brand href="/" { "Physio" }
+                        @if let Some(p) = who {
+                            nav aria-label="Main" {
+                                ul {
+                                    @match p.role() {
+                                        Role::Patient => li { a href="/home" { "Home" } },
+                                        Role::Clinician => li { a href="/caseload" { "My patients" } },
+                                        Role::Admin => li { a href="/admin" { "Clinic admin" } },
+                                    }
+                                }
+                            }
+                            div.account {
+                                span.who { (p.user.name) }
+                                form method="post" action="/logout" {
+                                    input type="hidden" name="csrf_token" value=(p.csrf_token());
+                                    button.button-secondary type="submit" { "Sign out" }
+                                }
+                            }
+                        }
+                    }
+                }
+                main #main .wrap tabindex="-1" { (body) }
+                footer.site-footer {
+                    div.wrap { p { "Physio – open-source physical therapy for back pain." } }
+                }
+            }
+        }
+    }
+}
+
+/// One problem with a form: the field's id and how to fix it.
+pub(crate) struct FieldError {
+    pub(crate) field: &'static str,
+    pub(crate) message: String,
+}
+
+/// The box at the top of a form that failed: each problem links to its field.
+pub(crate) fn error_summary(errors: &[FieldError]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
+                h2 #error-summary-title { "There is a problem" }
+                ul {
+                    @for e in errors {
+                        li { a href={ "#" (e.field) } { (e.message) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The inline message next to a field, if it has one.
+pub(crate) fn field_error(errors: &[FieldError], field: &str) -> Markup {
+    html! {
+        @for e in errors.iter().filter(|e| e.field == field) {
+            p.field-error id={ (field) "-error" } { span.visually-hidden { "Error: " } (e.message) }
+        }
+    }
+}
+
+pub(crate) fn csrf_field(p: &Principal) -> Markup {
+    html! { input type="hidden" name="csrf_token" value=(p.csrf_token()); }
+}
+
+/// Whole years between a date of birth and today.
+pub(crate) fn age(dob: time::Date, today: time::Date) -> i32 {
+    let mut years = today.year() - dob.year();
+    if (today.month() as u8, today.day()) < (dob.month() as u8, dob.day()) {
+        years -= 1;
+    }
+    years
+}

@@ -1,0 +1,144 @@
+//! Server-rendered pages for patients, clinicians and admins: plain HTML forms that work
+//! without JavaScript, one layout, errors rendered as pages.
+
+mod admin;
+mod layout;
+mod login;
+mod patients;
+
+use axum::{
+    Router,
+    extract::FromRequestParts,
+    http::{StatusCode, header, request::Parts},
+    response::{IntoResponse, Redirect, Response},
+    routing::{MethodRouter, get, post},
+};
+use maud::html;
+use physio_store::Role;
+
+use crate::{
+    auth::{MaybePrincipal, Principal},
+    error::ApiError,
+    state::AppState,
+};
+
+/// Every page route as (method, path, handler). The router is built from this table, so the
+/// table is the complete list (the authorization-matrix test reads it).
+fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
+    vec![
+        ("GET", "/", get(root)),
+        ("GET", "/login", get(login::show)),
+        ("POST", "/login", post(login::submit)),
+        ("POST", "/logout", post(login::logout)),
+        ("GET", "/home", get(patients::home)),
+        ("GET", "/caseload", get(patients::caseload)),
+        ("GET", "/patients/{patient_id}", get(patients::show)),
+        ("POST", "/patients/{patient_id}/care-team", post(admin::set_care_team)),
+        ("GET", "/admin", get(admin::show)),
+        ("POST", "/admin/users", post(admin::add_user)),
+        ("POST", "/admin/users/{user_id}/active", post(admin::set_active)),
+        ("GET", "/static/app.css", get(stylesheet)),
+    ]
+}
+
+/// (method, path) of every page route.
+pub fn routes() -> Vec<(&'static str, &'static str)> {
+    table().into_iter().map(|(m, p, _)| (m, p)).collect()
+}
+
+pub fn router() -> Router<AppState> {
+    table().into_iter().fold(Router::new(), |r, (_, path, mr)| r.route(path, mr))
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../../assets/app.css"))
+}
+
+/// Where each role starts.
+pub(crate) fn home_of(role: Role) -> &'static str {
+    match role {
+        Role::Patient => "/home",
+        Role::Clinician => "/caseload",
+        Role::Admin => "/admin",
+    }
+}
+
+async fn root(MaybePrincipal(p): MaybePrincipal) -> Redirect {
+    Redirect::to(p.map_or("/login", |p| home_of(p.role())))
+}
+
+/// An error shown as a page. "Not signed in" becomes a trip to the sign-in page.
+#[derive(Debug)]
+pub(crate) struct PageError(pub(crate) ApiError);
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> Self {
+        PageError(e)
+    }
+}
+
+impl From<physio_store::StoreError> for PageError {
+    fn from(e: physio_store::StoreError) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        if matches!(e, ApiError::Unauthorized) {
+            return Redirect::to("/login").into_response();
+        }
+        if let ApiError::Internal(detail) = &e {
+            tracing::error!(error = %detail, "internal error");
+        }
+        let status = e.status();
+        let (title, text) = match status {
+            StatusCode::FORBIDDEN if matches!(&e, ApiError::Forbidden(m) if m.contains("care team")) => (
+                "You do not have access to this patient",
+                "Only the clinicians on a patient's care team can open their record. If you \
+                 should be on it, ask your clinic admin to add you.",
+            ),
+            StatusCode::FORBIDDEN => {
+                ("You cannot open this page", "Your account does not have access to this page.")
+            }
+            StatusCode::NOT_FOUND => ("Page not found", "Check the address, or go back to your start page."),
+            StatusCode::INTERNAL_SERVER_ERROR => {
+                ("Sorry, something went wrong", "Please try again in a few minutes.")
+            }
+            _ => ("This did not work", ""),
+        };
+        let detail = e.detail().message;
+        let body = html! {
+            h1 { (title) }
+            @if !text.is_empty() { p { (text) } }
+            @if status.is_client_error() && status != StatusCode::NOT_FOUND { p.hint { "Reason: " (detail) } }
+            p { a href="/" { "Go to your start page" } }
+        };
+        (status, layout::page(title, None, body)).into_response()
+    }
+}
+
+/// A signed-in user for a page; anyone else is sent to sign in.
+pub(crate) struct PageUser(pub(crate) Principal);
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        Ok(PageUser(Principal::from_request_parts(parts, state).await?))
+    }
+}
+
+impl PageUser {
+    /// Refuses (and audits the refusal) unless the user has `role`.
+    pub(crate) async fn require(&self, state: &AppState, role: Role, page: &str) -> Result<(), PageError> {
+        if self.0.role() == role {
+            return Ok(());
+        }
+        state.audit(self.0.actor(), "view", page, None, physio_store::AuditOutcome::Denied).await?;
+        Err(PageError(ApiError::forbidden()))
+    }
+}
+
+pub(crate) type PageResult = Result<Response, PageError>;

@@ -1,0 +1,169 @@
+//! The patient's home, the clinician's caseload and a patient's record.
+
+use axum::{extract::State, response::IntoResponse};
+use maud::{Markup, html};
+use physio_store::Role;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::{
+    access,
+    api::patients::{PatientQuery, list_for, patient_view},
+    error::{ApiPath, ApiQuery},
+    pages::{
+        PageResult, PageUser,
+        layout::{age, csrf_field, page},
+    },
+    state::AppState,
+};
+
+fn care_team_list(team: &[crate::api::CareTeamMemberView]) -> Markup {
+    html! {
+        @if team.is_empty() {
+            p { "No clinician is assigned yet." }
+        } @else {
+            ul { @for m in team { li { (m.clinician_name) } } }
+        }
+    }
+}
+
+pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -> PageResult {
+    PageUser(p.clone()).require(&state, Role::Patient, "patient_home").await?;
+    let me = access::patient_access(&state, &p, p.user.id, "read", "patient").await?;
+    let team = state.store().care_teams(p.user.clinic_id, Some(me.id)).await?;
+    let clinic = state.store().clinic(p.user.clinic_id).await?;
+    let view = patient_view(me, team);
+    let first = view.name.split_whitespace().next().unwrap_or(&view.name).to_owned();
+    let body = html! {
+        h1 { "Hello, " (first) }
+        p.lead { "This is your space at " (clinic.name) "." }
+        section aria-labelledby="team-title" {
+            h2 #team-title { "Your care team" }
+            p { "These physical therapists look after your care and see what you record here." }
+            (care_team_list(&view.care_team))
+        }
+        section aria-labelledby="details-title" {
+            h2 #details-title { "Your details" }
+            dl.summary-list {
+                div { dt { "Name" } dd { (view.name) } }
+                div { dt { "E-mail" } dd { (view.email) } }
+                @if let Some(dob) = view.date_of_birth {
+                    div { dt { "Date of birth" } dd { (dob) } }
+                }
+                @if let Some(s) = &view.summary {
+                    div { dt { "Why you came to us" } dd { (s) } }
+                }
+            }
+            p.hint { "If something here is wrong, tell your physical therapist at your next contact." }
+        }
+    };
+    Ok(page(&format!("Hello, {first}"), Some(&p), body).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct CaseloadQuery {
+    q: Option<String>,
+}
+
+pub(crate) async fn caseload(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    ApiQuery(query): ApiQuery<CaseloadQuery>,
+) -> PageResult {
+    PageUser(p.clone()).require(&state, Role::Clinician, "caseload").await?;
+    let q = query.q.unwrap_or_default();
+    let filter = PatientQuery { q: Some(q.clone()), clinician_id: None, include_inactive: false };
+    let patients = list_for(&state, &p, &filter).await?;
+    let today = state.now().date();
+    let body = html! {
+        h1 { "My patients" }
+        form.search method="get" action="/caseload" role="search" {
+            div.field {
+                label for="q" { "Search your patients" }
+                p.hint #q-hint { "By name, e-mail or what brought them in." }
+                div.search-row {
+                    input #q type="search" name="q" value=(q) aria-describedby="q-hint";
+                    button.button type="submit" { "Search" }
+                }
+            }
+        }
+        p aria-live="polite" {
+            @if q.trim().is_empty() {
+                (patients.len()) " patient" @if patients.len() != 1 { "s" } " on your caseload."
+            } @else {
+                (patients.len()) " of your patients match “" (q.trim()) "”. "
+                a href="/caseload" { "Show all" }
+            }
+        }
+        @if !patients.is_empty() {
+            div.table-scroll {
+                table #caseload {
+                    caption.visually-hidden { "Patients on your caseload" }
+                    thead { tr { th scope="col" { "Name" } th scope="col" { "Age" } th scope="col" { "Summary" } th scope="col" { "Care team" } } }
+                    tbody {
+                        @for pt in &patients {
+                            tr data-patient-id=(pt.id) {
+                                td { a href={ "/patients/" (pt.id) } { (pt.name) } }
+                                td { @if let Some(d) = pt.date_of_birth { (age(d, today)) } }
+                                td { (pt.summary.as_deref().unwrap_or("")) }
+                                td { (pt.care_team.iter().map(|m| m.clinician_name.as_str()).collect::<Vec<_>>().join(", ")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page("My patients", Some(&p), body).into_response())
+}
+
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    ApiPath(patient_id): ApiPath<Uuid>,
+) -> PageResult {
+    let patient = access::patient_access(&state, &p, patient_id, "read", "patient").await?;
+    let team = state.store().care_teams(p.user.clinic_id, Some(patient_id)).await?;
+    let clinicians = if p.role() == Role::Admin {
+        state.store().users(p.user.clinic_id, Some(Role::Clinician)).await?
+    } else {
+        vec![]
+    };
+    let view = patient_view(patient, team);
+    let today = state.now().date();
+    let back = if p.role() == Role::Admin { ("/admin", "Back to clinic admin") } else { ("/caseload", "Back to my patients") };
+    let body = html! {
+        a.back-link href=(back.0) { (back.1) }
+        h1 { (view.name) }
+        @if !view.active { p.tag.tag-grey { "Deactivated" } }
+        dl.summary-list {
+            @if let Some(dob) = view.date_of_birth {
+                div { dt { "Age" } dd { (age(dob, today)) " (born " (dob) ")" } }
+            }
+            div { dt { "E-mail" } dd { (view.email) } }
+            @if let Some(s) = &view.summary {
+                div { dt { "Summary" } dd { (s) } }
+            }
+        }
+        h2 { "Care team" }
+        (care_team_list(&view.care_team))
+        @if p.role() == Role::Admin {
+            form method="post" action={ "/patients/" (view.id) "/care-team" } {
+                (csrf_field(&p))
+                fieldset {
+                    legend { "Change the care team" }
+                    p.hint { "Choose one or more clinicians." }
+                    @for c in clinicians.iter().filter(|c| c.active) {
+                        div.checkbox {
+                            input type="checkbox" name="clinician_id" value=(c.id) id={ "c-" (c.id) }
+                                checked[view.care_team.iter().any(|m| m.clinician_id == c.id)];
+                            label for={ "c-" (c.id) } { (c.name) }
+                        }
+                    }
+                }
+                button.button type="submit" { "Save care team" }
+            }
+        }
+    };
+    Ok(page(&view.name, Some(&p), body).into_response())
+}

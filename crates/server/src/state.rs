@@ -1,0 +1,114 @@
+//! What every handler shares: the store, the clock, the settings, metrics and the sign-in limiter.
+
+use std::{
+    collections::HashMap,
+    net::IpAddr,
+    sync::{Arc, Mutex},
+};
+
+use physio_store::{AuditOutcome, NewAuditEvent, Role, Store};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{clock::Clock, config::Config, error::ApiError, metrics::Metrics};
+
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    config: Config,
+    metrics: Metrics,
+    /// Recent sign-in attempts per client address. Per process: a cluster would need a shared
+    /// store, but the per-account lockout (in the database) holds across processes anyway.
+    attempts: Mutex<HashMap<IpAddr, Vec<OffsetDateTime>>>,
+}
+
+/// Who did something, for the audit trail.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Actor<'a> {
+    pub clinic_id: Option<Uuid>,
+    pub user_id: Option<Uuid>,
+    pub role: Option<Role>,
+    pub request_id: Option<&'a str>,
+}
+
+impl AppState {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, config: Config) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                clock,
+                config,
+                metrics: Metrics::new(),
+                attempts: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        self.inner.clock.now()
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    /// Appends to the audit trail. A failure here fails the request: patient data is not
+    /// served or changed without a record of it.
+    pub async fn audit(
+        &self,
+        actor: Actor<'_>,
+        action: &str,
+        resource: &str,
+        patient_id: Option<Uuid>,
+        outcome: AuditOutcome,
+    ) -> Result<(), ApiError> {
+        let event = NewAuditEvent {
+            at: self.now(),
+            clinic_id: actor.clinic_id,
+            actor_id: actor.user_id,
+            actor_role: actor.role,
+            action: action.to_owned(),
+            resource: resource.to_owned(),
+            patient_id,
+            outcome,
+            request_id: actor.request_id.map(str::to_owned),
+        };
+        self.store().append_audit(&event).await?;
+        self.metrics().audit_records.inc();
+        Ok(())
+    }
+
+    /// Counts a sign-in attempt from `ip`; refuses once the window's allowance is used.
+    pub fn check_login_rate(&self, ip: IpAddr) -> Result<(), ApiError> {
+        let policy = self.config().login;
+        let now = self.now();
+        let mut map = self.inner.attempts.lock().unwrap_or_else(|e| e.into_inner());
+        // Forget addresses whose attempts have all aged out, so the map stays small.
+        map.retain(|_, v| v.last().is_some_and(|t| now - *t < policy.window));
+        let recent = map.entry(ip).or_default();
+        recent.retain(|t| now - *t < policy.window);
+        if recent.len() >= policy.attempts_per_window {
+            let wait = policy.window - (now - recent[0]);
+            return Err(ApiError::TooManyRequests {
+                message: "too many sign-in attempts from your network; wait a few minutes and try again"
+                    .into(),
+                retry_after_secs: wait.whole_seconds(),
+            });
+        }
+        recent.push(now);
+        Ok(())
+    }
+}

@@ -1,0 +1,313 @@
+// Shared helpers for the browser tests: start a demo server, launch Chromium, talk to the JSON
+// API, check accessibility and take screenshots. Not a test file itself (node --test only picks
+// up `*.test.mjs` here).
+
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The `web/` folder. */
+export const WEB_DIR = path.resolve(here, '..');
+export const SCREENSHOT_DIR = path.join(WEB_DIR, 'screenshots');
+export const RESULTS_DIR = path.join(WEB_DIR, 'test-results');
+
+const STARTUP_TIMEOUT_MS = 120_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+const LISTENING = /Listening on (http:\/\/\S+)/;
+const LOGIN_LINE = /^\s+(admin|clinician|patient)\s+(\S+@\S+)/;
+const PASSWORD_LINE = /Password for every demo account:\s*(\S+)/;
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+
+/**
+ * Starts `physio demo` on a free port with a fresh data directory.
+ *
+ * The binary comes from the `PHYSIO_BIN` environment variable (e.g. `../target/debug/physio`,
+ * resolved against the current directory).
+ *
+ * @returns {Promise<{baseUrl: string, logins: {admin: string[], clinician: string[], patient: string[]},
+ *   password: string | undefined, output: () => string, stop: () => Promise<void>}>}
+ */
+export async function startServer() {
+  const bin = process.env.PHYSIO_BIN;
+  if (!bin) {
+    throw new Error(
+      'PHYSIO_BIN is not set: point it at the physio binary, e.g. ' +
+        '`PHYSIO_BIN=../target/debug/physio npm test` (build it first with `cargo build`).',
+    );
+  }
+  const binPath = path.resolve(bin);
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'physio-web-'));
+
+  const child = spawn(binPath, ['demo', '--data-dir', dataDir, '--bind', '127.0.0.1:0'], {
+    env: { ...process.env, PHYSIO_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+  let stdout = '';
+  let stderr = '';
+  const output = () => `--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`;
+
+  let exited = child.exitCode !== null;
+  const exit = new Promise((resolve) => {
+    child.once('exit', (code, signal) => {
+      exited = true;
+      resolve({ code, signal });
+    });
+    // A spawn failure (e.g. ENOENT) emits 'error' and possibly no 'exit'.
+    child.once('error', (err) => {
+      exited = true;
+      resolve({ code: null, signal: null, error: err });
+    });
+  });
+
+  // Never leave a server behind if the test process dies abruptly.
+  const killOnExit = () => {
+    if (!exited) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    process.removeListener('exit', killOnExit);
+    if (!exited) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => {
+        if (!exited) child.kill('SIGKILL');
+      }, STOP_TIMEOUT_MS);
+      await exit;
+      clearTimeout(timer);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  const logins = { admin: [], clinician: [], patient: [] };
+  let password;
+
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+
+  // Keep reading stdout for the whole life of the server so its pipe never fills up.
+  const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
+
+  const baseUrl = await new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = async (why) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      await stop();
+      reject(new Error(`physio demo (${binPath}) ${why}\n${output()}`));
+    };
+    const timer = setTimeout(
+      () => fail(`did not print "Listening on http://..." within ${STARTUP_TIMEOUT_MS / 1000} s`),
+      STARTUP_TIMEOUT_MS,
+    );
+
+    lines.on('line', (raw) => {
+      stdout += raw + '\n';
+      if (settled) return;
+      const line = raw.replace(ANSI, '');
+      let m;
+      if ((m = LOGIN_LINE.exec(line))) {
+        logins[m[1]].push(m[2]);
+      } else if ((m = PASSWORD_LINE.exec(line))) {
+        password = m[1];
+      } else if ((m = LISTENING.exec(line))) {
+        settled = true;
+        clearTimeout(timer);
+        resolve(m[1].replace(/\/+$/, ''));
+      }
+    });
+
+    exit.then(({ code, signal, error }) => {
+      if (error) fail(`could not be started: ${error.message}`);
+      else fail(`exited before it was ready (code ${code}, signal ${signal})`);
+    });
+  });
+
+  return { baseUrl, logins, password, output, stop };
+}
+
+/** Chromium from Debian, headless. `CHROMIUM_PATH` overrides the binary. */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+/**
+ * Opens a fresh browser context (own cookies) at `baseUrl`, runs `fn(page, context)`, and closes
+ * it. On failure it saves a screenshot and the HTML to `web/test-results/<name>-failure.*`, and
+ * it fails the test if the page threw an uncaught JavaScript error.
+ */
+export async function withPage(browser, baseUrl, name, fn) {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.setDefaultNavigationTimeout(30_000);
+  const pageErrors = [];
+  page.on('pageerror', (err) => pageErrors.push(err));
+  try {
+    await fn(page, context);
+    assert.deepEqual(
+      pageErrors.map((e) => String(e)),
+      [],
+      `uncaught JavaScript errors on the page during "${name}"`,
+    );
+  } catch (err) {
+    try {
+      await mkdir(RESULTS_DIR, { recursive: true });
+      await page.screenshot({ path: path.join(RESULTS_DIR, `${name}-failure.png`), fullPage: true });
+      await writeFile(path.join(RESULTS_DIR, `${name}-failure.html`), `<!-- ${page.url()} -->\n${await page.content()}`);
+    } catch {
+      // The page may be gone; the original error matters more.
+    }
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * A tiny JSON client for `/api/v1`, signed in with the session cookie.
+ */
+export function api(baseUrl) {
+  let cookie;
+  let csrfToken;
+
+  const request = async (method, apiPath, body) => {
+    const headers = { accept: 'application/json' };
+    if (cookie) headers.cookie = cookie;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (csrfToken && method !== 'GET') headers['x-csrf-token'] = csrfToken;
+    const res = await fetch(new URL(apiPath, baseUrl), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
+    });
+    const text = await res.text();
+    if (!res.ok) {
+      throw new Error(`${method} ${apiPath} failed with ${res.status} ${res.statusText}: ${text}`);
+    }
+    let json;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      throw new Error(`${method} ${apiPath} returned ${res.status} but not JSON: ${text}`);
+    }
+    return { res, json };
+  };
+
+  return {
+    get csrfToken() {
+      return csrfToken;
+    },
+
+    /** Signs in; returns the response body (`{user, csrf_token}`). */
+    async login(email, password) {
+      const { res, json } = await request('POST', '/api/v1/auth/login', { email, password });
+      const setCookies =
+        typeof res.headers.getSetCookie === 'function'
+          ? res.headers.getSetCookie()
+          : (res.headers.get('set-cookie') ?? '').split(/,(?=\s*[^;,=\s]+=)/);
+      const session = setCookies
+        .map((c) => c.split(';')[0].trim())
+        .find((c) => c.startsWith('physio_session='));
+      if (!session) {
+        throw new Error(`login as ${email} set no physio_session cookie (Set-Cookie: ${JSON.stringify(setCookies)})`);
+      }
+      cookie = session;
+      csrfToken = json?.csrf_token;
+      return json;
+    },
+
+    /** GET `apiPath`; returns the parsed JSON, throws on a non-2xx status. */
+    async get(apiPath) {
+      return (await request('GET', apiPath)).json;
+    },
+
+    /** POST JSON to `apiPath` with the CSRF header; returns the parsed JSON. */
+    async post(apiPath, body) {
+      return (await request('POST', apiPath, body ?? {})).json;
+    },
+  };
+}
+
+const requireFromHere = createRequire(import.meta.url);
+const AXE_PATH = requireFromHere.resolve('axe-core/axe.min.js');
+
+/**
+ * Runs axe-core on the current page and fails on any 'serious' or 'critical' violation.
+ */
+export async function checkA11y(page, label) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) {
+    try {
+      await page.addScriptTag({ path: AXE_PATH });
+    } catch {
+      // A strict Content-Security-Policy blocks injected <script> tags; fall through.
+    }
+    if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) {
+      // DevTools evaluation is not subject to the page's CSP.
+      const { readFile } = await import('node:fs/promises');
+      await page.evaluate(await readFile(AXE_PATH, 'utf8'));
+    }
+  }
+  const results = await page.evaluate(() => window.axe.run(document));
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length > 0) {
+    const report = bad
+      .map((v) => {
+        const nodes = v.nodes
+          .slice(0, 5)
+          .map((n) => `      ${n.target.join(' ')}: ${n.failureSummary?.split('\n').join(' ') ?? ''}`)
+          .join('\n');
+        const more = v.nodes.length > 5 ? `\n      ... and ${v.nodes.length - 5} more` : '';
+        return `  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${nodes}${more}`;
+      })
+      .join('\n');
+    assert.fail(`accessibility violations on ${label} (${page.url()}):\n${report}`);
+  }
+}
+
+/**
+ * Saves full-page screenshots `web/screenshots/<name>-phone.png` (390x844) and
+ * `<name>-laptop.png` (1280x800), then restores the viewport.
+ */
+export async function screenshot(page, name) {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const previous = page.viewportSize();
+  const sizes = [
+    ['phone', { width: 390, height: 844 }],
+    ['laptop', { width: 1280, height: 800 }],
+  ];
+  for (const [device, size] of sizes) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${device}.png`), fullPage: true });
+  }
+  if (previous) await page.setViewportSize(previous);
+}
