@@ -107,7 +107,11 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            if e.downcast_ref::<BadInput>().is_some() { ExitCode::from(2) } else { ExitCode::FAILURE }
+            if e.downcast_ref::<BadInput>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }
@@ -179,12 +183,19 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
                 "patient" => physio_server::api::ApiRole::Patient,
                 "clinician" => physio_server::api::ApiRole::Clinician,
                 "admin" => physio_server::api::ApiRole::Admin,
-                other => bail!(BadInput(format!("unknown role {other:?}: use patient, clinician or admin"))),
+                other => bail!(BadInput(format!(
+                    "unknown role {other:?}: use patient, clinician or admin"
+                ))),
             };
             let date_of_birth = match date_of_birth {
                 Some(d) => Some(
-                    time::Date::parse(&d, time::macros::format_description!("[year]-[month]-[day]"))
-                        .map_err(|_| BadInput(format!("--date-of-birth {d:?} is not a date like 1958-07-21")))?,
+                    time::Date::parse(
+                        &d,
+                        time::macros::format_description!("[year]-[month]-[day]"),
+                    )
+                    .map_err(|_| {
+                        BadInput(format!("--date-of-birth {d:?} is not a date like 1958-07-21"))
+                    })?,
                 ),
                 None => None,
             };
@@ -206,7 +217,8 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
                 summary,
             };
             let now = OffsetDateTime::now_utc();
-            let new = physio_server::api::users::validate_new_user(clinic.id, req, now.date()).map_err(bad_input)?;
+            let new = physio_server::api::users::validate_new_user(clinic.id, req, now.date())
+                .map_err(bad_input)?;
             let user = match store.create_user(&new, now).await {
                 Ok(u) => u,
                 Err(physio_store::StoreError::Conflict(_)) => {
@@ -257,14 +269,16 @@ fn bad_input(e: ApiError) -> anyhow::Error {
 }
 
 async fn find_clinic(store: &Store, key: &str) -> Result<physio_store::Clinic> {
-    if let Ok(id) = key.parse::<uuid::Uuid>() {
-        if let Ok(c) = store.clinic(id).await {
-            return Ok(c);
-        }
+    if let Ok(id) = key.parse::<uuid::Uuid>()
+        && let Ok(c) = store.clinic(id).await
+    {
+        return Ok(c);
     }
     match store.clinic_by_name(key).await? {
         Some(c) => Ok(c),
-        None => bail!(BadInput(format!("no clinic named {key:?}; create it with `physio clinic add`"))),
+        None => {
+            bail!(BadInput(format!("no clinic named {key:?}; create it with `physio clinic add`")))
+        }
     }
 }
 
@@ -310,7 +324,8 @@ async fn seed_demo(store: &Store) -> Result<()> {
     let clinic = match store.clinic_by_name(CLINIC_NAME).await? {
         Some(c) => c,
         None => {
-            let hash = physio_server::auth::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let hash = physio_server::auth::hash_password(DEMO_PASSWORD)
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             let clinic = store.create_clinic(CLINIC_NAME, now).await?;
             let user = |email: &str, name: &str, role: Role| NewUser {
                 clinic_id: clinic.id,
@@ -326,13 +341,17 @@ async fn seed_demo(store: &Store) -> Result<()> {
             let mut clinician_ids = vec![];
             for c in &CLINICIANS {
                 let mut u = user(c.email, c.name, Role::Clinician);
-                u.licence = Some(Licence { number: c.licence_number.into(), jurisdiction: c.jurisdiction.into() });
+                u.licence = Some(Licence {
+                    number: c.licence_number.into(),
+                    jurisdiction: c.jurisdiction.into(),
+                });
                 clinician_ids.push(store.create_user(&u, now).await?.id);
             }
             for p in &PATIENTS {
                 let mut u = user(p.email, p.name, Role::Patient);
                 let (y, m, d) = p.date_of_birth;
-                u.date_of_birth = Some(time::Date::from_calendar_date(y, time::Month::try_from(m)?, d)?);
+                u.date_of_birth =
+                    Some(time::Date::from_calendar_date(y, time::Month::try_from(m)?, d)?);
                 u.summary = Some(p.summary.into());
                 let patient = store.create_user(&u, now).await?;
                 let team: Vec<_> = p.care_team.iter().map(|&i| clinician_ids[i]).collect();
@@ -341,7 +360,10 @@ async fn seed_demo(store: &Store) -> Result<()> {
             clinic
         }
     };
-    println!("Demo clinic \"{}\" is ready. Password for every demo account: {DEMO_PASSWORD}", clinic.name);
+    println!(
+        "Demo clinic \"{}\" is ready. Password for every demo account: {DEMO_PASSWORD}",
+        clinic.name
+    );
     println!("  admin      {}", ADMIN.email);
     for c in &CLINICIANS {
         println!("  clinician  {}", c.email);

@@ -91,11 +91,16 @@ impl Settings {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .with_context(|| format!("reading settings file {}", path.display()))?;
-                toml::from_str(&text).with_context(|| format!("in settings file {}", path.display()))?
+                toml::from_str(&text)
+                    .with_context(|| format!("in settings file {}", path.display()))?
             }
             None => FileSettings::default(),
         };
-        let data_dir = g.data_dir.clone().or_else(|| file.data_dir.clone()).unwrap_or_else(|| "physio-data".into());
+        let data_dir = g
+            .data_dir
+            .clone()
+            .or_else(|| file.data_dir.clone())
+            .unwrap_or_else(|| "physio-data".into());
         let database_url = g
             .database_url
             .clone()
@@ -111,7 +116,8 @@ impl Settings {
 
     /// The server's configuration for `serve` and `demo`.
     pub(crate) fn server_config(&self, a: &ServeArgs) -> Result<physio_server::Config> {
-        let bind = a.bind.or(self.file.bind).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+        let bind =
+            a.bind.or(self.file.bind).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
         let public_url = a.public_url.clone().or_else(|| self.file.public_url.clone());
         let mut c = physio_server::Config::new(bind, self.database_url.clone());
         c.secure_cookies = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));

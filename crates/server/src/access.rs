@@ -43,7 +43,12 @@ pub async fn patient_access(
 }
 
 /// Refuses unless `p` is an admin, auditing the refusal.
-pub async fn require_admin(state: &AppState, p: &Principal, action: &str, resource: &str) -> Result<(), ApiError> {
+pub async fn require_admin(
+    state: &AppState,
+    p: &Principal,
+    action: &str,
+    resource: &str,
+) -> Result<(), ApiError> {
     if p.role() == Role::Admin {
         return Ok(());
     }

@@ -26,8 +26,13 @@ pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
 pub const DOCS_PATH: &str = "/api/docs";
 
 /// Routes outside the API and page tables: health, metrics and API docs.
-pub const SYSTEM_ROUTES: &[(&str, &str)] =
-    &[("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"), ("GET", OPENAPI_PATH), ("GET", DOCS_PATH)];
+pub const SYSTEM_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/metrics"),
+    ("GET", OPENAPI_PATH),
+    ("GET", DOCS_PATH),
+];
 
 /// The generated OpenAPI document.
 pub fn openapi() -> utoipa::openapi::OpenApi {
@@ -88,7 +93,10 @@ pub fn router(state: AppState) -> Router {
     )
 }
 
-fn header_layer(name: header::HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+fn header_layer(
+    name: header::HeaderName,
+    value: &'static str,
+) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 

@@ -149,7 +149,8 @@ async fn authenticate(headers: &HeaderMap, state: &AppState) -> Result<Principal
     let now = state.now();
     let request_id = request_id(headers);
     if let Some(token) = bearer(headers) {
-        let t = store.use_api_token(&sha256_hex(token), now).await?.ok_or(ApiError::Unauthorized)?;
+        let t =
+            store.use_api_token(&sha256_hex(token), now).await?.ok_or(ApiError::Unauthorized)?;
         let user = store.user(t.user_id).await?;
         if !user.active {
             return Err(ApiError::Unauthorized);
@@ -157,7 +158,8 @@ async fn authenticate(headers: &HeaderMap, state: &AppState) -> Result<Principal
         return Ok(Principal { user, via: Via::Token { id: t.id }, request_id });
     }
     let jar = CookieJar::from_headers(headers);
-    let secret = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()).ok_or(ApiError::Unauthorized)?;
+    let secret =
+        jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()).ok_or(ApiError::Unauthorized)?;
     let session =
         store.session_by_token_hash(&sha256_hex(&secret)).await?.ok_or(ApiError::Unauthorized)?;
     if session.revoked_at.is_some() || now >= session.expires_at {
@@ -190,9 +192,8 @@ pub struct SignedIn {
 
 /// A fixed hash to verify against when the e-mail is unknown, so a wrong e-mail takes as long
 /// as a wrong password and response times do not reveal which accounts exist.
-static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    hash_password("not the password of anyone").unwrap_or_default()
-});
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password("not the password of anyone").unwrap_or_default());
 
 /// Checks a password and opens a session, with per-address rate limiting and per-account
 /// lockout. Every attempt is audited.
@@ -249,8 +250,9 @@ pub async fn sign_in(
         state.audit(actor, "login", "session", None, AuditOutcome::Failed).await?;
         if !ok {
             let policy = state.config().login;
-            if let Some(until) =
-                store.record_login_failure(c.user.id, now, policy.max_failures, policy.lockout).await?
+            if let Some(until) = store
+                .record_login_failure(c.user.id, now, policy.max_failures, policy.lockout)
+                .await?
             {
                 return Err(locked(until));
             }

@@ -17,14 +17,20 @@ pub enum ApiError {
     /// The request is malformed: bad JSON, wrong type, unknown value, bad id.
     BadRequest(String),
     /// Well-formed but a field is not acceptable.
-    Invalid { field: &'static str, message: String },
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     Unauthorized,
     Forbidden(String),
     NotFound(&'static str),
     Conflict(String),
     PayloadTooLarge,
     UnsupportedMediaType(String),
-    TooManyRequests { message: String, retry_after_secs: i64 },
+    TooManyRequests {
+        message: String,
+        retry_after_secs: i64,
+    },
     /// Something broke on our side. The detail is logged, never sent.
     Internal(String),
 }
@@ -86,10 +92,14 @@ impl ApiError {
                 ("payload_too_large", "the request body is too large".to_owned(), None)
             }
             ApiError::UnsupportedMediaType(m) => ("unsupported_media_type", m.clone(), None),
-            ApiError::TooManyRequests { message, .. } => ("too_many_requests", message.clone(), None),
-            ApiError::Internal(_) => {
-                ("internal", "something went wrong on our side; it has been logged".to_owned(), None)
+            ApiError::TooManyRequests { message, .. } => {
+                ("too_many_requests", message.clone(), None)
             }
+            ApiError::Internal(_) => (
+                "internal",
+                "something went wrong on our side; it has been logged".to_owned(),
+                None,
+            ),
         };
         ErrorDetail { status: self.status().as_u16(), code, message, field }
     }
@@ -102,10 +112,10 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %detail, "internal error");
         }
         let mut res = (self.status(), Json(ErrorBody { error: self.detail() })).into_response();
-        if let ApiError::TooManyRequests { retry_after_secs, .. } = self {
-            if let Ok(v) = retry_after_secs.max(1).to_string().parse() {
-                res.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let ApiError::TooManyRequests { retry_after_secs, .. } = self
+            && let Ok(v) = retry_after_secs.max(1).to_string().parse()
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
         }
         res
     }
@@ -133,7 +143,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             Ok(Json(v)) => Ok(ApiJson(v)),
             Err(JsonRejection::JsonDataError(e)) => Err(ApiError::BadRequest(format!(
                 "the JSON body does not match what this endpoint takes: {}",
-                e.body_text().trim_start_matches("Failed to deserialize the JSON body into the target type: ")
+                e.body_text().trim_start_matches(
+                    "Failed to deserialize the JSON body into the target type: "
+                )
             ))),
             Err(JsonRejection::JsonSyntaxError(_)) => {
                 Err(ApiError::BadRequest("the body is not valid JSON".into()))
@@ -141,7 +153,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::UnsupportedMediaType(
                 "send the body as JSON with Content-Type: application/json".into(),
             )),
-            Err(JsonRejection::BytesRejection(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Err(JsonRejection::BytesRejection(e))
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
                 Err(ApiError::PayloadTooLarge)
             }
             Err(e) => Err(ApiError::BadRequest(e.body_text())),

@@ -51,7 +51,8 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
     if !same_origin(req.headers()) {
         return ApiError::Forbidden("cross-site requests are not accepted".into()).into_response();
     }
-    if req.headers().contains_key(header::AUTHORIZATION) || CSRF_EXEMPT.contains(&req.uri().path()) {
+    if req.headers().contains_key(header::AUTHORIZATION) || CSRF_EXEMPT.contains(&req.uri().path())
+    {
         return next.run(req).await;
     }
     let jar = CookieJar::from_headers(req.headers());
@@ -73,7 +74,8 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
         let Ok(bytes) = axum::body::to_bytes(body, state.config().body_limit).await else {
             return ApiError::PayloadTooLarge.into_response();
         };
-        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+        let fields: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
         if fields.iter().any(|(k, v)| k == CSRF_FIELD && matches(v)) {
             return next.run(Request::from_parts(parts, Body::from(bytes))).await;
         }

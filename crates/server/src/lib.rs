@@ -13,7 +13,7 @@ pub mod metrics;
 pub mod pages;
 pub mod state;
 
-pub use app::{openapi, routes, router, serve};
+pub use app::{openapi, router, routes, serve};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Config, LoginPolicy, SessionPolicy};
 pub use state::AppState;

@@ -103,8 +103,9 @@ impl AppState {
         if recent.len() >= policy.attempts_per_window {
             let wait = policy.window - (now - recent[0]);
             return Err(ApiError::TooManyRequests {
-                message: "too many sign-in attempts from your network; wait a few minutes and try again"
-                    .into(),
+                message:
+                    "too many sign-in attempts from your network; wait a few minutes and try again"
+                        .into(),
                 retry_after_secs: wait.whole_seconds(),
             });
         }

@@ -120,7 +120,9 @@ impl From<User> for UserView {
             name: u.name,
             role: u.role.into(),
             active: u.active,
-            licence: u.licence.map(|Licence { number, jurisdiction }| LicenceView { number, jurisdiction }),
+            licence: u
+                .licence
+                .map(|Licence { number, jurisdiction }| LicenceView { number, jurisdiction }),
             date_of_birth: u.date_of_birth,
             summary: u.summary,
             created_at: u.created_at,

@@ -76,12 +76,18 @@ pub(crate) fn patient_view(u: User, team: Vec<physio_store::CareTeamMember>) -> 
 }
 
 /// The patients a caller may list: a clinician's caseload, or an admin's whole clinic.
-pub(crate) async fn list_for(state: &AppState, p: &Principal, q: &PatientQuery) -> Result<Vec<PatientView>, ApiError> {
+pub(crate) async fn list_for(
+    state: &AppState,
+    p: &Principal,
+    q: &PatientQuery,
+) -> Result<Vec<PatientView>, ApiError> {
     let clinician_id = match p.role() {
         Role::Clinician => {
             if q.clinician_id.is_some_and(|c| c != p.user.id) {
                 state.audit(p.actor(), "list", "patient", None, AuditOutcome::Denied).await?;
-                return Err(ApiError::Forbidden("clinicians can list only their own caseload".into()));
+                return Err(ApiError::Forbidden(
+                    "clinicians can list only their own caseload".into(),
+                ));
             }
             Some(p.user.id)
         }
@@ -91,7 +97,8 @@ pub(crate) async fn list_for(state: &AppState, p: &Principal, q: &PatientQuery) 
             return Err(ApiError::forbidden());
         }
     };
-    let filter = PatientFilter { clinician_id, search: q.q.clone(), include_inactive: q.include_inactive };
+    let filter =
+        PatientFilter { clinician_id, search: q.q.clone(), include_inactive: q.include_inactive };
     let store = state.store();
     let patients = store.patients(p.user.clinic_id, &filter).await?;
     let teams = store.care_teams(p.user.clinic_id, None).await?;
@@ -165,6 +172,9 @@ pub(crate) async fn assign_care_team(
 ) -> Result<Vec<CareTeamMemberView>, ApiError> {
     access::require_admin(state, p, "update", "care_team").await?;
     access::patient_access(state, p, patient_id, "update", "care_team").await?;
-    let team = state.store().set_care_team(p.user.clinic_id, patient_id, clinician_ids, state.now()).await?;
+    let team = state
+        .store()
+        .set_care_team(p.user.clinic_id, patient_id, clinician_ids, state.now())
+        .await?;
     Ok(team.into_iter().map(Into::into).collect())
 }

@@ -66,7 +66,10 @@ pub struct CreatedToken {
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "auth",
     security(("session" = []), ("bearer" = [])),
     responses((status = 200, body = TokenList), (status = 401, body = ErrorBody)))]
-async fn list_tokens(State(state): State<AppState>, p: Principal) -> Result<ApiJson<TokenList>, ApiError> {
+async fn list_tokens(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<ApiJson<TokenList>, ApiError> {
     let tokens = state.store().api_tokens(p.user.id).await?;
     Ok(ApiJson(TokenList { tokens: tokens.into_iter().map(TokenView::from).collect() }))
 }
@@ -85,7 +88,10 @@ async fn create_token(
         return Err(ApiError::invalid("name", "give the token a name of 1 to 100 characters"));
     }
     let secret = format!("phy_{}", auth::new_secret());
-    let t = state.store().create_api_token(&p.user, name, &auth::sha256_hex(&secret), state.now()).await?;
+    let t = state
+        .store()
+        .create_api_token(&p.user, name, &auth::sha256_hex(&secret), state.now())
+        .await?;
     Ok((StatusCode::CREATED, ApiJson(CreatedToken { token: t.into(), secret })))
 }
 

@@ -17,7 +17,9 @@ use crate::{
 };
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_users, create_user)).routes(routes!(get_user, update_user))
+    OpenApiRouter::new()
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(get_user, update_user))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -86,7 +88,11 @@ async fn create_user(
 }
 
 /// Validates and creates an account; shared by the API and the admin page.
-pub(crate) async fn add_user(state: &AppState, p: &Principal, req: CreateUser) -> Result<User, ApiError> {
+pub(crate) async fn add_user(
+    state: &AppState,
+    p: &Principal,
+    req: CreateUser,
+) -> Result<User, ApiError> {
     access::require_admin(state, p, "create", "user").await?;
     let new = validate_new_user(p.user.clinic_id, req, state.now().date())?;
     let resource = if new.role == Role::Patient { "patient" } else { "user" };
@@ -105,11 +111,18 @@ pub(crate) async fn add_user(state: &AppState, p: &Principal, req: CreateUser) -
 }
 
 /// Checks every field of a new account and hashes its password.
-pub fn validate_new_user(clinic_id: Uuid, req: CreateUser, today: Date) -> Result<NewUser, ApiError> {
+pub fn validate_new_user(
+    clinic_id: Uuid,
+    req: CreateUser,
+    today: Date,
+) -> Result<NewUser, ApiError> {
     let email = req.email.trim().to_lowercase();
     let valid_email = email.len() <= 254
         && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
         })
         && !email.contains(char::is_whitespace);
     if !valid_email {
@@ -123,9 +136,14 @@ pub fn validate_new_user(clinic_id: Uuid, req: CreateUser, today: Date) -> Resul
     let role = Role::from(req.role);
     let text = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let licence = match (text(req.licence_number), text(req.licence_jurisdiction)) {
-        (Some(number), Some(jurisdiction)) if role == Role::Clinician => Some(Licence { number, jurisdiction }),
+        (Some(number), Some(jurisdiction)) if role == Role::Clinician => {
+            Some(Licence { number, jurisdiction })
+        }
         (None, _) if role == Role::Clinician => {
-            return Err(ApiError::invalid("licence_number", "enter the clinician's licence number"));
+            return Err(ApiError::invalid(
+                "licence_number",
+                "enter the clinician's licence number",
+            ));
         }
         (_, None) if role == Role::Clinician => {
             return Err(ApiError::invalid(
@@ -138,10 +156,16 @@ pub fn validate_new_user(clinic_id: Uuid, req: CreateUser, today: Date) -> Resul
     };
     if let Some(dob) = req.date_of_birth {
         if role != Role::Patient {
-            return Err(ApiError::invalid("date_of_birth", "only patients have a date of birth here"));
+            return Err(ApiError::invalid(
+                "date_of_birth",
+                "only patients have a date of birth here",
+            ));
         }
         if dob > today || dob.year() < 1900 {
-            return Err(ApiError::invalid("date_of_birth", "enter a date of birth in the past, after 1900"));
+            return Err(ApiError::invalid(
+                "date_of_birth",
+                "enter a date of birth in the past, after 1900",
+            ));
         }
     }
     let summary = text(req.summary);
@@ -193,7 +217,12 @@ async fn update_user(
     Ok(ApiJson(set_active(&state, &p, user_id, req.active).await?.into()))
 }
 
-pub(crate) async fn set_active(state: &AppState, p: &Principal, user_id: Uuid, active: bool) -> Result<User, ApiError> {
+pub(crate) async fn set_active(
+    state: &AppState,
+    p: &Principal,
+    user_id: Uuid,
+    active: bool,
+) -> Result<User, ApiError> {
     access::require_admin(state, p, "update", "user").await?;
     let u = clinic_user(state, p, user_id).await?;
     if u.id == p.user.id && !active {
@@ -201,7 +230,14 @@ pub(crate) async fn set_active(state: &AppState, p: &Principal, user_id: Uuid, a
     }
     let u = state.store().set_user_active(p.user.clinic_id, user_id, active, state.now()).await?;
     let patient = (u.role == Role::Patient).then_some(u.id);
-    state.audit(p.actor(), if active { "activate" } else { "deactivate" }, "user", patient, AuditOutcome::Success)
+    state
+        .audit(
+            p.actor(),
+            if active { "activate" } else { "deactivate" },
+            "user",
+            patient,
+            AuditOutcome::Success,
+        )
         .await?;
     Ok(u)
 }

@@ -168,7 +168,9 @@ pub(crate) async fn add_user(
     Form(f): Form<AddUserForm>,
 ) -> PageResult {
     PageUser(p.clone()).require(&state, Role::Admin, "admin").await?;
-    let field = |field: &'static str, message: &str| vec![FieldError { field, message: message.to_owned() }];
+    let field = |field: &'static str, message: &str| {
+        vec![FieldError { field, message: message.to_owned() }]
+    };
     let role = match f.role.as_str() {
         "patient" => ApiRole::Patient,
         "clinician" => ApiRole::Clinician,
@@ -182,7 +184,10 @@ pub(crate) async fn add_user(
         match time::Date::parse(f.date_of_birth.trim(), &fmt) {
             Ok(d) => Some(d),
             Err(_) => {
-                let e = field("date_of_birth", "Enter the date of birth as year-month-day, like 1958-07-21");
+                let e = field(
+                    "date_of_birth",
+                    "Enter the date of birth as year-month-day, like 1958-07-21",
+                );
                 return render(&state, PageUser(p), f, e, None).await;
             }
         }
@@ -242,7 +247,10 @@ pub(crate) async fn set_care_team(
     let mut ids = vec![];
     for (k, v) in fields {
         if k == "clinician_id" {
-            ids.push(v.parse::<Uuid>().map_err(|_| PageError(ApiError::BadRequest("bad clinician id".into())))?);
+            ids.push(
+                v.parse::<Uuid>()
+                    .map_err(|_| PageError(ApiError::BadRequest("bad clinician id".into())))?,
+            );
         }
     }
     assign_care_team(&state, &p, patient_id, &ids).await?;

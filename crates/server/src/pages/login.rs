@@ -83,7 +83,8 @@ pub(crate) async fn submit(
             }
             Err(ApiError::Invalid { .. }) => errors.push(FieldError {
                 field: "email",
-                message: "The e-mail address or password is incorrect. Check them and try again.".into(),
+                message: "The e-mail address or password is incorrect. Check them and try again."
+                    .into(),
             }),
             Err(ApiError::TooManyRequests { message, .. }) => {
                 let mut m = message;
@@ -99,7 +100,11 @@ pub(crate) async fn submit(
     Ok((status, page("Sign in", None, form(&f.email, &errors))).into_response())
 }
 
-pub(crate) async fn logout(State(state): State<AppState>, PageUser(p): PageUser, jar: CookieJar) -> PageResult {
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    jar: CookieJar,
+) -> PageResult {
     auth::sign_out(&state, &p).await?;
     Ok((jar.add(auth::removal_cookie(&state)), Redirect::to("/login")).into_response())
 }

@@ -94,15 +94,19 @@ impl IntoResponse for PageError {
         }
         let status = e.status();
         let (title, text) = match status {
-            StatusCode::FORBIDDEN if matches!(&e, ApiError::Forbidden(m) if m.contains("care team")) => (
-                "You do not have access to this patient",
-                "Only the clinicians on a patient's care team can open their record. If you \
+            StatusCode::FORBIDDEN if matches!(&e, ApiError::Forbidden(m) if m.contains("care team")) => {
+                (
+                    "You do not have access to this patient",
+                    "Only the clinicians on a patient's care team can open their record. If you \
                  should be on it, ask your clinic admin to add you.",
-            ),
+                )
+            }
             StatusCode::FORBIDDEN => {
                 ("You cannot open this page", "Your account does not have access to this page.")
             }
-            StatusCode::NOT_FOUND => ("Page not found", "Check the address, or go back to your start page."),
+            StatusCode::NOT_FOUND => {
+                ("Page not found", "Check the address, or go back to your start page.")
+            }
             StatusCode::INTERNAL_SERVER_ERROR => {
                 ("Sorry, something went wrong", "Please try again in a few minutes.")
             }
@@ -132,7 +136,12 @@ impl FromRequestParts<AppState> for PageUser {
 
 impl PageUser {
     /// Refuses (and audits the refusal) unless the user has `role`.
-    pub(crate) async fn require(&self, state: &AppState, role: Role, page: &str) -> Result<(), PageError> {
+    pub(crate) async fn require(
+        &self,
+        state: &AppState,
+        role: Role,
+        page: &str,
+    ) -> Result<(), PageError> {
         if self.0.role() == role {
             return Ok(());
         }

@@ -131,7 +131,11 @@ pub(crate) async fn show(
     };
     let view = patient_view(patient, team);
     let today = state.now().date();
-    let back = if p.role() == Role::Admin { ("/admin", "Back to clinic admin") } else { ("/caseload", "Back to my patients") };
+    let back = if p.role() == Role::Admin {
+        ("/admin", "Back to clinic admin")
+    } else {
+        ("/caseload", "Back to my patients")
+    };
     let body = html! {
         a.back-link href=(back.0) { (back.1) }
         h1 { (view.name) }

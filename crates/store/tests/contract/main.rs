@@ -274,7 +274,7 @@ fn event(i: usize, clinic: Option<Uuid>) -> NewAuditEvent {
         action: "read".into(),
         resource: "patient".into(),
         patient_id: Some(Uuid::now_v7()),
-        outcome: if i % 3 == 0 { AuditOutcome::Denied } else { AuditOutcome::Success },
+        outcome: if i.is_multiple_of(3) { AuditOutcome::Denied } else { AuditOutcome::Success },
         request_id: Some(format!("req-{i}")),
     }
 }

@@ -1,0 +1,6 @@
+//! Black-box tests: the real server on an ephemeral port, over SQLite and over PostgreSQL.
+
+mod helpers;
+mod matrix;
+mod sessions;
+mod validation;
