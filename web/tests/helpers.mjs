@@ -3,7 +3,7 @@
 // up `*.test.mjs` here).
 
 import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -273,7 +273,6 @@ export async function checkA11y(page, label) {
     }
     if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) {
       // DevTools evaluation is not subject to the page's CSP.
-      const { readFile } = await import('node:fs/promises');
       await page.evaluate(await readFile(AXE_PATH, 'utf8'));
     }
   }

@@ -87,7 +87,9 @@ pub fn router(state: AppState) -> Router {
             .layer(PropagateRequestIdLayer::x_request_id())
             .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
             .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
-            .layer(header_layer(header::REFERRER_POLICY, "no-referrer"))
+            // Not `no-referrer`: under it Chromium sends `Origin: null` on same-site form posts,
+            // which the origin check must refuse. `same-origin` still leaks nothing elsewhere.
+            .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
             // Patient data must not linger in shared caches or the browser's back button cache.
             .layer(header_layer(header::CACHE_CONTROL, "no-store")),
     )

@@ -71,6 +71,13 @@ async fn render(
         h1 { "Clinic admin" }
         p.lead { (clinic.name) ": " (staff.len()) " staff, " (patients.len()) " patients." }
         @if let Some(n) = notice { div.notice role="status" { (n) } }
+        nav aria-label="On this page" {
+            ul.inline-list {
+                li { a href="#add-title" { "Add a user" } }
+                li { a href="#staff-title" { "Staff" } }
+                li { a href="#patients-title" { "Patients" } }
+            }
+        }
         section aria-labelledby="staff-title" {
             h2 #staff-title { "Staff" }
             div.table-scroll {
@@ -78,7 +85,7 @@ async fn render(
                     thead { tr { th scope="col" { "Name" } th scope="col" { "Role" } th scope="col" { "E-mail" } th scope="col" { "Licence" } th scope="col" { "Status" } } }
                     tbody { @for u in &staff { tr { td { (u.name) } td { (u.role) } td { (u.email) }
                         td { @if let Some(l) = &u.licence { (l.number) " (" (l.jurisdiction) ")" } }
-                        td { (active_toggle(&p, u.id, u.active, u.id == p.user.id)) } } } }
+                        td { (active_toggle(&p, u, u.id == p.user.id)) } } } }
                 }
             }
         }
@@ -91,7 +98,7 @@ async fn render(
                         td { a href={ "/patients/" (u.id) } { (u.name) } }
                         td { (u.email) }
                         td { (teams.iter().filter(|m| m.patient_id == u.id).map(|m| m.clinician_name.as_str()).collect::<Vec<_>>().join(", ")) }
-                        td { (active_toggle(&p, u.id, u.active, false)) } } } }
+                        td { (active_toggle(&p, u, false)) } } } }
                 }
             }
         }
@@ -100,7 +107,8 @@ async fn render(
     Ok((status, page("Clinic admin", Some(&p), body)).into_response())
 }
 
-fn active_toggle(p: &crate::auth::Principal, id: Uuid, active: bool, is_self: bool) -> Markup {
+fn active_toggle(p: &crate::auth::Principal, u: &physio_store::User, is_self: bool) -> Markup {
+    let (id, active) = (u.id, u.active);
     html! {
         @if active { "Active" } @else { "Deactivated" }
         @if !is_self {
@@ -109,6 +117,7 @@ fn active_toggle(p: &crate::auth::Principal, id: Uuid, active: bool, is_self: bo
                 input type="hidden" name="active" value=(!active);
                 button.button-secondary.button-small type="submit" {
                     @if active { "Deactivate" } @else { "Reactivate" }
+                    span.visually-hidden { " " (u.name) }
                 }
             }
         }

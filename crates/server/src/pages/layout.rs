@@ -85,6 +85,11 @@ pub(crate) fn csrf_field(p: &Principal) -> Markup {
     html! { input type="hidden" name="csrf_token" value=(p.csrf_token()); }
 }
 
+/// A date as people read it: "14 March 1968".
+pub(crate) fn long_date(d: time::Date) -> String {
+    format!("{} {} {}", d.day(), d.month(), d.year())
+}
+
 /// Whole years between a date of birth and today.
 pub(crate) fn age(dob: time::Date, today: time::Date) -> i32 {
     let mut years = today.year() - dob.year();

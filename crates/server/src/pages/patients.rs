@@ -12,7 +12,7 @@ use crate::{
     error::{ApiPath, ApiQuery},
     pages::{
         PageResult, PageUser,
-        layout::{age, csrf_field, page},
+        layout::{age, csrf_field, long_date, page},
     },
     state::AppState,
 };
@@ -48,7 +48,7 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
                 div { dt { "Name" } dd { (view.name) } }
                 div { dt { "E-mail" } dd { (view.email) } }
                 @if let Some(dob) = view.date_of_birth {
-                    div { dt { "Date of birth" } dd { (dob) } }
+                    div { dt { "Date of birth" } dd { (long_date(dob)) } }
                 }
                 @if let Some(s) = &view.summary {
                     div { dt { "Why you came to us" } dd { (s) } }
@@ -104,9 +104,9 @@ pub(crate) async fn caseload(
                         @for pt in &patients {
                             tr data-patient-id=(pt.id) {
                                 td { a href={ "/patients/" (pt.id) } { (pt.name) } }
-                                td { @if let Some(d) = pt.date_of_birth { (age(d, today)) } }
+                                td { @if let Some(d) = pt.date_of_birth { span.cell-label { "Age " } (age(d, today)) } }
                                 td { (pt.summary.as_deref().unwrap_or("")) }
-                                td { (pt.care_team.iter().map(|m| m.clinician_name.as_str()).collect::<Vec<_>>().join(", ")) }
+                                td { span.cell-label { "Care team: " } (pt.care_team.iter().map(|m| m.clinician_name.as_str()).collect::<Vec<_>>().join(", ")) }
                             }
                         }
                     }
@@ -142,7 +142,7 @@ pub(crate) async fn show(
         @if !view.active { p.tag.tag-grey { "Deactivated" } }
         dl.summary-list {
             @if let Some(dob) = view.date_of_birth {
-                div { dt { "Age" } dd { (age(dob, today)) " (born " (dob) ")" } }
+                div { dt { "Age" } dd { (age(dob, today)) " (born " (long_date(dob)) ")" } }
             }
             div { dt { "E-mail" } dd { (view.email) } }
             @if let Some(s) = &view.summary {
