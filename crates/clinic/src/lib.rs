@@ -1,1 +1,9 @@
 //! Pure clinical domain rules: questionnaires, triage, pathways. No IO, no clock.
+//!
+//! Dates are arguments (`today`), definitions arrive as text the caller has read, and results
+//! are plain values, so every rule here is a fast, deterministic function to test.
+
+pub mod intake;
+pub mod pathway;
+pub mod questionnaire;
+pub mod triage;

@@ -1,0 +1,1 @@
+//! questionnaire (being written).
