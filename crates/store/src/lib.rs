@@ -6,7 +6,32 @@
 //! appears in the public interface. Timestamps are UTC and truncated to microseconds, which is
 //! what PostgreSQL keeps, so a value reads back exactly as written on both backends.
 
+// Column lists as macros, so queries stay `&'static str` (sqlx only takes SQL it can trust).
+macro_rules! user_columns {
+    () => {
+        "id, clinic_id, email, name, role, active, licence_number, licence_jurisdiction, \
+         date_of_birth, summary, created_at"
+    };
+}
+macro_rules! audit_columns {
+    () => {
+        "seq, id, at, clinic_id, actor_id, actor_role, action, resource, patient_id, outcome, \
+         request_id, prev_hash, hash"
+    };
+}
+
+/// Runs the same code against whichever pool the store holds.
+macro_rules! with_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.pool {
+            Pool::Sqlite($pool) => $body,
+            Pool::Postgres($pool) => $body,
+        }
+    };
+}
+
 pub mod audit;
+mod episodes;
 pub mod model;
 pub mod testing;
 
@@ -22,6 +47,7 @@ use time::{Date, OffsetDateTime, UtcOffset};
 use uuid::Uuid;
 
 pub use audit::{AuditBreak, AuditEvent, AuditOutcome, AuditVerification, NewAuditEvent};
+pub use episodes::*;
 pub use model::*;
 
 #[derive(Debug, thiserror::Error)]
@@ -88,30 +114,6 @@ pub enum Backend {
 enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
-}
-
-// Column lists as macros, so queries stay `&'static str` (sqlx only takes SQL it can trust).
-macro_rules! user_columns {
-    () => {
-        "id, clinic_id, email, name, role, active, licence_number, licence_jurisdiction, \
-         date_of_birth, summary, created_at"
-    };
-}
-macro_rules! audit_columns {
-    () => {
-        "seq, id, at, clinic_id, actor_id, actor_role, action, resource, patient_id, outcome, \
-         request_id, prev_hash, hash"
-    };
-}
-
-/// Runs the same code against whichever pool the store holds.
-macro_rules! with_pool {
-    ($store:expr, |$pool:ident| $body:expr) => {
-        match &$store.pool {
-            Pool::Sqlite($pool) => $body,
-            Pool::Postgres($pool) => $body,
-        }
-    };
 }
 
 #[derive(Debug, Clone)]
@@ -836,10 +838,14 @@ fn redact(url: &str, msg: &str) -> String {
     if msg.is_empty() { shown } else { format!("{shown}: {msg}") }
 }
 
-static SQLITE_MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql"))];
-static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql"))];
+static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql")),
+    (2, "episodes", include_str!("../migrations/sqlite/0002_episodes.sql")),
+];
+static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
+    (2, "episodes", include_str!("../migrations/postgres/0002_episodes.sql")),
+];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
     use sqlx::SqlSafeStr;

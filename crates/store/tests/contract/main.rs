@@ -1,8 +1,8 @@
 //! The storage contract: every test here runs against SQLite and against PostgreSQL.
 
 use physio_store::{
-    AuditOutcome, Backend, Licence, NewAuditEvent, NewSession, NewUser, PatientFilter, Role, Store,
-    StoreError,
+    AuditOutcome, Backend, EpisodeStatus, Licence, NewAuditEvent, NewResponse, NewSession,
+    NewTriage, NewUser, PatientFilter, Role, Store, StoreError,
 };
 use time::{Duration, OffsetDateTime, macros::datetime};
 use uuid::Uuid;
@@ -45,6 +45,10 @@ contract!(
     audit_tamper_reorder_is_caught,
     audit_tamper_insert_is_caught,
     audit_tamper_truncated_tail_is_caught,
+    episode_lifecycle,
+    responses_and_alerts,
+    episodes_are_clinic_scoped,
+    reassessment_schedule,
 );
 
 const NOW: OffsetDateTime = datetime!(2026-11-25 09:30:00.123456789 UTC);
@@ -461,4 +465,177 @@ impl AuditTestExt for Store {
         );
         self.execute_unchecked(&sql).await.unwrap();
     }
+}
+
+fn triage(f: &Fixture, episode: Uuid, tier: &str, needs_review: bool) -> NewTriage {
+    NewTriage {
+        clinic_id: f.clinic,
+        episode_id: episode,
+        trigger: "intake".into(),
+        tier: tier.into(),
+        decision: serde_json::json!({"tier": tier, "reasons": [{"rule": "r1", "reason": "because"}]}),
+        proposed_pathway: Some("conservative_lumbar".into()),
+        needs_review,
+    }
+}
+
+async fn episode_lifecycle(store: &Store) {
+    let f = fixture(store).await;
+    let p = f.patients[0];
+    let ep = store.open_episode(f.clinic, p, NOW).await.unwrap();
+    assert_eq!(ep.status, EpisodeStatus::Intake);
+    assert!(matches!(store.open_episode(f.clinic, p, NOW).await, Err(StoreError::Conflict(_))));
+    // Save and resume.
+    let draft = serde_json::json!({"region": ["thoracic"]});
+    store.save_intake(f.clinic, ep.id, &draft, "history", NOW).await.unwrap();
+    let more = serde_json::json!({"region": ["thoracic"], "pain_now": 6});
+    let saved = store
+        .save_intake(f.clinic, ep.id, &more, "red_flags", NOW + Duration::minutes(3))
+        .await
+        .unwrap();
+    assert_eq!(
+        (saved.answers.clone(), saved.step.as_str(), saved.submitted_at),
+        (more.clone(), "red_flags", None)
+    );
+    // Submitting a non-exercise decision sends the episode to review.
+    let t = store.submit_intake(&more, &triage(&f, ep.id, "specialist", true), NOW).await.unwrap();
+    assert_eq!((t.tier.as_str(), t.review.is_none()), ("specialist", true));
+    let ep2 = store.episode(f.clinic, ep.id).await.unwrap();
+    assert_eq!((ep2.status, ep2.pathway), (EpisodeStatus::AwaitingReview, None));
+    assert!(store.intake(f.clinic, ep.id).await.unwrap().unwrap().submitted_at.is_some());
+    assert!(matches!(
+        store.save_intake(f.clinic, ep.id, &draft, "x", NOW).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let again = store.submit_intake(&more, &triage(&f, ep.id, "exercise", false), NOW).await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))));
+    assert_eq!(store.triage_history(f.clinic, ep.id).await.unwrap().len(), 1);
+    // The clinician overrides to exercise care on a pathway.
+    let reviewed = store
+        .review_triage(
+            f.clinic,
+            t.id,
+            f.clinician,
+            "exercise",
+            Some("imaging reviewed"),
+            Some("conservative_thoracic"),
+            NOW,
+        )
+        .await
+        .unwrap();
+    let review = reviewed.review.unwrap();
+    assert_eq!((review.by, review.final_tier.as_str()), (f.clinician, "exercise"));
+    let again = store.review_triage(f.clinic, t.id, f.clinician, "urgent", None, None, NOW).await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))));
+    let ep3 = store.episode(f.clinic, ep.id).await.unwrap();
+    assert_eq!(
+        (ep3.status, ep3.pathway.as_deref()),
+        (EpisodeStatus::Active, Some("conservative_thoracic"))
+    );
+    // Surgery facts and a phase override.
+    let surgery = time::macros::date!(2026 - 10 - 01);
+    let ep4 = store
+        .set_pathway(f.clinic, ep.id, "post_op_fusion", Some(surgery), Some(4.5))
+        .await
+        .unwrap();
+    assert_eq!((ep4.surgery_date, ep4.lifting_limit_kg), (Some(surgery), Some(4.5)));
+    let ep5 = store
+        .override_phase(f.clinic, ep.id, Some(("early", "wound not healed")), f.clinician, NOW)
+        .await
+        .unwrap();
+    assert_eq!(ep5.phase_override.unwrap().reason, "wound not healed");
+    assert!(
+        store
+            .override_phase(f.clinic, ep.id, None, f.clinician, NOW)
+            .await
+            .unwrap()
+            .phase_override
+            .is_none()
+    );
+    // A weekly re-triage that needs review puts the episode back in review.
+    let mut weekly = triage(&f, ep.id, "urgent", true);
+    weekly.trigger = "pain_rise".into();
+    store.record_triage(&weekly, NOW + Duration::days(7)).await.unwrap();
+    assert_eq!(store.episode(f.clinic, ep.id).await.unwrap().status, EpisodeStatus::AwaitingReview);
+    let history = store.triage_history(f.clinic, ep.id).await.unwrap();
+    assert_eq!(
+        history.iter().map(|t| t.trigger.as_str()).collect::<Vec<_>>(),
+        vec!["pain_rise", "intake"]
+    );
+    // Discharge closes it; a new episode may then open.
+    let done = store.discharge(f.clinic, ep.id, NOW + Duration::days(60)).await.unwrap();
+    assert_eq!(done.status, EpisodeStatus::Discharged);
+    assert!(store.open_episode_of(f.clinic, p).await.unwrap().is_none());
+    store.open_episode(f.clinic, p, NOW + Duration::days(90)).await.unwrap();
+    assert_eq!(store.episodes(f.clinic, p).await.unwrap().len(), 2);
+    assert_eq!(store.open_episodes(f.clinic).await.unwrap().len(), 1);
+}
+
+async fn responses_and_alerts(store: &Store) {
+    let f = fixture(store).await;
+    let p = f.patients[1];
+    let ep = store.open_episode(f.clinic, p, NOW).await.unwrap();
+    let resp = |instrument: &str, timepoint: &str, score: f64| NewResponse {
+        clinic_id: f.clinic,
+        episode_id: ep.id,
+        instrument: instrument.into(),
+        timepoint: timepoint.into(),
+        answers: serde_json::json!({"answers": [1, 2, 3]}),
+        result: serde_json::json!({"score": score}),
+        score,
+    };
+    store.add_response(&resp("odi", "baseline", 42.0), &[], NOW).await.unwrap();
+    let alert = vec![("phq9_item9".to_owned(), "Answered item 9 above zero".to_owned())];
+    store.add_response(&resp("phq9", "baseline", 14.0), &alert, NOW).await.unwrap();
+    store.add_response(&resp("odi", "week_4", 30.0), &[], NOW + Duration::weeks(4)).await.unwrap();
+    let odi = store.responses(f.clinic, p, Some("odi")).await.unwrap();
+    assert_eq!(
+        odi.iter().map(|r| (r.timepoint.as_str(), r.score)).collect::<Vec<_>>(),
+        vec![("baseline", 42.0), ("week_4", 30.0)]
+    );
+    assert_eq!(odi[0].answers, serde_json::json!({"answers": [1, 2, 3]}));
+    assert_eq!(store.responses(f.clinic, p, None).await.unwrap().len(), 3);
+    // A non-finite score is refused and writes nothing, alerts included.
+    let bad = store.add_response(&resp("phq9", "week_4", f64::NAN), &alert, NOW).await;
+    assert!(matches!(bad, Err(StoreError::Conflict(_))));
+    let open = store.alerts(f.clinic, Some(p), false).await.unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].kind, "phq9_item9");
+    store.acknowledge_alert(f.clinic, open[0].id, f.clinician, NOW).await.unwrap();
+    assert!(store.alerts(f.clinic, Some(p), false).await.unwrap().is_empty());
+    assert_eq!(
+        store.alerts(f.clinic, None, true).await.unwrap()[0].acknowledged_by,
+        Some(f.clinician)
+    );
+    let twice = store.acknowledge_alert(f.clinic, open[0].id, f.clinician, NOW).await;
+    assert!(matches!(twice, Err(StoreError::NotFound(_))));
+}
+
+async fn episodes_are_clinic_scoped(store: &Store) {
+    let f = fixture(store).await;
+    let ep = store.open_episode(f.clinic, f.patients[0], NOW).await.unwrap();
+    assert!(matches!(store.episode(f.other_clinic, ep.id).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.open_episode(f.other_clinic, f.patients[0], NOW).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(store.episodes(f.other_clinic, f.patients[0]).await.unwrap().is_empty());
+    let r = store.save_intake(f.other_clinic, ep.id, &serde_json::json!({}), "x", NOW).await;
+    assert!(matches!(r, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.discharge(f.other_clinic, ep.id, NOW).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn reassessment_schedule(store: &Store) {
+    let f = fixture(store).await;
+    assert_eq!(store.reassessment_weeks(f.clinic).await.unwrap(), vec![0, 4, 8]);
+    store.set_reassessment_weeks(f.clinic, &[12, 0, 6, 6]).await.unwrap();
+    assert_eq!(store.reassessment_weeks(f.clinic).await.unwrap(), vec![0, 6, 12]);
+    assert!(matches!(
+        store.set_reassessment_weeks(f.clinic, &[4, 8]).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(store.reassessment_weeks(f.other_clinic).await.unwrap(), vec![0, 4, 8]);
 }
