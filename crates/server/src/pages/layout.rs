@@ -25,7 +25,10 @@ pub(crate) fn page(title: &str, who: Option<&Principal>, body: Markup) -> Markup
                             nav aria-label="Main" {
                                 ul {
                                     @match p.role() {
-                                        Role::Patient => li { a href="/home" { "Home" } },
+                                        Role::Patient => {
+                                            li { a href="/home" { "Home" } }
+                                            li { a href="/decision-aid" { "Is surgery right for me?" } }
+                                        },
                                         Role::Clinician => li { a href="/caseload" { "My patients" } },
                                         Role::Admin => li { a href="/admin" { "Clinic admin" } },
                                     }

@@ -2,6 +2,7 @@
 //! without JavaScript, one layout, errors rendered as pages.
 
 mod admin;
+mod decision_aid;
 mod layout;
 mod login;
 mod patients;
@@ -31,6 +32,7 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/login", post(login::submit)),
         ("POST", "/logout", post(login::logout)),
         ("GET", "/home", get(patients::home)),
+        ("GET", "/decision-aid", get(decision_aid::show)),
         ("GET", "/caseload", get(patients::caseload)),
         ("GET", "/patients/{patient_id}", get(patients::show)),
         ("POST", "/patients/{patient_id}/care-team", post(admin::set_care_team)),

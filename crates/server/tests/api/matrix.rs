@@ -99,6 +99,7 @@ const MATRIX: &[Row] = &[
     ),
     row("POST", "/logout", NoBody, [303, 303, 303, 303, 303, 303, 303, 303]),
     row("GET", "/home", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
+    row("GET", "/decision-aid", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
     row("GET", "/caseload", NoBody, [303, 403, 403, 200, 200, 403, 403, 200]),
     row("GET", "/patients/{patient}", NoBody, [303, 200, 403, 200, 403, 200, 404, 404]),
     row(
