@@ -661,18 +661,19 @@ impl Store {
         .bind(include_acknowledged)
         .fetch_all(p)
         .await?);
-        Ok(rows
-            .into_iter()
-            .map(|r| Alert {
-                id: r.id,
-                patient_id: r.patient_id,
-                kind: r.kind,
-                message: r.message,
-                created_at: r.created_at,
-                acknowledged_by: r.acknowledged_by,
-                acknowledged_at: r.acknowledged_at,
-            })
-            .collect())
+        Ok(rows.into_iter().map(Alert::from).collect())
+    }
+
+    pub async fn alert(&self, clinic_id: Uuid, id: Uuid) -> Result<Alert> {
+        let row: Option<AlertRow> = with_pool!(self, |p| sqlx::query_as(
+            "SELECT id, patient_id, kind, message, created_at, acknowledged_by, acknowledged_at
+             FROM alerts WHERE id = $1 AND clinic_id = $2"
+        )
+        .bind(id)
+        .bind(clinic_id)
+        .fetch_optional(p)
+        .await?);
+        row.map(Alert::from).ok_or(StoreError::NotFound("alert"))
     }
 
     pub async fn acknowledge_alert(
@@ -861,4 +862,18 @@ struct AlertRow {
     created_at: OffsetDateTime,
     acknowledged_by: Option<Uuid>,
     acknowledged_at: Option<OffsetDateTime>,
+}
+
+impl From<AlertRow> for Alert {
+    fn from(r: AlertRow) -> Self {
+        Alert {
+            id: r.id,
+            patient_id: r.patient_id,
+            kind: r.kind,
+            message: r.message,
+            created_at: r.created_at,
+            acknowledged_by: r.acknowledged_by,
+            acknowledged_at: r.acknowledged_at,
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, documented by the OpenAPI document generated from it.
 
 pub mod auth;
+pub mod episodes;
 pub mod patients;
 pub mod tokens;
 pub mod users;
@@ -31,6 +32,7 @@ use crate::state::AppState;
         (name = "auth", description = "Sign in and out, API tokens"),
         (name = "patients", description = "Patients and their care teams"),
         (name = "users", description = "Clinic accounts (admins only)"),
+        (name = "episodes", description = "Episodes of care: triage and its review, outcomes, alerts"),
     )
 )]
 struct ApiDoc;
@@ -58,6 +60,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(tokens::router())
         .merge(patients::router())
         .merge(users::router())
+        .merge(episodes::router())
 }
 
 /// A role, as the API spells it.

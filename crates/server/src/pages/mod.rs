@@ -2,6 +2,8 @@
 //! without JavaScript, one layout, errors rendered as pages.
 
 mod admin;
+mod charts;
+mod clinical;
 mod decision_aid;
 mod layout;
 mod login;
@@ -36,6 +38,8 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/caseload", get(patients::caseload)),
         ("GET", "/patients/{patient_id}", get(patients::show)),
         ("POST", "/patients/{patient_id}/care-team", post(admin::set_care_team)),
+        ("POST", "/triage/{triage_id}/review", post(clinical::review)),
+        ("POST", "/alerts/{alert_id}/acknowledge", post(clinical::acknowledge)),
         ("GET", "/admin", get(admin::show)),
         ("POST", "/admin/users", post(admin::add_user)),
         ("POST", "/admin/users/{user_id}/active", post(admin::set_active)),

@@ -73,8 +73,28 @@ pub(crate) async fn caseload(
     PageUser(p.clone()).require(&state, Role::Clinician, "caseload").await?;
     let q = query.q.unwrap_or_default();
     let filter = PatientQuery { q: Some(q.clone()), clinician_id: None, include_inactive: false };
-    let patients = list_for(&state, &p, &filter).await?;
+    let mut patients = list_for(&state, &p, &filter).await?;
     let today = state.now().date();
+    let store = state.store();
+    let review: std::collections::HashSet<Uuid> = store
+        .open_episodes(p.user.clinic_id)
+        .await?
+        .into_iter()
+        .filter(crate::api::episodes::needs_review)
+        .map(|e| e.patient_id)
+        .collect();
+    let mut alerts: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
+    for a in store.alerts(p.user.clinic_id, None, false).await? {
+        *alerts.entry(a.patient_id).or_default() += 1;
+    }
+    // Who needs the clinician now comes first: alerts, then decisions to review, then by name.
+    patients.sort_by_key(|pt| (!alerts.contains_key(&pt.id), !review.contains(&pt.id)));
+    let attention = |id: &Uuid| {
+        html! {
+            @if let Some(n) = alerts.get(id) { span.tag.tag-urgent { (n) " alert" @if *n != 1 { "s" } } " " }
+            @if review.contains(id) { span.tag.tag-specialist { "Triage to review" } }
+        }
+    };
     let body = html! {
         h1 { "My patients" }
         form.search method="get" action="/caseload" role="search" {
@@ -99,7 +119,7 @@ pub(crate) async fn caseload(
             div.table-scroll {
                 table #caseload {
                     caption.visually-hidden { "Patients on your caseload" }
-                    thead { tr { th scope="col" { "Name" } th scope="col" { "Age" } th scope="col" { "Summary" } th scope="col" { "Care team" } } }
+                    thead { tr { th scope="col" { "Name" } th scope="col" { "Age" } th scope="col" { "Summary" } th scope="col" { "Care team" } th scope="col" { "Needs you" } } }
                     tbody {
                         @for pt in &patients {
                             tr data-patient-id=(pt.id) {
@@ -107,6 +127,7 @@ pub(crate) async fn caseload(
                                 td { @if let Some(d) = pt.date_of_birth { span.cell-label { "Age " } (age(d, today)) } }
                                 td { (pt.summary.as_deref().unwrap_or("")) }
                                 td { span.cell-label { "Care team: " } (pt.care_team.iter().map(|m| m.clinician_name.as_str()).collect::<Vec<_>>().join(", ")) }
+                                td { (attention(&pt.id)) }
                             }
                         }
                     }
@@ -131,6 +152,11 @@ pub(crate) async fn show(
     };
     let view = patient_view(patient, team);
     let today = state.now().date();
+    let clinical = if p.role() == Role::Patient {
+        html! {}
+    } else {
+        crate::pages::clinical::sections(&state, &p, patient_id).await?
+    };
     let back = if p.role() == Role::Admin {
         ("/admin", "Back to clinic admin")
     } else {
@@ -149,6 +175,7 @@ pub(crate) async fn show(
                 div { dt { "Summary" } dd { (s) } }
             }
         }
+        (clinical)
         h2 { "Care team" }
         (care_team_list(&view.care_team))
         @if p.role() == Role::Admin {

@@ -41,6 +41,9 @@ use Body::{Form, Json, None as NoBody};
 
 /// `{patient}` is the patient (on the care-team clinician's team), `{user}` the other clinician
 /// of the same clinic, `{token}` a token of the patient, `{n}` a fresh number per request.
+/// `{triage}`, `{triage2}`, `{alert}` and `{alert2}` are the patient's triage decisions and
+/// alerts, a fresh one for each caller so that one caller's success cannot change the next
+/// caller's answer.
 const MATRIX: &[Row] = &[
     //                                                                    anon  pat  oPat  care  oCli  adm  xAdm  xCli
     row(
@@ -89,6 +92,49 @@ const MATRIX: &[Row] = &[
         Json(r#"{"active":true}"#),
         [401, 403, 403, 403, 403, 200, 404, 403],
     ),
+    row(
+        "GET",
+        "/api/v1/patients/{patient}/episodes",
+        NoBody,
+        [401, 200, 403, 200, 403, 200, 404, 404],
+    ),
+    row(
+        "GET",
+        "/api/v1/patients/{patient}/triage",
+        NoBody,
+        [401, 200, 403, 200, 403, 200, 404, 404],
+    ),
+    row(
+        "POST",
+        "/api/v1/triage/{triage}/review",
+        Json(r#"{"final_tier":"specialist"}"#),
+        [401, 403, 403, 200, 403, 403, 403, 404],
+    ),
+    row(
+        "GET",
+        "/api/v1/patients/{patient}/responses",
+        NoBody,
+        [401, 200, 403, 200, 403, 200, 404, 404],
+    ),
+    row(
+        "GET",
+        "/api/v1/patients/{patient}/alerts",
+        NoBody,
+        [401, 403, 403, 200, 403, 200, 404, 404],
+    ),
+    row(
+        "POST",
+        "/api/v1/alerts/{alert}/acknowledge",
+        NoBody,
+        [401, 403, 403, 204, 403, 403, 403, 404],
+    ),
+    row(
+        "POST",
+        "/triage/{triage2}/review",
+        Form("final_tier=specialist"),
+        [303, 403, 403, 303, 403, 403, 403, 404],
+    ),
+    row("POST", "/alerts/{alert2}/acknowledge", NoBody, [303, 403, 403, 303, 403, 403, 403, 404]),
     row("GET", "/", NoBody, [303, 303, 303, 303, 303, 303, 303, 303]),
     row("GET", "/login", NoBody, [200, 303, 303, 303, 303, 303, 303, 303]),
     row(
@@ -138,6 +184,10 @@ fn every_route_has_a_row() {
         p.replace("{patient}", "{patient_id}")
             .replace("{user}", "{user_id}")
             .replace("{token}", "{token_id}")
+            .replace("{triage2}", "{triage_id}")
+            .replace("{triage}", "{triage_id}")
+            .replace("{alert2}", "{alert_id}")
+            .replace("{alert}", "{alert_id}")
     };
     let listed: BTreeSet<(String, String)> =
         MATRIX.iter().map(|r| (r.method.to_owned(), normalise(r.path))).collect();
@@ -159,6 +209,7 @@ async fn role_route_matrix(app: &TestApp) {
         let hash = physio_server::auth::sha256_hex(&secret);
         app.store.create_api_token(&u, "target", &hash, crate::helpers::START).await.unwrap().id
     };
+    let (triage, alerts) = clinical_targets(app).await;
     let client = app.client();
     let mut n = 0;
     let mut failures = vec![];
@@ -169,6 +220,10 @@ async fn role_route_matrix(app: &TestApp) {
                 s.replace("{patient}", &p.p1.to_string())
                     .replace("{user}", &p.c2.to_string())
                     .replace("{token}", &target_token.to_string())
+                    .replace("{triage2}", &triage[8 + i].to_string())
+                    .replace("{triage}", &triage[i].to_string())
+                    .replace("{alert2}", &alerts[8 + i].to_string())
+                    .replace("{alert}", &alerts[i].to_string())
                     .replace("{c1}", &p.c1.to_string())
                     .replace("{n}", &n.to_string())
             };
@@ -196,4 +251,47 @@ async fn role_route_matrix(app: &TestApp) {
     assert!(failures.is_empty(), "authorization matrix mismatches:\n{}", failures.join("\n"));
     // Every refusal was audited too, and the chain still holds.
     assert_eq!(app.store.verify_audit().await.unwrap().first_break, None);
+}
+
+/// 16 triage decisions awaiting review and 16 open alerts, all about the patient.
+async fn clinical_targets(app: &TestApp) -> (Vec<uuid::Uuid>, Vec<uuid::Uuid>) {
+    use physio_store::{NewResponse, NewTriage};
+    let p = &app.people;
+    let store = &app.store;
+    let at = crate::helpers::START;
+    let ep = store.open_episode(p.clinic_a, p.p1, at).await.unwrap();
+    let triage = |trigger: &str| NewTriage {
+        clinic_id: p.clinic_a,
+        episode_id: ep.id,
+        trigger: trigger.into(),
+        tier: "specialist".into(),
+        decision: serde_json::json!({"tier": "specialist", "reasons": []}),
+        proposed_pathway: None,
+        needs_review: true,
+    };
+    let mut ids =
+        vec![store.submit_intake(&serde_json::json!({}), &triage("intake"), at).await.unwrap().id];
+    for _ in 1..16 {
+        ids.push(store.record_triage(&triage("weekly_checkin"), at).await.unwrap().id);
+    }
+    let alerts: Vec<(String, String)> =
+        (0..16).map(|i| ("test".to_owned(), format!("alert {i}"))).collect();
+    let response = NewResponse {
+        clinic_id: p.clinic_a,
+        episode_id: ep.id,
+        instrument: "phq9".into(),
+        timepoint: "baseline".into(),
+        answers: serde_json::json!({"answers": []}),
+        result: serde_json::json!({}),
+        score: 3.0,
+    };
+    store.add_response(&response, &alerts, at).await.unwrap();
+    let alert_ids = store
+        .alerts(p.clinic_a, Some(p.p1), false)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    (ids, alert_ids)
 }

@@ -1,0 +1,243 @@
+//! The clinical part of a patient's page for staff: open alerts, the episode of care, triage
+//! with its reasons and the review form, and outcome scores over time; plus the form handlers.
+
+use axum::{
+    Form,
+    extract::State,
+    response::{IntoResponse, Redirect},
+};
+use maud::{Markup, html};
+use physio_store::{Episode, ResponseRecord, Role, TriageRecord};
+use serde::Deserialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::{
+    api::episodes::{ReviewRequest, TIERS, acknowledge_alert, review_triage},
+    auth::Principal,
+    error::{ApiError, ApiPath},
+    pages::{
+        PageError, PageResult, PageUser,
+        charts::{Chart, Point, line_chart},
+        layout::csrf_field,
+    },
+    state::AppState,
+};
+
+/// How a tier reads to a clinician, and the tag style that carries its urgency (never colour
+/// alone: the words say it too).
+pub(crate) fn tier_label(tier: &str) -> (&'static str, &'static str) {
+    match tier {
+        "emergency" => ("Emergency", "tag-emergency"),
+        "urgent" => ("Urgent: same-day review", "tag-urgent"),
+        "specialist" => ("Spine specialist opinion", "tag-specialist"),
+        "exercise" => ("Exercise care", "tag-exercise"),
+        _ => ("Unknown tier", "tag-grey"),
+    }
+}
+
+fn reasons(decision: &Value) -> Vec<(String, String)> {
+    decision
+        .get("reasons")
+        .and_then(Value::as_array)
+        .map(|rs| {
+            rs.iter()
+                .filter_map(|r| {
+                    Some((
+                        r.get("rule")?.as_str()?.to_owned(),
+                        r.get("reason")?.as_str()?.to_owned(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn date_time(t: time::OffsetDateTime) -> String {
+    format!("{} {} {} {:02}:{:02} UTC", t.day(), t.month(), t.year(), t.hour(), t.minute())
+}
+
+/// Everything clinical about one patient, for their page.
+pub(crate) async fn sections(
+    state: &AppState,
+    p: &Principal,
+    patient_id: Uuid,
+) -> Result<Markup, PageError> {
+    let store = state.store();
+    let clinic = p.user.clinic_id;
+    let alerts = store.alerts(clinic, Some(patient_id), false).await?;
+    let episode = store.episodes(clinic, patient_id).await?.into_iter().next();
+    let history = match &episode {
+        Some(ep) => store.triage_history(clinic, ep.id).await?,
+        None => vec![],
+    };
+    let responses = store.responses(clinic, patient_id, None).await?;
+    let clinician = p.role() == Role::Clinician;
+    Ok(html! {
+        @if !alerts.is_empty() {
+            section.alerts aria-labelledby="alerts-title" {
+                h2 #alerts-title { "Alerts" }
+                ul.alert-list {
+                    @for a in &alerts {
+                        li.alert-item {
+                            strong { "Alert: " } (a.message)
+                            span.hint { " (" (date_time(a.created_at)) ")" }
+                            @if clinician {
+                                form.inline method="post" action={ "/alerts/" (a.id) "/acknowledge" } {
+                                    (csrf_field(p))
+                                    button.button-secondary.button-small type="submit" { "Mark as dealt with" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        (episode_section(episode.as_ref()))
+        (triage_section(p, &history, clinician))
+        (outcomes_section(&responses))
+    })
+}
+
+fn episode_section(ep: Option<&Episode>) -> Markup {
+    html! {
+        h2 { "Episode of care" }
+        @match ep {
+            None => p { "No episode of care yet: the patient has not started the intake." },
+            Some(ep) => dl.summary-list {
+                div { dt { "Status" } dd { (ep.status.as_str().replace('_', " ")) } }
+                div { dt { "Opened" } dd { (date_time(ep.opened_at)) } }
+                @if let Some(pw) = &ep.pathway { div { dt { "Pathway" } dd { (pw.replace('_', " ")) } } }
+                @if let Some(d) = ep.surgery_date { div { dt { "Surgery date" } dd { (d) } } }
+                @if let Some(o) = &ep.phase_override {
+                    div { dt { "Phase set by clinician" } dd { (o.phase) ": " (o.reason) } }
+                }
+            },
+        }
+    }
+}
+
+fn triage_section(p: &Principal, history: &[TriageRecord], clinician: bool) -> Markup {
+    let Some(latest) = history.first() else { return html! {} };
+    let (label, class) = tier_label(&latest.tier);
+    html! {
+        section aria-labelledby="triage-title" {
+            h2 #triage-title { "Triage" }
+            p {
+                span.tag.(class) { (label) } " proposed by the rules on " (date_time(latest.decided_at))
+                " (" (latest.trigger.replace('_', " ")) ")."
+            }
+            h3 { "Why" }
+            ul { @for (rule, reason) in reasons(&latest.decision) { li { (reason) " " span.hint { "[" (rule) "]" } } } }
+            @match &latest.review {
+                Some(r) => p {
+                    "Reviewed " (date_time(r.at)) ": "
+                    @if r.final_tier == latest.tier { "confirmed" } @else { "changed to " strong { (tier_label(&r.final_tier).0) } }
+                    @if let Some(n) = &r.note { ". Note: " (n) }
+                },
+                None if clinician => (review_form(p, latest)),
+                None => p.hint { "Waiting for a clinician on the care team to review it." },
+            }
+            @if history.len() > 1 {
+                details {
+                    summary { "Earlier triage (" (history.len() - 1) ")" }
+                    ul { @for t in &history[1..] { li { (date_time(t.decided_at)) ": " (tier_label(&t.tier).0) } } }
+                }
+            }
+        }
+    }
+}
+
+fn review_form(p: &Principal, t: &TriageRecord) -> Markup {
+    let proposed_pathway = t.decision.get("pathway").and_then(Value::as_str).unwrap_or("");
+    html! {
+        form.review method="post" action={ "/triage/" (t.id) "/review" } {
+            (csrf_field(p))
+            fieldset {
+                legend { "Your review" }
+                p.hint { "Confirm the proposed tier, or choose another and say why." }
+                @for tier in TIERS {
+                    div.radio {
+                        input type="radio" name="final_tier" value=(tier) id={ "tier-" (tier) } checked[tier == t.tier];
+                        label for={ "tier-" (tier) } { (tier_label(tier).0) @if tier == t.tier { " (proposed)" } }
+                    }
+                }
+            }
+            div.field {
+                label for="note" { "Note" }
+                p.hint { "Required if you change the tier." }
+                textarea #note name="note" rows="3" {}
+            }
+            div.field {
+                label for="pathway" { "Pathway to start (exercise care only)" }
+                input #pathway name="pathway" type="text" value=(proposed_pathway);
+            }
+            button.button type="submit" { "Save review" }
+        }
+    }
+}
+
+fn outcomes_section(responses: &[ResponseRecord]) -> Markup {
+    let mut instruments: Vec<&str> = responses.iter().map(|r| r.instrument.as_str()).collect();
+    instruments.dedup();
+    instruments.sort_unstable();
+    instruments.dedup();
+    html! {
+        h2 { "Outcomes" }
+        @if responses.is_empty() { p { "No questionnaires completed yet." } }
+        @for inst in instruments {
+            @let rows: Vec<&ResponseRecord> = responses.iter().filter(|r| r.instrument == inst).collect();
+            @let points: Vec<Point> = rows.iter().map(|r| Point { at: r.submitted_at, value: r.score }).collect();
+            @let max = rows.iter().filter_map(|r| r.result.get("max").and_then(Value::as_f64)).next()
+                .unwrap_or_else(|| rows.iter().map(|r| r.score).fold(10.0, f64::max));
+            div.outcome {
+                (line_chart(&Chart { title: &inst.to_uppercase(), points: &points, y_min: 0.0, y_max: max, band: None }))
+                table {
+                    caption.visually-hidden { (inst) " scores" }
+                    thead { tr { th scope="col" { "Date" } th scope="col" { "Time point" } th scope="col" { "Score" } th scope="col" { "Band" } } }
+                    tbody { @for r in &rows { tr {
+                        td { (date_time(r.submitted_at)) }
+                        td { (r.timepoint.replace('_', " ")) }
+                        td { (r.score) }
+                        td { (r.result.get("band").and_then(Value::as_str).unwrap_or("")) }
+                    } } }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ReviewForm {
+    #[serde(default)]
+    final_tier: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    pathway: String,
+}
+
+pub(crate) async fn review(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    ApiPath(triage_id): ApiPath<Uuid>,
+    Form(f): Form<ReviewForm>,
+) -> PageResult {
+    let req = ReviewRequest {
+        final_tier: f.final_tier,
+        note: Some(f.note).filter(|n| !n.trim().is_empty()),
+        pathway: Some(f.pathway).filter(|s| !s.trim().is_empty()),
+    };
+    let t = review_triage(&state, &p, triage_id, &req).await?;
+    Ok(Redirect::to(&format!("/patients/{}", t.patient_id)).into_response())
+}
+
+pub(crate) async fn acknowledge(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    ApiPath(alert_id): ApiPath<Uuid>,
+) -> PageResult {
+    acknowledge_alert(&state, &p, alert_id).await?;
+    let alert = state.store().alert(p.user.clinic_id, alert_id).await.map_err(ApiError::from)?;
+    Ok(Redirect::to(&format!("/patients/{}", alert.patient_id)).into_response())
+}
