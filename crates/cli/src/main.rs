@@ -1,6 +1,7 @@
 //! `physio`: serve the platform, set up a demo clinic, migrate, manage users, verify the audit
 //! trail.
 
+mod analyze;
 mod demo_data;
 mod settings;
 
@@ -39,6 +40,22 @@ enum Command {
     /// Work with the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Count repetitions, measure range and check form in recorded movement files.
+    Analyze {
+        /// Exercise id (see --list).
+        #[arg(long, required_unless_present = "list")]
+        exercise: Option<String>,
+        /// blazepose-json, uiprmd-kinect, uiprmd-vicon, keraal-blazepose, keraal-kinect or
+        /// keraal-vicon. For uiprmd-kinect give the positions files; the matching angles files
+        /// are found by name. Gzip is detected.
+        #[arg(long, required_unless_present = "list")]
+        format: Option<String>,
+        /// List every exercise id with its camera view and primary signal, then exit.
+        #[arg(long)]
+        list: bool,
+        /// Recording files, read in order as one continuous recording.
+        files: Vec<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -242,6 +259,16 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
             println!("Added {} {} <{}> with id {}", user.role, user.name, user.email, user.id);
             if generated {
                 println!("Temporary password: {password}");
+            }
+        }
+        Command::Analyze { exercise, format, list, files } => {
+            if list {
+                print!("{}", analyze::list()?);
+            } else {
+                let (Some(exercise), Some(format)) = (exercise, format) else {
+                    bail!(BadInput("give --exercise and --format, or --list".into()));
+                };
+                println!("{}", analyze::run(&exercise, &format, &files)?);
             }
         }
         Command::Audit(AuditCommand::Verify) => {

@@ -174,3 +174,98 @@ fn settings_come_from_a_toml_file_and_bad_ones_are_named() {
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("expected sqlite:PATH or postgres://"), "{}", r.stderr);
 }
+
+/// The shared recordings, or `None` (skip) outside CI when they are absent.
+fn shared_data() -> Option<std::path::PathBuf> {
+    let dir = std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/ui-prmd"
+    ));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").map_or(true, |v| v != "true"),
+        "CI=true but {} is missing",
+        dir.display()
+    );
+    eprintln!("skipping: {} not found", dir.display());
+    None
+}
+
+#[test]
+fn analyze_counts_a_real_ten_repetition_recording() {
+    let Some(data) = shared_data() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<String> = (1..=10)
+        .map(|e| {
+            data.join(format!("correct/kinect/positions/m07_s01_e{e:02}_positions.txt.gz"))
+                .display()
+                .to_string()
+        })
+        .collect();
+    let mut args = vec!["analyze", "--exercise", "shoulder-abduction", "--format", "uiprmd-kinect"];
+    args.extend(files.iter().map(String::as_str));
+    let r = physio(dir.path(), &args, None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["exercise"], "shoulder-abduction");
+    assert_eq!(v["rep_count"], 10, "{}", r.stdout);
+    let reps = v["reps"].as_array().unwrap();
+    assert_eq!(reps.len(), 10);
+    for rep in reps {
+        assert!(rep["end_s"].as_f64().unwrap() > rep["start_s"].as_f64().unwrap());
+        // The right arm rises well above shoulder height in a correct abduction.
+        assert!(rep["peak_deg"].as_f64().unwrap() > 90.0, "{rep}");
+    }
+}
+
+#[test]
+fn analyze_names_the_file_and_line_of_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = (0..3).map(|_| vec!["1.0"; 117].join(",")).collect::<Vec<_>>().join("\n");
+    let file = dir.path().join("take.csv");
+    std::fs::write(&file, format!("{good}\n1.0,2.0,NaN\n")).unwrap();
+    let f = file.to_str().unwrap();
+    let r = physio(
+        dir.path(),
+        &["analyze", "--exercise", "deep-squat", "--format", "uiprmd-vicon", f],
+        None,
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("take.csv: line 4"), "{}", r.stderr);
+    let r =
+        physio(dir.path(), &["analyze", "--exercise", "deep-squat", "--format", "mp4", f], None);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown format"), "{}", r.stderr);
+    let r = physio(
+        dir.path(),
+        &["analyze", "--exercise", "moonwalk", "--format", "uiprmd-vicon", f],
+        None,
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown exercise"), "{}", r.stderr);
+    std::fs::write(&file, "").unwrap();
+    let r = physio(
+        dir.path(),
+        &["analyze", "--exercise", "deep-squat", "--format", "uiprmd-vicon", f],
+        None,
+    );
+    assert_eq!(r.code, 2, "empty file: {}", r.stderr);
+    let r = physio(dir.path(), &["analyze", "--list"], None);
+    assert_eq!(r.code, 0);
+    for id in [
+        "deep-squat",
+        "hurdle-step",
+        "inline-lunge",
+        "side-lunge",
+        "sit-to-stand",
+        "straight-leg-raise",
+        "shoulder-abduction",
+        "shoulder-extension",
+        "shoulder-rotation",
+        "shoulder-scaption",
+    ] {
+        assert!(r.stdout.contains(&format!("\"id\":\"{id}\"")), "{id} missing from --list");
+    }
+}

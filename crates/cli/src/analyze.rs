@@ -1,0 +1,85 @@
+//! `physio analyze`: read recordings (plain or gzip), run the motion engine over them as one
+//! continuous take, print the analysis as JSON.
+
+use std::{io::Read, path::PathBuf};
+
+use anyhow::Result;
+use physio_motion::Format;
+
+use crate::BadInput;
+
+/// Reads a file, un-gzipping it when it starts with the gzip magic bytes.
+fn read_text(path: &PathBuf) -> Result<String, BadInput> {
+    let bytes = std::fs::read(path).map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
+    let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&bytes[..])
+            .read_to_end(&mut out)
+            .map_err(|e| BadInput(format!("{}: not a readable gzip file: {e}", path.display())))?;
+        out
+    } else {
+        bytes
+    };
+    String::from_utf8(bytes).map_err(|_| BadInput(format!("{}: not UTF-8 text", path.display())))
+}
+
+/// Lists the exercises as JSON lines: id, view and primary signal.
+pub(crate) fn list() -> Result<String> {
+    let mut out = String::new();
+    for e in physio_motion::exercises() {
+        out.push_str(&serde_json::to_string(&e)?);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+pub(crate) fn run(exercise: &str, format: &str, files: &[PathBuf]) -> Result<String> {
+    let format: Format = format.parse().map_err(BadInput)?;
+    if !physio_motion::exercises().iter().any(|e| e.id == exercise) {
+        let ids: Vec<&str> = physio_motion::exercises().iter().map(|e| e.id).collect();
+        return Err(BadInput(format!(
+            "unknown exercise {exercise:?}; expected one of {}",
+            ids.join(", ")
+        ))
+        .into());
+    }
+    if files.is_empty() {
+        return Err(BadInput("give at least one recording file".into()).into());
+    }
+    // Each file contributes its texts in order; for paired formats (UI-PRMD Kinect) the
+    // companion file is found by name next to the given one.
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for f in files {
+        paths.push(f.clone());
+        if format.texts_per_file() == 2 {
+            let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let companion = format.companion_name(name).ok_or_else(|| {
+                BadInput(format!(
+                    "{}: expected a positions file (name containing _positions)",
+                    f.display()
+                ))
+            })?;
+            // Next to the positions file, or in a sibling `angles` folder (UI-PRMD's layout).
+            let beside = f.with_file_name(&companion);
+            let sibling =
+                f.parent().and_then(|d| d.parent()).map(|d| d.join("angles").join(&companion));
+            let found = [Some(beside.clone()), sibling].into_iter().flatten().find(|p| p.exists());
+            paths.push(found.ok_or_else(|| {
+                BadInput(format!(
+                    "{}: no matching angles file {companion} beside it or in ../angles",
+                    f.display()
+                ))
+            })?);
+        }
+    }
+    let texts = paths.iter().map(read_text).collect::<Result<Vec<_>, _>>()?;
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let recording = physio_motion::parse(format, &refs).map_err(|e| {
+        let file =
+            paths.get(e.text).map_or_else(|| "input".to_owned(), |p| p.display().to_string());
+        BadInput(format!("{file}: line {}: {}", e.line, e.message))
+    })?;
+    let analysis =
+        physio_motion::analyze(exercise, &recording.frames).map_err(|e| BadInput(e.to_string()))?;
+    Ok(serde_json::to_string_pretty(&analysis)?)
+}

@@ -1,0 +1,168 @@
+//! Offline analysis of a whole recording: runs the tracker over every frame, then (having the
+//! whole signal) turns the repetitions into a contiguous segmentation, splitting each rest
+//! between two repetitions at its middle.
+
+use serde::Serialize;
+
+use crate::exercises::{self, Direction, SideRule, View};
+use crate::kinematics::{Channel, Side};
+use crate::skeleton::Frame;
+use crate::tracker::{ErrorSet, Event, Summary, Tracker, TrackerConfig};
+
+/// One repetition in an `Analysis`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Rep {
+    /// Segment start (s): the middle of the rest before the repetition.
+    pub start_s: f64,
+    /// Segment end (s): the middle of the rest after it.
+    pub end_s: f64,
+    /// When the movement left rest (s).
+    pub motion_start_s: f64,
+    /// When the movement came back near rest (s).
+    pub motion_end_s: f64,
+    /// Primary channel at the peak (degrees).
+    pub peak_deg: f32,
+    /// Excursion from the start level to the peak (degrees).
+    pub rom_deg: f32,
+    /// Movement duration (s).
+    pub duration_s: f64,
+    /// Longest time held near the peak (s).
+    pub held_s: f64,
+    /// Moving side, for one-sided exercises.
+    pub side: Option<Side>,
+    /// True when no check failed.
+    pub correct: bool,
+    /// Failed checks.
+    pub errors: ErrorSet,
+}
+
+/// The result of `analyze`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Analysis {
+    /// Exercise id.
+    pub exercise: &'static str,
+    /// Repetitions counted.
+    pub rep_count: u32,
+    /// Repetitions with no failed check.
+    pub correct_count: u32,
+    /// The repetitions.
+    pub reps: Vec<Rep>,
+    /// Session summary (frame counts, quality, error counts).
+    pub summary: Summary,
+}
+
+/// `analyze` was given an unknown exercise id.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown exercise {0:?}; `physio analyze --list` shows the known ids")]
+pub struct UnknownExercise(pub String);
+
+/// Analyses a recording offline with default settings.
+pub fn analyze(exercise_id: &str, frames: &[Frame]) -> Result<Analysis, UnknownExercise> {
+    analyze_with(exercise_id, frames, TrackerConfig::DEFAULT)
+}
+
+/// `analyze` with explicit tracker settings.
+pub fn analyze_with(
+    exercise_id: &str,
+    frames: &[Frame],
+    config: TrackerConfig,
+) -> Result<Analysis, UnknownExercise> {
+    let spec =
+        exercises::find(exercise_id).ok_or_else(|| UnknownExercise(exercise_id.to_owned()))?;
+    let mut tracker = Tracker::new(spec, config);
+    let mut signal: Vec<(f64, f32)> = Vec::with_capacity(frames.len());
+    let mut reps: Vec<Rep> = Vec::new();
+    for f in frames {
+        let events = tracker.push(f);
+        for e in events {
+            if let Event::RepCompleted(m) = e {
+                reps.push(Rep {
+                    start_s: m.start_s,
+                    end_s: m.end_s,
+                    motion_start_s: m.start_s,
+                    motion_end_s: m.end_s,
+                    peak_deg: m.peak_deg,
+                    rom_deg: m.rom_deg,
+                    duration_s: m.duration_s,
+                    held_s: m.held_s,
+                    side: m.side,
+                    correct: m.correct,
+                    errors: m.errors,
+                });
+            }
+        }
+        if let Some(s) = tracker.last_signal() {
+            signal.push((f.t, s));
+        }
+    }
+    let reference = tracker.reference_range();
+    segment(&mut reps, &signal, reference);
+    let summary = tracker.finish();
+    Ok(Analysis {
+        exercise: spec.id,
+        rep_count: summary.reps,
+        correct_count: summary.correct_reps,
+        reps,
+        summary,
+    })
+}
+
+/// Splits the rest between consecutive repetitions at its middle; the first and last
+/// repetitions get half the median rest on their outer side (within the recording).
+fn segment(reps: &mut [Rep], signal: &[(f64, f32)], reference: f32) {
+    let (Some(first), Some(last)) = (signal.first(), signal.last()) else { return };
+    let mut half_gaps = Vec::with_capacity(reps.len());
+    for k in 0..reps.len().saturating_sub(1) {
+        let (a, b) = (reps[k].motion_end_s, reps[k + 1].motion_start_s);
+        let gap: Vec<&(f64, f32)> = signal.iter().filter(|(t, _)| *t >= a && *t <= b).collect();
+        let low = gap.iter().map(|x| x.1).fold(f32::INFINITY, f32::min);
+        let rest_start = gap.iter().find(|x| x.1 <= low + 0.15 * reference).map_or(a, |x| x.0);
+        let mid = 0.5 * (rest_start + b);
+        reps[k].end_s = mid;
+        reps[k + 1].start_s = mid;
+        half_gaps.push(mid - rest_start);
+    }
+    half_gaps.sort_by(f64::total_cmp);
+    let half = half_gaps.get(half_gaps.len() / 2).copied().unwrap_or(0.0);
+    if let Some(r) = reps.first_mut() {
+        r.start_s = (r.motion_start_s - half).max(first.0);
+    }
+    if let Some(r) = reps.last_mut() {
+        r.end_s = (r.motion_end_s + half).min(last.0);
+    }
+}
+
+/// One line of the exercise list.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct ExerciseInfo {
+    /// Exercise id.
+    pub id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// Camera view needed.
+    pub view: View,
+    /// Whether depth (3-D) is needed.
+    pub needs_depth: bool,
+    /// Primary channel (left variant for sided channels).
+    pub primary: Channel,
+    /// Side rule.
+    pub side: SideRule,
+    /// Direction of the movement on the primary channel.
+    pub direction: Direction,
+}
+
+/// Every exercise id with its view and primary signal.
+pub fn exercises() -> Vec<ExerciseInfo> {
+    exercises::EXERCISES
+        .iter()
+        .map(|e| ExerciseInfo {
+            id: e.id,
+            name: e.name,
+            view: e.view,
+            needs_depth: e.needs_depth,
+            primary: e.primary,
+            side: e.side,
+            direction: e.direction,
+        })
+        .collect()
+}

@@ -1,0 +1,691 @@
+//! The per-session engine: feed one frame at a time, get repetition and form events back.
+//!
+//! Repetitions are found by hysteresis on the movement signal `s` (the primary channel mapped
+//! by the spec's side rule and direction) relative to the person's own range: a repetition
+//! starts when `s` rises 40 % of the reference range above the lowest value since the last
+//! repetition, and ends when it falls back to within 25 % of the range (or half its own
+//! excursion). The reference range is the calibration when given, else the spec's nominal
+//! range until the person's repetitions replace it (median of the last five). Nothing here
+//! allocates after `Tracker::new`.
+
+use serde::Serialize;
+
+use crate::exercises::{Direction, ExerciseSpec, FORM_ERRORS, FormError, Measure, SideRule, Which};
+use crate::filter::{Conditioner, FilterConfig};
+use crate::kinematics::{Angles, CHANNELS, Channel, Side, angles};
+use crate::skeleton::Frame;
+
+/// Fraction of the reference range above the valley that starts a repetition.
+const ENTER: f32 = 0.4;
+/// Fraction of the reference range above the start level that ends a repetition.
+const EXIT: f32 = 0.25;
+/// Fraction of the reference range above the valley that counts as rest.
+const REST: f32 = 0.15;
+/// A repetition whose excursion is below this fraction of the reference is too little range.
+const RELATIVE_RANGE: f32 = 0.75;
+/// Angular speed above which a channel value is a tracking glitch (degrees per second).
+const MAX_RATE: f32 = 1000.0;
+/// How many recent repetitions calibrate the reference range.
+const HISTORY: usize = 5;
+
+/// A person's calibrated range for the primary channel (channel units), from a calibration
+/// repetition or a clinician's target.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Calibration {
+    /// Value at rest.
+    pub rest: f32,
+    /// Value at the target end position.
+    pub peak: f32,
+}
+
+/// Session settings.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrackerConfig {
+    /// Conditioning filter.
+    pub filter: FilterConfig,
+    /// Calibrated range; `None` self-calibrates from the person's repetitions.
+    pub calibration: Option<Calibration>,
+    /// Repetitions in a set (emits `SetComplete`); `None` for no set target.
+    pub target_reps: Option<u32>,
+}
+
+impl TrackerConfig {
+    /// Default filter, self-calibration, no set target.
+    pub const DEFAULT: TrackerConfig =
+        TrackerConfig { filter: FilterConfig::DEFAULT, calibration: None, target_reps: None };
+}
+
+/// A set of form errors.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ErrorSet(pub u16);
+
+impl ErrorSet {
+    /// Adds an error.
+    pub fn insert(&mut self, e: FormError) {
+        self.0 |= 1 << (e as u16);
+    }
+    /// Whether the set holds an error.
+    pub fn contains(self, e: FormError) -> bool {
+        self.0 & (1 << (e as u16)) != 0
+    }
+    /// True when empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    /// The errors, in `FormError::ALL` order.
+    pub fn iter(self) -> impl Iterator<Item = FormError> {
+        FormError::ALL.into_iter().filter(move |e| self.contains(*e))
+    }
+}
+
+impl Serialize for ErrorSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+/// Metrics of one completed repetition.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct RepMetrics {
+    /// 1-based repetition number.
+    pub index: u32,
+    /// Last moment at rest before the movement (s).
+    pub start_s: f64,
+    /// Moment the movement returned near rest (s).
+    pub end_s: f64,
+    /// Time of the peak (s).
+    pub peak_time_s: f64,
+    /// Primary channel at the peak (degrees; signed channel value).
+    pub peak_deg: f32,
+    /// Excursion of the movement signal from the start level to the peak (degrees).
+    pub rom_deg: f32,
+    /// `end_s − start_s`.
+    pub duration_s: f64,
+    /// Longest continuous time near the peak (s).
+    pub held_s: f64,
+    /// The moving side, for one-sided exercises.
+    pub side: Option<Side>,
+    /// True when no check failed.
+    pub correct: bool,
+    /// The checks it failed.
+    pub errors: ErrorSet,
+}
+
+/// What the tracker reports after a frame.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// A repetition began (at `t`, the last moment at rest).
+    RepStarted {
+        /// 1-based repetition number.
+        index: u32,
+        /// Start time (s).
+        t: f64,
+    },
+    /// A repetition ended.
+    RepCompleted(RepMetrics),
+    /// A form check failed during the current repetition (once per check and repetition).
+    FormWarning {
+        /// Time (s).
+        t: f64,
+        /// The failed check.
+        error: FormError,
+        /// The measured value (degrees or percent of trunk length).
+        value: f32,
+    },
+    /// Progress of a hold (every half second, and when the target is reached).
+    HoldProgress {
+        /// Time (s).
+        t: f64,
+        /// Held so far (s).
+        held_s: f64,
+        /// Target (s).
+        target_s: f64,
+    },
+    /// The set's target number of repetitions was reached.
+    SetComplete {
+        /// Time (s).
+        t: f64,
+        /// Repetitions counted.
+        reps: u32,
+    },
+}
+
+/// End-of-session summary.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    /// Exercise id.
+    pub exercise: &'static str,
+    /// Repetitions counted.
+    pub reps: u32,
+    /// Repetitions with no failed check.
+    pub correct_reps: u32,
+    /// Mean excursion of the repetitions (degrees).
+    pub mean_rom_deg: f32,
+    /// Frames received.
+    pub frames: u64,
+    /// Frames ignored (time not increasing).
+    pub ignored_frames: u64,
+    /// Frames where the primary signal was unavailable.
+    pub frames_without_signal: u64,
+    /// Frames with a quality flag (held joint, outlier, gap, glitch).
+    pub flagged_frames: u64,
+    /// First to last frame (s).
+    pub duration_s: f64,
+    /// How many repetitions failed each check, in `FormError::ALL` order.
+    pub error_counts: [u32; FORM_ERRORS],
+}
+
+#[derive(Clone, Copy)]
+struct Active {
+    index: u32,
+    start_t: f64,
+    s_start: f32,
+    start_angles: Angles,
+    peak_s: f32,
+    peak_t: f64,
+    peak_raw: f32,
+    side: Option<Side>,
+    peak_bands: [f32; 4],
+    peak_asym: [f32; 8],
+    dev: [f32; 8],
+    warned: u16,
+    hold_since: Option<f64>,
+    held: f64,
+    hold_reported: u32,
+}
+
+/// The per-session tracker.
+pub struct Tracker {
+    spec: &'static ExerciseSpec,
+    cfg: TrackerConfig,
+    cond: Conditioner,
+    events: Vec<Event>,
+    /// Last accepted value and time of each channel.
+    guard: [(f32, f64); CHANNELS],
+    rest_raw: [(f32, u32); 2],
+    rest_until: Option<f64>,
+    valley: Option<f32>,
+    rest_t: f64,
+    rest_angles: Angles,
+    reference: f32,
+    roms: [f32; HISTORY],
+    n_roms: usize,
+    active: Option<Active>,
+    last_signal: Option<f32>,
+    summary: Summary,
+    first_t: Option<f64>,
+    rom_sum: f32,
+}
+
+impl Tracker {
+    /// A tracker for one exercise session.
+    pub fn new(spec: &'static ExerciseSpec, cfg: TrackerConfig) -> Tracker {
+        let reference = match cfg.calibration {
+            Some(c) => {
+                let r =
+                    (map_value(spec.direction, c.peak) - map_value(spec.direction, c.rest)).abs();
+                if r.is_finite() && r > 1.0 { r } else { spec.nominal_rom }
+            }
+            None => spec.nominal_rom,
+        };
+        Tracker {
+            spec,
+            cfg,
+            cond: Conditioner::new(cfg.filter),
+            events: Vec::with_capacity(8),
+            guard: [(f32::NAN, f64::NEG_INFINITY); CHANNELS],
+            rest_raw: [(0.0, 0); 2],
+            rest_until: None,
+            valley: None,
+            rest_t: 0.0,
+            rest_angles: Angles::UNAVAILABLE,
+            reference,
+            roms: [0.0; HISTORY],
+            n_roms: 0,
+            active: None,
+            last_signal: None,
+            summary: Summary {
+                exercise: spec.id,
+                reps: 0,
+                correct_reps: 0,
+                mean_rom_deg: 0.0,
+                frames: 0,
+                ignored_frames: 0,
+                frames_without_signal: 0,
+                flagged_frames: 0,
+                duration_s: 0.0,
+                error_counts: [0; FORM_ERRORS],
+            },
+            first_t: None,
+            rom_sum: 0.0,
+        }
+    }
+
+    /// The exercise being tracked.
+    pub fn spec(&self) -> &'static ExerciseSpec {
+        self.spec
+    }
+
+    /// The movement signal of the last accepted frame (`None` when unavailable).
+    pub fn last_signal(&self) -> Option<f32> {
+        self.last_signal
+    }
+
+    /// The current reference range (movement-signal units).
+    pub fn reference_range(&self) -> f32 {
+        self.reference
+    }
+
+    /// Feeds one frame; returns the events it caused.
+    pub fn push(&mut self, frame: &Frame) -> &[Event] {
+        self.events.clear();
+        self.summary.frames += 1;
+        let Some((f, q)) = self.cond.push(frame) else {
+            self.summary.ignored_frames += 1;
+            self.last_signal = None;
+            return &self.events;
+        };
+        let t = f.t;
+        let mut flagged = q.0 != 0;
+        let mut a = angles(f);
+        flagged |= self.guard_angles(&mut a, t);
+        if flagged {
+            self.summary.flagged_frames += 1;
+        }
+        self.first_t.get_or_insert(t);
+        self.summary.duration_s = t - self.first_t.unwrap_or(t);
+        let Some((s, raw, side)) = self.signal(&a, t) else {
+            self.summary.frames_without_signal += 1;
+            self.last_signal = None;
+            return &self.events;
+        };
+        self.last_signal = Some(s);
+        match self.active {
+            None => self.idle(s, raw, side, &a, t),
+            Some(_) => self.moving(s, raw, side, &a, t),
+        }
+        &self.events
+    }
+
+    /// Ends the session: returns the summary (a repetition still in progress is dropped).
+    pub fn finish(&mut self) -> Summary {
+        self.active = None;
+        let mut s = self.summary;
+        s.mean_rom_deg = if s.reps > 0 { self.rom_sum / s.reps as f32 } else { 0.0 };
+        s
+    }
+
+    /// Rejects implausible values and glitches, holding the last good value briefly.
+    fn guard_angles(&mut self, a: &mut Angles, t: f64) -> bool {
+        let mut flagged = false;
+        for c in Channel::ALL {
+            let i = c.index();
+            let v = a.values[i];
+            let (last, last_t) = self.guard[i];
+            let (lo, hi) = c.plausible();
+            let dt = (t - last_t) as f32;
+            let ok = v.is_finite()
+                && v >= lo
+                && v <= hi
+                && (!last.is_finite()
+                    || dt > 0.3
+                    || (wrap(v - last)).abs() <= MAX_RATE * dt.max(1e-3) + 5.0);
+            if ok {
+                self.guard[i] = (v, t);
+            } else if v.is_finite() || last.is_finite() {
+                flagged = true;
+                a.values[i] = if last.is_finite() && dt <= 0.3 { last } else { f32::NAN };
+            }
+        }
+        flagged
+    }
+
+    /// The movement signal, the raw primary value behind it, and the moving side.
+    fn signal(&mut self, a: &Angles, t: f64) -> Option<(f32, f32, Option<Side>)> {
+        let spec = self.spec;
+        let p = spec.primary;
+        let dir = spec.direction;
+        if dir == Direction::AwayFromRest {
+            // The rest value of each side is the mean of its first half second.
+            let until = *self.rest_until.get_or_insert(t + 0.5);
+            for (k, c) in [p, p.mirror()].into_iter().enumerate() {
+                if let (Some(v), true) = (a.get(c), t <= until) {
+                    let (sum, n) = self.rest_raw[k];
+                    self.rest_raw[k] = (sum + v, n + 1);
+                }
+            }
+        }
+        let rest = |k: usize| {
+            let (sum, n) = self.rest_raw[k];
+            if n > 0 { sum / n as f32 } else { f32::NAN }
+        };
+        let map = |v: f32, k: usize| match dir {
+            Direction::AwayFromRest => wrap(v - rest(k)).abs(),
+            d => map_value(d, v),
+        };
+        match spec.side {
+            SideRule::Midline => a.get(p).map(|v| (map(v, 0), v, None)),
+            SideRule::Both => match (a.get(p), a.get(p.mirror())) {
+                (Some(l), Some(r)) => {
+                    let s = 0.5 * (map(l, 0) + map(r, 1));
+                    s.is_finite().then_some((s, 0.5 * (l + r), None))
+                }
+                _ => None,
+            },
+            SideRule::Either => {
+                let l = a.get(p).map(|v| (map(v, 0), v, Some(Side::Left)));
+                let r = a.get(p.mirror()).map(|v| (map(v, 1), v, Some(Side::Right)));
+                match (l, r) {
+                    (Some(l), Some(r)) => Some(if r.0 > l.0 { r } else { l }),
+                    (l, r) => l.or(r),
+                }
+                .filter(|x| x.0.is_finite())
+            }
+        }
+    }
+
+    fn idle(&mut self, s: f32, raw: f32, side: Option<Side>, a: &Angles, t: f64) {
+        let valley = match self.valley {
+            Some(v) if v <= s => v,
+            _ => {
+                self.valley = Some(s);
+                s
+            }
+        };
+        let r = self.reference;
+        if s <= valley + REST * r {
+            self.rest_t = t;
+            self.rest_angles = *a;
+        }
+        if s >= valley + ENTER * r {
+            let index = self.summary.reps + 1;
+            let start_angles = if self.rest_angles.values.iter().any(|v| v.is_finite()) {
+                self.rest_angles
+            } else {
+                *a
+            };
+            self.active = Some(Active {
+                index,
+                start_t: self.rest_t.min(t),
+                s_start: valley,
+                start_angles,
+                peak_s: s,
+                peak_t: t,
+                peak_raw: raw,
+                side,
+                peak_bands: [f32::NAN; 4],
+                peak_asym: [f32::NAN; 8],
+                dev: [0.0; 8],
+                warned: 0,
+                hold_since: None,
+                held: 0.0,
+                hold_reported: 0,
+            });
+            self.events.push(Event::RepStarted { index, t: self.rest_t.min(t) });
+            self.moving(s, raw, side, a, t);
+        }
+    }
+
+    fn moving(&mut self, s: f32, raw: f32, side: Option<Side>, a: &Angles, t: f64) {
+        let spec = self.spec;
+        let Some(mut act) = self.active else { return };
+        if s > act.peak_s {
+            act.peak_s = s;
+            act.peak_t = t;
+            act.peak_raw = raw;
+            act.side = side;
+            for (k, b) in spec.bands.iter().take(4).enumerate() {
+                act.peak_bands[k] = read(a, b.which, side);
+            }
+            for (k, c) in spec.checks.iter().take(8).enumerate() {
+                if let Measure::Asymmetry(ch) = c.measure {
+                    act.peak_asym[k] = match (a.get(ch), a.get(ch.mirror())) {
+                        (Some(l), Some(r)) => (l - r).abs(),
+                        _ => f32::NAN,
+                    };
+                }
+            }
+        }
+        for (k, c) in spec.checks.iter().take(8).enumerate() {
+            let m = match c.measure {
+                Measure::Deviation(w) => {
+                    wrap(read(a, w, act.side) - read(&act.start_angles, w, act.side)).abs()
+                }
+                Measure::Rise(w) => read(a, w, act.side) - read(&act.start_angles, w, act.side),
+                Measure::Fall(w) => read(&act.start_angles, w, act.side) - read(a, w, act.side),
+                Measure::Asymmetry(_) => {
+                    100.0 * act.peak_asym[k] / (act.peak_s - act.s_start).max(1.0)
+                }
+            };
+            if m.is_finite() && m > act.dev[k] {
+                act.dev[k] = m;
+            }
+            if m > c.limit && act.warned & (1 << k) == 0 {
+                act.warned |= 1 << k;
+                self.events.push(Event::FormWarning { t, error: c.error, value: m });
+            }
+        }
+        let excursion = act.peak_s - act.s_start;
+        if spec.hold_s > 0.0 {
+            if s >= act.s_start + 0.8 * excursion && excursion >= ENTER * self.reference {
+                let since = *act.hold_since.get_or_insert(t);
+                let held = t - since;
+                act.held = act.held.max(held);
+                let step = (held / 0.5) as u32;
+                if step > act.hold_reported
+                    || (held >= spec.hold_s as f64 && act.hold_reported < u32::MAX)
+                {
+                    act.hold_reported = if held >= spec.hold_s as f64 { u32::MAX } else { step };
+                    self.events.push(Event::HoldProgress {
+                        t,
+                        held_s: held,
+                        target_s: spec.hold_s as f64,
+                    });
+                }
+            } else {
+                act.hold_since = None;
+            }
+        }
+        let exit = act.s_start + (EXIT * self.reference).min(0.5 * excursion);
+        if s <= exit {
+            self.active = None;
+            self.complete(act, t, s, a);
+        } else if t - act.start_t > spec.max_rep_s as f64 {
+            // Too long to be one repetition: give up on it and look for rest again.
+            self.active = None;
+            self.valley = Some(s);
+            self.rest_t = t;
+        } else {
+            self.active = Some(act);
+        }
+    }
+
+    fn complete(&mut self, act: Active, t: f64, s: f32, a: &Angles) {
+        let spec = self.spec;
+        let rom = act.peak_s - act.s_start;
+        let mut errors = ErrorSet::default();
+        if let Some(reach) = spec.reach
+            && act.peak_s < map_value(spec.direction, reach)
+        {
+            errors.insert(FormError::TooLittleRange);
+        }
+        let reference = self.cfg.calibration.is_some() || self.n_roms > 0;
+        if reference && rom < RELATIVE_RANGE * self.reference {
+            errors.insert(FormError::TooLittleRange);
+        }
+        if let Some(limit) = spec.limit
+            && act.peak_s > map_value(spec.direction, limit)
+        {
+            errors.insert(FormError::BeyondMaxRange);
+        }
+        for (k, b) in spec.bands.iter().take(4).enumerate() {
+            let v = act.peak_bands[k];
+            if v.is_finite() && (v < b.min || v > b.max) {
+                errors.insert(b.error);
+            }
+        }
+        for (k, c) in spec.checks.iter().take(8).enumerate() {
+            if act.dev[k] > c.limit {
+                errors.insert(c.error);
+            }
+        }
+        let duration = t - act.start_t;
+        if duration < spec.min_rep_s as f64 {
+            errors.insert(FormError::TooFast);
+        }
+        if spec.hold_s > 0.0 && act.held < spec.hold_s as f64 {
+            errors.insert(FormError::HoldTooShort);
+        }
+        let m = RepMetrics {
+            index: act.index,
+            start_s: act.start_t,
+            end_s: t,
+            peak_time_s: act.peak_t,
+            peak_deg: act.peak_raw,
+            rom_deg: rom,
+            duration_s: duration,
+            held_s: act.held,
+            side: act.side,
+            correct: errors.is_empty(),
+            errors,
+        };
+        self.summary.reps += 1;
+        self.rom_sum += rom;
+        if m.correct {
+            self.summary.correct_reps += 1;
+        }
+        for (k, e) in FormError::ALL.iter().enumerate() {
+            if errors.contains(*e) {
+                self.summary.error_counts[k] += 1;
+            }
+        }
+        if self.cfg.calibration.is_none() {
+            self.roms[self.n_roms % HISTORY] = rom;
+            self.n_roms += 1;
+            self.reference = median(&self.roms[..self.n_roms.min(HISTORY)]).max(1.0);
+        }
+        self.valley = Some(s);
+        self.rest_t = t;
+        self.rest_angles = *a;
+        self.events.push(Event::RepCompleted(m));
+        if self.cfg.target_reps == Some(self.summary.reps) {
+            self.events.push(Event::SetComplete { t, reps: self.summary.reps });
+        }
+    }
+}
+
+/// The movement signal of a channel value under a direction (for `Magnitude`, |v|).
+fn map_value(d: Direction, v: f32) -> f32 {
+    match d {
+        Direction::Increase | Direction::AwayFromRest => v,
+        Direction::Decrease => -v,
+        Direction::Magnitude => v.abs(),
+    }
+}
+
+/// Wraps an angle difference into [−180, 180).
+fn wrap(d: f32) -> f32 {
+    if d.is_finite() { (d + 180.0).rem_euclid(360.0) - 180.0 } else { d }
+}
+
+/// Reads a check's channel for the moving side (`NaN` when unavailable).
+fn read(a: &Angles, w: Which, side: Option<Side>) -> f32 {
+    let v = |c: Channel| a.get(c).unwrap_or(f32::NAN);
+    match (w, side) {
+        (Which::Midline(c), _) => v(c),
+        (Which::Moving(c), Some(Side::Left)) => v(c),
+        (Which::Moving(c), Some(Side::Right)) => v(c.mirror()),
+        (Which::Moving(c) | Which::EitherSide(c), _) => v(c).max(v(c.mirror())),
+    }
+}
+
+/// Median of a short slice (copied into a fixed buffer; no allocation).
+fn median(xs: &[f32]) -> f32 {
+    let mut buf = [0.0f32; HISTORY];
+    let n = xs.len().min(HISTORY);
+    buf[..n].copy_from_slice(&xs[..n]);
+    let b = &mut buf[..n];
+    b.sort_by(f32::total_cmp);
+    if n == 0 {
+        0.0
+    } else if n % 2 == 1 {
+        b[n / 2]
+    } else {
+        0.5 * (b[n / 2 - 1] + b[n / 2])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exercises::find;
+    use crate::geom::V3;
+    use crate::skeleton::Joint;
+
+    /// A person facing +z whose right arm abducts to `deg` (y up, right = −x).
+    fn pose(t: f64, deg: f32) -> Frame {
+        let mut f = Frame::empty(t);
+        let put = |f: &mut Frame, j: Joint, x: f32, y: f32| f.set(j, V3::new(x, y, 0.0), 1.0);
+        put(&mut f, Joint::LeftShoulder, 0.2, 1.4);
+        put(&mut f, Joint::RightShoulder, -0.2, 1.4);
+        put(&mut f, Joint::LeftElbow, 0.2, 1.1);
+        put(&mut f, Joint::LeftWrist, 0.2, 0.85);
+        put(&mut f, Joint::LeftHip, 0.1, 0.9);
+        put(&mut f, Joint::RightHip, -0.1, 0.9);
+        let (s, c) = deg.to_radians().sin_cos();
+        put(&mut f, Joint::RightElbow, -0.2 - 0.3 * s, 1.4 - 0.3 * c);
+        put(&mut f, Joint::RightWrist, -0.2 - 0.55 * s, 1.4 - 0.55 * c);
+        f
+    }
+
+    #[test]
+    fn counts_synthetic_abductions() {
+        let spec = find("shoulder-abduction").unwrap();
+        let mut tr =
+            Tracker::new(spec, TrackerConfig { target_reps: Some(5), ..TrackerConfig::DEFAULT });
+        let mut done = Vec::new();
+        let mut set_complete = false;
+        for i in 0..(30 * 20) {
+            let t = i as f64 / 30.0;
+            // 4 s per repetition: 10° → 150° → 10°, after 1 s of rest.
+            let phase = ((t - 1.0).max(0.0) % 4.0) / 4.0;
+            let deg = 10.0 + 140.0 * (std::f64::consts::PI * phase).sin().powi(2) as f32;
+            for e in tr.push(&pose(t, deg)) {
+                match e {
+                    Event::RepCompleted(m) => done.push(*m),
+                    Event::SetComplete { .. } => set_complete = true,
+                    _ => {}
+                }
+            }
+        }
+        assert_eq!(done.len(), 4, "{done:?}");
+        assert!(set_complete || done.len() < 5);
+        for m in &done {
+            assert!((m.peak_deg - 150.0).abs() < 5.0, "{m:?}");
+            assert!(m.correct, "{m:?}");
+            assert_eq!(m.side, Some(Side::Right));
+        }
+        let s = tr.finish();
+        assert_eq!(s.reps, 4);
+    }
+
+    #[test]
+    fn never_panics_on_odd_frames() {
+        for spec in crate::exercises::EXERCISES.iter() {
+            let mut tr = Tracker::new(spec, TrackerConfig::DEFAULT);
+            let mut f = pose(0.0, 90.0);
+            tr.push(&f);
+            f.t = f64::NAN;
+            tr.push(&f);
+            f.t = -1.0;
+            tr.push(&f);
+            let mut g = Frame::empty(1.0);
+            g.joints[0].p = V3::new(f32::NAN, f32::INFINITY, 0.0);
+            g.joints[0].conf = 1.0;
+            tr.push(&g);
+            tr.push(&Frame::empty(1e300));
+            let _ = tr.finish();
+        }
+    }
+}

