@@ -34,52 +34,71 @@ pub(crate) fn list() -> Result<String> {
 }
 
 pub(crate) fn run(exercise: &str, format: &str, files: &[PathBuf]) -> Result<String> {
-    let format: Format = format.parse().map_err(BadInput)?;
     if !physio_motion::exercises().iter().any(|e| e.id == exercise) {
         let ids: Vec<&str> = physio_motion::exercises().iter().map(|e| e.id).collect();
-        return Err(BadInput(format!(
-            "unknown exercise {exercise:?}; expected one of {}",
-            ids.join(", ")
-        ))
-        .into());
+        let msg = format!("unknown exercise {exercise:?}; expected one of {}", ids.join(", "));
+        return Err(BadInput(msg).into());
     }
+    let recording = read_recording(format, files)?;
+    let analysis =
+        physio_motion::analyze(exercise, &recording.frames).map_err(|e| BadInput(e.to_string()))?;
+    Ok(serde_json::to_string_pretty(&analysis)?)
+}
+
+/// `physio convert`: a 3-D recording rewritten in the live format, for replaying it through the
+/// camera page.
+pub(crate) fn convert(format: &str, to: &str, files: &[PathBuf]) -> Result<String> {
+    if to != "blazepose-json" {
+        let msg = format!("unknown output format {to:?}; only blazepose-json is written");
+        return Err(BadInput(msg).into());
+    }
+    let recording = read_recording(format, files)?;
+    if recording.space != physio_motion::skeleton::Space::World {
+        let msg = "convert needs a 3-D recording (Kinect, Vicon or BlazePose world landmarks)";
+        return Err(BadInput(msg.into()).into());
+    }
+    Ok(physio_motion::formats::blazepose::to_json_lines(&recording))
+}
+
+/// Reads files of one format, in order, as one recording.
+fn read_recording(format: &str, files: &[PathBuf]) -> Result<physio_motion::Recording> {
+    let format: Format = format.parse().map_err(BadInput)?;
     if files.is_empty() {
         return Err(BadInput("give at least one recording file".into()).into());
     }
     // Each file contributes its texts in order; for paired formats (UI-PRMD Kinect) the
-    // companion file is found by name next to the given one.
+    // companion file is found by name.
     let mut paths: Vec<PathBuf> = Vec::new();
     for f in files {
         paths.push(f.clone());
         if format.texts_per_file() == 2 {
             let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             let companion = format.companion_name(name).ok_or_else(|| {
-                BadInput(format!(
+                let msg = format!(
                     "{}: expected a positions file (name containing _positions)",
                     f.display()
-                ))
+                );
+                BadInput(msg)
             })?;
             // Next to the positions file, or in a sibling `angles` folder (UI-PRMD's layout).
             let beside = f.with_file_name(&companion);
             let sibling =
                 f.parent().and_then(|d| d.parent()).map(|d| d.join("angles").join(&companion));
-            let found = [Some(beside.clone()), sibling].into_iter().flatten().find(|p| p.exists());
+            let found = [Some(beside), sibling].into_iter().flatten().find(|p| p.exists());
             paths.push(found.ok_or_else(|| {
-                BadInput(format!(
+                let msg = format!(
                     "{}: no matching angles file {companion} beside it or in ../angles",
                     f.display()
-                ))
+                );
+                BadInput(msg)
             })?);
         }
     }
     let texts = paths.iter().map(read_text).collect::<Result<Vec<_>, _>>()?;
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let recording = physio_motion::parse(format, &refs).map_err(|e| {
+    physio_motion::parse(format, &refs).map_err(|e| {
         let file =
             paths.get(e.text).map_or_else(|| "input".to_owned(), |p| p.display().to_string());
-        BadInput(format!("{file}: line {}: {}", e.line, e.message))
-    })?;
-    let analysis =
-        physio_motion::analyze(exercise, &recording.frames).map_err(|e| BadInput(e.to_string()))?;
-    Ok(serde_json::to_string_pretty(&analysis)?)
+        BadInput(format!("{file}: line {}: {}", e.line, e.message)).into()
+    })
 }

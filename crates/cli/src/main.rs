@@ -40,6 +40,35 @@ enum Command {
     /// Work with the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Triage an intake: reads the intake JSON (docs/intake.md) from FILE or standard input and
+    /// prints the decision: tier, every rule that fired with its reason, pathway and phase.
+    Triage {
+        /// The intake file; `-` or nothing reads standard input.
+        file: Option<std::path::PathBuf>,
+        /// The date to triage as of, YYYY-MM-DD [default: today, UTC].
+        #[arg(long)]
+        today: Option<String>,
+    },
+    /// Score a questionnaire: reads {"answers": [...]} from FILE or standard input, prints JSON.
+    Score {
+        /// nprs, odi, ndi, psfs, phq9, gad7, wpai, pgic, startback or satisfaction.
+        instrument: String,
+        /// The answers file; `-` or nothing reads standard input.
+        file: Option<std::path::PathBuf>,
+    },
+    /// Rewrite a 3-D recording in the live format (blazepose-json) on standard output, to replay
+    /// it through the camera page.
+    Convert {
+        /// The input format, as for `analyze`.
+        #[arg(long)]
+        format: String,
+        /// The output format: blazepose-json.
+        #[arg(long, default_value = "blazepose-json")]
+        to: String,
+        /// Recording files, read in order as one continuous recording.
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+    },
     /// Count repetitions, measure range and check form in recorded movement files.
     Analyze {
         /// Exercise id (see --list).
@@ -261,6 +290,25 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
                 println!("Temporary password: {password}");
             }
         }
+        Command::Triage { file, today } => {
+            let today = match today {
+                Some(d) => parse_date(&d, "--today")?,
+                None => OffsetDateTime::now_utc().date(),
+            };
+            let input = read_input(file.as_deref())?;
+            let decision = physio_clinic::triage::triage_json(&input, today)
+                .map_err(|e| BadInput(e.to_string()))?;
+            println!("{}", serde_json::to_string_pretty(&decision)?);
+        }
+        Command::Score { instrument, file } => {
+            let input = read_input(file.as_deref())?;
+            let result = physio_clinic::questionnaire::score_json(&instrument, &input)
+                .map_err(|e| BadInput(e.to_string()))?;
+            println!("{}", serde_json::to_string_pretty(&result)?);
+        }
+        Command::Convert { format, to, files } => {
+            print!("{}", analyze::convert(&format, &to, &files)?);
+        }
         Command::Analyze { exercise, format, list, files } => {
             if list {
                 print!("{}", analyze::list()?);
@@ -285,6 +333,26 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn parse_date(s: &str, what: &str) -> Result<time::Date> {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|_| BadInput(format!("{what} {s:?} is not a date like 2026-11-25")).into())
+}
+
+/// The contents of FILE, or of standard input for `-` or no file.
+fn read_input(file: Option<&std::path::Path>) -> Result<String> {
+    match file {
+        Some(p) if p != std::path::Path::new("-") => {
+            std::fs::read_to_string(p).map_err(|e| BadInput(format!("{}: {e}", p.display())).into())
+        }
+        _ => {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+                .context("reading standard input")?;
+            Ok(s)
+        }
+    }
 }
 
 fn bad_input(e: ApiError) -> anyhow::Error {

@@ -32,6 +32,7 @@ macro_rules! with_pool {
 
 pub mod audit;
 mod episodes;
+mod exercise;
 pub mod model;
 pub mod testing;
 
@@ -48,6 +49,7 @@ use uuid::Uuid;
 
 pub use audit::{AuditBreak, AuditEvent, AuditOutcome, AuditVerification, NewAuditEvent};
 pub use episodes::*;
+pub use exercise::*;
 pub use model::*;
 
 #[derive(Debug, thiserror::Error)]
@@ -841,10 +843,12 @@ fn redact(url: &str, msg: &str) -> String {
 static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql")),
     (2, "episodes", include_str!("../migrations/sqlite/0002_episodes.sql")),
+    (3, "exercise_sessions", include_str!("../migrations/sqlite/0003_exercise_sessions.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
     (2, "episodes", include_str!("../migrations/postgres/0002_episodes.sql")),
+    (3, "exercise_sessions", include_str!("../migrations/postgres/0003_exercise_sessions.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

@@ -269,3 +269,77 @@ fn analyze_names_the_file_and_line_of_bad_input() {
         assert!(r.stdout.contains(&format!("\"id\":\"{id}\"")), "{id} missing from --list");
     }
 }
+
+#[test]
+fn score_prints_the_result_and_refuses_bad_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // ODI with one skipped section: 16 points over 9 answered sections = 16/45 = 35.6 %.
+    let r = physio(d, &["score", "odi"], Some(r#"{"answers": [2, 2, 2, 2, 2, 2, 1, 1, 2, null]}"#));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["instrument"], "odi");
+    assert!((v["score"].as_f64().unwrap() - 35.555).abs() < 0.01, "{v}");
+    assert_eq!(v["band"], "moderate");
+    assert_eq!(v["alerts"], serde_json::json!([]));
+    // PHQ-9 item 9 raises an alert.
+    let file = d.join("phq9.json");
+    std::fs::write(&file, r#"{"answers": [0, 0, 0, 0, 0, 0, 0, 0, 1]}"#).unwrap();
+    let r = physio(d, &["score", "phq9", file.to_str().unwrap()], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["alerts"][0]["code"], "phq9_item9");
+    for (instrument, input, words) in [
+        ("gad7", r#"{"answers": [0, 1, 2, 3, 0, 1, 4]}"#, "answer 7"),
+        ("nprs", r#"{"answers": [11]}"#, "11"),
+        ("nprs", r#"{"answers": [3, 4]}"#, "1 answer"),
+        ("nprs", r#"{"answer": [3]}"#, "answers"),
+        ("nprs", "not json", "not valid"),
+        ("bogus", r#"{"answers": []}"#, "valid instruments"),
+    ] {
+        let r = physio(d, &["score", instrument, "-"], Some(input));
+        assert_eq!(r.code, 2, "{instrument} {input}: {}", r.stdout);
+        assert!(r.stderr.contains(words), "{instrument} {input}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn triage_decides_each_documented_example_and_names_bad_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let examples =
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/examples"));
+    let mut seen = 0;
+    for entry in std::fs::read_dir(examples).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let expected = name.split('-').next().unwrap();
+        let r =
+            physio(dir.path(), &["triage", "--today", "2026-11-25", path.to_str().unwrap()], None);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(v["tier"], expected, "{name}");
+        assert!(
+            !v["reasons"].as_array().unwrap().is_empty() || expected == "exercise",
+            "{name} explains itself"
+        );
+        for reason in v["reasons"].as_array().unwrap() {
+            assert!(
+                reason["rule"].is_string()
+                    && reason["reason"].as_str().is_some_and(|s| s.len() > 20),
+                "{name}"
+            );
+        }
+        seen += 1;
+    }
+    assert!(seen >= 6, "documented examples found: {seen}");
+    let r =
+        physio(dir.path(), &["triage", "-"], Some(r#"{"regions": ["lumbar"], "pain_now": 14}"#));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("duration") || r.stderr.contains("pain_now"), "{}", r.stderr);
+    let r = physio(dir.path(), &["triage", "--today", "25/11/2026", "-"], Some("{}"));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--today"), "{}", r.stderr);
+}

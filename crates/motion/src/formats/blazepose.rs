@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::formats::ParseError;
 use crate::geom::V3;
-use crate::skeleton::{Frame, Joint, Space};
+use crate::skeleton::{Frame, Joint, Recording, Space};
 
 /// Number of BlazePose landmarks.
 pub const LANDMARKS: usize = 33;
@@ -314,5 +314,226 @@ mod tests {
         // File "Left" at x = 0.6 is the person's right; un-mirrored to x = 0.4.
         assert!((frames[0].get(Joint::RightShoulder).p.x - 0.4).abs() < 1e-6);
         assert!(parse_keraal("{\"positions\": {\"x\": {}}}", 30.0).is_err());
+    }
+}
+
+/// Stand-ins for the landmarks our skeleton does not carry (eyes, mouth, hands, heels), so an
+/// exported frame has all 33; they are written with visibility 0.
+const FILL: [(usize, Joint); 16] = [
+    (1, Joint::Head),
+    (2, Joint::Head),
+    (3, Joint::Head),
+    (4, Joint::Head),
+    (5, Joint::Head),
+    (6, Joint::Head),
+    (9, Joint::Head),
+    (10, Joint::Head),
+    (17, Joint::LeftWrist),
+    (18, Joint::RightWrist),
+    (19, Joint::LeftWrist),
+    (20, Joint::RightWrist),
+    (21, Joint::LeftWrist),
+    (22, Joint::RightWrist),
+    (29, Joint::LeftAnkle),
+    (30, Joint::RightAnkle),
+];
+
+/// Writes a metric 3-D recording in the live format (`blazepose-json`, JSON Lines), so a
+/// motion-capture take can be replayed through the same path as a camera: `world` holds the
+/// joints hip-centred in MediaPipe's axes, `landmarks` a front-view projection for drawing.
+pub fn to_json_lines(rec: &Recording) -> String {
+    let mut out = String::from(
+        "{\"format\":\"physio-blazepose\",\"version\":1,\"image_width\":1000,\"image_height\":1000}\n",
+    );
+    for f in &rec.frames {
+        out.push_str(&encode_frame(f));
+        out.push('\n');
+    }
+    out
+}
+
+/// One frame as a live-format message; see `to_json_lines`.
+pub fn encode_frame(f: &Frame) -> String {
+    let hips = [f.get(Joint::LeftHip), f.get(Joint::RightHip)];
+    let centre = if hips.iter().all(|h| h.conf > 0.0) {
+        V3::new(
+            (hips[0].p.x + hips[1].p.x) / 2.0,
+            (hips[0].p.y + hips[1].p.y) / 2.0,
+            (hips[0].p.z + hips[1].p.z) / 2.0,
+        )
+    } else {
+        f.get(Joint::Pelvis).p
+    };
+    let mut world = [[0.0f32; 4]; LANDMARKS];
+    let mut place = |k: usize, j: Joint, known: bool| {
+        let pt = f.get(j);
+        let d = V3::new(pt.p.x - centre.x, pt.p.y - centre.y, pt.p.z - centre.z);
+        // MediaPipe world axes: y down, z towards the camera's far side: the inverse of import.
+        world[k] = [d.x, -d.y, -d.z, if known { pt.conf } else { 0.0 }];
+    };
+    for (j, k) in MAP {
+        place(k, j, true);
+    }
+    for (k, j) in FILL {
+        place(k, j, false);
+    }
+    let num = |v: f32| if v.is_finite() { format!("{:.4}", v) } else { "0".to_owned() };
+    let row = |r: &[f32; 4]| format!("[{},{},{},{}]", num(r[0]), num(r[1]), num(r[2]), num(r[3]));
+    // A 2.5 m tall window centred on the hips, seen from the front, for drawing only.
+    let image = world.map(|r| [0.5 + r[0] / 2.5, 0.5 + r[1] / 2.5, r[2] / 2.5, r[3]]);
+    format!(
+        "{{\"t\":{:.4},\"landmarks\":[{}],\"world\":[{}]}}",
+        f.t,
+        image.iter().map(row).collect::<Vec<_>>().join(","),
+        world.iter().map(row).collect::<Vec<_>>().join(",")
+    )
+}
+
+#[cfg(test)]
+mod export_tests {
+    use super::*;
+    use crate::skeleton::Recording;
+
+    #[test]
+    fn exported_frames_decode_to_the_same_joints() {
+        let mut f = Frame::empty(1.5);
+        for (i, (j, _)) in MAP.iter().enumerate() {
+            f.set(*j, V3::new(i as f32 * 0.1, 1.0 + i as f32 * 0.05, -0.2 * i as f32), 1.0);
+        }
+        let rec = Recording { frames: vec![f], space: Space::World, fps: 30.0 };
+        let text = to_json_lines(&rec);
+        let line = text.lines().nth(1).unwrap();
+        let back = decode_frame(line, 1.0, Space::World, 2).unwrap();
+        assert!((back.t - 1.5).abs() < 1e-9);
+        let centre_y = (f.get(Joint::LeftHip).p.y + f.get(Joint::RightHip).p.y) / 2.0;
+        for (j, _) in MAP {
+            let (a, b) = (f.get(j).p, back.get(j).p);
+            assert!(
+                (a.x - (b.x + (f.get(Joint::LeftHip).p.x + f.get(Joint::RightHip).p.x) / 2.0))
+                    .abs()
+                    < 1e-3,
+                "{j:?} x"
+            );
+            assert!((a.y - (b.y + centre_y)).abs() < 1e-3, "{j:?} y");
+        }
+    }
+}
+
+/// Decodes one frame of the compact binary live encoding (docs/live-sessions.md): f64 `t`, a
+/// flags byte (bit 0: world landmarks follow), a landmark count byte (33), then 4 × f32 per
+/// landmark, all little-endian. `space` picks image or world landmarks as in `decode_frame`.
+pub fn decode_binary_frame(
+    bytes: &[u8],
+    aspect: f64,
+    space: Space,
+    line: usize,
+) -> Result<Frame, ParseError> {
+    let err = |m: String| Err(ParseError::new(line, m));
+    if bytes.len() < 10 {
+        return err(format!(
+            "binary frame of {} bytes is shorter than its 10-byte head",
+            bytes.len()
+        ));
+    }
+    let t = f64::from_le_bytes(bytes[0..8].try_into().unwrap_or_default());
+    let (flags, n) = (bytes[8], usize::from(bytes[9]));
+    if n != LANDMARKS {
+        return err(format!("expected {LANDMARKS} landmarks, found {n}"));
+    }
+    let has_world = flags & 1 == 1;
+    let want = 10 + n * 16 * if has_world { 2 } else { 1 };
+    if bytes.len() != want {
+        return err(format!("binary frame should be {want} bytes, found {}", bytes.len()));
+    }
+    if !t.is_finite() || t < 0.0 {
+        return err("\"t\" must be a non-negative number of seconds".into());
+    }
+    let block = match space {
+        Space::Image => 0,
+        Space::World if has_world => 1,
+        Space::World => return err("expected world landmarks (the first frame had them)".into()),
+    };
+    let mut rows = [[0.0f64; 4]; LANDMARKS];
+    for (k, row) in rows.iter_mut().enumerate() {
+        for (c, v) in row.iter_mut().enumerate() {
+            let at = 10 + (block * n + k) * 16 + c * 4;
+            let x = f32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default());
+            if !x.is_finite() {
+                return err(format!("landmark {k} holds a value that is not a finite number"));
+            }
+            *v = f64::from(x);
+        }
+    }
+    let scale = if block == 0 { aspect } else { 1.0 };
+    let mut f = Frame::empty(t);
+    for (joint, k) in MAP {
+        let r = rows[k];
+        let p = V3::new((r[0] * scale) as f32, -r[1] as f32, (-r[2] * scale) as f32);
+        f.set(joint, p, r[3].clamp(0.0, 1.0) as f32);
+    }
+    f.derive_missing();
+    Ok(f)
+}
+
+/// Whether the first bytes of a binary frame announce world landmarks.
+pub fn binary_frame_has_world(bytes: &[u8]) -> bool {
+    bytes.get(8).is_some_and(|f| f & 1 == 1)
+}
+
+#[cfg(test)]
+mod binary_tests {
+    use super::*;
+
+    fn encode(t: f64, rows: &[[f32; 4]], world: Option<&[[f32; 4]]>) -> Vec<u8> {
+        let mut b = t.to_le_bytes().to_vec();
+        b.push(u8::from(world.is_some()));
+        b.push(rows.len() as u8);
+        for r in rows.iter().chain(world.unwrap_or(&[]).iter()) {
+            for v in r {
+                b.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        b
+    }
+
+    #[test]
+    fn binary_and_json_frames_agree() {
+        let rows: Vec<[f32; 4]> =
+            (0..33).map(|k| [k as f32 / 40.0, 0.3 + k as f32 / 100.0, 0.01, 0.9]).collect();
+        let json = format!(
+            "{{\"t\": 2.5, \"landmarks\": [{}]}}",
+            rows.iter()
+                .map(|r| format!("[{},{},{},{}]", r[0], r[1], r[2], r[3]))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let a = decode_frame(&json, 1.5, Space::Image, 1).unwrap();
+        let b = decode_binary_frame(&encode(2.5, &rows, None), 1.5, Space::Image, 1).unwrap();
+        for j in Joint::ALL {
+            let (p, q) = (a.get(j), b.get(j));
+            assert!(
+                (p.p.x - q.p.x).abs() < 1e-5 && (p.p.y - q.p.y).abs() < 1e-5 && p.conf == q.conf,
+                "{j:?}"
+            );
+        }
+        assert!(!binary_frame_has_world(&encode(2.5, &rows, None)));
+        assert!(binary_frame_has_world(&encode(2.5, &rows, Some(&rows))));
+    }
+
+    #[test]
+    fn malformed_binary_frames_are_errors_not_panics() {
+        let rows = vec![[0.5f32, 0.5, 0.0, 1.0]; 33];
+        let good = encode(1.0, &rows, None);
+        assert!(decode_binary_frame(&good[..good.len() - 1], 1.0, Space::Image, 7).is_err());
+        assert!(decode_binary_frame(&good[..5], 1.0, Space::Image, 7).is_err());
+        assert!(
+            decode_binary_frame(&encode(1.0, &rows[..31], None), 1.0, Space::Image, 7).is_err()
+        );
+        assert!(decode_binary_frame(&encode(f64::NAN, &rows, None), 1.0, Space::Image, 7).is_err());
+        assert!(decode_binary_frame(&good, 1.0, Space::World, 7).is_err());
+        let mut nan = rows;
+        nan[3][1] = f32::NAN;
+        let e = decode_binary_frame(&encode(1.0, &nan, None), 1.0, Space::Image, 7).unwrap_err();
+        assert_eq!(e.line, 7);
     }
 }

@@ -49,6 +49,7 @@ contract!(
     responses_and_alerts,
     episodes_are_clinic_scoped,
     reassessment_schedule,
+    exercise_sessions_keep_every_repetition,
 );
 
 const NOW: OffsetDateTime = datetime!(2026-11-25 09:30:00.123456789 UTC);
@@ -638,4 +639,26 @@ async fn reassessment_schedule(store: &Store) {
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(store.reassessment_weeks(f.other_clinic).await.unwrap(), vec![0, 4, 8]);
+}
+
+async fn exercise_sessions_keep_every_repetition(store: &Store) {
+    let f = fixture(store).await;
+    let p = f.patients[0];
+    let s = store.create_exercise_session(f.clinic, p, "shoulder-abduction", NOW).await.unwrap();
+    assert_eq!((s.rep_count, s.reps.clone(), s.ended_at), (0, serde_json::json!([]), None));
+    let reps = serde_json::json!([{"index": 1, "rom_deg": 120.5, "correct": true, "errors": []}]);
+    store.save_exercise_progress(f.clinic, s.id, &reps, 1, 1, NOW + Duration::seconds(3)).await.unwrap();
+    let got = store.exercise_session(f.clinic, s.id).await.unwrap();
+    assert_eq!((got.rep_count, got.correct_count, got.reps), (1, 1, reps));
+    store.end_exercise_session(f.clinic, s.id, &serde_json::json!({"rep_count": 1}), NOW + Duration::seconds(9)).await.unwrap();
+    // Ended sessions are frozen.
+    let again = store.save_exercise_progress(f.clinic, s.id, &serde_json::json!([]), 0, 0, NOW).await;
+    assert!(matches!(again, Err(StoreError::NotFound(_))));
+    assert!(matches!(store.exercise_session(f.other_clinic, s.id).await, Err(StoreError::NotFound(_))));
+    let later = store.create_exercise_session(f.clinic, p, "deep-squat", NOW + Duration::hours(1)).await.unwrap();
+    let list = store.exercise_sessions(f.clinic, p, 10).await.unwrap();
+    assert_eq!(list.iter().map(|s| s.id).collect::<Vec<_>>(), vec![later.id, s.id]);
+    assert!(list[1].ended_at.is_some());
+    let foreign = store.create_exercise_session(f.other_clinic, p, "deep-squat", NOW).await;
+    assert!(matches!(foreign, Err(StoreError::NotFound(_))));
 }

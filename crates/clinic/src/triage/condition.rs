@@ -1,0 +1,139 @@
+//! The small condition language triage rules are written in.
+//!
+//! Conditions are data, not closures, so a rule can be printed (docs, the clinician's view) and
+//! can say which of its parts matched an intake. That is how every rule explains itself.
+
+use crate::intake::{CheckedIntake, FindingKind, Region, RiskFactor, Surgery, Symptom, Trauma};
+
+/// A test on a checked intake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Condition {
+    /// True for every intake (used by screens that always run).
+    Always,
+    /// The pain includes this region.
+    Region(Region),
+    /// The pain does not include this region.
+    RegionAbsent(Region),
+    /// The patient reported this symptom.
+    Symptom(Symptom),
+    /// The history includes this risk factor.
+    History(RiskFactor),
+    /// The injury before the pain was exactly this severe.
+    Trauma(Trauma),
+    /// Imaging showed this finding, anywhere.
+    Finding(FindingKind),
+    /// Imaging showed this finding in this region.
+    FindingIn(FindingKind, Region),
+    /// Age strictly above this many years.
+    AgeOver(u8),
+    /// Pain for at least this many weeks and no conservative care that helped (none tried, or
+    /// tried without help): "no improvement by one month" in clinical.md §4.
+    NoImprovementAfterWeeks(u32),
+    /// At least `min_weeks` of conservative care that the patient says has not helped.
+    CareNotHelped {
+        /// The fewest weeks of care that count as a fair trial.
+        min_weeks: u16,
+    },
+    /// No surgeon has yet proposed or done an operation (surgery status `none`).
+    NoSurgicalOpinion,
+    /// At least one of these holds.
+    Any(&'static [Condition]),
+    /// All of these hold.
+    All(&'static [Condition]),
+    /// At least this many of these hold.
+    AtLeast(u8, &'static [Condition]),
+}
+
+impl Condition {
+    /// Whether the condition holds for `intake`.
+    pub fn holds(&self, intake: &CheckedIntake) -> bool {
+        let form = intake.intake();
+        match *self {
+            Condition::Always => true,
+            Condition::Region(r) => intake.has_region(r),
+            Condition::RegionAbsent(r) => !intake.has_region(r),
+            Condition::Symptom(s) => intake.has_symptom(s),
+            Condition::History(h) => intake.has_risk_factor(h),
+            Condition::Trauma(t) => form.trauma == t,
+            Condition::Finding(k) => intake.has_finding(k, None),
+            Condition::FindingIn(k, r) => intake.has_finding(k, Some(r)),
+            Condition::AgeOver(years) => intake.age_years() > years,
+            Condition::NoImprovementAfterWeeks(weeks) => {
+                form.duration.whole_weeks() >= weeks && form.conservative_care.helped != Some(true)
+            }
+            Condition::CareNotHelped { min_weeks } => {
+                form.conservative_care.weeks >= min_weeks
+                    && form.conservative_care.helped == Some(false)
+            }
+            Condition::NoSurgicalOpinion => matches!(form.surgery, Surgery::None {}),
+            Condition::Any(parts) => parts.iter().any(|c| c.holds(intake)),
+            Condition::All(parts) => parts.iter().all(|c| c.holds(intake)),
+            Condition::AtLeast(n, parts) => {
+                parts.iter().filter(|c| c.holds(intake)).count() >= usize::from(n)
+            }
+        }
+    }
+
+    /// The condition in words, e.g. `pain region includes thoracic AND (symptom: … OR …)`.
+    pub fn describe(&self) -> String {
+        let nested = |parts: &[Condition], sep: &str| {
+            parts
+                .iter()
+                .map(|c| if c.is_compound() { format!("({})", c.describe()) } else { c.describe() })
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
+        match *self {
+            Condition::Always => "always".to_owned(),
+            Condition::Region(r) => format!("pain region includes {r}"),
+            Condition::RegionAbsent(r) => format!("pain region does not include {r}"),
+            Condition::Symptom(s) => format!("symptom: {}", s.label()),
+            Condition::History(h) => format!("history: {}", h.label()),
+            Condition::Trauma(t) => format!("trauma: {}", t.as_str()),
+            Condition::Finding(k) => format!("imaging: {}", k.label()),
+            Condition::FindingIn(k, r) => format!("imaging: {} ({r})", k.label()),
+            Condition::AgeOver(years) => format!("age over {years}"),
+            Condition::NoImprovementAfterWeeks(weeks) => {
+                format!("pain for {weeks}+ weeks without improvement")
+            }
+            Condition::CareNotHelped { min_weeks } => {
+                format!("{min_weeks}+ weeks of conservative care that has not helped")
+            }
+            Condition::NoSurgicalOpinion => "no surgical opinion yet".to_owned(),
+            Condition::Any(parts) => nested(parts, " OR "),
+            Condition::All(parts) => nested(parts, " AND "),
+            Condition::AtLeast(n, parts) => format!("at least {n} of [{}]", nested(parts, ", ")),
+        }
+    }
+
+    /// The simple parts of the condition that are true for `intake` and make it hold, in order;
+    /// empty when the condition does not hold.
+    pub fn because(&self, intake: &CheckedIntake) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.holds(intake) {
+            self.collect(intake, &mut out);
+        }
+        out
+    }
+
+    fn collect(&self, intake: &CheckedIntake, out: &mut Vec<String>) {
+        match *self {
+            Condition::Any(parts) | Condition::All(parts) | Condition::AtLeast(_, parts) => {
+                for part in parts.iter().filter(|c| c.holds(intake)) {
+                    part.collect(intake, out);
+                }
+            }
+            _ => {
+                let text = self.describe();
+                if !out.contains(&text) {
+                    out.push(text);
+                }
+            }
+        }
+    }
+
+    /// Whether the description needs brackets when nested. `AtLeast` brings its own.
+    fn is_compound(&self) -> bool {
+        matches!(self, Condition::Any(_) | Condition::All(_))
+    }
+}
