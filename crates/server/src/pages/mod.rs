@@ -5,6 +5,7 @@ mod admin;
 mod charts;
 mod clinical;
 mod decision_aid;
+mod intake;
 mod layout;
 mod login;
 mod patients;
@@ -35,6 +36,11 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/logout", post(login::logout)),
         ("GET", "/home", get(patients::home)),
         ("GET", "/decision-aid", get(decision_aid::show)),
+        ("GET", "/intake", get(intake::start)),
+        ("POST", "/intake/submit", post(intake::submit)),
+        ("GET", "/intake/result", get(intake::result)),
+        ("GET", "/intake/{step}", get(intake::show_step)),
+        ("POST", "/intake/{step}", post(intake::save_step)),
         ("GET", "/caseload", get(patients::caseload)),
         ("GET", "/patients/{patient_id}", get(patients::show)),
         ("POST", "/patients/{patient_id}/care-team", post(admin::set_care_team)),

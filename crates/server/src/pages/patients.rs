@@ -32,11 +32,34 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
     let me = access::patient_access(&state, &p, p.user.id, "read", "patient").await?;
     let team = state.store().care_teams(p.user.clinic_id, Some(me.id)).await?;
     let clinic = state.store().clinic(p.user.clinic_id).await?;
+    let episode = state.store().episodes(p.user.clinic_id, me.id).await?.into_iter().next();
     let view = patient_view(me, team);
     let first = view.name.split_whitespace().next().unwrap_or(&view.name).to_owned();
     let body = html! {
         h1 { "Hello, " (first) }
         p.lead { "This is your space at " (clinic.name) "." }
+        section.next-step aria-labelledby="next-title" {
+            h2 #next-title { "Your next step" }
+            @match episode.as_ref().map(|e| e.status) {
+                None => {
+                    p { "Tell us about your back pain so your physical therapist can plan your care. About 5 minutes." }
+                    a.button href="/intake" { "Tell us about your back pain" }
+                },
+                Some(physio_store::EpisodeStatus::Intake) => {
+                    p { "You started telling us about your back pain. Your answers are saved." }
+                    a.button href="/intake" { "Continue your answers" }
+                },
+                Some(physio_store::EpisodeStatus::Discharged) => {
+                    p { "Your last course of care has finished. If your pain comes back, tell us about it." }
+                    a.button-secondary href="/intake" { "Tell us about new back pain" }
+                },
+                Some(_) => {
+                    p { "We have your answers. See what they mean and what happens next." }
+                    a.button href="/intake/result" { "See your result" }
+                },
+            }
+            p { a href="/decision-aid" { "Is surgery right for me? A guide to help you decide" } }
+        }
         section aria-labelledby="team-title" {
             h2 #team-title { "Your care team" }
             p { "These physical therapists look after your care and see what you record here." }

@@ -146,6 +146,11 @@ const MATRIX: &[Row] = &[
     row("POST", "/logout", NoBody, [303, 303, 303, 303, 303, 303, 303, 303]),
     row("GET", "/home", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
     row("GET", "/decision-aid", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
+    row("GET", "/intake", NoBody, [303, 303, 200, 403, 403, 403, 403, 403]),
+    row("GET", "/intake/{step}", NoBody, [303, 303, 200, 403, 403, 403, 403, 403]),
+    row("POST", "/intake/{step}", Form("regions=lumbar"), [303, 303, 303, 403, 403, 403, 403, 403]),
+    row("POST", "/intake/submit", NoBody, [303, 303, 422, 403, 403, 403, 403, 403]),
+    row("GET", "/intake/result", NoBody, [303, 200, 303, 403, 403, 403, 403, 403]),
     row("GET", "/caseload", NoBody, [303, 403, 403, 200, 200, 403, 403, 200]),
     row("GET", "/patients/{patient}", NoBody, [303, 200, 403, 200, 403, 200, 404, 404]),
     row(
@@ -225,6 +230,7 @@ async fn role_route_matrix(app: &TestApp) {
                     .replace("{alert2}", &alerts[8 + i].to_string())
                     .replace("{alert}", &alerts[i].to_string())
                     .replace("{c1}", &p.c1.to_string())
+                    .replace("{step}", "region")
                     .replace("{n}", &n.to_string())
             };
             let method = Method::from_bytes(r.method.as_bytes()).unwrap();
