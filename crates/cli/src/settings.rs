@@ -43,6 +43,9 @@ pub(crate) struct ServeArgs {
     /// The address users reach the server at; https:// marks cookies Secure.
     #[arg(long, env = "PHYSIO_PUBLIC_URL")]
     pub(crate) public_url: Option<String>,
+    /// The built browser code for the camera page [default: web/dist].
+    #[arg(long, env = "PHYSIO_WEB_DIR")]
+    pub(crate) web_dir: Option<PathBuf>,
 }
 
 /// The TOML file. Every key is optional.
@@ -55,6 +58,7 @@ pub(crate) struct FileSettings {
     log_format: Option<LogFormat>,
     bind: Option<SocketAddr>,
     public_url: Option<String>,
+    web_dir: Option<PathBuf>,
     #[serde(default)]
     sessions: FileSessions,
     #[serde(default)]
@@ -121,6 +125,9 @@ impl Settings {
         let public_url = a.public_url.clone().or_else(|| self.file.public_url.clone());
         let mut c = physio_server::Config::new(bind, self.database_url.clone());
         c.secure_cookies = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+        if let Some(dir) = a.web_dir.clone().or_else(|| self.file.web_dir.clone()) {
+            c.web_dir = dir;
+        }
         let positive = |v: Option<i64>, what: &str| -> Result<Option<i64>> {
             match v {
                 Some(n) if n <= 0 => anyhow::bail!("{what} must be a positive number, not {n}"),

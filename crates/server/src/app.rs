@@ -32,6 +32,8 @@ pub const SYSTEM_ROUTES: &[(&str, &str)] = &[
     ("GET", "/metrics"),
     ("GET", OPENAPI_PATH),
     ("GET", DOCS_PATH),
+    ("GET", "/api/v1/live"),
+    ("GET", "/web/{*file}"),
 ];
 
 /// The generated OpenAPI document.
@@ -64,12 +66,15 @@ pub fn routes() -> Vec<(String, String)> {
 pub fn router(state: AppState) -> Router {
     let (api, doc) = api::router().split_for_parts();
     let body_limit = state.config().body_limit;
+    let web_dir = state.config().web_dir.clone();
     let app = Router::new()
         .merge(api)
         .merge(pages::router())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .route("/api/v1/live", get(crate::live::connect))
+        .nest_service("/web", tower_http::services::ServeDir::new(&web_dir))
         .merge(SwaggerUi::new(DOCS_PATH).url(OPENAPI_PATH, doc))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), http::csrf_guard))

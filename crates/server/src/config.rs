@@ -15,6 +15,8 @@ pub struct Config {
     pub login: LoginPolicy,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// The built browser code (`web/dist`): the camera page's script and the pose model.
+    pub web_dir: std::path::PathBuf,
 }
 
 /// How long a sign-in lasts.
@@ -70,6 +72,7 @@ impl Config {
             sessions: SessionPolicy::default(),
             login: LoginPolicy::default(),
             body_limit: 1024 * 1024,
+            web_dir: "web/dist".into(),
         }
     }
 }

@@ -87,7 +87,7 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
 }
 
 /// True unless an `Origin` header names a different host than the request's `Host`.
-fn same_origin(headers: &HeaderMap) -> bool {
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };

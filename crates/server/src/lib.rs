@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod live;
 pub mod metrics;
 pub mod pages;
 pub mod state;

@@ -1,6 +1,8 @@
 //! Prometheus metrics. Labels are route templates, never concrete paths, so no id leaks here.
 
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, Opts, Registry};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
+};
 
 #[derive(Clone)]
 pub struct Metrics {
@@ -9,6 +11,9 @@ pub struct Metrics {
     pub latency: HistogramVec,
     pub audit_records: IntCounter,
     pub logins: IntCounterVec,
+    pub live_sessions: IntGauge,
+    pub live_frames: IntCounter,
+    pub live_frame_errors: IntCounter,
 }
 
 impl Metrics {
@@ -31,15 +36,34 @@ impl Metrics {
             &["outcome"],
         )
         .expect("valid metric");
+        let live_sessions = IntGauge::new("live_sessions", "Exercise sessions streaming now")
+            .expect("valid metric");
+        let live_frames =
+            IntCounter::new("live_frames_total", "Landmark frames analysed").expect("valid metric");
+        let live_frame_errors =
+            IntCounter::new("live_frame_errors_total", "Malformed landmark frames")
+                .expect("valid metric");
         for m in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
             Box::new(audit_records.clone()),
             Box::new(logins.clone()),
+            Box::new(live_sessions.clone()),
+            Box::new(live_frames.clone()),
+            Box::new(live_frame_errors.clone()),
         ] {
             registry.register(m).expect("metric registered once");
         }
-        Metrics { registry, requests, latency, audit_records, logins }
+        Metrics {
+            registry,
+            requests,
+            latency,
+            audit_records,
+            logins,
+            live_sessions,
+            live_frames,
+            live_frame_errors,
+        }
     }
 
     /// The text exposition format.

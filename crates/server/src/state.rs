@@ -25,6 +25,7 @@ struct Inner {
     /// Recent sign-in attempts per client address. Per process: a cluster would need a shared
     /// store, but the per-account lockout (in the database) holds across processes anyway.
     attempts: Mutex<HashMap<IpAddr, Vec<OffsetDateTime>>>,
+    live: crate::live::Parked,
 }
 
 /// Who did something, for the audit trail.
@@ -45,6 +46,7 @@ impl AppState {
                 config,
                 metrics: Metrics::new(),
                 attempts: Mutex::new(HashMap::new()),
+                live: crate::live::Parked::default(),
             }),
         }
     }
@@ -59,6 +61,11 @@ impl AppState {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// Live exercise sessions waiting for their patient to reconnect.
+    pub fn live(&self) -> &crate::live::Parked {
+        &self.inner.live
     }
 
     pub fn metrics(&self) -> &Metrics {

@@ -72,6 +72,7 @@ pub(crate) async fn sections(
         None => vec![],
     };
     let responses = store.responses(clinic, patient_id, None).await?;
+    let sessions = store.exercise_sessions(clinic, patient_id, 50).await?;
     let clinician = p.role() == Role::Clinician;
     Ok(html! {
         @if !alerts.is_empty() {
@@ -96,6 +97,7 @@ pub(crate) async fn sections(
         (episode_section(episode.as_ref()))
         (triage_section(p, &history, clinician))
         (outcomes_section(&responses))
+        (sessions_section(&sessions))
     })
 }
 
@@ -200,6 +202,61 @@ fn outcomes_section(responses: &[ResponseRecord]) -> Markup {
                         td { (r.timepoint.replace('_', " ")) }
                         td { (r.score) }
                         td { (r.result.get("band").and_then(Value::as_str).unwrap_or("")) }
+                    } } }
+                }
+            }
+        }
+    }
+}
+
+/// Mean of a numeric field over a session's repetitions.
+fn mean_of(reps: &Value, field: &str) -> Option<f64> {
+    let v: Vec<f64> =
+        reps.as_array()?.iter().filter_map(|r| r.get(field).and_then(Value::as_f64)).collect();
+    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+}
+
+fn sessions_section(sessions: &[physio_store::ExerciseSession]) -> Markup {
+    let mut exercises: Vec<&str> = sessions.iter().map(|s| s.exercise.as_str()).collect();
+    exercises.sort_unstable();
+    exercises.dedup();
+    let latest = sessions.first();
+    html! {
+        h2 { "Exercise sessions" }
+        @if sessions.is_empty() { p { "No camera sessions yet." } }
+        @for ex in &exercises {
+            @let points: Vec<Point> = sessions.iter().rev().filter(|s| s.exercise == *ex)
+                .filter_map(|s| Some(Point { at: s.started_at, value: mean_of(&s.reps, "rom_deg")? })).collect();
+            @if points.len() > 1 {
+                (line_chart(&Chart { title: &format!("{ex}: mean range per session (degrees)"), points: &points, y_min: 0.0, y_max: 180.0, band: None }))
+            }
+        }
+        @if !sessions.is_empty() {
+            table.sessions {
+                caption.visually-hidden { "Exercise sessions" }
+                thead { tr { th scope="col" { "Started" } th scope="col" { "Exercise" } th scope="col" { "Repetitions (correct)" } th scope="col" { "Mean range" } th scope="col" { "Status" } } }
+                tbody { @for s in sessions { tr {
+                    td { (date_time(s.started_at)) }
+                    td { (s.exercise) }
+                    td { (s.rep_count) " (" (s.correct_count) ")" }
+                    td { @if let Some(m) = mean_of(&s.reps, "rom_deg") { (format!("{m:.0}°")) } }
+                    td { @if s.ended_at.is_some() { "finished" } @else { "not finished" } }
+                } } }
+            }
+        }
+        @if let Some(s) = latest.filter(|s| s.rep_count > 0) {
+            details {
+                summary { "Repetitions of the latest session (" (s.exercise) ")" }
+                table {
+                    thead { tr { th scope="col" { "#" } th scope="col" { "Range" } th scope="col" { "Peak" } th scope="col" { "Duration" } th scope="col" { "Form" } } }
+                    tbody { @for r in s.reps.as_array().into_iter().flatten() { tr {
+                        td { (r.get("index").and_then(Value::as_u64).unwrap_or(0)) }
+                        td { (format!("{:.0}°", r.get("rom_deg").and_then(Value::as_f64).unwrap_or(0.0))) }
+                        td { (format!("{:.0}°", r.get("peak_deg").and_then(Value::as_f64).unwrap_or(0.0))) }
+                        td { (format!("{:.1} s", r.get("duration_s").and_then(Value::as_f64).unwrap_or(0.0))) }
+                        td { @if r.get("correct").and_then(Value::as_bool) == Some(true) { "good" } @else {
+                            (r.get("errors").and_then(Value::as_array).map(|e| e.iter().filter_map(Value::as_str).map(|s| s.replace('_', " ")).collect::<Vec<_>>().join(", ")).unwrap_or_default())
+                        } }
                     } } }
                 }
             }

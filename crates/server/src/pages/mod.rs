@@ -5,6 +5,7 @@ mod admin;
 mod charts;
 mod clinical;
 mod decision_aid;
+mod exercise;
 mod intake;
 mod layout;
 mod login;
@@ -36,6 +37,7 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/logout", post(login::logout)),
         ("GET", "/home", get(patients::home)),
         ("GET", "/decision-aid", get(decision_aid::show)),
+        ("GET", "/exercise/{exercise_id}", get(exercise::show)),
         ("GET", "/intake", get(intake::start)),
         ("POST", "/intake/submit", post(intake::submit)),
         ("GET", "/intake/result", get(intake::result)),

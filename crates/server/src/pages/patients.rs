@@ -60,6 +60,15 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
             }
             p { a href="/decision-aid" { "Is surgery right for me? A guide to help you decide" } }
         }
+        section aria-labelledby="exercises-title" {
+            h2 #exercises-title { "Exercise with your camera" }
+            p { "Your camera counts your movements and gives you tips as you go. Only do the exercises your physical therapist has shown you." }
+            ul.exercise-list {
+                @for e in physio_motion::exercises() {
+                    li { a href={ "/exercise/" (e.id) } { (e.name) } }
+                }
+            }
+        }
         section aria-labelledby="team-title" {
             h2 #team-title { "Your care team" }
             p { "These physical therapists look after your care and see what you record here." }

@@ -61,6 +61,7 @@ pub(crate) struct TestApp {
     pub(crate) people: People,
     pub(crate) store: Store,
     _db: TestDb,
+    _web: tempfile::TempDir,
     _stop: oneshot::Sender<()>,
 }
 
@@ -82,6 +83,9 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let mut config = Config::new(addr, db.url.clone());
+        let web = tempfile::tempdir().unwrap();
+        std::fs::write(web.path().join("hello.txt"), "hello").unwrap();
+        config.web_dir = web.path().to_owned();
         tweak(&mut config);
         let clock = Arc::new(ManualClock::new(START));
         let state = AppState::new(store.clone(), clock.clone(), config);
@@ -89,7 +93,15 @@ impl TestApp {
         tokio::spawn(physio_server::serve(listener, state, async {
             let _ = rx.await;
         }));
-        Some(TestApp { base: format!("http://{addr}"), clock, people, store, _db: db, _stop: stop })
+        Some(TestApp {
+            base: format!("http://{addr}"),
+            clock,
+            people,
+            store,
+            _db: db,
+            _web: web,
+            _stop: stop,
+        })
     }
 
     /// A client that keeps cookies and does not follow redirects.

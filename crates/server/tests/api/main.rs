@@ -1,6 +1,7 @@
 //! Black-box tests: the real server on an ephemeral port, over SQLite and over PostgreSQL.
 
 mod helpers;
+mod live;
 mod matrix;
 mod sessions;
 mod validation;

@@ -21,6 +21,8 @@ const ACTORS: [&str; 8] = [
 
 enum Body {
     None,
+    /// A WebSocket handshake.
+    Upgrade,
     Json(&'static str),
     Form(&'static str),
 }
@@ -151,6 +153,14 @@ const MATRIX: &[Row] = &[
     row("POST", "/intake/{step}", Form("regions=lumbar"), [303, 303, 303, 403, 403, 403, 403, 403]),
     row("POST", "/intake/submit", NoBody, [303, 303, 422, 403, 403, 403, 403, 403]),
     row("GET", "/intake/result", NoBody, [303, 200, 303, 403, 403, 403, 403, 403]),
+    row("GET", "/exercise/{exercise}", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
+    row(
+        "GET",
+        "/api/v1/live?exercise=deep-squat",
+        Body::Upgrade,
+        [401, 101, 101, 403, 403, 403, 403, 403],
+    ),
+    row("GET", "/web/hello.txt", NoBody, [200; 8]),
     row("GET", "/caseload", NoBody, [303, 403, 403, 200, 200, 403, 403, 200]),
     row("GET", "/patients/{patient}", NoBody, [303, 200, 403, 200, 403, 200, 404, 404]),
     row(
@@ -193,6 +203,12 @@ fn every_route_has_a_row() {
             .replace("{triage}", "{triage_id}")
             .replace("{alert2}", "{alert_id}")
             .replace("{alert}", "{alert_id}")
+            .replace("{exercise}", "{exercise_id}")
+            .replace("/web/hello.txt", "/web/{*file}")
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
     };
     let listed: BTreeSet<(String, String)> =
         MATRIX.iter().map(|r| (r.method.to_owned(), normalise(r.path))).collect();
@@ -231,6 +247,7 @@ async fn role_route_matrix(app: &TestApp) {
                     .replace("{alert}", &alerts[i].to_string())
                     .replace("{c1}", &p.c1.to_string())
                     .replace("{step}", "region")
+                    .replace("{exercise}", "shoulder-abduction")
                     .replace("{n}", &n.to_string())
             };
             let method = Method::from_bytes(r.method.as_bytes()).unwrap();
@@ -240,6 +257,11 @@ async fn role_route_matrix(app: &TestApp) {
             }
             req = match &r.body {
                 NoBody => req,
+                Body::Upgrade => req
+                    .header("connection", "Upgrade")
+                    .header("upgrade", "websocket")
+                    .header("sec-websocket-version", "13")
+                    .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ=="),
                 Json(b) => req.header("content-type", "application/json").body(fill(b)),
                 Form(b) => {
                     req.header("content-type", "application/x-www-form-urlencoded").body(fill(b))

@@ -1,0 +1,275 @@
+//! Live exercise sessions: a patient's browser streams body landmarks over a WebSocket, the
+//! motion engine turns each frame into events (repetitions, form warnings, holds), and every
+//! completed repetition is stored for the clinician. Protocol: docs/live-sessions.md.
+//!
+//! A dropped connection parks the session's engine in memory for a while, so a reconnect with
+//! `?session=<id>` carries on counting where it stopped.
+
+use std::{collections::HashMap, sync::Mutex, time::Instant};
+
+use axum::{
+    extract::{
+        State, WebSocketUpgrade,
+        ws::{Message, WebSocket},
+    },
+    http::HeaderMap,
+    response::Response,
+};
+use physio_motion::{
+    formats::blazepose::{binary_frame_has_world, decode_binary_frame, decode_frame},
+    skeleton::Space,
+    tracker::{Event, Tracker, TrackerConfig},
+};
+use physio_store::{AuditOutcome, Role};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::{auth::Principal, error::ApiError, error::ApiQuery, state::AppState};
+
+/// How long a disconnected session waits for its patient to come back.
+const PARK_FOR: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// Engines of sessions whose connection dropped, by session id.
+#[derive(Default)]
+pub struct Parked(Mutex<HashMap<Uuid, ParkedSession>>);
+
+struct ParkedSession {
+    patient_id: Uuid,
+    live: Live,
+    since: Instant,
+}
+
+impl Parked {
+    fn take(&self, session: Uuid, patient: Uuid) -> Option<Live> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.retain(|_, p| p.since.elapsed() < PARK_FOR);
+        match map.get(&session) {
+            Some(p) if p.patient_id == patient => map.remove(&session).map(|p| p.live),
+            _ => None,
+        }
+    }
+
+    fn park(&self, session: Uuid, patient: Uuid, live: Live) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(session, ParkedSession { patient_id: patient, live, since: Instant::now() });
+    }
+}
+
+/// One session's engine and what it has counted.
+struct Live {
+    tracker: Tracker,
+    reps: Vec<Value>,
+    correct: i32,
+    /// Image width over height, from the client's header.
+    aspect: f64,
+    /// Fixed by the first frame: world landmarks when it has them.
+    space: Option<Space>,
+    frames: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiveQuery {
+    exercise: String,
+    session: Option<Uuid>,
+    /// Repetitions in the set (default 10).
+    target: Option<u32>,
+}
+
+/// `GET /api/v1/live`: upgrade to the session's WebSocket (patients only, own sessions only).
+pub async fn connect(
+    State(state): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<LiveQuery>,
+    ws: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    // A WebSocket handshake is a GET, so the CSRF guard does not see it: check the origin here.
+    if !crate::http::same_origin(&headers) {
+        return Err(ApiError::Forbidden("cross-site requests are not accepted".into()));
+    }
+    if p.role() != Role::Patient {
+        state.audit(p.actor(), "stream", "exercise_session", None, AuditOutcome::Denied).await?;
+        return Err(ApiError::Forbidden("only patients stream exercise sessions".into()));
+    }
+    let Some(spec) = physio_motion::exercises::find(&q.exercise) else {
+        return Err(ApiError::invalid("exercise", format!("unknown exercise {:?}", q.exercise)));
+    };
+    let target = q.target.unwrap_or(10).clamp(1, 100);
+    let store = state.store();
+    let clinic = p.user.clinic_id;
+    let (session, resumed, live) = match q.session {
+        Some(id) => {
+            let s = match store.exercise_session(clinic, id).await {
+                Ok(s)
+                    if s.patient_id == p.user.id
+                        && s.exercise == q.exercise
+                        && s.ended_at.is_none() =>
+                {
+                    s
+                }
+                Ok(_) | Err(physio_store::StoreError::NotFound(_)) => {
+                    let outcome = AuditOutcome::NotFound;
+                    state
+                        .audit(p.actor(), "resume", "exercise_session", Some(p.user.id), outcome)
+                        .await?;
+                    return Err(ApiError::NotFound("open exercise session"));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let live = state.live().take(id, p.user.id);
+            (s, true, live)
+        }
+        None => (
+            store.create_exercise_session(clinic, p.user.id, &q.exercise, state.now()).await?,
+            false,
+            None,
+        ),
+    };
+    let action = if resumed { "resume" } else { "create" };
+    state
+        .audit(p.actor(), action, "exercise_session", Some(p.user.id), AuditOutcome::Success)
+        .await?;
+    // Without a parked engine (a restart, or parked too long) counting restarts from what was
+    // stored, so the numbers the patient saw carry on.
+    let live = live.unwrap_or_else(|| {
+        let reps = session.reps.as_array().cloned().unwrap_or_default();
+        Live {
+            tracker: Tracker::new(
+                spec,
+                TrackerConfig { target_reps: Some(target), ..TrackerConfig::DEFAULT },
+            ),
+            correct: session.correct_count,
+            reps,
+            aspect: 4.0 / 3.0,
+            space: None,
+            frames: 0,
+        }
+    });
+    let ctx = Ctx { state, clinic, patient: p.user.id, session: session.id, exercise: q.exercise };
+    Ok(ws.on_upgrade(move |socket| run(socket, ctx, live, resumed)))
+}
+
+struct Ctx {
+    state: AppState,
+    clinic: Uuid,
+    patient: Uuid,
+    session: Uuid,
+    exercise: String,
+}
+
+async fn send(socket: &mut WebSocket, v: &Value) -> bool {
+    socket.send(Message::Text(v.to_string().into())).await.is_ok()
+}
+
+async fn run(mut socket: WebSocket, ctx: Ctx, mut live: Live, resumed: bool) {
+    let m = ctx.state.metrics();
+    m.live_sessions.inc();
+    let hello = json!({"type": "session", "session_id": ctx.session, "exercise": ctx.exercise,
+        "resumed": resumed, "reps": live.reps.len()});
+    let mut ended = !send(&mut socket, &hello).await;
+    while !ended {
+        let Some(Ok(msg)) = socket.recv().await else { break };
+        let frame = match msg {
+            Message::Text(text) => {
+                let text = text.as_str();
+                if let Ok(v) = serde_json::from_str::<Value>(text) {
+                    if v.get("type").and_then(Value::as_str) == Some("end") {
+                        ended = true;
+                        break;
+                    }
+                    if v.get("format").is_some() {
+                        let w = v.get("image_width").and_then(Value::as_f64).unwrap_or(0.0);
+                        let h = v.get("image_height").and_then(Value::as_f64).unwrap_or(0.0);
+                        if w > 0.0 && h > 0.0 && (w / h).is_finite() {
+                            live.aspect = w / h;
+                        }
+                        continue;
+                    }
+                }
+                live.frames += 1;
+                let space = *live.space.get_or_insert(if text.contains("\"world\"") {
+                    Space::World
+                } else {
+                    Space::Image
+                });
+                decode_frame(text, live.aspect, space, live.frames)
+            }
+            Message::Binary(bytes) => {
+                live.frames += 1;
+                let space = *live.space.get_or_insert(if binary_frame_has_world(&bytes) {
+                    Space::World
+                } else {
+                    Space::Image
+                });
+                decode_binary_frame(&bytes, live.aspect, space, live.frames)
+            }
+            Message::Close(_) => break,
+            _ => continue,
+        };
+        let frame = match frame {
+            Ok(f) => f,
+            Err(e) => {
+                m.live_frame_errors.inc();
+                let msg =
+                    json!({"type": "error", "message": format!("frame {}: {}", e.line, e.message)});
+                if !send(&mut socket, &msg).await {
+                    break;
+                }
+                continue;
+            }
+        };
+        m.live_frames.inc();
+        let events: Vec<Event> = live.tracker.push(&frame).to_vec();
+        let mut completed = false;
+        for e in events {
+            let mut v = serde_json::to_value(e).unwrap_or(Value::Null);
+            if let Value::Object(o) = &mut v {
+                if let Some(kind) = o.remove("event") {
+                    o.insert("type".into(), kind);
+                }
+                if let Event::RepCompleted(r) = e {
+                    // Count on from stored repetitions when the engine was restarted.
+                    o.insert("index".into(), json!(live.reps.len() + 1));
+                    live.correct += i32::from(r.correct);
+                    live.reps.push(v.clone());
+                    completed = true;
+                }
+            }
+            if !send(&mut socket, &v).await {
+                break;
+            }
+        }
+        if completed {
+            let (n, c) = (live.reps.len() as i32, live.correct);
+            let reps = Value::Array(live.reps.clone());
+            let now = ctx.state.now();
+            if let Err(e) = ctx
+                .state
+                .store()
+                .save_exercise_progress(ctx.clinic, ctx.session, &reps, n, c, now)
+                .await
+            {
+                tracing::error!(error = %e, "saving exercise progress");
+            }
+        }
+    }
+    m.live_sessions.dec();
+    if ended {
+        let s = live.tracker.finish();
+        let summary = json!({"type": "summary", "session_id": ctx.session, "rep_count": live.reps.len(),
+            "correct_count": live.correct, "duration_s": s.duration_s, "frames": s.frames,
+            "mean_rom_deg": s.mean_rom_deg});
+        let now = ctx.state.now();
+        if let Err(e) =
+            ctx.state.store().end_exercise_session(ctx.clinic, ctx.session, &summary, now).await
+        {
+            tracing::error!(error = %e, "ending exercise session");
+        }
+        let _ = send(&mut socket, &summary).await;
+        let _ = socket.send(Message::Close(None)).await;
+    } else {
+        ctx.state.live().park(ctx.session, ctx.patient, live);
+    }
+}

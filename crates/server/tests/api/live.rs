@@ -1,0 +1,201 @@
+//! Live exercise sessions over the real WebSocket: a recorded 10-repetition take streamed as
+//! landmark frames is counted, stored, survives a dropped connection, and only its patient
+//! may stream into it.
+
+use std::io::Read;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest, http::HeaderValue};
+
+use crate::{both_backends, helpers::TestApp};
+
+both_backends!(
+    a_streamed_take_is_counted_and_stored,
+    a_dropped_connection_resumes_the_count,
+    only_the_patient_streams_into_their_session
+);
+
+/// UI-PRMD m07 (shoulder abduction), subject 1, correct, e01–e10, in the live format; `None`
+/// (skip) when the shared data is absent outside CI.
+fn recording() -> Option<Vec<String>> {
+    let dir = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/ui-prmd/correct/kinect"
+    ));
+    if !dir.is_dir() {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI=true but {} is missing",
+            dir.display()
+        );
+        eprintln!("skipping: {} not found", dir.display());
+        return None;
+    }
+    let gunzip = |p: std::path::PathBuf| {
+        let mut s = String::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(&p).unwrap())
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    };
+    let mut texts = vec![];
+    for e in 1..=10 {
+        texts.push(gunzip(dir.join(format!("positions/m07_s01_e{e:02}_positions.txt.gz"))));
+        texts.push(gunzip(dir.join(format!("angles/m07_s01_e{e:02}_angles.txt.gz"))));
+    }
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let rec = physio_motion::parse(physio_motion::Format::UiprmdKinect, &refs).unwrap();
+    Some(
+        physio_motion::formats::blazepose::to_json_lines(&rec).lines().map(str::to_owned).collect(),
+    )
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens the live socket with a patient's bearer token.
+async fn open(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    origin: Option<&str>,
+) -> Result<Socket, u16> {
+    let url = format!("{}/api/v1/live?{query}", app.base.replace("http://", "ws://"));
+    let mut req = url.into_client_request().unwrap();
+    req.headers_mut()
+        .insert("authorization", HeaderValue::from_str(&format!("Bearer {token}")).unwrap());
+    if let Some(o) = origin {
+        req.headers_mut().insert("origin", HeaderValue::from_str(o).unwrap());
+    }
+    match tokio_tungstenite::connect_async(req).await {
+        Ok((s, _)) => Ok(s),
+        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => Err(r.status().as_u16()),
+        Err(e) => panic!("websocket: {e}"),
+    }
+}
+
+async fn next_json(s: &mut Socket) -> Value {
+    loop {
+        match s.next().await.expect("socket open").expect("message") {
+            Message::Text(t) => return serde_json::from_str(t.as_str()).unwrap(),
+            Message::Close(_) => return Value::Null,
+            _ => {}
+        }
+    }
+}
+
+async fn stream(s: &mut Socket, lines: &[String]) {
+    for l in lines {
+        s.send(Message::Text(l.clone().into())).await.unwrap();
+    }
+}
+
+/// Reads events until `summary` (or the socket closes).
+async fn drain(s: &mut Socket) -> Vec<Value> {
+    let mut out = vec![];
+    loop {
+        let v = next_json(s).await;
+        if v.is_null() {
+            return out;
+        }
+        let done = v["type"] == "summary";
+        out.push(v);
+        if done {
+            return out;
+        }
+    }
+}
+
+fn count(events: &[Value], kind: &str) -> usize {
+    events.iter().filter(|e| e["type"] == kind).count()
+}
+
+async fn a_streamed_take_is_counted_and_stored(app: &TestApp) {
+    let Some(lines) = recording() else { return };
+    let token = app.token_for(app.people.p1).await;
+    let mut s = open(app, &token, "exercise=shoulder-abduction", None).await.unwrap();
+    let hello = next_json(&mut s).await;
+    assert_eq!(
+        (hello["type"].as_str(), hello["resumed"].as_bool()),
+        (Some("session"), Some(false)),
+        "{hello}"
+    );
+    let session: uuid::Uuid = hello["session_id"].as_str().unwrap().parse().unwrap();
+    let (head, tail) = lines.split_at(300);
+    stream(&mut s, head).await;
+    // A malformed frame is answered with an error and the session carries on.
+    s.send(Message::Text(r#"{"t": 10.0, "landmarks": [[0.5, 0.5]]}"#.into())).await.unwrap();
+    stream(&mut s, tail).await;
+    s.send(Message::Text(r#"{"type": "end"}"#.into())).await.unwrap();
+    let events = drain(&mut s).await;
+    assert_eq!(count(&events, "error"), 1, "{events:?}");
+    assert_eq!(count(&events, "rep_completed"), 10);
+    let summary = events.last().unwrap();
+    assert_eq!(
+        (summary["type"].as_str(), summary["rep_count"].as_u64()),
+        (Some("summary"), Some(10))
+    );
+    let stored = app.store.exercise_session(app.people.clinic_a, session).await.unwrap();
+    assert_eq!((stored.rep_count, stored.exercise.as_str()), (10, "shoulder-abduction"));
+    assert!(stored.ended_at.is_some());
+    assert_eq!(stored.reps.as_array().unwrap().len(), 10);
+    assert!(stored.reps[0]["rom_deg"].as_f64().unwrap() > 60.0, "{}", stored.reps[0]);
+}
+
+async fn a_dropped_connection_resumes_the_count(app: &TestApp) {
+    let Some(lines) = recording() else { return };
+    let token = app.token_for(app.people.p1).await;
+    let mut s = open(app, &token, "exercise=shoulder-abduction", None).await.unwrap();
+    let hello = next_json(&mut s).await;
+    let session = hello["session_id"].as_str().unwrap().to_owned();
+    let half = lines.len() / 2;
+    stream(&mut s, &lines[..half]).await;
+    // Let the server take in what was sent before the line drops.
+    s.send(Message::Text(r#"{"t": 0.0}"#.into())).await.unwrap();
+    let mut seen = 0;
+    while seen < 1 {
+        let v = next_json(&mut s).await;
+        if v["type"] == "error" {
+            seen += 1;
+        }
+    }
+    drop(s);
+    let mut s = loop {
+        // The server parks the engine when it notices the close; retry until it has.
+        let mut s =
+            open(app, &token, &format!("exercise=shoulder-abduction&session={session}"), None)
+                .await
+                .unwrap();
+        let hello = next_json(&mut s).await;
+        assert_eq!(hello["resumed"], true);
+        if hello["reps"].as_u64().unwrap_or(0) > 0 {
+            break s;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    stream(&mut s, &lines[half..]).await;
+    s.send(Message::Text(r#"{"type": "end"}"#.into())).await.unwrap();
+    let events = drain(&mut s).await;
+    assert_eq!(events.last().unwrap()["rep_count"], 10, "{events:?}");
+}
+
+async fn only_the_patient_streams_into_their_session(app: &TestApp) {
+    let p = &app.people;
+    let patient = app.token_for(p.p1).await;
+    let mut s = open(app, &patient, "exercise=deep-squat", None).await.unwrap();
+    let session = next_json(&mut s).await["session_id"].as_str().unwrap().to_owned();
+    drop(s);
+    let clinician = app.token_for(p.c1).await;
+    assert_eq!(open(app, &clinician, "exercise=deep-squat", None).await.err(), Some(403));
+    let other = app.token_for(p.p2).await;
+    let q = format!("exercise=deep-squat&session={session}");
+    assert_eq!(open(app, &other, &q, None).await.err(), Some(404));
+    let foreign = app.token_for(p.xp).await;
+    assert_eq!(open(app, &foreign, &q, None).await.err(), Some(404));
+    assert_eq!(open(app, &patient, "exercise=moonwalk", None).await.err(), Some(422));
+    assert_eq!(
+        open(app, &patient, "exercise=deep-squat", Some("https://evil.example")).await.err(),
+        Some(403)
+    );
+}
