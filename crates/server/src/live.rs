@@ -175,9 +175,20 @@ async fn run(mut socket: WebSocket, ctx: Ctx, mut live: Live, resumed: bool) {
             Message::Text(text) => {
                 let text = text.as_str();
                 if let Ok(v) = serde_json::from_str::<Value>(text) {
-                    if v.get("type").and_then(Value::as_str) == Some("end") {
-                        ended = true;
-                        break;
+                    match v.get("type").and_then(Value::as_str) {
+                        Some("end") => {
+                            ended = true;
+                            break;
+                        }
+                        // Answered after every frame sent before it: clients measure latency.
+                        Some("ping") => {
+                            let pong = json!({"type": "pong", "id": v.get("id").cloned().unwrap_or(Value::Null)});
+                            if !send(&mut socket, &pong).await {
+                                break;
+                            }
+                            continue;
+                        }
+                        _ => {}
                     }
                     if v.get("format").is_some() {
                         let w = v.get("image_width").and_then(Value::as_f64).unwrap_or(0.0);
