@@ -48,7 +48,9 @@ export async function startServer() {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'physio-web-'));
 
   const child = spawn(binPath, ['demo', '--data-dir', dataDir, '--bind', '127.0.0.1:0'], {
-    env: { ...process.env, PHYSIO_LOG: 'warn' },
+    // The camera page's script and pose model: web/dist (built by `npm run build`, which
+    // `npm test` runs first), wherever the tests run from.
+    env: { PHYSIO_WEB_DIR: path.join(WEB_DIR, 'dist'), ...process.env, PHYSIO_LOG: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
@@ -141,8 +143,11 @@ export async function startServer() {
   return { baseUrl, logins, password, output, stop };
 }
 
-/** Chromium from Debian, headless. `CHROMIUM_PATH` overrides the binary. */
-export async function launchBrowser() {
+/**
+ * Chromium from Debian, headless. `CHROMIUM_PATH` overrides the binary. `extraArgs` are added to
+ * the command line (e.g. the fake camera flags of the camera-page test).
+ */
+export async function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     headless: true,
@@ -155,6 +160,7 @@ export async function launchBrowser() {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      ...extraArgs,
     ],
   });
 }

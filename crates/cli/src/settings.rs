@@ -46,6 +46,10 @@ pub(crate) struct ServeArgs {
     /// The built browser code for the camera page [default: web/dist].
     #[arg(long, env = "PHYSIO_WEB_DIR")]
     pub(crate) web_dir: Option<PathBuf>,
+    /// A folder of questionnaire definitions with a licensed clinic's validated wording
+    /// (docs/questionnaires.md); each replaces Physio's own labels for its instrument.
+    #[arg(long, env = "PHYSIO_QUESTIONNAIRES_DIR")]
+    pub(crate) questionnaires_dir: Option<PathBuf>,
 }
 
 /// The TOML file. Every key is optional.
@@ -59,6 +63,7 @@ pub(crate) struct FileSettings {
     bind: Option<SocketAddr>,
     public_url: Option<String>,
     web_dir: Option<PathBuf>,
+    questionnaires_dir: Option<PathBuf>,
     #[serde(default)]
     sessions: FileSessions,
     #[serde(default)]
@@ -127,6 +132,12 @@ impl Settings {
         c.secure_cookies = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
         if let Some(dir) = a.web_dir.clone().or_else(|| self.file.web_dir.clone()) {
             c.web_dir = dir;
+        }
+        if let Some(dir) =
+            a.questionnaires_dir.clone().or_else(|| self.file.questionnaires_dir.clone())
+        {
+            c.wording = physio_server::config::load_wording(&dir)
+                .map_err(|e| anyhow::anyhow!("questionnaire wording: {e}"))?;
         }
         let positive = |v: Option<i64>, what: &str| -> Result<Option<i64>> {
             match v {

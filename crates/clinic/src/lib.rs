@@ -6,4 +6,5 @@
 pub mod intake;
 pub mod pathway;
 pub mod questionnaire;
+pub mod schedule;
 pub mod triage;

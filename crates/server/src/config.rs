@@ -17,6 +17,32 @@ pub struct Config {
     pub body_limit: usize,
     /// The built browser code (`web/dist`): the camera page's script and the pose model.
     pub web_dir: std::path::PathBuf,
+    /// Questionnaire wording a licensed clinic loaded in place of Physio's own labels.
+    pub wording: Vec<physio_clinic::questionnaire::Instrument>,
+}
+
+/// Reads every `*.json` questionnaire definition in `dir` (a clinic's licensed wording). Each
+/// must match the built-in instrument item for item; the error names the file and the problem.
+pub fn load_wording(
+    dir: &std::path::Path,
+) -> Result<Vec<physio_clinic::questionnaire::Instrument>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut paths: Vec<std::path::PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    let mut out: Vec<physio_clinic::questionnaire::Instrument> = vec![];
+    for p in paths {
+        let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let inst = physio_clinic::questionnaire::Instrument::from_clinic_definition(&text)
+            .map_err(|e| format!("{}: {e}", p.display()))?;
+        if out.iter().any(|i| i.id() == inst.id()) {
+            return Err(format!("{}: a second definition of {}", p.display(), inst.id()));
+        }
+        out.push(inst);
+    }
+    Ok(out)
 }
 
 /// How long a sign-in lasts.
@@ -73,6 +99,7 @@ impl Config {
             login: LoginPolicy::default(),
             body_limit: 1024 * 1024,
             web_dir: "web/dist".into(),
+            wording: vec![],
         }
     }
 }

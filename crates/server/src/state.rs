@@ -68,6 +68,11 @@ impl AppState {
         &self.inner.live
     }
 
+    /// Clinic-loaded questionnaire wording (empty when Physio's own labels are used).
+    pub fn wording(&self) -> &[physio_clinic::questionnaire::Instrument] {
+        &self.inner.config.wording
+    }
+
     pub fn metrics(&self) -> &Metrics {
         &self.inner.metrics
     }

@@ -10,6 +10,7 @@ mod intake;
 mod layout;
 mod login;
 mod patients;
+pub(crate) mod questionnaires;
 
 use axum::{
     Router,
@@ -43,6 +44,9 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/intake/result", get(intake::result)),
         ("GET", "/intake/{step}", get(intake::show_step)),
         ("POST", "/intake/{step}", post(intake::save_step)),
+        ("GET", "/questionnaires", get(questionnaires::list)),
+        ("GET", "/questionnaires/{instrument}", get(questionnaires::show)),
+        ("POST", "/questionnaires/{instrument}", post(questionnaires::submit)),
         ("GET", "/caseload", get(patients::caseload)),
         ("GET", "/patients/{patient_id}", get(patients::show)),
         ("POST", "/patients/{patient_id}/care-team", post(admin::set_care_team)),

@@ -33,6 +33,7 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
     let team = state.store().care_teams(p.user.clinic_id, Some(me.id)).await?;
     let clinic = state.store().clinic(p.user.clinic_id).await?;
     let episode = state.store().episodes(p.user.clinic_id, me.id).await?.into_iter().next();
+    let due = crate::pages::questionnaires::due_now(&state, &p).await?;
     let view = patient_view(me, team);
     let first = view.name.split_whitespace().next().unwrap_or(&view.name).to_owned();
     let body = html! {
@@ -54,8 +55,11 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
                     a.button-secondary href="/intake" { "Tell us about new back pain" }
                 },
                 Some(_) => {
-                    p { "We have your answers. See what they mean and what happens next." }
-                    a.button href="/intake/result" { "See your result" }
+                    @if !due.is_empty() {
+                        p { "You have " (due.len()) " short questionnaire" @if due.len() != 1 { "s" } " to fill in. They help your physical therapist see how you are doing." }
+                        a.button href="/questionnaires" { "Fill in your questionnaires" }
+                    }
+                    p { a href="/intake/result" { "What your answers mean and what happens next" } }
                 },
             }
             p { a href="/decision-aid" { "Is surgery right for me? A guide to help you decide" } }

@@ -161,6 +161,14 @@ const MATRIX: &[Row] = &[
         [401, 101, 101, 403, 403, 403, 403, 403],
     ),
     row("GET", "/web/hello.txt", NoBody, [200; 8]),
+    row("GET", "/questionnaires", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
+    row("GET", "/questionnaires/{instrument}", NoBody, [303, 200, 303, 403, 403, 403, 403, 403]),
+    row(
+        "POST",
+        "/questionnaires/{instrument}",
+        Form("timepoint=baseline&q0=3"),
+        [303, 303, 303, 403, 403, 403, 403, 403],
+    ),
     row("GET", "/caseload", NoBody, [303, 403, 403, 200, 200, 403, 403, 200]),
     row("GET", "/patients/{patient}", NoBody, [303, 200, 403, 200, 403, 200, 404, 404]),
     row(
@@ -204,6 +212,7 @@ fn every_route_has_a_row() {
             .replace("{alert2}", "{alert_id}")
             .replace("{alert}", "{alert_id}")
             .replace("{exercise}", "{exercise_id}")
+            .replace("/questionnaires/nprs", "/questionnaires/{instrument}")
             .replace("/web/hello.txt", "/web/{*file}")
             .split('?')
             .next()
@@ -247,6 +256,7 @@ async fn role_route_matrix(app: &TestApp) {
                     .replace("{alert}", &alerts[i].to_string())
                     .replace("{c1}", &p.c1.to_string())
                     .replace("{step}", "region")
+                    .replace("{instrument}", "nprs")
                     .replace("{exercise}", "shoulder-abduction")
                     .replace("{n}", &n.to_string())
             };

@@ -1,0 +1,205 @@
+// The live-session protocol (docs/live-sessions.md) and the blazepose-json frame format
+// (docs/motion-formats.md), as types and small pure helpers.
+
+/** One landmark as sent: x, y, z, visibility. */
+export type Point4 = [number, number, number, number];
+
+/** The optional first message of a connection (and first line of a blazepose-json file). */
+export interface Header {
+  format: 'physio-blazepose';
+  version: 1;
+  image_width: number;
+  image_height: number;
+}
+
+/** One frame: seconds since the session started, 33 image landmarks, optional world landmarks. */
+export interface Frame {
+  t: number;
+  landmarks: Point4[];
+  world?: Point4[];
+}
+
+export interface SessionEvent {
+  type: 'session';
+  session_id: string;
+  exercise: string;
+  resumed: boolean;
+  reps: number;
+}
+export interface RepStartedEvent {
+  type: 'rep_started';
+  index: number;
+  t: number;
+}
+export interface RepCompletedEvent {
+  type: 'rep_completed';
+  index: number;
+  start_s?: number;
+  end_s?: number;
+  peak_deg?: number;
+  rom_deg?: number;
+  duration_s?: number;
+  correct?: boolean;
+  errors?: string[];
+}
+export interface FormWarningEvent {
+  type: 'form_warning';
+  t: number;
+  error: string;
+  value?: number;
+}
+export interface HoldProgressEvent {
+  type: 'hold_progress';
+  t: number;
+  held_s: number;
+  target_s: number;
+}
+export interface SetCompleteEvent {
+  type: 'set_complete';
+  t: number;
+  reps: number;
+}
+export interface ErrorEvent {
+  type: 'error';
+  message: string;
+}
+export interface SummaryEvent {
+  type: 'summary';
+  session_id?: string;
+  rep_count: number;
+  correct_count?: number;
+  duration_s?: number;
+}
+
+export type ServerEvent =
+  | SessionEvent
+  | RepStartedEvent
+  | RepCompletedEvent
+  | FormWarningEvent
+  | HoldProgressEvent
+  | SetCompleteEvent
+  | ErrorEvent
+  | SummaryEvent;
+
+const KNOWN = new Set([
+  'session',
+  'rep_started',
+  'rep_completed',
+  'form_warning',
+  'hold_progress',
+  'set_complete',
+  'error',
+  'summary',
+]);
+
+/** Parses a server message; `null` for anything that is not a known event. */
+export function parseEvent(text: string): ServerEvent | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== 'string' || !KNOWN.has(type)) return null;
+  return value as ServerEvent;
+}
+
+/** The number of landmarks MediaPipe Pose gives. */
+export const LANDMARK_COUNT = 33;
+
+export function makeHeader(width: number, height: number): Header {
+  return { format: 'physio-blazepose', version: 1, image_width: Math.round(width), image_height: Math.round(height) };
+}
+
+/** The WebSocket URL for this page: same host, ws: or wss: to match the page. */
+export function socketUrl(loc: Pick<Location, 'protocol' | 'host'>, path: string, exercise: string, session?: string): string {
+  const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
+  let url = `${scheme}//${loc.host}${path}?exercise=${encodeURIComponent(exercise)}`;
+  if (session) url += `&session=${encodeURIComponent(session)}`;
+  return url;
+}
+
+/** Landmark-like input (MediaPipe's NormalizedLandmark). */
+export interface LandmarkLike {
+  x: number;
+  y: number;
+  z: number;
+  visibility?: number;
+}
+
+const round = (v: number, digits: number): number => {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+};
+
+/** MediaPipe landmarks to the wire form, rounded (5 decimals is far below the model's noise). */
+export function toPoints(list: readonly LandmarkLike[]): Point4[] {
+  return list.map((p) => [round(p.x, 5), round(p.y, 5), round(p.z, 5), round(p.visibility ?? 1, 3)]);
+}
+
+function isPointList(v: unknown): v is Point4[] {
+  return (
+    Array.isArray(v) &&
+    v.length === LANDMARK_COUNT &&
+    v.every((p) => Array.isArray(p) && p.length >= 3 && p.length <= 4 && p.every((n) => typeof n === 'number' && Number.isFinite(n)))
+  );
+}
+
+/** Reads one blazepose-json frame object; `null` if it is not one. Visibility defaults to 1. */
+export function asFrame(v: unknown): Frame | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as { t?: unknown; landmarks?: unknown; world?: unknown };
+  if (typeof o.t !== 'number' || !Number.isFinite(o.t) || !isPointList(o.landmarks)) return null;
+  const full = (list: Point4[]): Point4[] => list.map((p) => (p.length === 4 ? p : [p[0], p[1], p[2], 1]));
+  const frame: Frame = { t: o.t, landmarks: full(o.landmarks) };
+  if (o.world !== undefined && o.world !== null) {
+    if (!isPointList(o.world)) return null;
+    frame.world = full(o.world);
+  }
+  return frame;
+}
+
+/** A parsed blazepose-json file. */
+export interface Recording {
+  header: Header | null;
+  frames: Frame[];
+  /** Lines that were neither a header nor a frame (1-based line numbers). */
+  skipped: number[];
+}
+
+/** Parses blazepose-json (JSON Lines): optional header line, then frames with increasing `t`. */
+export function parseRecording(text: string): Recording {
+  const out: Recording = { header: null, frames: [], skipped: [] };
+  const lines = text.split(/\r?\n/);
+  let lastT = -Infinity;
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line) return;
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch {
+      out.skipped.push(i + 1);
+      return;
+    }
+    if (typeof v === 'object' && v !== null && 'format' in v && !('landmarks' in v)) {
+      const h = v as Partial<Header>;
+      if (out.header === null && out.frames.length === 0 && typeof h.image_width === 'number' && typeof h.image_height === 'number') {
+        out.header = makeHeader(h.image_width, h.image_height);
+      } else {
+        out.skipped.push(i + 1);
+      }
+      return;
+    }
+    const frame = asFrame(v);
+    if (frame === null || frame.t <= lastT) {
+      out.skipped.push(i + 1);
+      return;
+    }
+    lastT = frame.t;
+    out.frames.push(frame);
+  });
+  return out;
+}

@@ -1,0 +1,162 @@
+// The camera session page on its own, against a stand-in server (fake-live-server.mjs): replay
+// through a dropped connection (resume), server errors that must not stop the session, a
+// cross-site replay address refused, and camera mode with Chromium's fake camera (MediaPipe
+// loads from web/dist, the live check runs, Finish ends the session). Needs web/dist
+// (`npm run build`; `npm test` builds it first). No Physio binary needed.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { WEB_DIR, checkA11y, launchBrowser, screenshot, withPage } from './helpers.mjs';
+import { startFakeLiveServer, syntheticRecording } from './fake-live-server.mjs';
+
+let browser;
+
+before(async () => {
+  await access(path.join(WEB_DIR, 'dist', 'live.js')).catch(() => {
+    throw new Error('web/dist/live.js is missing: run `npm run build` in web/ first');
+  });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** Records what #feedback and #status showed, for assertions after the fact. */
+const RECORD_TEXT = () => {
+  window.__shown = { feedback: [], status: [] };
+  document.addEventListener('DOMContentLoaded', () => {
+    for (const id of ['feedback', 'status']) {
+      const el = document.getElementById(id);
+      if (!el) continue;
+      new MutationObserver(() => {
+        const text = el.textContent ?? '';
+        if (text) window.__shown[id].push(text);
+      }).observe(el, { childList: true, characterData: true, subtree: true });
+    }
+  });
+};
+
+test('replay: frames streamed with the header, resumed after a drop, counted, summarised', { timeout: 90_000 }, async () => {
+  const fake = await startFakeLiveServer({ dropAfterRep: 1, errorOnFrame: 5 });
+  try {
+    await withPage(browser, fake.baseUrl, 'live-client-replay', async (page) => {
+      const consoleErrors = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(m.text());
+      });
+      await page.addInitScript(RECORD_TEXT);
+      const text = syntheticRecording({ reps: 3, period: 2 });
+      await page.route('**/replay/synthetic.jsonl', (route) =>
+        route.fulfill({ status: 200, contentType: 'application/x-ndjson', body: text }),
+      );
+      await page.goto('/exercise/shoulder-abduction?replay=/replay/synthetic.jsonl&speed=4');
+      await page.waitForSelector('body[data-live-state=idle]');
+      await checkA11y(page, 'the camera session page before Start');
+      await page.getByRole('button', { name: 'Start', exact: true }).click();
+      await page.waitForSelector('body[data-live-state=running]');
+      assert.equal(await page.locator('#finish').isVisible(), true, 'Finish shows while running');
+      await page.waitForSelector('body[data-live-state=finished]', { timeout: 60_000 });
+
+      assert.equal(await page.textContent('#counter'), '3');
+      const summary = page.locator('#summary');
+      assert.equal(await summary.isVisible(), true, '#summary is shown');
+      assert.equal(await page.locator('#finish').isVisible(), false, 'Finish is hidden once finished');
+      assert.match(await summary.textContent(), /You did 3 repetitions, 2 of them with good form/);
+      const shown = await page.evaluate(() => window.__shown);
+      assert.ok(shown.feedback.includes('Keep your body upright'), `trunk_lean cue shown: ${JSON.stringify(shown.feedback)}`);
+      assert.ok(
+        consoleErrors.some((e) => e.includes('frame 5: test error')),
+        `the server's error event goes to the console: ${JSON.stringify(consoleErrors)}`,
+      );
+
+      // Two connections: the drop, then a resume of the same session.
+      assert.equal(fake.connections.length, 2, 'reconnected once after the drop');
+      const [first, second] = fake.connections;
+      assert.match(first.url, /^\/api\/v1\/live\?exercise=shoulder-abduction$/);
+      const sessionId = [...fake.sessions.keys()][0];
+      assert.equal(second.url, `/api/v1/live?exercise=shoulder-abduction&session=${sessionId}`);
+      for (const c of fake.connections) {
+        assert.deepEqual(c.messages[0], { format: 'physio-blazepose', version: 1, image_width: 640, image_height: 480 }, 'header first');
+      }
+      const frames = fake.connections.flatMap((c) => c.messages.filter((m) => Array.isArray(m.landmarks)));
+      const expected = text.trim().split('\n').length - 1;
+      assert.ok(frames.length >= expected - 5, `nearly every frame arrives (${frames.length} of ${expected})`);
+      for (const f of frames) {
+        assert.equal(f.landmarks.length, 33);
+        assert.equal(f.world?.length, 33);
+        assert.equal(f.landmarks[0].length, 4);
+      }
+      for (let i = 1; i < frames.length; i++) assert.ok(frames[i].t > frames[i - 1].t, `t increases at frame ${i}`);
+      assert.deepEqual(second.messages.at(-1), { type: 'end' }, '{"type":"end"} after the last frame');
+
+      await screenshot(page, 'live-client-replay');
+      await checkA11y(page, 'the camera session page after a replay');
+    });
+  } finally {
+    await fake.stop();
+  }
+});
+
+test('replay: an address on another site is refused', async () => {
+  const fake = await startFakeLiveServer();
+  try {
+    await withPage(browser, fake.baseUrl, 'live-client-cross-site', async (page) => {
+      await page.goto('/exercise/shoulder-abduction?replay=https://example.invalid/x.jsonl');
+      await page.getByRole('button', { name: 'Start', exact: true }).click();
+      await page.waitForSelector('body[data-live-state=error]');
+      assert.equal(fake.connections.length, 0, 'no session is opened');
+      assert.match(await page.textContent('#status'), /recording could not be played/);
+      assert.equal(await page.locator('#start').isVisible(), true, 'Start is offered again');
+    });
+  } finally {
+    await fake.stop();
+  }
+});
+
+test('camera: fake camera, MediaPipe loads from /web/mediapipe/, live check, Finish', { timeout: 120_000 }, async () => {
+  const fake = await startFakeLiveServer();
+  const camBrowser = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+  try {
+    await withPage(camBrowser, fake.baseUrl, 'live-client-camera', async (page) => {
+      await page.context().grantPermissions(['camera'], { origin: fake.baseUrl });
+      const requested = [];
+      page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+      await page.goto('/exercise/shoulder-abduction');
+      await page.getByRole('button', { name: 'Start', exact: true }).click();
+      await page.waitForSelector('body[data-live-state=calibrating]');
+      // Chromium's fake camera shows no person: once the tracker runs, the check says so.
+      await page.waitForFunction(
+        () => /cannot see you|too dark/i.test(document.getElementById('status')?.textContent ?? ''),
+        null,
+        { timeout: 90_000 },
+      );
+      assert.ok(requested.some((p) => p.startsWith('/web/mediapipe/') && p.endsWith('.wasm')), `wasm loaded locally: ${requested.join(' ')}`);
+      assert.ok(requested.every((p) => !/^https?:/.test(p)));
+      assert.equal(await page.locator('.live-check').isVisible(), true, 'the live check is shown');
+      assert.match(await page.locator('.live-check').textContent(), /whole body is in the picture: not yet/);
+      await screenshot(page, 'live-client-calibrating');
+      await checkA11y(page, 'the camera session page while calibrating');
+
+      assert.equal(fake.connections.length, 1);
+      const header = fake.connections[0].messages[0];
+      assert.equal(header?.format, 'physio-blazepose');
+      assert.ok(header.image_width > 0 && header.image_height > 0, JSON.stringify(header));
+      assert.equal(fake.connections[0].messages.filter((m) => m.landmarks).length, 0, 'no frames before calibration passes');
+
+      await page.getByRole('button', { name: 'Finish', exact: true }).click();
+      await page.waitForSelector('body[data-live-state=finished]');
+      assert.match(await page.textContent('#summary'), /You did 0 repetitions/);
+      const tracks = await page.evaluate(() => {
+        const v = document.getElementById('camera');
+        return v.srcObject ? v.srcObject.getTracks().length : 0;
+      });
+      assert.equal(tracks, 0, 'the camera is released');
+    });
+  } finally {
+    await camBrowser.close();
+    await fake.stop();
+  }
+});

@@ -1,0 +1,107 @@
+// The camera session page in replay mode against the real server: a demo patient opens
+// /exercise/shoulder-abduction?replay=…, and ten recorded repetitions of standing shoulder
+// abduction (UI-PRMD, subject 1 of movement m07, converted to blazepose-json by `physio convert`)
+// stream through the live WebSocket; the server's motion engine must count all ten.
+// Needs web/dist (`npm test` builds it first) and ../shared/data (skipped without it, except
+// under CI where that is a failure).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { WEB_DIR, checkA11y, launchBrowser, screenshot, startServer, withPage } from './helpers.mjs';
+
+const DATA_DIR = path.resolve(WEB_DIR, '../../shared/data');
+const POSITIONS_DIR = path.join(DATA_DIR, 'ui-prmd', 'correct', 'kinect', 'positions');
+const FILES = Array.from({ length: 10 }, (_, i) => path.join(POSITIONS_DIR, `m07_s01_e${String(i + 1).padStart(2, '0')}_positions.txt.gz`));
+const missing = FILES.filter((f) => !existsSync(f));
+const CI = process.env.CI === 'true';
+const skip =
+  missing.length > 0 && !CI
+    ? `the UI-PRMD recordings are not there (${missing.length} of ${FILES.length} missing under ${POSITIONS_DIR})`
+    : false;
+
+let server;
+let browser;
+
+before(
+  async () => {
+    if (skip) return;
+    server = await startServer();
+    browser = await launchBrowser();
+    assert.ok(server.logins.patient.length > 0, `physio demo printed no patient login\n${server.output()}`);
+    assert.ok(server.password, `physio demo printed no demo password\n${server.output()}`);
+  },
+  { timeout: 180_000 },
+);
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Runs `physio convert` and returns its stdout. */
+function convert(files) {
+  const bin = path.resolve(process.env.PHYSIO_BIN ?? '');
+  const args = ['convert', '--format', 'uiprmd-kinect', '--to', 'blazepose-json', ...files];
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (c) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c) => (err += c));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code === 0) resolve(out);
+      else reject(new Error(`physio ${args.slice(0, 5).join(' ')} … exited with ${code}:\n${err}`));
+    });
+  });
+}
+
+async function signIn(page, email, password) {
+  await page.goto('/login');
+  await page.getByLabel('Email address', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname !== '/login'),
+    page.getByRole('button', { name: 'Sign in', exact: true }).click(),
+  ]);
+}
+
+test('patient: replay of ten recorded shoulder abductions counts ten', { skip, timeout: 120_000 }, async () => {
+  assert.deepEqual(missing, [], `UI-PRMD recordings missing under ${POSITIONS_DIR} (CI needs ../shared/data)`);
+  const recording = await convert(FILES);
+  const frames = recording.split('\n').filter((l) => l.includes('"landmarks"')).length;
+  assert.ok(frames > 300, `physio convert wrote ${frames} frames`);
+
+  await withPage(browser, server.baseUrl, 'live-replay', async (page) => {
+    const serverErrors = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') serverErrors.push(m.text());
+    });
+    await page.route('**/replay/m07.jsonl', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/x-ndjson', body: recording }),
+    );
+    await signIn(page, server.logins.patient[0], server.password);
+    const res = await page.goto('/exercise/shoulder-abduction?replay=/replay/m07.jsonl&speed=8');
+    assert.equal(res?.status(), 200, 'the camera session page answers 200');
+    await page.waitForSelector('#live[data-exercise="shoulder-abduction"]');
+    await page.waitForSelector('body[data-live-state=idle]');
+    assert.equal(await page.textContent('#counter'), '0');
+
+    await page.locator('#start').click();
+    await page.waitForSelector('body[data-live-state=finished]', { timeout: 60_000 });
+    assert.equal(
+      (await page.textContent('#counter'))?.trim(),
+      '10',
+      `ten repetitions counted (console errors: ${JSON.stringify(serverErrors)})`,
+    );
+    assert.equal(await page.locator('#summary').isVisible(), true, 'the summary is shown');
+    assert.equal(await page.locator('#finish').isVisible(), false, 'Finish is hidden once finished');
+    assert.match(await page.textContent('#summary'), /You did 10 repetitions/);
+
+    await screenshot(page, 'live-replay');
+    await checkA11y(page, 'the camera session page after a replay');
+  });
+});
