@@ -55,6 +55,8 @@ pub struct Episode {
     /// Set by the surgeon, per patient.
     pub lifting_limit_kg: Option<f64>,
     pub phase_override: Option<PhaseOverride>,
+    /// Pathway milestones the clinician has recorded as met (ids such as `wound_healed`).
+    pub milestones: Vec<String>,
 }
 
 /// A clinician's decision to hold a patient in, or move them to, a phase.
@@ -153,7 +155,7 @@ macro_rules! episode_columns {
     () => {
         "id, clinic_id, patient_id, status, opened_at, discharged_at, pathway, surgery_date, \
          lifting_limit_kg, phase_override, phase_override_reason, phase_override_by, \
-         phase_override_at"
+         phase_override_at, milestones"
     };
 }
 
@@ -546,6 +548,32 @@ impl Store {
         self.episode(clinic_id, episode_id).await
     }
 
+    /// Replaces the milestones recorded as met on an open episode.
+    pub async fn set_milestones(
+        &self,
+        clinic_id: Uuid,
+        episode_id: Uuid,
+        milestones: &[String],
+    ) -> Result<Episode> {
+        let text =
+            serde_json::to_string(milestones).map_err(|e| StoreError::Database(e.to_string()))?;
+        let n = with_pool!(self, |p| {
+            sqlx::query(
+            "UPDATE episodes SET milestones = $1 WHERE id = $2 AND clinic_id = $3 AND status <> 'discharged'"
+        )
+        .bind(text)
+        .bind(episode_id)
+        .bind(clinic_id)
+        .execute(p)
+        .await?
+        .rows_affected()
+        });
+        if n == 0 {
+            return Err(StoreError::NotFound("open episode"));
+        }
+        self.episode(clinic_id, episode_id).await
+    }
+
     pub async fn discharge(
         &self,
         clinic_id: Uuid,
@@ -747,6 +775,7 @@ struct EpisodeRow {
     phase_override_reason: Option<String>,
     phase_override_by: Option<Uuid>,
     phase_override_at: Option<OffsetDateTime>,
+    milestones: String,
 }
 
 impl TryFrom<EpisodeRow> for Episode {
@@ -774,6 +803,8 @@ impl TryFrom<EpisodeRow> for Episode {
             surgery_date: r.surgery_date,
             lifting_limit_kg: r.lifting_limit_kg,
             phase_override,
+            milestones: serde_json::from_str(&r.milestones)
+                .map_err(|e| StoreError::Database(format!("episodes.milestones: {e}")))?,
         })
     }
 }

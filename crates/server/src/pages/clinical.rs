@@ -95,7 +95,9 @@ pub(crate) async fn sections(
             }
         }
         (episode_section(episode.as_ref()))
+        @if let Some(ep) = &episode { (crate::pages::pathway::section(p, ep, state.now().date())) }
         (triage_section(p, &history, clinician))
+        (change_summary(&responses, episode.as_ref()))
         (outcomes_section(&responses))
         (sessions_section(&sessions))
     })
@@ -175,6 +177,51 @@ fn review_form(p: &Principal, t: &TriageRecord) -> Markup {
                 input #pathway name="pathway" type="text" value=(proposed_pathway);
             }
             button.button type="submit" { "Save review" }
+        }
+    }
+}
+
+/// Each outcome's change from the episode's first answer to its latest, and whether it is
+/// clinically important (the instrument's MCID). For a discharged episode this is the discharge
+/// summary.
+fn change_summary(responses: &[ResponseRecord], episode: Option<&Episode>) -> Markup {
+    use physio_clinic::questionnaire::{Change, InstrumentId, classify_change};
+    let Some(ep) = episode else { return html! {} };
+    let mine: Vec<&ResponseRecord> = responses.iter().filter(|r| r.episode_id == ep.id).collect();
+    let mut rows = vec![];
+    for id in InstrumentId::ALL {
+        let of: Vec<&&ResponseRecord> =
+            mine.iter().filter(|r| r.instrument == id.as_str()).collect();
+        if let (Some(first), Some(last)) = (of.first(), of.last())
+            && of.len() > 1
+        {
+            rows.push((id, first.score, last.score, classify_change(id, first.score, last.score)));
+        }
+    }
+    let discharged = ep.status == physio_store::EpisodeStatus::Discharged;
+    html! {
+        @if !rows.is_empty() || discharged {
+            section aria-labelledby="change-title" {
+                h2 #change-title { @if discharged { "Discharge summary" } @else { "Change since the first answers" } }
+                @if rows.is_empty() { p { "Not enough answers to compare." } }
+                @else {
+                    table {
+                        thead { tr { th scope="col" { "Measure" } th scope="col" { "First" } th scope="col" { "Latest" } th scope="col" { "Clinically important?" } } }
+                        tbody { @for (id, a, b, c) in &rows { tr {
+                            td { (id.as_str().to_uppercase()) }
+                            td { (format!("{a:.1}")) }
+                            td { (format!("{b:.1}")) }
+                            td { @match c {
+                                Ok(c) => {
+                                    strong { @match c.change { Change::Improved => "Improved", Change::Unchanged => "No important change", Change::Worse => "Worse" } }
+                                    br; span.hint { (c.explanation) }
+                                },
+                                Err(e) => span.hint { (e.to_string()) },
+                            } }
+                        } } }
+                    }
+                }
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ mod exercise;
 mod intake;
 mod layout;
 mod login;
+mod pathway;
 mod patients;
 pub(crate) mod questionnaires;
 
@@ -52,6 +53,10 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/patients/{patient_id}/care-team", post(admin::set_care_team)),
         ("POST", "/triage/{triage_id}/review", post(clinical::review)),
         ("POST", "/alerts/{alert_id}/acknowledge", post(clinical::acknowledge)),
+        ("POST", "/episodes/{episode_id}/pathway", post(pathway::set_pathway)),
+        ("POST", "/episodes/{episode_id}/milestones", post(pathway::set_milestones)),
+        ("POST", "/episodes/{episode_id}/phase", post(pathway::set_phase)),
+        ("POST", "/episodes/{episode_id}/discharge", post(pathway::discharge)),
         ("GET", "/admin", get(admin::show)),
         ("POST", "/admin/users", post(admin::add_user)),
         ("POST", "/admin/users/{user_id}/active", post(admin::set_active)),

@@ -64,6 +64,7 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
             }
             p { a href="/decision-aid" { "Is surgery right for me? A guide to help you decide" } }
         }
+        @if let Some(ep) = &episode { (crate::pages::pathway::patient_section(ep, state.now().date())) }
         section aria-labelledby="exercises-title" {
             h2 #exercises-title { "Exercise with your camera" }
             p { "Your camera counts your movements and gives you tips as you go. Only do the exercises your physical therapist has shown you." }

@@ -196,6 +196,26 @@ const MATRIX: &[Row] = &[
     row("GET", "/metrics", NoBody, [200; 8]),
     row("GET", "/api/v1/openapi.json", NoBody, [200; 8]),
     row("GET", "/api/docs", NoBody, [303; 8]),
+    // Last: discharging ends the episode the rows above use.
+    row(
+        "POST",
+        "/episodes/{episode}/pathway",
+        Form("pathway=conservative_lumbar"),
+        [303, 403, 403, 303, 403, 403, 403, 404],
+    ),
+    row(
+        "POST",
+        "/episodes/{episode}/milestones",
+        Form("milestone=wound_healed"),
+        [303, 403, 403, 303, 403, 403, 403, 404],
+    ),
+    row(
+        "POST",
+        "/episodes/{episode}/phase",
+        Form("phase="),
+        [303, 403, 403, 303, 403, 403, 403, 404],
+    ),
+    row("POST", "/episodes/{episode}/discharge", NoBody, [303, 403, 403, 303, 403, 403, 403, 404]),
 ];
 
 both_backends!(role_route_matrix);
@@ -212,6 +232,7 @@ fn every_route_has_a_row() {
             .replace("{alert2}", "{alert_id}")
             .replace("{alert}", "{alert_id}")
             .replace("{exercise}", "{exercise_id}")
+            .replace("{episode}", "{episode_id}")
             .replace("/questionnaires/nprs", "/questionnaires/{instrument}")
             .replace("/web/hello.txt", "/web/{*file}")
             .split('?')
@@ -239,7 +260,7 @@ async fn role_route_matrix(app: &TestApp) {
         let hash = physio_server::auth::sha256_hex(&secret);
         app.store.create_api_token(&u, "target", &hash, crate::helpers::START).await.unwrap().id
     };
-    let (triage, alerts) = clinical_targets(app).await;
+    let (triage, alerts, episode) = clinical_targets(app).await;
     let client = app.client();
     let mut n = 0;
     let mut failures = vec![];
@@ -256,6 +277,7 @@ async fn role_route_matrix(app: &TestApp) {
                     .replace("{alert}", &alerts[i].to_string())
                     .replace("{c1}", &p.c1.to_string())
                     .replace("{step}", "region")
+                    .replace("{episode}", &episode.to_string())
                     .replace("{instrument}", "nprs")
                     .replace("{exercise}", "shoulder-abduction")
                     .replace("{n}", &n.to_string())
@@ -292,7 +314,7 @@ async fn role_route_matrix(app: &TestApp) {
 }
 
 /// 16 triage decisions awaiting review and 16 open alerts, all about the patient.
-async fn clinical_targets(app: &TestApp) -> (Vec<uuid::Uuid>, Vec<uuid::Uuid>) {
+async fn clinical_targets(app: &TestApp) -> (Vec<uuid::Uuid>, Vec<uuid::Uuid>, uuid::Uuid) {
     use physio_store::{NewResponse, NewTriage};
     let p = &app.people;
     let store = &app.store;
@@ -331,5 +353,5 @@ async fn clinical_targets(app: &TestApp) -> (Vec<uuid::Uuid>, Vec<uuid::Uuid>) {
         .into_iter()
         .map(|a| a.id)
         .collect();
-    (ids, alert_ids)
+    (ids, alert_ids, ep.id)
 }

@@ -553,6 +553,10 @@ async fn episode_lifecycle(store: &Store) {
             .phase_override
             .is_none()
     );
+    let ms = vec!["wound_healed".to_owned(), "walks_30_minutes".to_owned()];
+    assert_eq!(store.set_milestones(f.clinic, ep.id, &ms).await.unwrap().milestones, ms);
+    let foreign = store.set_milestones(f.other_clinic, ep.id, &ms).await;
+    assert!(matches!(foreign, Err(StoreError::NotFound(_))));
     // A weekly re-triage that needs review puts the episode back in review.
     let mut weekly = triage(&f, ep.id, "urgent", true);
     weekly.trigger = "pain_rise".into();
@@ -647,15 +651,33 @@ async fn exercise_sessions_keep_every_repetition(store: &Store) {
     let s = store.create_exercise_session(f.clinic, p, "shoulder-abduction", NOW).await.unwrap();
     assert_eq!((s.rep_count, s.reps.clone(), s.ended_at), (0, serde_json::json!([]), None));
     let reps = serde_json::json!([{"index": 1, "rom_deg": 120.5, "correct": true, "errors": []}]);
-    store.save_exercise_progress(f.clinic, s.id, &reps, 1, 1, NOW + Duration::seconds(3)).await.unwrap();
+    store
+        .save_exercise_progress(f.clinic, s.id, &reps, 1, 1, NOW + Duration::seconds(3))
+        .await
+        .unwrap();
     let got = store.exercise_session(f.clinic, s.id).await.unwrap();
     assert_eq!((got.rep_count, got.correct_count, got.reps), (1, 1, reps));
-    store.end_exercise_session(f.clinic, s.id, &serde_json::json!({"rep_count": 1}), NOW + Duration::seconds(9)).await.unwrap();
+    store
+        .end_exercise_session(
+            f.clinic,
+            s.id,
+            &serde_json::json!({"rep_count": 1}),
+            NOW + Duration::seconds(9),
+        )
+        .await
+        .unwrap();
     // Ended sessions are frozen.
-    let again = store.save_exercise_progress(f.clinic, s.id, &serde_json::json!([]), 0, 0, NOW).await;
+    let again =
+        store.save_exercise_progress(f.clinic, s.id, &serde_json::json!([]), 0, 0, NOW).await;
     assert!(matches!(again, Err(StoreError::NotFound(_))));
-    assert!(matches!(store.exercise_session(f.other_clinic, s.id).await, Err(StoreError::NotFound(_))));
-    let later = store.create_exercise_session(f.clinic, p, "deep-squat", NOW + Duration::hours(1)).await.unwrap();
+    assert!(matches!(
+        store.exercise_session(f.other_clinic, s.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let later = store
+        .create_exercise_session(f.clinic, p, "deep-squat", NOW + Duration::hours(1))
+        .await
+        .unwrap();
     let list = store.exercise_sessions(f.clinic, p, 10).await.unwrap();
     assert_eq!(list.iter().map(|s| s.id).collect::<Vec<_>>(), vec![later.id, s.id]);
     assert!(list[1].ended_at.is_some());
