@@ -812,3 +812,148 @@ pub(crate) async fn result(State(state): State<AppState>, PageUser(p): PageUser)
     };
     Ok(page("Your result", Some(&p), body).into_response())
 }
+
+/// The latest pain score on record: the newest NPRS answer, else the intake's.
+async fn last_pain(
+    state: &AppState,
+    p: &Principal,
+    intake: &Map<String, Value>,
+) -> Result<u8, PageError> {
+    let nprs = state.store().responses(p.user.clinic_id, p.user.id, Some("nprs")).await?;
+    let from_nprs = nprs.last().map(|r| r.score.round().clamp(0.0, 10.0) as u8);
+    Ok(from_nprs
+        .or_else(|| intake.get("pain_now").and_then(Value::as_u64).map(|v| v.min(10) as u8))
+        .unwrap_or(0))
+}
+
+fn check_in_page(p: &Principal, a: &Map<String, Value>, errors: &[FieldError]) -> Markup {
+    let body = html! {
+        a.back-link href="/home" { "Back" }
+        (error_summary(errors))
+        form method="post" action="/check-in" novalidate {
+            (csrf_field(p))
+            h1 { "Weekly check-in" }
+            p.lead { "Two quick questions so your physical therapist knows how you are and whether anything new needs a doctor." }
+            h2 { "How bad is your pain right now?" }
+            (step_fields("pain", a, errors))
+            h2 { "Do you have any of these now?" }
+            (step_fields("symptoms", a, errors))
+            button.button type="submit" { "Send" }
+        }
+    };
+    page("Weekly check-in", Some(p), body)
+}
+
+pub(crate) async fn check_in(State(state): State<AppState>, PageUser(p): PageUser) -> PageResult {
+    PageUser(p.clone()).require(&state, Role::Patient, "check_in").await?;
+    let ep = episode(&state, &p).await?;
+    if ep.status == EpisodeStatus::Intake {
+        return Ok(Redirect::to("/intake").into_response());
+    }
+    Ok(check_in_page(&p, &Map::new(), &[]).into_response())
+}
+
+/// A check-in re-runs triage on the intake with today's pain and symptoms. It is recorded as
+/// a pain rise when pain went up by 3 points or more; anything other than exercise care, or a
+/// pain rise, goes to the care team for review.
+pub(crate) async fn submit_check_in(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    Form(form): Form<Vec<(String, String)>>,
+) -> PageResult {
+    PageUser(p.clone()).require(&state, Role::Patient, "check_in").await?;
+    let ep = episode(&state, &p).await?;
+    if ep.status == EpisodeStatus::Intake {
+        return Ok(Redirect::to("/intake").into_response());
+    }
+    let mut update = Map::new();
+    let mut errors = apply("pain", &form, &mut update);
+    errors.extend(apply("symptoms", &form, &mut update));
+    if !errors.is_empty() {
+        return Ok(
+            (StatusCode::UNPROCESSABLE_ENTITY, check_in_page(&p, &update, &errors)).into_response()
+        );
+    }
+    let store = state.store();
+    let Some(intake) = store.intake(p.user.clinic_id, ep.id).await? else {
+        return Ok(Redirect::to("/intake").into_response());
+    };
+    let mut document = intake.answers.as_object().cloned().unwrap_or_default();
+    let before = last_pain(&state, &p, &document).await?;
+    document.extend(update);
+    let now_pain = document.get("pain_now").and_then(Value::as_u64).unwrap_or(0).min(10) as u8;
+    let today = state.now().date();
+    let decision = match physio_clinic::triage::triage_json(
+        &Value::Object(document).to_string(),
+        today,
+    ) {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::warn!(error = %e, "check-in: the stored intake no longer triages");
+            let body = html! {
+                h1 { "We could not check your answers" }
+                p { "Something in your first answers needs updating before a check-in can be done. Please contact your physical therapist." }
+                p { a href="/home" { "Go to your home page" } }
+            };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page("Weekly check-in", Some(&p), body))
+                .into_response());
+        }
+    };
+    let days = store
+        .triage_history(p.user.clinic_id, ep.id)
+        .await?
+        .first()
+        .map_or(0, |t| (state.now() - t.decided_at).whole_days().max(0) as u32);
+    let (Ok(from), Ok(to)) = (
+        physio_clinic::intake::PainScore::new(before),
+        physio_clinic::intake::PainScore::new(now_pain),
+    ) else {
+        return Err(ApiError::Internal("pain out of range".into()).into());
+    };
+    let triggers = physio_clinic::triage::retriage_due(from, to, days);
+    let pain_rise = triggers
+        .iter()
+        .any(|t| matches!(t, physio_clinic::triage::RetriageTrigger::PainRise { .. }));
+    let tier = decision.get("tier").and_then(Value::as_str).unwrap_or("exercise").to_owned();
+    let needs_review = pain_rise
+        || decision
+            .get("needs_clinician_review")
+            .and_then(Value::as_bool)
+            .unwrap_or(tier != "exercise");
+    let triage = NewTriage {
+        clinic_id: p.user.clinic_id,
+        episode_id: ep.id,
+        trigger: if pain_rise { "pain_rise".into() } else { "weekly_checkin".into() },
+        tier,
+        proposed_pathway: None,
+        decision,
+        needs_review,
+    };
+    let now = state.now();
+    store.record_triage(&triage, now).await?;
+    let nprs = physio_clinic::questionnaire::score(
+        physio_clinic::questionnaire::InstrumentId::Nprs,
+        &[Some(f64::from(now_pain))],
+    )
+    .map_err(|e| ApiError::Internal(format!("nprs: {e}")))?;
+    let response = physio_store::NewResponse {
+        clinic_id: p.user.clinic_id,
+        episode_id: ep.id,
+        instrument: "nprs".into(),
+        timepoint: "check_in".into(),
+        answers: json!({ "answers": [now_pain] }),
+        result: serde_json::to_value(&nprs).unwrap_or(Value::Null),
+        score: f64::from(now_pain),
+    };
+    let alerts: Vec<(String, String)> = if pain_rise {
+        vec![(
+            "pain_rise".into(),
+            format!("Pain rose from {before} to {now_pain} out of 10 at the weekly check-in."),
+        )]
+    } else {
+        vec![]
+    };
+    store.add_response(&response, &alerts, now).await?;
+    state.audit(p.actor(), "create", "check_in", Some(p.user.id), AuditOutcome::Success).await?;
+    Ok(Redirect::to("/intake/result").into_response())
+}

@@ -41,6 +41,8 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/decision-aid", get(decision_aid::show)),
         ("GET", "/exercise/{exercise_id}", get(exercise::show)),
         ("GET", "/intake", get(intake::start)),
+        ("GET", "/check-in", get(intake::check_in)),
+        ("POST", "/check-in", post(intake::submit_check_in)),
         ("POST", "/intake/submit", post(intake::submit)),
         ("GET", "/intake/result", get(intake::result)),
         ("GET", "/intake/{step}", get(intake::show_step)),

@@ -59,6 +59,7 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
                         p { "You have " (due.len()) " short questionnaire" @if due.len() != 1 { "s" } " to fill in. They help your physical therapist see how you are doing." }
                         a.button href="/questionnaires" { "Fill in your questionnaires" }
                     }
+                    p { a href="/check-in" { "Weekly check-in: tell us how you are this week" } }
                     p { a href="/intake/result" { "What your answers mean and what happens next" } }
                 },
             }

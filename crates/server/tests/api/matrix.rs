@@ -169,6 +169,13 @@ const MATRIX: &[Row] = &[
         Form("timepoint=baseline&q0=3"),
         [303, 303, 303, 403, 403, 403, 403, 403],
     ),
+    row("GET", "/check-in", NoBody, [303, 200, 303, 403, 403, 403, 403, 403]),
+    row(
+        "POST",
+        "/check-in",
+        Form("pain_now=4&symptoms=none"),
+        [303, 303, 303, 403, 403, 403, 403, 403],
+    ),
     row("GET", "/caseload", NoBody, [303, 403, 403, 200, 200, 403, 403, 200]),
     row("GET", "/patients/{patient}", NoBody, [303, 200, 403, 200, 403, 200, 404, 404]),
     row(
@@ -320,6 +327,10 @@ async fn clinical_targets(app: &TestApp) -> (Vec<uuid::Uuid>, Vec<uuid::Uuid>, u
     let store = &app.store;
     let at = crate::helpers::START;
     let ep = store.open_episode(p.clinic_a, p.p1, at).await.unwrap();
+    let intake: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../../docs/examples/exercise-conservative-lumbar.json"
+    ))
+    .unwrap();
     let triage = |trigger: &str| NewTriage {
         clinic_id: p.clinic_a,
         episode_id: ep.id,
@@ -329,8 +340,7 @@ async fn clinical_targets(app: &TestApp) -> (Vec<uuid::Uuid>, Vec<uuid::Uuid>, u
         proposed_pathway: None,
         needs_review: true,
     };
-    let mut ids =
-        vec![store.submit_intake(&serde_json::json!({}), &triage("intake"), at).await.unwrap().id];
+    let mut ids = vec![store.submit_intake(&intake, &triage("intake"), at).await.unwrap().id];
     for _ in 1..16 {
         ids.push(store.record_triage(&triage("weekly_checkin"), at).await.unwrap().id);
     }

@@ -1,0 +1,201 @@
+//! The clinical flow over HTTP on both backends: a patient sends the intake page by page and is
+//! triaged; a clinician reviews the decision; weekly check-ins re-run triage; questionnaires are
+//! scored and an item-9 answer alerts the care team.
+
+use reqwest::{Client, StatusCode};
+
+use crate::{
+    both_backends,
+    helpers::{TestApp, email_of},
+};
+
+both_backends!(intake_triage_review_and_check_in, questionnaires_are_scored_and_alert);
+
+async fn form(
+    app: &TestApp,
+    c: &Client,
+    csrf: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> StatusCode {
+    let mut body: Vec<(&str, &str)> = vec![("csrf_token", csrf)];
+    body.extend_from_slice(fields);
+    c.post(app.url(path)).form(&body).send().await.unwrap().status()
+}
+
+/// Sends a whole intake for `p2` through the pages; returns the patient's client and token.
+async fn send_intake(app: &TestApp, symptoms: &[&str]) -> (Client, String) {
+    let (c, csrf) = app.login(&email_of("p2")).await;
+    assert_eq!(c.get(app.url("/intake")).send().await.unwrap().status(), StatusCode::OK);
+    let mut steps: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("region", vec![("regions", "thoracic")]),
+        ("duration", vec![("duration_value", "10"), ("duration_unit", "weeks")]),
+        ("pain", vec![("pain_now", "5")]),
+        ("history", vec![("trauma", "none")]),
+        ("symptoms", symptoms.iter().map(|s| ("symptoms", *s)).collect()),
+        ("imaging", vec![("had_scan", "no")]),
+        ("treatment", vec![("care_weeks", "3"), ("care_helped", "yes")]),
+        ("surgery", vec![("surgery_status", "none")]),
+        ("goals", vec![("goals", "Carry the shopping")]),
+    ];
+    // A page with a missing answer is refused with the reason, and nothing moves on.
+    assert_eq!(form(app, &c, &csrf, "/intake/region", &[]).await, StatusCode::UNPROCESSABLE_ENTITY);
+    for (step, fields) in steps.drain(..) {
+        let status = form(app, &c, &csrf, &format!("/intake/{step}"), &fields).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "step {step}");
+    }
+    let check = c.get(app.url("/intake/check")).send().await.unwrap().text().await.unwrap();
+    assert!(check.contains("Send my answers"), "every question answered");
+    assert_eq!(form(app, &c, &csrf, "/intake/submit", &[]).await, StatusCode::SEE_OTHER);
+    (c, csrf)
+}
+
+async fn intake_triage_review_and_check_in(app: &TestApp) {
+    let p = &app.people;
+    let (patient, csrf) = send_intake(app, &["none"]).await;
+    let ep = app.store.open_episode_of(p.clinic_a, p.p2).await.unwrap().unwrap();
+    let history = app.store.triage_history(p.clinic_a, ep.id).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].tier, "exercise");
+    // Thoracic pain always gets the cardiac and aortic screen, and says so.
+    assert!(
+        history[0].decision["screens"].to_string().contains("cardiac_aortic"),
+        "{}",
+        history[0].decision
+    );
+    assert_eq!(ep.pathway.as_deref(), Some("conservative_thoracic"));
+    let result = patient.get(app.url("/intake/result")).send().await.unwrap().text().await.unwrap();
+    assert!(result.contains("exercise-based care is the right place to start"));
+
+    // A week later pain is up 4 points with chest pain: emergency, flagged for review, alerted.
+    app.clock.advance(time::Duration::days(7));
+    let (patient, csrf2) = app.login(&email_of("p2")).await;
+    let _ = csrf;
+    let status = form(
+        app,
+        &patient,
+        &csrf2,
+        "/check-in",
+        &[("pain_now", "9"), ("symptoms", "chest_pain_or_breathlessness")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let history = app.store.triage_history(p.clinic_a, ep.id).await.unwrap();
+    assert_eq!((history[0].trigger.as_str(), history[0].tier.as_str()), ("pain_rise", "emergency"));
+    let result = patient.get(app.url("/intake/result")).send().await.unwrap().text().await.unwrap();
+    assert!(result.contains("Go to an emergency department now"), "{result}");
+    let alerts = app.store.alerts(p.clinic_a, Some(p.p2), false).await.unwrap();
+    assert!(alerts.iter().any(|a| a.kind == "pain_rise"));
+
+    // The clinician on the care team sees it first on the caseload and reviews it.
+    let (clinician, ccsrf) = app.login(&email_of("c2")).await;
+    let caseload = clinician.get(app.url("/caseload")).send().await.unwrap().text().await.unwrap();
+    assert!(caseload.contains("Triage to review") && caseload.contains("1 alert"), "{caseload}");
+    let page = clinician
+        .get(app.url(&format!("/patients/{}", p.p2)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Your review") && page.contains("Emergency"));
+    let review = format!("/triage/{}/review", history[0].id);
+    // Changing the tier needs a reason.
+    let status = form(app, &clinician, &ccsrf, &review, &[("final_tier", "urgent")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let status = form(
+        app,
+        &clinician,
+        &ccsrf,
+        &review,
+        &[
+            ("final_tier", "urgent"),
+            ("note", "Spoke by phone; chest pain is musculoskeletal, GP today"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let t = app.store.triage_record(p.clinic_a, history[0].id).await.unwrap();
+    let r = t.review.unwrap();
+    assert_eq!((r.final_tier.as_str(), r.by), ("urgent", p.c2));
+    // A clinician not on the care team cannot review.
+    let (other, ocsrf) = app.login(&email_of("c1")).await;
+    let review2 = format!("/triage/{}/review", history[1].id);
+    assert_eq!(
+        form(app, &other, &ocsrf, &review2, &[("final_tier", "exercise")]).await,
+        StatusCode::FORBIDDEN
+    );
+    // The phase can be overridden only with a reason, then discharge closes the episode.
+    let phase = format!("/episodes/{}/phase", ep.id);
+    assert_eq!(
+        form(app, &clinician, &ccsrf, &phase, &[("phase", "active_care")]).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        form(app, &clinician, &ccsrf, &phase, &[("phase", "early")]).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        form(
+            app,
+            &clinician,
+            &ccsrf,
+            &phase,
+            &[("phase", "active_care"), ("reason", "Holding load steady")]
+        )
+        .await,
+        StatusCode::SEE_OTHER
+    );
+    let ep2 = app.store.episode(p.clinic_a, ep.id).await.unwrap();
+    assert_eq!(ep2.phase_override.unwrap().reason, "Holding load steady");
+    let discharge = format!("/episodes/{}/discharge", ep.id);
+    assert_eq!(form(app, &clinician, &ccsrf, &discharge, &[]).await, StatusCode::SEE_OTHER);
+    assert!(app.store.open_episode_of(p.clinic_a, p.p2).await.unwrap().is_none());
+}
+
+async fn questionnaires_are_scored_and_alert(app: &TestApp) {
+    let p = &app.people;
+    let (patient, csrf) = send_intake(app, &["none"]).await;
+    let list = patient.get(app.url("/questionnaires")).send().await.unwrap().text().await.unwrap();
+    for title in ["/questionnaires/odi", "/questionnaires/phq9", "/questionnaires/startback"] {
+        assert!(list.contains(title), "{title} due at baseline");
+    }
+    // An out-of-range answer is refused, naming the problem; nothing is stored.
+    let status = form(
+        app,
+        &patient,
+        &csrf,
+        "/questionnaires/nprs",
+        &[("timepoint", "baseline"), ("q0", "12")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(app.store.responses(p.clinic_a, p.p2, None).await.unwrap().is_empty());
+    let status = form(
+        app,
+        &patient,
+        &csrf,
+        "/questionnaires/nprs",
+        &[("timepoint", "baseline"), ("q0", "6")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let mut phq: Vec<(String, String)> =
+        (0..8).map(|i| (format!("q{i}"), "1".to_owned())).collect();
+    phq.push(("q8".into(), "2".into()));
+    phq.push(("timepoint".into(), "baseline".into()));
+    let fields: Vec<(&str, &str)> = phq.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(
+        form(app, &patient, &csrf, "/questionnaires/phq9", &fields).await,
+        StatusCode::SEE_OTHER
+    );
+    let stored = app.store.responses(p.clinic_a, p.p2, None).await.unwrap();
+    let phq9 = stored.iter().find(|r| r.instrument == "phq9").unwrap();
+    assert_eq!((phq9.score, phq9.timepoint.as_str()), (10.0, "baseline"));
+    assert_eq!(phq9.result["band"], "moderate");
+    let alerts = app.store.alerts(p.clinic_a, Some(p.p2), false).await.unwrap();
+    assert_eq!(alerts.iter().filter(|a| a.kind == "phq9_item9").count(), 1);
+    let list = patient.get(app.url("/questionnaires")).send().await.unwrap().text().await.unwrap();
+    assert!(!list.contains("/questionnaires/phq9?"), "answered questionnaires are no longer due");
+}
