@@ -27,6 +27,9 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_responses))
         .routes(routes!(list_alerts))
         .routes(routes!(acknowledge))
+        .routes(routes!(submit_intake))
+        .routes(routes!(submit_response))
+        .routes(routes!(pathway_status))
 }
 
 pub const TIERS: [&str; 4] = ["emergency", "urgent", "specialist", "exercise"];
@@ -382,4 +385,181 @@ pub(crate) async fn acknowledge_alert(
 /// Whether an episode needs a clinician now, for caseload badges.
 pub(crate) fn needs_review(e: &Episode) -> bool {
     e.status == EpisodeStatus::AwaitingReview
+}
+
+/// Send your intake (patients): it is triaged at once and stored with the decision.
+#[utoipa::path(post, path = "/api/v1/intake", tag = "episodes",
+    request_body(content = Object, description = "The intake document (docs/intake.md)"),
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 201, body = TriageView), (status = 403, body = ErrorBody),
+        (status = 409, description = "The current intake was already sent", body = ErrorBody),
+        (status = 422, description = "A field is missing or not allowed; the message names it", body = ErrorBody)))]
+async fn submit_intake(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<(axum::http::StatusCode, ApiJson<TriageView>), ApiError> {
+    if p.role() != Role::Patient {
+        state.audit(p.actor(), "submit", "intake", None, AuditOutcome::Denied).await?;
+        return Err(ApiError::Forbidden("only patients send an intake".into()));
+    }
+    let mut doc = body;
+    if let (Some(o), Some(dob)) = (doc.as_object_mut(), p.user.date_of_birth)
+        && !o.contains_key("age")
+    {
+        o.entry("date_of_birth").or_insert_with(|| Value::from(dob.to_string()));
+    }
+    let decision = physio_clinic::triage::triage_json(&doc.to_string(), state.now().date())
+        .map_err(|e| ApiError::invalid("intake", e.to_string()))?;
+    let store = state.store();
+    let ep = match store.open_episode_of(p.user.clinic_id, p.user.id).await? {
+        Some(e) => e,
+        None => store.open_episode(p.user.clinic_id, p.user.id, state.now()).await?,
+    };
+    if ep.status != EpisodeStatus::Intake {
+        return Err(ApiError::Conflict(
+            "your intake was already sent; use the weekly check-in".into(),
+        ));
+    }
+    let tier = decision.get("tier").and_then(Value::as_str).unwrap_or("exercise").to_owned();
+    let needs_review = decision
+        .get("needs_clinician_review")
+        .and_then(Value::as_bool)
+        .unwrap_or(tier != "exercise");
+    let triage = physio_store::NewTriage {
+        clinic_id: p.user.clinic_id,
+        episode_id: ep.id,
+        trigger: "intake".into(),
+        tier,
+        proposed_pathway: decision.get("pathway").and_then(Value::as_str).map(str::to_owned),
+        decision,
+        needs_review,
+    };
+    let t = store.submit_intake(&doc, &triage, state.now()).await?;
+    state.audit(p.actor(), "submit", "intake", Some(p.user.id), AuditOutcome::Success).await?;
+    Ok((axum::http::StatusCode::CREATED, ApiJson(t.into())))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewResponseRequest {
+    /// One entry per item in the instrument's order: the chosen option's value, or null for a
+    /// skipped item (PSFS: one rating per activity).
+    #[schema(value_type = Vec<Option<f64>>)]
+    pub answers: Vec<Option<f64>>,
+    /// `baseline`, `week_4`, … when it answers a due questionnaire; anything else is stored
+    /// as `adhoc`.
+    pub timepoint: Option<String>,
+}
+
+/// Answer a questionnaire (patients): scored, stored, and any alert goes to the care team.
+#[utoipa::path(post, path = "/api/v1/questionnaires/{instrument}", tag = "episodes",
+    params(("instrument" = String, Path, description = "nprs, odi, ndi, psfs, phq9, gad7, wpai, pgic, startback or satisfaction")),
+    request_body = NewResponseRequest, security(("session" = []), ("bearer" = [])),
+    responses((status = 201, body = ResponseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "No episode of care to attach it to yet", body = ErrorBody),
+        (status = 422, description = "An answer is missing or out of range; the message names the item", body = ErrorBody)))]
+async fn submit_response(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(instrument): ApiPath<String>,
+    ApiJson(req): ApiJson<NewResponseRequest>,
+) -> Result<(axum::http::StatusCode, ApiJson<ResponseView>), ApiError> {
+    use physio_clinic::questionnaire::InstrumentId;
+    if p.role() != Role::Patient {
+        state
+            .audit(p.actor(), "create", "questionnaire_response", None, AuditOutcome::Denied)
+            .await?;
+        return Err(ApiError::Forbidden("only patients answer questionnaires".into()));
+    }
+    let id: InstrumentId = instrument.parse().map_err(|_| ApiError::NotFound("questionnaire"))?;
+    let store = state.store();
+    let Some(ep) = store
+        .open_episode_of(p.user.clinic_id, p.user.id)
+        .await?
+        .filter(|e| e.status != EpisodeStatus::Intake)
+    else {
+        return Err(ApiError::Conflict("send your intake first".into()));
+    };
+    let inst = state
+        .wording()
+        .iter()
+        .find(|i| i.id() == id)
+        .cloned()
+        .unwrap_or_else(|| physio_clinic::questionnaire::Instrument::builtin(id).clone());
+    let result =
+        inst.score(&req.answers).map_err(|e| ApiError::invalid("answers", e.to_string()))?;
+    let weeks = store.reassessment_weeks(p.user.clinic_id).await?;
+    let neck = store
+        .intake(p.user.clinic_id, ep.id)
+        .await?
+        .and_then(|i| i.answers.get("regions").cloned())
+        .is_some_and(|r| r == serde_json::json!(["cervical"]));
+    let done: Vec<(InstrumentId, String)> = store
+        .responses(p.user.clinic_id, p.user.id, None)
+        .await?
+        .into_iter()
+        .filter(|r| r.episode_id == ep.id)
+        .filter_map(|r| Some((r.instrument.parse().ok()?, r.timepoint)))
+        .collect();
+    let due =
+        physio_clinic::schedule::due(&weeks, ep.opened_at.date(), state.now().date(), neck, &done);
+    let requested = req.timepoint.unwrap_or_default();
+    let timepoint = if due.iter().any(|d| d.instrument == id && d.timepoint == requested) {
+        requested
+    } else {
+        "adhoc".into()
+    };
+    let alerts: Vec<(String, String)> = result
+        .alerts
+        .iter()
+        .map(|a| {
+            let v = serde_json::to_value(a).unwrap_or(Value::Null);
+            (
+                v["code"].as_str().unwrap_or("alert").to_owned(),
+                v["message"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    let new = physio_store::NewResponse {
+        clinic_id: p.user.clinic_id,
+        episode_id: ep.id,
+        instrument: id.as_str().into(),
+        timepoint,
+        answers: serde_json::json!({ "answers": req.answers }),
+        result: serde_json::to_value(&result).unwrap_or(Value::Null),
+        score: result.score,
+    };
+    let r = store.add_response(&new, &alerts, state.now()).await?;
+    state
+        .audit(
+            p.actor(),
+            "create",
+            "questionnaire_response",
+            Some(p.user.id),
+            AuditOutcome::Success,
+        )
+        .await?;
+    Ok((axum::http::StatusCode::CREATED, ApiJson(r.into())))
+}
+
+/// Where the patient is on their pathway today: phase, precautions with reasons, and what
+/// unlocks the next phase. `null` when no pathway is set.
+#[utoipa::path(get, path = "/api/v1/patients/{patient_id}/pathway", tag = "episodes",
+    params(("patient_id" = Uuid, Path)), security(("session" = []), ("bearer" = [])),
+    responses((status = 200, body = Object), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, description = "The pathway is missing a fact it needs, such as the surgery date", body = ErrorBody)))]
+async fn pathway_status(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(patient_id): ApiPath<Uuid>,
+) -> Result<ApiJson<Value>, ApiError> {
+    access::patient_access(&state, &p, patient_id, "read", "pathway").await?;
+    let ep = state.store().open_episode_of(p.user.clinic_id, patient_id).await?;
+    let status = ep.as_ref().and_then(|e| crate::pages::pathway_status(e, state.now().date()));
+    match status {
+        None => Ok(ApiJson(Value::Null)),
+        Some(Ok(s)) => Ok(ApiJson(serde_json::to_value(s).unwrap_or(Value::Null))),
+        Some(Err(e)) => Err(ApiError::invalid("pathway", e)),
+    }
 }

@@ -10,6 +10,7 @@ mod intake;
 mod layout;
 mod login;
 mod pathway;
+pub(crate) use pathway::phase_status as pathway_status;
 mod patients;
 pub(crate) mod questionnaires;
 

@@ -137,6 +137,19 @@ const MATRIX: &[Row] = &[
         [303, 403, 403, 303, 403, 403, 403, 404],
     ),
     row("POST", "/alerts/{alert2}/acknowledge", NoBody, [303, 403, 403, 303, 403, 403, 403, 404]),
+    row("POST", "/api/v1/intake", Json("{}"), [401, 422, 422, 403, 403, 403, 403, 403]),
+    row(
+        "POST",
+        "/api/v1/questionnaires/{instrument}",
+        Json(r#"{"answers":[3]}"#),
+        [401, 201, 409, 403, 403, 403, 403, 403],
+    ),
+    row(
+        "GET",
+        "/api/v1/patients/{patient}/pathway",
+        NoBody,
+        [401, 200, 403, 200, 403, 200, 404, 404],
+    ),
     row("GET", "/", NoBody, [303, 303, 303, 303, 303, 303, 303, 303]),
     row("GET", "/login", NoBody, [200, 303, 303, 303, 303, 303, 303, 303]),
     row(
@@ -240,7 +253,6 @@ fn every_route_has_a_row() {
             .replace("{alert}", "{alert_id}")
             .replace("{exercise}", "{exercise_id}")
             .replace("{episode}", "{episode_id}")
-            .replace("/questionnaires/nprs", "/questionnaires/{instrument}")
             .replace("/web/hello.txt", "/web/{*file}")
             .split('?')
             .next()
