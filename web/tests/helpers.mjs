@@ -257,6 +257,11 @@ export function api(baseUrl) {
       return (await request('GET', apiPath)).json;
     },
 
+    /** PUT JSON to `apiPath` with the CSRF header; returns the parsed JSON. */
+    async put(apiPath, body) {
+      return (await request('PUT', apiPath, body ?? {})).json;
+    },
+
     /** POST JSON to `apiPath` with the CSRF header; returns the parsed JSON. */
     async post(apiPath, body) {
       return (await request('POST', apiPath, body ?? {})).json;

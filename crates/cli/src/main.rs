@@ -2,6 +2,7 @@
 //! trail.
 
 mod analyze;
+mod demo_clinical;
 mod demo_data;
 mod settings;
 
@@ -442,6 +443,7 @@ async fn seed_demo(store: &Store) -> Result<()> {
                 });
                 clinician_ids.push(store.create_user(&u, now).await?.id);
             }
+            let mut patients = vec![];
             for p in &PATIENTS {
                 let mut u = user(p.email, p.name, Role::Patient);
                 let (y, m, d) = p.date_of_birth;
@@ -451,7 +453,9 @@ async fn seed_demo(store: &Store) -> Result<()> {
                 let patient = store.create_user(&u, now).await?;
                 let team: Vec<_> = p.care_team.iter().map(|&i| clinician_ids[i]).collect();
                 store.set_care_team(clinic.id, patient.id, &team, now).await?;
+                patients.push(patient);
             }
+            seed_clinical(store, &patients, now).await?;
             clinic
         }
     };
@@ -467,5 +471,91 @@ async fn seed_demo(store: &Store) -> Result<()> {
         println!("  patient    {}", p.email);
     }
     println!("  ... and {} more patients (see the admin page).", PATIENTS.len() - 3);
+    Ok(())
+}
+
+/// The day the demo's clinical data was written for; dates in it move with the real today.
+const DEMO_DATA_DAY: time::Date = time::macros::date!(2026 - 11 - 25);
+
+/// Gives the demo patients their intakes, triage decisions, pathways and questionnaire
+/// histories (demo_clinical), as if they had used Physio over the past weeks.
+async fn seed_clinical(
+    store: &Store,
+    patients: &[physio_store::User],
+    now: OffsetDateTime,
+) -> Result<()> {
+    use serde_json::Value;
+    let shift = now.date() - DEMO_DATA_DAY;
+    for c in demo_clinical::CLINICAL {
+        let Some(patient) = patients.iter().find(|p| p.email == c.email) else {
+            bail!("demo data names an unknown patient {}", c.email);
+        };
+        let opened = now - time::Duration::days(i64::from(c.intake_days_ago));
+        let mut intake: Value = serde_json::from_str(c.intake)
+            .with_context(|| format!("demo intake of {}", c.email))?;
+        if let Some(dob) = patient.date_of_birth {
+            intake["date_of_birth"] = Value::from(dob.to_string());
+        }
+        let surgery_date = match intake.pointer("/surgery/date").and_then(Value::as_str) {
+            Some(d) => {
+                let d = parse_date(d, "demo surgery date")? + shift;
+                intake["surgery"]["date"] = Value::from(d.to_string());
+                Some(d)
+            }
+            None => None,
+        };
+        let decision = physio_clinic::triage::triage_json(&intake.to_string(), opened.date())
+            .map_err(|e| anyhow::anyhow!("demo intake of {} does not triage: {e}", c.email))?;
+        let tier = decision["tier"].as_str().unwrap_or("exercise").to_owned();
+        let needs_review =
+            decision["needs_clinician_review"].as_bool().unwrap_or(tier != "exercise");
+        let episode = store.open_episode(patient.clinic_id, patient.id, opened).await?;
+        let triage = physio_store::NewTriage {
+            clinic_id: patient.clinic_id,
+            episode_id: episode.id,
+            trigger: "intake".into(),
+            tier,
+            proposed_pathway: decision["pathway"].as_str().map(str::to_owned),
+            decision,
+            needs_review,
+        };
+        store.submit_intake(&intake, &triage, opened).await?;
+        if let (Some(pathway), false) = (&triage.proposed_pathway, needs_review) {
+            let limit = intake["lifting_limit_kg"].as_f64();
+            store.set_pathway(patient.clinic_id, episode.id, pathway, surgery_date, limit).await?;
+        }
+        for (instrument, days_ago, answers) in c.responses {
+            let at = now - time::Duration::days(i64::from(*days_ago));
+            let result = physio_clinic::questionnaire::score_json(instrument, answers)
+                .map_err(|e| anyhow::anyhow!("demo {instrument} answers of {}: {e}", c.email))?;
+            let weeks = (c.intake_days_ago.saturating_sub(*days_ago) + 3) / 7;
+            let timepoint = match weeks {
+                0 => "baseline".to_owned(),
+                4 | 8 => physio_clinic::schedule::timepoint(weeks),
+                _ => "adhoc".to_owned(),
+            };
+            let alerts: Vec<(String, String)> = result["alerts"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|a| {
+                    (
+                        a["code"].as_str().unwrap_or("alert").to_owned(),
+                        a["message"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
+                .collect();
+            let new = physio_store::NewResponse {
+                clinic_id: patient.clinic_id,
+                episode_id: episode.id,
+                instrument: (*instrument).to_owned(),
+                timepoint,
+                answers: serde_json::from_str(answers)?,
+                score: result["score"].as_f64().unwrap_or(0.0),
+                result,
+            };
+            store.add_response(&new, &alerts, at).await?;
+        }
+    }
     Ok(())
 }

@@ -36,16 +36,19 @@ pub(crate) fn tier_label(tier: &str) -> (&'static str, &'static str) {
     }
 }
 
-fn reasons(decision: &Value) -> Vec<(String, String)> {
+/// (rule, reason shown to the patient, note for the clinician) of every rule that fired.
+fn reasons(decision: &Value) -> Vec<(String, String, String)> {
     decision
         .get("reasons")
         .and_then(Value::as_array)
         .map(|rs| {
             rs.iter()
                 .filter_map(|r| {
+                    let text = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
                     Some((
                         r.get("rule")?.as_str()?.to_owned(),
-                        r.get("reason")?.as_str()?.to_owned(),
+                        text("reason"),
+                        text("clinician_note"),
                     ))
                 })
                 .collect()
@@ -94,9 +97,9 @@ pub(crate) async fn sections(
                 }
             }
         }
+        (triage_section(p, &history, clinician))
         (episode_section(episode.as_ref()))
         @if let Some(ep) = &episode { (crate::pages::pathway::section(p, ep, state.now().date())) }
-        (triage_section(p, &history, clinician))
         (change_summary(&responses, episode.as_ref()))
         (outcomes_section(&responses))
         (sessions_section(&sessions))
@@ -132,13 +135,20 @@ fn triage_section(p: &Principal, history: &[TriageRecord], clinician: bool) -> M
                 " (" (latest.trigger.replace('_', " ")) ")."
             }
             h3 { "Why" }
-            ul { @for (rule, reason) in reasons(&latest.decision) { li { (reason) " " span.hint { "[" (rule) "]" } } } }
+            @if reasons(&latest.decision).is_empty() { p { "No rule fired: exercise-based care is the default." } }
+            ul { @for (rule, reason, note) in reasons(&latest.decision) {
+                li {
+                    strong { (rule.replace('_', " ")) ": " } (note)
+                    br; span.hint { "Told to the patient: " (reason) }
+                }
+            } }
             @match &latest.review {
                 Some(r) => p {
                     "Reviewed " (date_time(r.at)) ": "
                     @if r.final_tier == latest.tier { "confirmed" } @else { "changed to " strong { (tier_label(&r.final_tier).0) } }
                     @if let Some(n) = &r.note { ". Note: " (n) }
                 },
+                None if !needs_review(latest) => p.hint { "No review needed: no warning sign fired, so exercise care goes ahead." },
                 None if clinician => (review_form(p, latest)),
                 None => p.hint { "Waiting for a clinician on the care team to review it." },
             }
@@ -150,6 +160,15 @@ fn triage_section(p: &Principal, history: &[TriageRecord], clinician: bool) -> M
             }
         }
     }
+}
+
+/// Whether a decision waits for a clinician: every tier but exercise care does.
+fn needs_review(t: &TriageRecord) -> bool {
+    t.decision
+        .get("needs_clinician_review")
+        .and_then(Value::as_bool)
+        .unwrap_or(t.tier != "exercise")
+        || t.trigger == "pain_rise"
 }
 
 fn review_form(p: &Principal, t: &TriageRecord) -> Markup {
@@ -174,7 +193,12 @@ fn review_form(p: &Principal, t: &TriageRecord) -> Markup {
             }
             div.field {
                 label for="pathway" { "Pathway to start (exercise care only)" }
-                input #pathway name="pathway" type="text" value=(proposed_pathway);
+                select #pathway name="pathway" {
+                    option value="" { "None yet" }
+                    @for pw in physio_clinic::pathway::Pathway::ALL {
+                        option value=(pw.as_str()) selected[pw.as_str() == proposed_pathway] { (pw.as_str().replace('_', " ")) }
+                    }
+                }
             }
             button.button type="submit" { "Save review" }
         }
@@ -237,8 +261,8 @@ fn outcomes_section(responses: &[ResponseRecord]) -> Markup {
         @for inst in instruments {
             @let rows: Vec<&ResponseRecord> = responses.iter().filter(|r| r.instrument == inst).collect();
             @let points: Vec<Point> = rows.iter().map(|r| Point { at: r.submitted_at, value: r.score }).collect();
-            @let max = rows.iter().filter_map(|r| r.result.get("max").and_then(Value::as_f64)).next()
-                .unwrap_or_else(|| rows.iter().map(|r| r.score).fold(10.0, f64::max));
+            @let scale = inst.parse::<physio_clinic::questionnaire::InstrumentId>().ok().map(|i| i.scale());
+            @let max = scale.as_ref().map_or_else(|| rows.iter().map(|r| r.score).fold(10.0, f64::max), |s| s.max);
             div.outcome {
                 (line_chart(&Chart { title: &inst.to_uppercase(), points: &points, y_min: 0.0, y_max: max, band: None }))
                 table {
@@ -247,8 +271,8 @@ fn outcomes_section(responses: &[ResponseRecord]) -> Markup {
                     tbody { @for r in &rows { tr {
                         td { (date_time(r.submitted_at)) }
                         td { (r.timepoint.replace('_', " ")) }
-                        td { (r.score) }
-                        td { (r.result.get("band").and_then(Value::as_str).unwrap_or("")) }
+                        td { (format!("{:.1}", r.score).trim_end_matches(".0")) }
+                        td { (r.result.get("band").and_then(Value::as_str).unwrap_or("").replace('_', " ")) }
                     } } }
                 }
             }
