@@ -63,6 +63,7 @@ async fn render(
     let filter = PatientFilter { include_inactive: true, ..Default::default() };
     let patients = store.patients(p.user.clinic_id, &filter).await?;
     let teams = store.care_teams(p.user.clinic_id, None).await?;
+    let weeks = store.reassessment_weeks(p.user.clinic_id).await?;
     state.audit(p.actor(), "list", "user", None, physio_store::AuditOutcome::Success).await?;
     let staff: Vec<_> = users.iter().filter(|u| u.role != Role::Patient).collect();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -103,6 +104,21 @@ async fn render(
             }
         }
         section aria-labelledby="add-title" { (add_form(&p, &form, &errors)) }
+        section aria-labelledby="schedule-title" {
+            h2 #schedule-title { "Reassessment schedule" }
+            p { "Patients fill in their outcome questionnaires at the start (week 0) and again at these weeks." }
+            form method="post" action="/admin/schedule" novalidate {
+                (csrf_field(&p))
+                div.field {
+                    label for="weeks" { "Follow-up weeks" }
+                    p.hint { "Whole numbers separated by commas, for example 4, 8, 12." }
+                    (field_error(&errors, "weeks"))
+                    input #weeks name="weeks" type="text" style="max-width:16rem"
+                        value=(weeks.iter().filter(|w| **w > 0).map(u32::to_string).collect::<Vec<_>>().join(", "));
+                }
+                button.button type="submit" { "Save schedule" }
+            }
+        }
     };
     Ok((status, page("Clinic admin", Some(&p), body)).into_response())
 }
@@ -264,4 +280,50 @@ pub(crate) async fn set_care_team(
     }
     assign_care_team(&state, &p, patient_id, &ids).await?;
     Ok(Redirect::to(&format!("/patients/{patient_id}")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ScheduleForm {
+    #[serde(default)]
+    weeks: String,
+}
+
+pub(crate) async fn set_schedule(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    Form(f): Form<ScheduleForm>,
+) -> PageResult {
+    PageUser(p.clone()).require(&state, Role::Admin, "admin").await?;
+    let parsed: Result<Vec<u32>, _> = f
+        .weeks
+        .split(',')
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(str::parse::<u32>)
+        .collect();
+    match parsed {
+        Ok(mut weeks) if weeks.iter().all(|w| (1..=104).contains(w)) => {
+            weeks.push(0);
+            state.store().set_reassessment_weeks(p.user.clinic_id, &weeks).await?;
+            state
+                .audit(
+                    p.actor(),
+                    "update",
+                    "clinic_settings",
+                    None,
+                    physio_store::AuditOutcome::Success,
+                )
+                .await?;
+            let notice = "Saved the reassessment schedule.".to_owned();
+            render(&state, PageUser(p), AddUserForm::default(), vec![], Some(notice)).await
+        }
+        _ => {
+            let e = vec![FieldError {
+                field: "weeks",
+                message: "Enter whole weeks from 1 to 104, separated by commas, like 4, 8, 12"
+                    .into(),
+            }];
+            render(&state, PageUser(p), AddUserForm::default(), e, None).await
+        }
+    }
 }

@@ -62,6 +62,7 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/episodes/{episode_id}/discharge", post(pathway::discharge)),
         ("GET", "/admin", get(admin::show)),
         ("POST", "/admin/users", post(admin::add_user)),
+        ("POST", "/admin/schedule", post(admin::set_schedule)),
         ("POST", "/admin/users/{user_id}/active", post(admin::set_active)),
         ("GET", "/static/app.css", get(stylesheet)),
     ]

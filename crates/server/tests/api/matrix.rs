@@ -210,6 +210,7 @@ const MATRIX: &[Row] = &[
         Form("active=true"),
         [303, 403, 403, 403, 403, 303, 404, 403],
     ),
+    row("POST", "/admin/schedule", Form("weeks=4%2C+8"), [303, 403, 403, 403, 403, 200, 200, 403]),
     row("GET", "/static/app.css", NoBody, [200; 8]),
     row("GET", "/healthz", NoBody, [200; 8]),
     row("GET", "/readyz", NoBody, [200; 8]),
