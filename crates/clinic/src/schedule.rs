@@ -31,6 +31,22 @@ pub fn instruments_at(week: u32, neck: bool) -> Vec<InstrumentId> {
     }
 }
 
+/// The questionnaires asked when care ends: the follow-up set plus satisfaction with care.
+pub fn instruments_at_discharge(neck: bool) -> Vec<InstrumentId> {
+    let mut v = instruments_at(4, neck);
+    v.push(InstrumentId::Satisfaction);
+    v
+}
+
+/// The discharge questionnaires not yet answered, due from the day of discharge.
+pub fn due_at_discharge(discharged: Date, neck: bool, done: &[(InstrumentId, String)]) -> Vec<Due> {
+    instruments_at_discharge(neck)
+        .into_iter()
+        .filter(|i| !done.iter().any(|(d, t)| d == i && t == "discharge"))
+        .map(|instrument| Due { instrument, timepoint: "discharge".to_owned(), since: discharged })
+        .collect()
+}
+
 /// One questionnaire to fill in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Due {
@@ -101,6 +117,22 @@ mod tests {
         let points: std::collections::BTreeSet<String> =
             late.iter().map(|d| d.timepoint.clone()).collect();
         assert_eq!(points.into_iter().collect::<Vec<_>>(), vec!["baseline", "week_8"]);
+    }
+
+    #[test]
+    fn discharge_asks_the_follow_up_set_and_satisfaction_once() {
+        let on = date!(2026 - 11 - 20);
+        let d = due_at_discharge(on, false, &[]);
+        assert_eq!(d.len(), 5);
+        assert!(d.iter().all(|x| x.timepoint == "discharge" && x.since == on));
+        assert!(d.iter().any(|x| x.instrument == InstrumentId::Satisfaction));
+        let done = vec![
+            (InstrumentId::Satisfaction, "discharge".to_owned()),
+            (InstrumentId::Nprs, "week_4".to_owned()),
+        ];
+        let d = due_at_discharge(on, false, &done);
+        assert_eq!(d.len(), 4);
+        assert!(d.iter().any(|x| x.instrument == InstrumentId::Nprs));
     }
 
     #[test]

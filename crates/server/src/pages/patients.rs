@@ -51,6 +51,10 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
                     a.button href="/intake" { "Continue your answers" }
                 },
                 Some(physio_store::EpisodeStatus::Discharged) => {
+                    @if !due.is_empty() {
+                        p { "Your course of care has finished. Please fill in your last questionnaires, so you and your physical therapist can see what changed." }
+                        a.button href="/questionnaires" { "Fill in your last questionnaires" }
+                    }
                     p { "Your last course of care has finished. If your pain comes back, tell us about it." }
                     a.button-secondary href="/intake" { "Tell us about new back pain" }
                 },

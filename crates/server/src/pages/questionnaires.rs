@@ -24,13 +24,17 @@ use crate::{
     state::AppState,
 };
 
-/// The patient's current episode, once the intake is sent (questionnaires belong to it).
+/// The episode questionnaires belong to: the open one once its intake is sent, else the last
+/// one if it was discharged in the past 30 days (its discharge questionnaires).
 async fn current_episode(state: &AppState, p: &Principal) -> Result<Option<Episode>, PageError> {
-    Ok(state
-        .store()
-        .open_episode_of(p.user.clinic_id, p.user.id)
-        .await?
-        .filter(|e| e.status != EpisodeStatus::Intake))
+    let latest = state.store().episodes(p.user.clinic_id, p.user.id).await?.into_iter().next();
+    Ok(latest.filter(|e| match e.status {
+        EpisodeStatus::Intake => false,
+        EpisodeStatus::Discharged => {
+            e.discharged_at.is_some_and(|d| state.now() - d < time::Duration::days(30))
+        }
+        _ => true,
+    }))
 }
 
 /// Neck pain is measured with the NDI rather than the ODI.
@@ -57,8 +61,11 @@ pub(crate) async fn due_now(
         .filter(|r| r.episode_id == ep.id)
         .filter_map(|r| Some((r.instrument.parse().ok()?, r.timepoint)))
         .collect();
-    let weeks = store.reassessment_weeks(p.user.clinic_id).await?;
     let neck = neck_only(state, &ep).await?;
+    if let Some(discharged) = ep.discharged_at {
+        return Ok(physio_clinic::schedule::due_at_discharge(discharged.date(), neck, &done));
+    }
+    let weeks = store.reassessment_weeks(p.user.clinic_id).await?;
     Ok(physio_clinic::schedule::due(&weeks, ep.opened_at.date(), state.now().date(), neck, &done))
 }
 

@@ -152,6 +152,20 @@ async fn intake_triage_review_and_check_in(app: &TestApp) {
     let discharge = format!("/episodes/{}/discharge", ep.id);
     assert_eq!(form(app, &clinician, &ccsrf, &discharge, &[]).await, StatusCode::SEE_OTHER);
     assert!(app.store.open_episode_of(p.clinic_a, p.p2).await.unwrap().is_none());
+    // The patient is then asked for the discharge questionnaires, satisfaction included.
+    let list = patient.get(app.url("/questionnaires")).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains("/questionnaires/satisfaction?timepoint=discharge"), "{list}");
+    let status = form(
+        app,
+        &patient,
+        &csrf2,
+        "/questionnaires/satisfaction",
+        &[("timepoint", "discharge"), ("q0", "9")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let done = app.store.responses(p.clinic_a, p.p2, Some("satisfaction")).await.unwrap();
+    assert_eq!(done[0].timepoint, "discharge");
 }
 
 async fn questionnaires_are_scored_and_alert(app: &TestApp) {
