@@ -102,7 +102,7 @@ test('patient: intake to a triage result; clinician: review', { timeout: 180_000
   await withPage(browser, server.baseUrl, 'review', async (page) => {
     await signIn(page, clinicianEmail, server.password);
     const row = page.locator('#caseload tbody tr', { hasText: PATIENT.name });
-    await row.getByText('Triage to review').waitFor();
+    await row.getByText('Spine specialist opinion: review').waitFor();
     await row.getByRole('link', { name: PATIENT.name }).click();
     await page.getByRole('heading', { name: PATIENT.name }).waitFor();
     const triage = page.locator('section', { has: page.getByRole('heading', { name: 'Triage' }) });

@@ -118,23 +118,42 @@ pub(crate) async fn caseload(
     let mut patients = list_for(&state, &p, &filter).await?;
     let today = state.now().date();
     let store = state.store();
-    let review: std::collections::HashSet<Uuid> = store
+    // Decisions waiting for review, with the tier the rules proposed.
+    let mut review: std::collections::HashMap<Uuid, String> = std::collections::HashMap::new();
+    for e in store
         .open_episodes(p.user.clinic_id)
         .await?
-        .into_iter()
-        .filter(crate::api::episodes::needs_review)
-        .map(|e| e.patient_id)
-        .collect();
+        .iter()
+        .filter(|e| crate::api::episodes::needs_review(e))
+    {
+        if let Some(t) = store.triage_history(p.user.clinic_id, e.id).await?.into_iter().next() {
+            review.insert(e.patient_id, t.tier);
+        }
+    }
     let mut alerts: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
     for a in store.alerts(p.user.clinic_id, None, false).await? {
         *alerts.entry(a.patient_id).or_default() += 1;
     }
-    // Who needs the clinician now comes first: alerts, then decisions to review, then by name.
-    patients.sort_by_key(|pt| (!alerts.contains_key(&pt.id), !review.contains(&pt.id)));
+    let urgency = |tier: Option<&String>| match tier.map(String::as_str) {
+        Some("emergency") => 0,
+        Some("urgent") => 1,
+        Some("specialist") => 2,
+        Some(_) => 3,
+        None => 4,
+    };
+    // Who needs the clinician now comes first: emergencies, alerts, then decisions to review
+    // by urgency; the rest by name.
+    patients.sort_by_key(|pt| {
+        let tier = review.get(&pt.id);
+        (urgency(tier).min(if alerts.contains_key(&pt.id) { 1 } else { 4 }), urgency(tier))
+    });
     let attention = |id: &Uuid| {
         html! {
             @if let Some(n) = alerts.get(id) { span.tag.tag-urgent { (n) " alert" @if *n != 1 { "s" } } " " }
-            @if review.contains(id) { span.tag.tag-specialist { "Triage to review" } }
+            @if let Some(tier) = review.get(id) {
+                @let (label, class) = crate::pages::clinical::tier_label(tier);
+                span.tag.(class) { (label) ": review" }
+            }
         }
     };
     let body = html! {

@@ -90,7 +90,7 @@ async fn intake_triage_review_and_check_in(app: &TestApp) {
     // The clinician on the care team sees it first on the caseload and reviews it.
     let (clinician, ccsrf) = app.login(&email_of("c2")).await;
     let caseload = clinician.get(app.url("/caseload")).send().await.unwrap().text().await.unwrap();
-    assert!(caseload.contains("Triage to review") && caseload.contains("1 alert"), "{caseload}");
+    assert!(caseload.contains("Emergency: review") && caseload.contains("1 alert"), "{caseload}");
     let page = clinician
         .get(app.url(&format!("/patients/{}", p.p2)))
         .send()
