@@ -5,8 +5,12 @@
 //! starts when `s` rises 40 % of the reference range above the lowest value since the last
 //! repetition, and ends when it falls back to within 25 % of the range (or half its own
 //! excursion). The reference range is the calibration when given, else the spec's nominal
-//! range until the person's repetitions replace it (median of the last five). Nothing here
-//! allocates after `Tracker::new`.
+//! range until the person's repetitions replace it (median of the last five). For one-sided
+//! exercises (`SideRule::Either`) the side that has done most repetitions keeps the lead while
+//! it rests, and a repetition keeps its side once there is a lead: a depth sensor's occluded,
+//! resting arm often "jumps" for a second, and that must neither start a repetition nor
+//! stretch one. The lead passes to the other side after `SWITCH_REST_S` of rest (switching
+//! sides takes a pause). Nothing here allocates after `Tracker::new`.
 
 use serde::Serialize;
 
@@ -27,6 +31,10 @@ const RELATIVE_RANGE: f32 = 0.75;
 const MAX_RATE: f32 = 1000.0;
 /// How many recent repetitions calibrate the reference range.
 const HISTORY: usize = 5;
+/// In a one-sided exercise, how long the side that did the last repetition must rest before
+/// the other side may start one (s): switching sides takes a pause, a tracking glitch of the
+/// resting arm does not.
+const SWITCH_REST_S: f64 = 3.0;
 
 /// A person's calibrated range for the primary channel (channel units), from a calibration
 /// repetition or a clinician's target.
@@ -213,6 +221,11 @@ pub struct Tracker {
     n_roms: usize,
     active: Option<Active>,
     last_signal: Option<f32>,
+    /// One-sided exercises: repetitions completed per side (left, right), and when the side
+    /// with most of them (the lead) last moved.
+    side_reps: [u32; 2],
+    lead_moved_t: f64,
+    last_side: Option<Side>,
     summary: Summary,
     first_t: Option<f64>,
     rom_sum: f32,
@@ -245,6 +258,9 @@ impl Tracker {
             n_roms: 0,
             active: None,
             last_signal: None,
+            side_reps: [0; 2],
+            lead_moved_t: f64::NEG_INFINITY,
+            last_side: None,
             summary: Summary {
                 exercise: spec.id,
                 reps: 0,
@@ -376,12 +392,54 @@ impl Tracker {
             SideRule::Either => {
                 let l = a.get(p).map(|v| (map(v, 0), v, Some(Side::Left)));
                 let r = a.get(p.mirror()).map(|v| (map(v, 1), v, Some(Side::Right)));
+                let (l, r) = (l.filter(|x| x.0.is_finite()), r.filter(|x| x.0.is_finite()));
+                // During a repetition its side is kept (before the first repetition, the side of
+                // its peak so far: the other side takes over only by going higher). At rest the side that did most repetitions
+                // keeps the lead until it has rested `SWITCH_REST_S`, so a tracking glitch of
+                // the resting arm cannot start a repetition.
+                let value = |side: Side| match side {
+                    Side::Left => l,
+                    Side::Right => r,
+                };
+                let locked = match (self.active, self.lead()) {
+                    (Some(act), lead) => act.side.filter(|&side| {
+                        let other = if side == Side::Left { r } else { l };
+                        lead.is_some() || other.is_none_or(|o| o.0 <= act.peak_s)
+                    }),
+                    (None, Some(side)) => {
+                        let band = self.valley.map(|v| v + REST * self.reference);
+                        let rest = value(side).zip(band).is_some_and(|(x, b)| x.0 <= b);
+                        if !rest {
+                            self.lead_moved_t = t;
+                        }
+                        (!rest || t - self.lead_moved_t < SWITCH_REST_S).then_some(side)
+                    }
+                    (None, None) => None,
+                };
                 match (l, r) {
-                    (Some(l), Some(r)) => Some(if r.0 > l.0 { r } else { l }),
+                    (Some(l), Some(r)) => Some(match locked {
+                        Some(side) => value(side).unwrap_or(l),
+                        None => {
+                            if r.0 > l.0 {
+                                r
+                            } else {
+                                l
+                            }
+                        }
+                    }),
                     (l, r) => l.or(r),
                 }
-                .filter(|x| x.0.is_finite())
             }
+        }
+    }
+
+    /// The side with most repetitions (ties go to the side of the last one).
+    fn lead(&self) -> Option<Side> {
+        let [l, r] = self.side_reps;
+        match l.cmp(&r) {
+            std::cmp::Ordering::Greater => Some(Side::Left),
+            std::cmp::Ordering::Less => Some(Side::Right),
+            std::cmp::Ordering::Equal => self.last_side,
         }
     }
 
@@ -568,6 +626,11 @@ impl Tracker {
         self.valley = Some(s);
         self.rest_t = t;
         self.rest_angles = *a;
+        if let Some(side) = act.side {
+            self.side_reps[side as usize] += 1;
+            self.last_side = Some(side);
+            self.lead_moved_t = t;
+        }
         self.events.push(Event::RepCompleted(m));
         if self.cfg.target_reps == Some(self.summary.reps) {
             self.events.push(Event::SetComplete { t, reps: self.summary.reps });
@@ -668,6 +731,28 @@ mod tests {
         }
         let s = tr.finish();
         assert_eq!(s.reps, 4);
+    }
+
+    #[test]
+    fn resting_arm_glitch_between_repetitions_is_not_counted() {
+        let spec = find("shoulder-abduction").unwrap();
+        let mut tr = Tracker::new(spec, TrackerConfig::DEFAULT);
+        let mut reps = 0;
+        for i in 0..(30 * 14) {
+            let t = i as f64 / 30.0;
+            // Right arm: 4 s repetitions (10° → 150° → 10°) with 1 s rest before each.
+            let phase = (t % 5.0 - 1.0).max(0.0) / 4.0;
+            let deg = 10.0 + 140.0 * (std::f64::consts::PI * phase).sin().powi(2) as f32;
+            let mut f = pose(t, deg);
+            // The resting left arm "jumps" to horizontal for 0.6 s during the second rest, as
+            // a depth sensor's occluded arm does.
+            if (5.2..5.8).contains(&t) {
+                f.set(Joint::LeftElbow, V3::new(0.5, 1.4, 0.0), 1.0);
+                f.set(Joint::LeftWrist, V3::new(0.75, 1.4, 0.0), 1.0);
+            }
+            reps += tr.push(&f).iter().filter(|e| matches!(e, Event::RepCompleted(_))).count();
+        }
+        assert_eq!(reps, 2);
     }
 
     #[test]

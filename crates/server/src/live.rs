@@ -52,6 +52,11 @@ impl Parked {
 
     fn park(&self, session: Uuid, patient: Uuid, live: Live) {
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        // Two connections of one session can overlap while one is torn down; keep the engine
+        // that has counted more.
+        if map.get(&session).is_some_and(|p| p.live.reps.len() > live.reps.len()) {
+            return;
+        }
         map.insert(session, ParkedSession { patient_id: patient, live, since: Instant::now() });
     }
 }
@@ -118,7 +123,9 @@ pub async fn connect(
                 }
                 Err(e) => return Err(e.into()),
             };
-            let live = state.live().take(id, p.user.id);
+            // A parked engine behind what was stored (an overlapping connection) is dropped.
+            let live =
+                state.live().take(id, p.user.id).filter(|l| l.reps.len() as i32 >= s.rep_count);
             (s, true, live)
         }
         None => (
@@ -163,9 +170,44 @@ async fn send(socket: &mut WebSocket, v: &Value) -> bool {
     socket.send(Message::Text(v.to_string().into())).await.is_ok()
 }
 
+/// The repetitions so far, how many, how many correct.
+type Progress = Option<(Value, i32, i32)>;
+
+/// Writes a session's repetitions as they come, off the frame loop: a commit waits for the
+/// disk, and frames must not wait for it. Only the newest list is written when several are
+/// queued (each holds every repetition so far).
+fn spawn_writer(ctx: &Ctx) -> (tokio::sync::watch::Sender<Progress>, tokio::task::JoinHandle<()>) {
+    let (tx, mut rx) = tokio::sync::watch::channel::<Progress>(None);
+    let (state, clinic, session) = (ctx.state.clone(), ctx.clinic, ctx.session);
+    let task = tokio::spawn(async move {
+        let mut saved = -1;
+        loop {
+            let closed = rx.changed().await.is_err();
+            let latest = rx.borrow_and_update().clone();
+            if let Some((reps, n, c)) = latest
+                && n != saved
+            {
+                if let Err(e) = state
+                    .store()
+                    .save_exercise_progress(clinic, session, &reps, n, c, state.now())
+                    .await
+                {
+                    tracing::error!(error = %e, "saving exercise progress");
+                }
+                saved = n;
+            }
+            if closed {
+                break;
+            }
+        }
+    });
+    (tx, task)
+}
+
 async fn run(mut socket: WebSocket, ctx: Ctx, mut live: Live, resumed: bool) {
     let m = ctx.state.metrics();
     m.live_sessions.inc();
+    let (progress, writer) = spawn_writer(&ctx);
     let hello = json!({"type": "session", "session_id": ctx.session, "exercise": ctx.exercise,
         "resumed": resumed, "reps": live.reps.len()});
     let mut ended = !send(&mut socket, &hello).await;
@@ -253,20 +295,17 @@ async fn run(mut socket: WebSocket, ctx: Ctx, mut live: Live, resumed: bool) {
             }
         }
         if completed {
-            let (n, c) = (live.reps.len() as i32, live.correct);
-            let reps = Value::Array(live.reps.clone());
-            let now = ctx.state.now();
-            if let Err(e) = ctx
-                .state
-                .store()
-                .save_exercise_progress(ctx.clinic, ctx.session, &reps, n, c, now)
-                .await
-            {
-                tracing::error!(error = %e, "saving exercise progress");
-            }
+            progress.send_replace(Some((
+                Value::Array(live.reps.clone()),
+                live.reps.len() as i32,
+                live.correct,
+            )));
         }
     }
     m.live_sessions.dec();
+    // Every repetition is stored before the session is ended or parked.
+    drop(progress);
+    let _ = writer.await;
     if ended {
         let s = live.tracker.finish();
         let summary = json!({"type": "summary", "session_id": ctx.session, "rep_count": live.reps.len(),

@@ -4,6 +4,7 @@
 //! missing, except under CI.
 
 mod data;
+mod dump;
 
 use data::{Sensor, Set, load_set, root};
 use physio_motion::{Format, analyze, parse};
@@ -69,6 +70,9 @@ fn uiprmd_accuracy() {
     let Some(root) = root() else { return };
     let mut rows = Vec::new();
     let mut all = Tally::default();
+    // Development subjects s01–s02 and the held-out subject s03 (the rules were developed
+    // looking at s01–s02; s03 checks that they carry over).
+    let mut by_group = [Tally::default(), Tally::default()];
     for (m, exercise) in MOVEMENTS {
         for sensor in [Sensor::Kinect, Sensor::Vicon] {
             let mut t = Tally::default();
@@ -76,11 +80,17 @@ fn uiprmd_accuracy() {
                 for correct in [true, false] {
                     let Some(set) = load_set(&root, m, subject, sensor, correct) else { continue };
                     let o = run(&set, exercise);
-                    t.sets += 1;
-                    match o.count.abs_diff(10) {
-                        0 => t.exact += 1,
-                        1 => t.off_by_one += 1,
-                        _ => t.worse += 1,
+                    let g = &mut by_group[usize::from(subject == 3)];
+                    for t in [&mut t, g] {
+                        t.sets += 1;
+                        match o.count.abs_diff(10) {
+                            0 => t.exact += 1,
+                            1 => t.off_by_one += 1,
+                            _ => t.worse += 1,
+                        }
+                        for &l in &o.labels {
+                            t.confusion[correct as usize][l as usize] += 1;
+                        }
                     }
                     if o.count.abs_diff(10) > 1 {
                         eprintln!(
@@ -88,10 +98,10 @@ fn uiprmd_accuracy() {
                             o.count
                         );
                     }
+                    by_group[usize::from(subject == 3)]
+                        .boundary_errors
+                        .extend(o.boundary_errors.iter().copied());
                     t.boundary_errors.extend(o.boundary_errors);
-                    for l in o.labels {
-                        t.confusion[correct as usize][l as usize] += 1;
-                    }
                     if std::env::var("ACCURACY_VERBOSE").is_ok() {
                         eprintln!(
                             "m{m:02} s{subject:02} {sensor:?} correct={correct}: {:?}",
@@ -125,22 +135,26 @@ fn uiprmd_accuracy() {
         println!("{r}");
     }
     println!("{}", row(0, "all", Sensor::Kinect, &all).replace("| Kinect |", "| both |"));
+    for (name, t) in [("s01–s02 (development)", &by_group[0]), ("s03 (held out)", &by_group[1])] {
+        println!("{}", row(0, name, Sensor::Kinect, t).replace("| Kinect |", "| both |"));
+    }
     assert!(all.sets > 0);
-    // The boundary target is met and asserted as such. The count and label targets (95 % and
-    // 85 %) are not met yet (docs/motion-accuracy.md); these floors sit at today's level so
-    // that a regression fails while the work to reach the targets goes on.
+    // The boundary target is met and asserted as such. The count and label targets (95 % exact
+    // and never off by more than one; 85 % agreement) are not met yet (docs/motion-accuracy.md);
+    // these floors sit just under today's level so that a regression fails.
     let boundary = median(&all.boundary_errors);
     assert!(boundary <= 0.3, "median boundary error {boundary:.3} s exceeds 0.3 s");
     let exact = f64::from(all.exact) / f64::from(all.sets);
     assert!(
-        exact >= 0.80,
-        "exact rep count on {:.0} % of sets, below the 80 % floor",
+        exact >= 0.85,
+        "exact rep count on {:.0} % of sets, below the 85 % floor",
         exact * 100.0
     );
+    assert!(all.worse <= 2, "{} sets off by more than one (floor: 2)", all.worse);
     let c = all.confusion;
     let agree =
         f64::from(c[0][0] + c[1][1]) / f64::from(c[0][0] + c[0][1] + c[1][0] + c[1][1]).max(1.0);
-    assert!(agree >= 0.60, "label agreement {:.0} %, below the 60 % floor", agree * 100.0);
+    assert!(agree >= 0.65, "label agreement {:.0} %, below the 65 % floor", agree * 100.0);
 }
 
 fn median(xs: &[f64]) -> f64 {

@@ -161,8 +161,11 @@ async fn a_dropped_connection_resumes_the_count(app: &TestApp) {
         }
     }
     drop(s);
+    let mut tries = 0;
     let mut s = loop {
         // The server parks the engine when it notices the close; retry until it has.
+        tries += 1;
+        assert!(tries < 200, "the session never resumed with its repetitions");
         let mut s =
             open(app, &token, &format!("exercise=shoulder-abduction&session={session}"), None)
                 .await
