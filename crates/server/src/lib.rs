@@ -5,6 +5,7 @@ pub mod access;
 pub mod api;
 pub mod app;
 pub mod auth;
+mod care;
 pub mod clock;
 pub mod config;
 pub mod error;

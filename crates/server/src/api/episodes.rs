@@ -421,20 +421,7 @@ async fn submit_intake(
             "your intake was already sent; use the weekly check-in".into(),
         ));
     }
-    let tier = decision.get("tier").and_then(Value::as_str).unwrap_or("exercise").to_owned();
-    let needs_review = decision
-        .get("needs_clinician_review")
-        .and_then(Value::as_bool)
-        .unwrap_or(tier != "exercise");
-    let triage = physio_store::NewTriage {
-        clinic_id: p.user.clinic_id,
-        episode_id: ep.id,
-        trigger: "intake".into(),
-        tier,
-        proposed_pathway: decision.get("pathway").and_then(Value::as_str).map(str::to_owned),
-        decision,
-        needs_review,
-    };
+    let triage = crate::care::new_triage(p.user.clinic_id, ep.id, "intake", decision, false);
     let t = store.submit_intake(&doc, &triage, state.now()).await?;
     state.audit(p.actor(), "submit", "intake", Some(p.user.id), AuditOutcome::Success).await?;
     Ok((axum::http::StatusCode::CREATED, ApiJson(t.into())))
@@ -473,73 +460,16 @@ async fn submit_response(
         return Err(ApiError::Forbidden("only patients answer questionnaires".into()));
     }
     let id: InstrumentId = instrument.parse().map_err(|_| ApiError::NotFound("questionnaire"))?;
-    let store = state.store();
-    let Some(ep) = store
-        .open_episode_of(p.user.clinic_id, p.user.id)
-        .await?
-        .filter(|e| e.status != EpisodeStatus::Intake)
-    else {
+    let Some(ep) = crate::care::questionnaire_episode(&state, &p).await? else {
         return Err(ApiError::Conflict("send your intake first".into()));
     };
-    let inst = state
-        .wording()
-        .iter()
-        .find(|i| i.id() == id)
-        .cloned()
-        .unwrap_or_else(|| physio_clinic::questionnaire::Instrument::builtin(id).clone());
-    let result =
-        inst.score(&req.answers).map_err(|e| ApiError::invalid("answers", e.to_string()))?;
-    let weeks = store.reassessment_weeks(p.user.clinic_id).await?;
-    let neck = store
-        .intake(p.user.clinic_id, ep.id)
-        .await?
-        .and_then(|i| i.answers.get("regions").cloned())
-        .is_some_and(|r| r == serde_json::json!(["cervical"]));
-    let done: Vec<(InstrumentId, String)> = store
-        .responses(p.user.clinic_id, p.user.id, None)
-        .await?
-        .into_iter()
-        .filter(|r| r.episode_id == ep.id)
-        .filter_map(|r| Some((r.instrument.parse().ok()?, r.timepoint)))
-        .collect();
-    let due =
-        physio_clinic::schedule::due(&weeks, ep.opened_at.date(), state.now().date(), neck, &done);
+    let result = crate::care::instrument(&state, id)
+        .score(&req.answers)
+        .map_err(|e| ApiError::invalid("answers", e.to_string()))?;
+    let answers = serde_json::json!({ "answers": req.answers });
     let requested = req.timepoint.unwrap_or_default();
-    let timepoint = if due.iter().any(|d| d.instrument == id && d.timepoint == requested) {
-        requested
-    } else {
-        "adhoc".into()
-    };
-    let alerts: Vec<(String, String)> = result
-        .alerts
-        .iter()
-        .map(|a| {
-            let v = serde_json::to_value(a).unwrap_or(Value::Null);
-            (
-                v["code"].as_str().unwrap_or("alert").to_owned(),
-                v["message"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
-    let new = physio_store::NewResponse {
-        clinic_id: p.user.clinic_id,
-        episode_id: ep.id,
-        instrument: id.as_str().into(),
-        timepoint,
-        answers: serde_json::json!({ "answers": req.answers }),
-        result: serde_json::to_value(&result).unwrap_or(Value::Null),
-        score: result.score,
-    };
-    let r = store.add_response(&new, &alerts, state.now()).await?;
-    state
-        .audit(
-            p.actor(),
-            "create",
-            "questionnaire_response",
-            Some(p.user.id),
-            AuditOutcome::Success,
-        )
-        .await?;
+    let (r, _) =
+        crate::care::record_response(&state, &p, &ep, &result, answers, &requested).await?;
     Ok((axum::http::StatusCode::CREATED, ApiJson(r.into())))
 }
 

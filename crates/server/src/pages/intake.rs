@@ -12,7 +12,7 @@ use axum::{
     response::{IntoResponse, Redirect},
 };
 use maud::{Markup, html};
-use physio_store::{AuditOutcome, Episode, EpisodeStatus, NewTriage, Role};
+use physio_store::{AuditOutcome, Episode, EpisodeStatus, Role};
 use serde_json::{Map, Value, json};
 
 use crate::{
@@ -736,20 +736,7 @@ pub(crate) async fn submit(State(state): State<AppState>, PageUser(p): PageUser)
                 .into_response());
         }
     };
-    let tier = decision.get("tier").and_then(Value::as_str).unwrap_or("exercise").to_owned();
-    let needs_review = decision
-        .get("needs_clinician_review")
-        .and_then(Value::as_bool)
-        .unwrap_or(tier != "exercise");
-    let triage = NewTriage {
-        clinic_id: p.user.clinic_id,
-        episode_id: ep.id,
-        trigger: "intake".into(),
-        tier,
-        proposed_pathway: decision.get("pathway").and_then(Value::as_str).map(str::to_owned),
-        decision,
-        needs_review,
-    };
+    let triage = crate::care::new_triage(p.user.clinic_id, ep.id, "intake", decision, false);
     state.store().submit_intake(&document, &triage, state.now()).await?;
     state.audit(p.actor(), "submit", "intake", Some(p.user.id), AuditOutcome::Success).await?;
     Ok(Redirect::to("/intake/result").into_response())
@@ -914,21 +901,10 @@ pub(crate) async fn submit_check_in(
     let pain_rise = triggers
         .iter()
         .any(|t| matches!(t, physio_clinic::triage::RetriageTrigger::PainRise { .. }));
-    let tier = decision.get("tier").and_then(Value::as_str).unwrap_or("exercise").to_owned();
-    let needs_review = pain_rise
-        || decision
-            .get("needs_clinician_review")
-            .and_then(Value::as_bool)
-            .unwrap_or(tier != "exercise");
-    let triage = NewTriage {
-        clinic_id: p.user.clinic_id,
-        episode_id: ep.id,
-        trigger: if pain_rise { "pain_rise".into() } else { "weekly_checkin".into() },
-        tier,
-        proposed_pathway: None,
-        decision,
-        needs_review,
-    };
+    let trigger = if pain_rise { "pain_rise" } else { "weekly_checkin" };
+    let mut triage = crate::care::new_triage(p.user.clinic_id, ep.id, trigger, decision, pain_rise);
+    // A check-in never moves the pathway; the clinician does.
+    triage.proposed_pathway = None;
     let now = state.now();
     store.record_triage(&triage, now).await?;
     let nprs = physio_clinic::questionnaire::score(

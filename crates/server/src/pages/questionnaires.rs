@@ -10,12 +10,13 @@ use axum::{
 };
 use maud::{Markup, html};
 use physio_clinic::questionnaire::{Instrument, InstrumentId, Response};
-use physio_store::{AuditOutcome, Episode, EpisodeStatus, NewResponse, Role};
+use physio_store::{AuditOutcome, Episode, Role};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::{
     auth::Principal,
+    care,
     error::{ApiError, ApiPath, ApiQuery},
     pages::{
         PageError, PageResult, PageUser,
@@ -24,59 +25,23 @@ use crate::{
     state::AppState,
 };
 
-/// The episode questionnaires belong to: the open one once its intake is sent, else the last
-/// one if it was discharged in the past 30 days (its discharge questionnaires).
 async fn current_episode(state: &AppState, p: &Principal) -> Result<Option<Episode>, PageError> {
-    let latest = state.store().episodes(p.user.clinic_id, p.user.id).await?.into_iter().next();
-    Ok(latest.filter(|e| match e.status {
-        EpisodeStatus::Intake => false,
-        EpisodeStatus::Discharged => {
-            e.discharged_at.is_some_and(|d| state.now() - d < time::Duration::days(30))
-        }
-        _ => true,
-    }))
+    Ok(care::questionnaire_episode(state, p).await?)
 }
 
-/// Neck pain is measured with the NDI rather than the ODI.
-async fn neck_only(state: &AppState, ep: &Episode) -> Result<bool, PageError> {
-    let intake = state.store().intake(ep.clinic_id, ep.id).await?;
-    let regions: Vec<String> = intake
-        .and_then(|i| i.answers.get("regions").cloned())
-        .and_then(|r| serde_json::from_value(r).ok())
-        .unwrap_or_default();
-    Ok(regions == ["cervical"])
-}
-
-/// What is due now for the patient's episode.
+/// What is due now for the patient.
 pub(crate) async fn due_now(
     state: &AppState,
     p: &Principal,
 ) -> Result<Vec<physio_clinic::schedule::Due>, PageError> {
-    let Some(ep) = current_episode(state, p).await? else { return Ok(vec![]) };
-    let store = state.store();
-    let done: Vec<(InstrumentId, String)> = store
-        .responses(p.user.clinic_id, p.user.id, None)
-        .await?
-        .into_iter()
-        .filter(|r| r.episode_id == ep.id)
-        .filter_map(|r| Some((r.instrument.parse().ok()?, r.timepoint)))
-        .collect();
-    let neck = neck_only(state, &ep).await?;
-    if let Some(discharged) = ep.discharged_at {
-        return Ok(physio_clinic::schedule::due_at_discharge(discharged.date(), neck, &done));
+    match current_episode(state, p).await? {
+        Some(ep) => Ok(care::due_in(state, &ep).await?),
+        None => Ok(vec![]),
     }
-    let weeks = store.reassessment_weeks(p.user.clinic_id).await?;
-    Ok(physio_clinic::schedule::due(&weeks, ep.opened_at.date(), state.now().date(), neck, &done))
 }
 
-/// The clinic's wording when it loaded one, else Physio's own labels.
 fn instrument(state: &AppState, id: InstrumentId) -> Instrument {
-    state
-        .wording()
-        .iter()
-        .find(|i| i.id() == id)
-        .cloned()
-        .unwrap_or_else(|| Instrument::builtin(id).clone())
+    care::instrument(state, id)
 }
 
 #[derive(Debug, Deserialize)]
@@ -247,14 +212,7 @@ pub(crate) async fn submit(
             .map(|(_, v)| v.trim().to_owned())
             .filter(|v| !v.is_empty())
     };
-    // Only a time point that is due is recorded as such; anything else is an extra answer.
-    let requested = get("timepoint").unwrap_or_default();
-    let due = due_now(&state, &p).await?;
-    let timepoint = if due.iter().any(|d| d.instrument == id && d.timepoint == requested) {
-        requested
-    } else {
-        "adhoc".to_owned()
-    };
+    let timepoint = get("timepoint").unwrap_or_default();
     let mut stored = json!({});
     let answers: Vec<Option<f64>> = if let Some(rep) = inst.repeat() {
         let mut names = vec![];
@@ -284,40 +242,8 @@ pub(crate) async fn submit(
                 .into_response());
         }
     };
-    let alerts: Vec<(String, String)> = result
-        .alerts
-        .iter()
-        .map(|a| {
-            let v = serde_json::to_value(a).unwrap_or(Value::Null);
-            (
-                v["code"].as_str().unwrap_or("alert").to_owned(),
-                v["message"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
-    let new = NewResponse {
-        clinic_id: p.user.clinic_id,
-        episode_id: ep.id,
-        instrument: id.as_str().to_owned(),
-        timepoint,
-        answers: stored,
-        result: serde_json::to_value(&result).unwrap_or(Value::Null),
-        score: result.score,
-    };
-    state.store().add_response(&new, &alerts, state.now()).await?;
-    state
-        .audit(
-            p.actor(),
-            "create",
-            "questionnaire_response",
-            Some(p.user.id),
-            AuditOutcome::Success,
-        )
-        .await?;
-    let to = format!(
-        "/questionnaires?done={}{}",
-        id.as_str(),
-        if alerts.is_empty() { "" } else { "&alert=true" }
-    );
+    let (_, alerted) = care::record_response(&state, &p, &ep, &result, stored, &timepoint).await?;
+    let to =
+        format!("/questionnaires?done={}{}", id.as_str(), if alerted { "&alert=true" } else { "" });
     Ok(Redirect::to(&to).into_response())
 }
