@@ -216,7 +216,10 @@ async fn run(mut socket: WebSocket, ctx: Ctx, mut live: Live, resumed: bool) {
         let frame = match msg {
             Message::Text(text) => {
                 let text = text.as_str();
-                if let Ok(v) = serde_json::from_str::<Value>(text) {
+                // Only control messages and the header need a generic parse; frames (the bulk)
+                // go straight to the frame decoder rather than being parsed twice.
+                let control = text.contains("\"type\"") || text.contains("\"format\"");
+                if control && let Ok(v) = serde_json::from_str::<Value>(text) {
                     match v.get("type").and_then(Value::as_str) {
                         Some("end") => {
                             ended = true;

@@ -1,0 +1,740 @@
+//! `physio-loadgen`: the load generator of the live-session benchmark (docs/benchmarks.md).
+//!
+//! It opens N WebSocket sessions to `/api/v1/live` as patients, streams a recorded take into
+//! each in a loop at a fixed rate with real timestamps, sends a ping after every k-th frame and
+//! times the pong (docs/live-sessions.md: the server answers a ping once it has processed every
+//! frame sent before it, so ping→pong is the end-to-end latency of the live path). At the end it
+//! prints sessions, frames sent, the sustained frame rate, errors and latency percentiles.
+//!
+//! Bounded by construction: loopback addresses only, at most 5,000 sessions and 600 s of
+//! streaming, every network step under a timeout, and a watchdog that ends the process if a
+//! run overstays its budget.
+
+use std::{
+    collections::VecDeque,
+    net::IpAddr,
+    path::{Path, PathBuf},
+    process::ExitCode,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, Result, bail, ensure};
+use clap::Parser;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::{net::TcpStream, sync::Semaphore, time::MissedTickBehavior};
+use tokio_tungstenite::{
+    MaybeTlsStream, WebSocketStream,
+    tungstenite::{Message, client::IntoClientRequest, http::HeaderValue},
+};
+
+const MAX_SESSIONS: usize = 5_000;
+const MAX_DURATION: Duration = Duration::from_secs(600);
+/// After its last frame, how long a session waits for outstanding pongs and the summary.
+const DRAIN: Duration = Duration::from_secs(10);
+/// Landmarks per BlazePose frame.
+const LANDMARKS: usize = 33;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "physio-loadgen",
+    about = "Streams recorded landmarks into many live exercise sessions of a Physio server on \
+             this machine and measures the ping→pong latency"
+)]
+struct Args {
+    /// The server's address, e.g. http://127.0.0.1:8080 (loopback only).
+    #[arg(long)]
+    url: String,
+    /// Concurrent sessions (1 to 5000).
+    #[arg(long, default_value_t = 100)]
+    sessions: usize,
+    /// Frames per second sent by each session.
+    #[arg(long, default_value_t = 30.0)]
+    rate: f64,
+    /// How long to stream, after every session has connected: 30s, 2m, 500ms (at most 10m).
+    #[arg(long, default_value = "30s", value_parser = parse_duration)]
+    duration: Duration,
+    /// A recording in the live format, JSON Lines (`physio convert` writes one).
+    #[arg(long)]
+    recording: PathBuf,
+    /// Send the compact binary encoding instead of JSON text.
+    #[arg(long)]
+    binary: bool,
+    /// The exercise of every session.
+    #[arg(long, default_value = "shoulder-abduction")]
+    exercise: String,
+    /// Send a ping after every this many frames.
+    #[arg(long, default_value_t = 30)]
+    ping_every: u64,
+    /// Patient bearer tokens, one a line; sessions take them in turn.
+    #[arg(long, conflicts_with = "login", required_unless_present = "login")]
+    token_file: Option<PathBuf>,
+    /// A patient's e-mail to sign in as (repeat for several patients); a token is made for
+    /// each and the sessions take them in turn.
+    #[arg(long = "login", value_name = "EMAIL")]
+    login: Vec<String>,
+    /// The password of the --login accounts.
+    #[arg(long, env = "PHYSIO_LOADGEN_PASSWORD", requires = "login")]
+    password: Option<String>,
+    /// Write the tokens made by --login here, for later runs with --token-file (sign-in is
+    /// rate limited).
+    #[arg(long, requires = "login")]
+    save_tokens: Option<PathBuf>,
+    /// Connections opened at the same time while setting up.
+    #[arg(long, default_value_t = 32)]
+    connect_parallel: usize,
+    /// Time allowed for every session to connect before streaming starts.
+    #[arg(long, default_value = "120s", value_parser = parse_duration)]
+    connect_timeout: Duration,
+    /// Worker threads of the generator (default: one per core).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// The server's process id, to report the CPU it used while streaming (Linux /proc).
+    #[arg(long)]
+    server_pid: Option<u32>,
+    /// Print the result as one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    if let Err(e) = check(&args) {
+        eprintln!("physio-loadgen: {e:#}");
+        return ExitCode::from(2);
+    }
+    // The watchdog: whatever happens on the network, the process ends.
+    let budget = args.connect_timeout + args.duration + DRAIN + Duration::from_secs(60);
+    std::thread::spawn(move || {
+        std::thread::sleep(budget);
+        eprintln!("physio-loadgen: still running after {budget:?}; stopping");
+        std::process::exit(3);
+    });
+    let mut rt = tokio::runtime::Builder::new_multi_thread();
+    if let Some(n) = args.threads {
+        rt.worker_threads(n);
+    }
+    let result = rt
+        .enable_all()
+        .build()
+        .context("starting the runtime")
+        .and_then(|rt| rt.block_on(run(&args)));
+    match result {
+        Ok(report) => {
+            if args.json {
+                println!("{}", report.to_json());
+            } else {
+                print!("{}", report.to_text());
+            }
+            if report.errors() == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
+        Err(e) => {
+            eprintln!("physio-loadgen: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(args: &Args) -> Result<()> {
+    ensure!((1..=MAX_SESSIONS).contains(&args.sessions), "--sessions must be 1 to {MAX_SESSIONS}");
+    ensure!(
+        args.rate.is_finite() && (0.1..=240.0).contains(&args.rate),
+        "--rate must be 0.1 to 240"
+    );
+    ensure!(
+        args.duration <= MAX_DURATION && !args.duration.is_zero(),
+        "--duration must be >0 and ≤ 10m"
+    );
+    ensure!(args.connect_timeout <= MAX_DURATION, "--connect-timeout must be ≤ 10m");
+    ensure!(args.ping_every >= 1, "--ping-every must be at least 1");
+    ensure!((1..=1024).contains(&args.connect_parallel), "--connect-parallel must be 1 to 1024");
+    ensure!(args.threads.is_none_or(|n| (1..=64).contains(&n)), "--threads must be 1 to 64");
+    loopback(&args.url)?;
+    Ok(())
+}
+
+/// `30s`, `2m`, `500ms` or a bare number of seconds.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) =
+        s.split_at(s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len()));
+    let v: f64 = num.parse().map_err(|_| format!("{s:?} is not a duration like 30s"))?;
+    let secs = match unit {
+        "" | "s" => v,
+        "ms" => v / 1000.0,
+        "m" | "min" => v * 60.0,
+        _ => return Err(format!("{s:?}: use ms, s or m")),
+    };
+    Duration::try_from_secs_f64(secs).map_err(|e| format!("{s:?}: {e}"))
+}
+
+/// The server's base address, refused unless it is this machine.
+fn loopback(url: &str) -> Result<reqwest::Url> {
+    let u = reqwest::Url::parse(url).with_context(|| format!("--url {url:?}"))?;
+    ensure!(u.scheme() == "http", "--url must start with http:// (loopback only, no TLS)");
+    let host = u.host_str().unwrap_or("").trim_start_matches('[').trim_end_matches(']');
+    let local = host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    ensure!(
+        local,
+        "--url {url:?} is not this machine; physio-loadgen only loads loopback addresses"
+    );
+    Ok(u)
+}
+
+async fn run(args: &Args) -> Result<Report> {
+    let base = loopback(&args.url)?;
+    let recording = Recording::load(&args.recording)?;
+    let tokens = match &args.token_file {
+        Some(f) => {
+            let text =
+                std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
+            let tokens: Vec<String> =
+                text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
+            ensure!(!tokens.is_empty(), "{}: no tokens", f.display());
+            tokens
+        }
+        None => {
+            let password = args.password.as_deref().context("give --password with --login")?;
+            let tokens = make_tokens(&base, &args.login, password).await?;
+            if let Some(f) = &args.save_tokens {
+                std::fs::write(f, tokens.join("\n") + "\n")
+                    .with_context(|| format!("writing {}", f.display()))?;
+            }
+            tokens
+        }
+    };
+    let mut live = base.join("/api/v1/live")?;
+    live.set_scheme("ws").map_err(|()| anyhow::anyhow!("cannot make a ws:// address of {base}"))?;
+    live.query_pairs_mut().append_pair("exercise", &args.exercise);
+    let live = live.to_string();
+
+    // Connect every session first, so streaming starts from a steady state.
+    let setup = Instant::now();
+    let gate = Arc::new(Semaphore::new(args.connect_parallel));
+    let deadline = tokio::time::Instant::now() + args.connect_timeout;
+    let mut pending = Vec::with_capacity(args.sessions);
+    for i in 0..args.sessions {
+        let (gate, url, token) = (gate.clone(), live.clone(), tokens[i % tokens.len()].clone());
+        pending.push(tokio::spawn(async move {
+            let _permit = gate.acquire_owned().await?;
+            match tokio::time::timeout_at(deadline, connect(&url, &token)).await {
+                Ok(r) => r,
+                Err(_) => bail!("not connected within --connect-timeout"),
+            }
+        }));
+    }
+    let mut sockets = Vec::with_capacity(args.sessions);
+    let mut failures = Failures::default();
+    for p in pending {
+        match p.await {
+            Ok(Ok(ws)) => sockets.push(ws),
+            Ok(Err(e)) => failures.connect(format!("{e:#}")),
+            Err(e) => failures.connect(format!("connecting task: {e}")),
+        }
+    }
+    let setup_s = setup.elapsed().as_secs_f64();
+
+    let plan = Arc::new(Plan {
+        recording,
+        binary: args.binary,
+        rate: args.rate,
+        ping_every: args.ping_every,
+        sessions: sockets.len().max(1),
+    });
+    let start = Instant::now() + Duration::from_millis(100);
+    let end = start + args.duration;
+    // CPU time of the generator and the server over the streaming window.
+    let server_pid = args.server_pid;
+    let cpu = tokio::spawn(async move {
+        let sample = || {
+            let server = server_pid.and_then(|p| cpu_seconds(&p.to_string()));
+            [cpu_seconds("self"), server, machine_busy_seconds()]
+        };
+        tokio::time::sleep_until(start.into()).await;
+        let before = sample();
+        tokio::time::sleep_until(end.into()).await;
+        let after = sample();
+        let window = end.duration_since(start).as_secs_f64();
+        let cores = |a: Option<f64>, b: Option<f64>| Some((b? - a?) / window);
+        [0, 1, 2].map(|k| cores(before[k], after[k]))
+    });
+    let running: Vec<_> = sockets
+        .into_iter()
+        .enumerate()
+        .map(|(i, ws)| tokio::spawn(session(ws, plan.clone(), i, start, end)))
+        .collect();
+    let mut outcomes = Vec::with_capacity(running.len());
+    for r in running {
+        match r.await {
+            Ok(o) => outcomes.push(o),
+            Err(e) => failures.other(format!("session task: {e}")),
+        }
+    }
+    let window_s = args.duration.as_secs_f64();
+    let [loadgen_cores, server_cores, machine_cores] = cpu.await.unwrap_or_default();
+    Ok(Report {
+        sessions: args.sessions,
+        encoding: if args.binary { "binary" } else { "json" },
+        rate: args.rate,
+        window_s,
+        setup_s,
+        outcomes,
+        failures,
+        loadgen_cores,
+        server_cores,
+        machine_cores,
+    })
+}
+
+/// Signs in as each patient (cookie session) and makes an API token with the CSRF token from
+/// the sign-in response.
+async fn make_tokens(
+    base: &reqwest::Url,
+    logins: &[String],
+    password: &str,
+) -> Result<Vec<String>> {
+    let mut tokens = Vec::with_capacity(logins.len());
+    for email in logins {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .no_proxy()
+            .timeout(Duration::from_secs(30))
+            .build()?;
+        let res = client
+            .post(base.join("/api/v1/auth/login")?)
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .with_context(|| format!("signing in as {email}"))?;
+        ensure!(res.status().is_success(), "signing in as {email}: {}", res.status());
+        let body: Value = res.json().await?;
+        let csrf = body["csrf_token"].as_str().context("no csrf_token in the sign-in response")?;
+        let res = client
+            .post(base.join("/api/v1/tokens")?)
+            .header("x-csrf-token", csrf)
+            .json(&json!({"name": "physio-loadgen"}))
+            .send()
+            .await
+            .with_context(|| format!("making a token for {email}"))?;
+        ensure!(res.status().is_success(), "making a token for {email}: {}", res.status());
+        let body: Value = res.json().await?;
+        tokens.push(body["secret"].as_str().context("no secret in the token response")?.to_owned());
+    }
+    Ok(tokens)
+}
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Opens one session and waits for the server's `session` message.
+async fn connect(url: &str, token: &str) -> Result<Socket> {
+    let mut req = url.into_client_request()?;
+    req.headers_mut().insert("authorization", HeaderValue::from_str(&format!("Bearer {token}"))?);
+    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(req, None, true).await?;
+    match ws.next().await {
+        Some(Ok(Message::Text(t))) if t.contains("\"type\":\"session\"") => Ok(ws),
+        Some(Ok(m)) => bail!("expected the session message, got {m:?}"),
+        Some(Err(e)) => Err(e.into()),
+        None => bail!("closed before the session message"),
+    }
+}
+
+/// A recording ready to send: each frame's JSON text without its time, and its binary
+/// encoding (image landmarks, then world landmarks when the recording has them).
+struct Recording {
+    json_tails: Vec<String>,
+    binary: Vec<Vec<u8>>,
+}
+
+impl Recording {
+    fn load(path: &Path) -> Result<Recording> {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let (mut json_tails, mut binary) = (vec![], vec![]);
+        for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            let at = || format!("{}:{}", path.display(), i + 1);
+            let mut v: Value = serde_json::from_str(line).with_context(at)?;
+            if v.get("t").is_none() {
+                continue; // The header.
+            }
+            let with_world = v.get("world").is_some();
+            let mut b = Vec::with_capacity(10 + LANDMARKS * 16 * 2);
+            b.extend_from_slice(&0.0f64.to_le_bytes());
+            b.push(u8::from(with_world));
+            b.push(LANDMARKS as u8);
+            for block in if with_world { &["landmarks", "world"][..] } else { &["landmarks"][..] } {
+                let rows = v[block].as_array().with_context(|| format!("{}: no {block}", at()))?;
+                ensure!(
+                    rows.len() == LANDMARKS,
+                    "{}: {block} holds {} landmarks",
+                    at(),
+                    rows.len()
+                );
+                for row in rows {
+                    let r = row.as_array().with_context(at)?;
+                    for k in 0..4 {
+                        let x = r.get(k).and_then(Value::as_f64).unwrap_or(1.0);
+                        b.extend_from_slice(&(x as f32).to_le_bytes());
+                    }
+                }
+            }
+            binary.push(b);
+            // Keep the recorded text as it is (only the time changes when sending).
+            let tail = match (line.strip_prefix("{\"t\":"), line.find(',')) {
+                (Some(_), Some(comma)) => line[comma + 1..].to_owned(),
+                _ => {
+                    if let Some(o) = v.as_object_mut() {
+                        o.remove("t");
+                    }
+                    v.to_string()[1..].to_owned()
+                }
+            };
+            json_tails.push(tail);
+        }
+        ensure!(!binary.is_empty(), "{}: no frames", path.display());
+        Ok(Recording { json_tails, binary })
+    }
+
+    fn len(&self) -> usize {
+        self.binary.len()
+    }
+}
+
+/// What every session does.
+struct Plan {
+    recording: Recording,
+    binary: bool,
+    rate: f64,
+    ping_every: u64,
+    sessions: usize,
+}
+
+impl Plan {
+    /// Frame `k` of the recording as a message, stamped with time `t` (seconds).
+    fn message(&self, k: usize, t: f64) -> Message {
+        if self.binary {
+            let mut b = self.recording.binary[k].clone();
+            b[..8].copy_from_slice(&t.to_le_bytes());
+            Message::binary(b)
+        } else {
+            Message::text(format!("{{\"t\":{t:.4},{}", self.recording.json_tails[k]))
+        }
+    }
+}
+
+/// What one session saw.
+#[derive(Default)]
+struct Outcome {
+    frames: u64,
+    /// Frames the server has confirmed processing (the id of the last pong).
+    confirmed: u64,
+    pings: u64,
+    pongs_missing: u64,
+    latencies_us: Vec<u32>,
+    error_events: u64,
+    /// Repetitions the server counted (`rep_completed` events).
+    reps: u64,
+    /// Closed or failed before the client ended it.
+    dropped: Option<String>,
+    summary: bool,
+}
+
+async fn session(ws: Socket, plan: Arc<Plan>, i: usize, start: Instant, end: Instant) -> Outcome {
+    let (mut tx, mut rx) = ws.split();
+    let period = Duration::from_secs_f64(1.0 / plan.rate);
+    // Spread the sessions over one frame period, and start each at another point of the
+    // recording, as independent patients would be.
+    let first = start + period.mul_f64(i as f64 / plan.sessions as f64);
+    let mut tick = tokio::time::interval_at(first.into(), period);
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let offset = i * 97;
+    let mut out = Outcome::default();
+    let mut pings: VecDeque<(u64, Instant)> = VecDeque::new();
+    let mut n: u64 = 0;
+    let mut last_t = f64::NEG_INFINITY;
+    let finished = loop {
+        tokio::select! {
+            biased;
+            msg = rx.next() => {
+                if !on_message(msg, &mut pings, &mut out) {
+                    break false;
+                }
+            }
+            at = tick.tick() => {
+                if at.into_std() >= end {
+                    break true;
+                }
+                // Real timestamps: seconds since this session's first frame, increasing.
+                let t = first.elapsed().as_secs_f64().max(last_t + 1e-3);
+                last_t = t;
+                let msg = plan.message((offset + n as usize) % plan.recording.len(), t);
+                if let Err(e) = tx.send(msg).await {
+                    out.dropped = Some(format!("sending a frame: {e}"));
+                    break false;
+                }
+                n += 1;
+                out.frames += 1;
+                if n.is_multiple_of(plan.ping_every) {
+                    let ping = Message::text(format!("{{\"type\":\"ping\",\"id\":{n}}}"));
+                    let sent = Instant::now();
+                    if let Err(e) = tx.send(ping).await {
+                        out.dropped = Some(format!("sending a ping: {e}"));
+                        break false;
+                    }
+                    pings.push_back((n, sent));
+                    out.pings += 1;
+                }
+            }
+        }
+    };
+    if finished {
+        // End the session, then collect the outstanding pongs and the summary.
+        let _ = tx.send(Message::text("{\"type\":\"end\"}")).await;
+        let until = tokio::time::Instant::now() + DRAIN;
+        while !out.summary {
+            let Ok(msg) = tokio::time::timeout_at(until, rx.next()).await else { break };
+            if !on_message(msg, &mut pings, &mut out) {
+                // A close after the end is the server's normal goodbye.
+                if out.dropped.as_deref() == Some("closed by the server") {
+                    out.dropped = None;
+                }
+                break;
+            }
+        }
+    }
+    out.pongs_missing = pings.len() as u64;
+    out
+}
+
+/// Handles one message from the server; false when the connection is over.
+fn on_message(
+    msg: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
+    pings: &mut VecDeque<(u64, Instant)>,
+    out: &mut Outcome,
+) -> bool {
+    let text = match msg {
+        Some(Ok(Message::Text(t))) => t,
+        Some(Ok(Message::Close(_))) | None => {
+            out.dropped = Some("closed by the server".into());
+            return false;
+        }
+        Some(Ok(_)) => return true,
+        Some(Err(e)) => {
+            out.dropped = Some(format!("receiving: {e}"));
+            return false;
+        }
+    };
+    let now = Instant::now();
+    if text.contains("\"type\":\"pong\"") {
+        let id = serde_json::from_str::<Value>(&text).ok().and_then(|v| v["id"].as_u64());
+        if let Some(id) = id {
+            while let Some(&(sent_id, sent)) = pings.front() {
+                if sent_id > id {
+                    break;
+                }
+                pings.pop_front();
+                if sent_id == id {
+                    let us = now.duration_since(sent).as_micros();
+                    out.latencies_us.push(u32::try_from(us).unwrap_or(u32::MAX));
+                    out.confirmed = id;
+                }
+            }
+        }
+    } else if text.contains("\"type\":\"rep_completed\"") {
+        out.reps += 1;
+    } else if text.contains("\"type\":\"error\"") {
+        out.error_events += 1;
+    } else if text.contains("\"type\":\"summary\"") {
+        out.summary = true;
+    }
+    true
+}
+
+/// Failures outside the sessions' streams, with the first message of each kind.
+#[derive(Default)]
+struct Failures {
+    connect: u64,
+    first_connect: Option<String>,
+    other: u64,
+    first_other: Option<String>,
+}
+
+impl Failures {
+    fn connect(&mut self, e: String) {
+        self.connect += 1;
+        self.first_connect.get_or_insert(e);
+    }
+
+    fn other(&mut self, e: String) {
+        self.other += 1;
+        self.first_other.get_or_insert(e);
+    }
+}
+
+/// CPU seconds the whole machine has been busy (all but idle and I/O wait), from /proc/stat.
+fn machine_busy_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let cpu = stat.lines().next()?.strip_prefix("cpu ")?;
+    let ticks: Vec<f64> = cpu.split_whitespace().filter_map(|v| v.parse().ok()).collect();
+    // user nice system idle iowait irq softirq steal (guest time is already in user).
+    let busy: f64 =
+        ticks.iter().take(8).enumerate().filter(|(k, _)| *k != 3 && *k != 4).map(|(_, v)| v).sum();
+    Some(busy / 100.0)
+}
+
+/// CPU seconds (user + system) used so far by a process, from /proc (`self` or a pid).
+fn cpu_seconds(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    // USER_HZ is 100 on every Linux this runs on.
+    Some(ticks / 100.0)
+}
+
+struct Report {
+    sessions: usize,
+    encoding: &'static str,
+    rate: f64,
+    window_s: f64,
+    setup_s: f64,
+    outcomes: Vec<Outcome>,
+    failures: Failures,
+    loadgen_cores: Option<f64>,
+    server_cores: Option<f64>,
+    /// Every process on the machine, from /proc/stat.
+    machine_cores: Option<f64>,
+}
+
+impl Report {
+    fn sum(&self, f: impl Fn(&Outcome) -> u64) -> u64 {
+        self.outcomes.iter().map(f).sum()
+    }
+
+    fn dropped(&self) -> (u64, Option<&str>) {
+        let mut d = self.outcomes.iter().filter_map(|o| o.dropped.as_deref());
+        let first = d.next();
+        (u64::from(first.is_some()) + d.count() as u64, first)
+    }
+
+    fn errors(&self) -> u64 {
+        self.failures.connect
+            + self.failures.other
+            + self.dropped().0
+            + self.sum(|o| o.error_events)
+            + self.sum(|o| o.pongs_missing)
+    }
+
+    /// Latency percentiles in milliseconds (nearest rank): p50, p90, p99, max.
+    fn latency_ms(&self) -> Option<[f64; 4]> {
+        let mut all: Vec<u32> =
+            self.outcomes.iter().flat_map(|o| o.latencies_us.iter().copied()).collect();
+        if all.is_empty() {
+            return None;
+        }
+        all.sort_unstable();
+        let rank = |p: f64| all[((p * all.len() as f64).ceil() as usize).clamp(1, all.len()) - 1];
+        let ms = |us: u32| f64::from(us) / 1000.0;
+        Some([ms(rank(0.50)), ms(rank(0.90)), ms(rank(0.99)), ms(all[all.len() - 1])])
+    }
+
+    fn to_json(&self) -> Value {
+        let frames = self.sum(|o| o.frames);
+        let (dropped, first_drop) = self.dropped();
+        let lat = self.latency_ms();
+        json!({
+            "sessions": self.sessions,
+            "connected": self.outcomes.len(),
+            "encoding": self.encoding,
+            "rate_per_session": self.rate,
+            "seconds": self.window_s,
+            "setup_seconds": round(self.setup_s, 1),
+            "frames_sent": frames,
+            "frames_per_second": round(frames as f64 / self.window_s, 0),
+            "target_frames_per_second": self.sessions as f64 * self.rate,
+            "frames_confirmed": self.sum(|o| o.confirmed),
+            "pings": self.sum(|o| o.pings),
+            "reps_counted": self.sum(|o| o.reps),
+            "pongs": self.outcomes.iter().map(|o| o.latencies_us.len()).sum::<usize>(),
+            "errors": self.errors(),
+            "error_detail": {
+                "connect": self.failures.connect,
+                "first_connect_error": self.failures.first_connect,
+                "dropped": dropped,
+                "first_drop": first_drop,
+                "error_events": self.sum(|o| o.error_events),
+                "pongs_missing": self.sum(|o| o.pongs_missing),
+                "other": self.failures.other,
+                "first_other": self.failures.first_other,
+            },
+            "latency_ms": lat.map(|l| json!({"p50": l[0], "p90": l[1], "p99": l[2], "max": l[3]})),
+            "cpu_cores_used": {"loadgen": self.loadgen_cores.map(|c| round(c, 2)),
+                               "server": self.server_cores.map(|c| round(c, 2)),
+                               "machine": self.machine_cores.map(|c| round(c, 2))},
+        })
+    }
+
+    fn to_text(&self) -> String {
+        let frames = self.sum(|o| o.frames);
+        let (dropped, first_drop) = self.dropped();
+        let mut s = String::new();
+        let mut line = |l: String| {
+            s.push_str(&l);
+            s.push('\n');
+        };
+        line(format!(
+            "sessions        {} ({} connected in {:.1} s), {}, {} frames/s each, {:.0} s",
+            self.sessions,
+            self.outcomes.len(),
+            self.setup_s,
+            self.encoding,
+            self.rate,
+            self.window_s
+        ));
+        line(format!(
+            "frames sent     {frames} = {:.0} frames/s sustained (target {:.0}); {} confirmed by pongs, {} repetitions counted",
+            frames as f64 / self.window_s,
+            self.sessions as f64 * self.rate,
+            self.sum(|o| o.confirmed),
+            self.sum(|o| o.reps)
+        ));
+        line(format!(
+            "errors          {} (connect {}, dropped {dropped}, error events {}, pongs missing {}, other {})",
+            self.errors(),
+            self.failures.connect,
+            self.sum(|o| o.error_events),
+            self.sum(|o| o.pongs_missing),
+            self.failures.other
+        ));
+        for (what, first) in [
+            ("first connect error", self.failures.first_connect.as_deref()),
+            ("first drop", first_drop),
+            ("first other error", self.failures.first_other.as_deref()),
+        ] {
+            if let Some(e) = first {
+                line(format!("  {what}: {e}"));
+            }
+        }
+        let pongs: usize = self.outcomes.iter().map(|o| o.latencies_us.len()).sum();
+        match self.latency_ms() {
+            Some([p50, p90, p99, max]) => line(format!(
+                "latency ms      p50 {p50:.2}  p90 {p90:.2}  p99 {p99:.2}  max {max:.2}  ({pongs} pongs)"
+            )),
+            None => line("latency ms      no pongs".into()),
+        }
+        let cores = |c: Option<f64>| c.map_or("?".to_owned(), |c| format!("{c:.2}"));
+        line(format!(
+            "cpu (cores)     loadgen {}  server {}  whole machine {}",
+            cores(self.loadgen_cores),
+            cores(self.server_cores),
+            cores(self.machine_cores)
+        ));
+        s
+    }
+}
+
+fn round(x: f64, digits: i32) -> f64 {
+    let k = 10f64.powi(digits);
+    (x * k).round() / k
+}
