@@ -148,8 +148,8 @@ pub enum Measure {
     Rise(Which),
     /// Largest (value at start − value): the channel must not fall by more than the limit.
     Fall(Which),
-    /// |left − right| of this (left) channel at the peak, as a percentage of the repetition's
-    /// excursion.
+    /// |left − right| of the highest value each side of this (left) channel reached during the
+    /// repetition, as a percentage of the repetition's excursion.
     Asymmetry(Channel),
 }
 
@@ -332,13 +332,22 @@ pub static EXERCISES: [ExerciseSpec; 19] = [
     },
     ExerciseSpec {
         nominal_rom: 40.0,
-        reach: Some(30.0),
-        bands: &[Band {
-            error: FormError::WrongPlane,
-            which: W::Moving(C::ShoulderPlaneLeft),
-            min: -180.0,
-            max: -30.0,
-        }],
+        // The arm must go back, not out: two thirds of the normal 60° of extension (AAOS), the
+        // same share of the norm as abduction's 120° of 180°, measured in the sagittal plane.
+        bands: &[
+            Band {
+                error: FormError::WrongPlane,
+                which: W::Moving(C::ShoulderPlaneLeft),
+                min: -180.0,
+                max: -30.0,
+            },
+            Band {
+                error: FormError::TooLittleRange,
+                which: W::Moving(C::ShoulderExtensionLeft),
+                min: 40.0,
+                max: 180.0,
+            },
+        ],
         checks: &[TRUNK_FWD, HIKE, ELBOW],
         ..spec(
             "shoulder-extension",

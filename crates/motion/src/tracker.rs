@@ -4,8 +4,10 @@
 //! by the spec's side rule and direction) relative to the person's own range: a repetition
 //! starts when `s` rises 40 % of the reference range above the lowest value since the last
 //! repetition, and ends when it falls back to within 25 % of the range (or half its own
-//! excursion). The reference range is the calibration when given, else the spec's nominal
-//! range until the person's repetitions replace it (median of the last five). For one-sided
+//! excursion). The reference range starts at the calibration when given, else at the spec's
+//! nominal range, and then follows the person's repetitions (median of the last five), so a
+//! weaker day is still counted; with a calibration, each repetition's range is judged against
+//! it, else against the person's recent repetitions. For one-sided
 //! exercises (`SideRule::Either`) the side that has done most repetitions keeps the lead while
 //! it rests, and a repetition keeps its side once there is a lead: a depth sensor's occluded,
 //! resting arm often "jumps" for a second, and that must neither start a repetition nor
@@ -25,8 +27,16 @@ const ENTER: f32 = 0.4;
 const EXIT: f32 = 0.25;
 /// Fraction of the reference range above the valley that counts as rest.
 const REST: f32 = 0.15;
-/// A repetition whose excursion is below this fraction of the reference is too little range.
+/// Without a calibration, a repetition whose excursion is below this fraction of the person's
+/// recent repetitions is too little range.
 const RELATIVE_RANGE: f32 = 0.75;
+/// With a calibration, a repetition whose excursion falls short of the calibrated range by more
+/// than this fraction of it, and by more than `MDC_DEG`, is too little range.
+const CALIBRATED_SHORTFALL: f32 = 0.1;
+/// Smallest shortfall that counts (degrees): about the minimal detectable change of a
+/// goniometer measurement of a large joint, so that measurement noise and the ordinary spread
+/// of a person's good repetitions are not called short.
+const MDC_DEG: f32 = 10.0;
 /// Angular speed above which a channel value is a tracking glitch (degrees per second).
 const MAX_RATE: f32 = 1000.0;
 /// How many recent repetitions calibrate the reference range.
@@ -36,14 +46,60 @@ const HISTORY: usize = 5;
 /// resting arm does not.
 const SWITCH_REST_S: f64 = 3.0;
 
-/// A person's calibrated range for the primary channel (channel units), from a calibration
-/// repetition or a clinician's target.
+/// A person's calibrated range for the primary channel (channel units), from a supervised
+/// reference set (`Calibration::from_reps`) or a clinician's target. Repetitions are judged
+/// against it (too little range when they fall short by more than a tenth of it); counting
+/// still follows what the person does, so a weaker day is counted, and flagged.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Calibration {
     /// Value at rest.
     pub rest: f32,
     /// Value at the target end position.
     pub peak: f32,
+}
+
+impl Calibration {
+    /// The calibration a reference set gives: the median rest and peak of its repetitions
+    /// (excursion and peak as `RepMetrics` report them). `None` without repetitions.
+    pub fn from_reps(
+        direction: Direction,
+        reps: impl IntoIterator<Item = (f32, f32)>,
+    ) -> Option<Calibration> {
+        let mut peaks = Vec::new();
+        let mut rests = Vec::new();
+        for (peak, rom) in reps {
+            if !(peak.is_finite() && rom.is_finite()) {
+                continue;
+            }
+            // Back from the movement signal to the channel: the rest is `rom` before the peak.
+            let rest = match direction {
+                Direction::Increase => peak - rom,
+                Direction::Decrease => peak + rom,
+                Direction::Magnitude => peak.signum() * (peak.abs() - rom),
+                // The rest value lives in the tracker; only the excursion carries over.
+                Direction::AwayFromRest => {
+                    peaks.push(rom);
+                    rests.push(0.0);
+                    continue;
+                }
+            };
+            peaks.push(peak);
+            rests.push(rest);
+        }
+        let mid = |v: &mut Vec<f32>| {
+            v.sort_by(f32::total_cmp);
+            v[v.len() / 2]
+        };
+        (!peaks.is_empty()).then(|| Calibration { rest: mid(&mut rests), peak: mid(&mut peaks) })
+    }
+
+    /// The calibrated excursion in movement-signal units.
+    fn range(self, direction: Direction) -> f32 {
+        match direction {
+            Direction::AwayFromRest => (self.peak - self.rest).abs(),
+            d => (map_value(d, self.peak) - map_value(d, self.rest)).abs(),
+        }
+    }
 }
 
 /// Session settings.
@@ -195,12 +251,17 @@ struct Active {
     peak_raw: f32,
     side: Option<Side>,
     peak_bands: [f32; 4],
-    peak_asym: [f32; 8],
+    /// Per asymmetry check, the highest value each side (left, right) reached.
+    side_peaks: [[f32; 2]; 8],
     dev: [f32; 8],
     warned: u16,
     hold_since: Option<f64>,
     held: f64,
     hold_reported: u32,
+    /// Lowest signal since the peak, when, and the angles there.
+    trough_s: f32,
+    trough_t: f64,
+    trough_angles: Angles,
 }
 
 /// The per-session tracker.
@@ -211,12 +272,18 @@ pub struct Tracker {
     events: Vec<Event>,
     /// Last accepted value and time of each channel.
     guard: [(f32, f64); CHANNELS],
+    /// Channels the guard replaced in the current frame (bit per channel index).
+    held: u32,
     rest_raw: [(f32, u32); 2],
     rest_until: Option<f64>,
     valley: Option<f32>,
     rest_t: f64,
     rest_angles: Angles,
+    /// Counting reference range: the calibration, else the nominal range, until the person's
+    /// own repetitions replace it.
     reference: f32,
+    /// The calibrated range repetitions are judged against, when there is one.
+    calibrated: Option<f32>,
     roms: [f32; HISTORY],
     n_roms: usize,
     active: Option<Active>,
@@ -234,26 +301,23 @@ pub struct Tracker {
 impl Tracker {
     /// A tracker for one exercise session.
     pub fn new(spec: &'static ExerciseSpec, cfg: TrackerConfig) -> Tracker {
-        let reference = match cfg.calibration {
-            Some(c) => {
-                let r =
-                    (map_value(spec.direction, c.peak) - map_value(spec.direction, c.rest)).abs();
-                if r.is_finite() && r > 1.0 { r } else { spec.nominal_rom }
-            }
-            None => spec.nominal_rom,
-        };
+        let calibrated =
+            cfg.calibration.map(|c| c.range(spec.direction)).filter(|r| r.is_finite() && *r > 1.0);
+        let reference = calibrated.unwrap_or(spec.nominal_rom);
         Tracker {
             spec,
             cfg,
             cond: Conditioner::new(cfg.filter),
             events: Vec::with_capacity(8),
             guard: [(f32::NAN, f64::NEG_INFINITY); CHANNELS],
+            held: 0,
             rest_raw: [(0.0, 0); 2],
             rest_until: None,
             valley: None,
             rest_t: 0.0,
             rest_angles: Angles::UNAVAILABLE,
             reference,
+            calibrated,
             roms: [0.0; HISTORY],
             n_roms: 0,
             active: None,
@@ -303,10 +367,9 @@ impl Tracker {
             return &self.events;
         };
         let t = f.t;
-        let mut flagged = q.0 != 0;
         let mut a = angles(f);
-        flagged |= self.guard_angles(&mut a, t);
-        if flagged {
+        self.held = self.guard_angles(&mut a, t);
+        if q.0 != 0 || self.held != 0 {
             self.summary.flagged_frames += 1;
         }
         self.first_t.get_or_insert(t);
@@ -332,9 +395,10 @@ impl Tracker {
         s
     }
 
-    /// Rejects implausible values and glitches, holding the last good value briefly.
-    fn guard_angles(&mut self, a: &mut Angles, t: f64) -> bool {
-        let mut flagged = false;
+    /// Rejects implausible values and glitches, holding the last good value briefly. Returns
+    /// the channels it replaced (bit per channel index).
+    fn guard_angles(&mut self, a: &mut Angles, t: f64) -> u32 {
+        let mut held = 0;
         for c in Channel::ALL {
             let i = c.index();
             let v = a.values[i];
@@ -350,11 +414,11 @@ impl Tracker {
             if ok {
                 self.guard[i] = (v, t);
             } else if v.is_finite() || last.is_finite() {
-                flagged = true;
+                held |= 1 << i;
                 a.values[i] = if last.is_finite() && dt <= 0.3 { last } else { f32::NAN };
             }
         }
-        flagged
+        held
     }
 
     /// The movement signal, the raw primary value behind it, and the moving side.
@@ -473,12 +537,15 @@ impl Tracker {
                 peak_raw: raw,
                 side,
                 peak_bands: [f32::NAN; 4],
-                peak_asym: [f32::NAN; 8],
+                side_peaks: [[f32::NEG_INFINITY; 2]; 8],
                 dev: [0.0; 8],
                 warned: 0,
                 hold_since: None,
                 held: 0.0,
                 hold_reported: 0,
+                trough_s: s,
+                trough_t: t,
+                trough_angles: *a,
             });
             self.events.push(Event::RepStarted { index, t: self.rest_t.min(t) });
             self.moving(s, raw, side, a, t);
@@ -493,19 +560,28 @@ impl Tracker {
             act.peak_t = t;
             act.peak_raw = raw;
             act.side = side;
+            act.trough_s = s;
             for (k, b) in spec.bands.iter().take(4).enumerate() {
                 act.peak_bands[k] = read(a, b.which, side);
             }
-            for (k, c) in spec.checks.iter().take(8).enumerate() {
-                if let Measure::Asymmetry(ch) = c.measure {
-                    act.peak_asym[k] = match (a.get(ch), a.get(ch.mirror())) {
-                        (Some(l), Some(r)) => (l - r).abs(),
-                        _ => f32::NAN,
-                    };
-                }
-            }
         }
         for (k, c) in spec.checks.iter().take(8).enumerate() {
+            if let Measure::Asymmetry(ch) = c.measure {
+                // Each side's own peak: the sides need not peak in the same frame. Once the
+                // guard has had to repair either side in this repetition, the sensor has lost
+                // that joint and the comparison gives no verdict.
+                let mask = 1 << ch.index() | 1 << ch.mirror().index();
+                if self.held & mask != 0 {
+                    act.side_peaks[k] = [f32::INFINITY, f32::NAN];
+                }
+                for (j, ch) in [ch, ch.mirror()].into_iter().enumerate() {
+                    if let Some(v) = a.get(ch) {
+                        // NaN stays NaN (`f32::max` would drop it): no verdict.
+                        let p = &mut act.side_peaks[k][j];
+                        *p = if p.is_nan() { *p } else { p.max(v) };
+                    }
+                }
+            }
             let m = match c.measure {
                 Measure::Deviation(w) => {
                     wrap(read(a, w, act.side) - read(&act.start_angles, w, act.side)).abs()
@@ -513,7 +589,10 @@ impl Tracker {
                 Measure::Rise(w) => read(a, w, act.side) - read(&act.start_angles, w, act.side),
                 Measure::Fall(w) => read(&act.start_angles, w, act.side) - read(a, w, act.side),
                 Measure::Asymmetry(_) => {
-                    100.0 * act.peak_asym[k] / (act.peak_s - act.s_start).max(1.0)
+                    // Against the reference range while the repetition is still small, so the
+                    // first frames of a rise (one side a frame ahead) are not a verdict.
+                    let [l, r] = act.side_peaks[k];
+                    100.0 * (l - r).abs() / (act.peak_s - act.s_start).max(self.reference)
                 }
             };
             if m.is_finite() && m > act.dev[k] {
@@ -545,10 +624,26 @@ impl Tracker {
                 act.hold_since = None;
             }
         }
+        if s < act.trough_s {
+            act.trough_s = s;
+            act.trough_t = t;
+            act.trough_angles = *a;
+        }
         let exit = act.s_start + (EXIT * self.reference).min(0.5 * excursion);
         if s <= exit {
             self.active = None;
             self.complete(act, t, s, a);
+        } else if act.peak_s - act.trough_s >= 0.5 * excursion
+            && s - act.trough_s >= ENTER * self.reference
+        {
+            // Back more than halfway, then up again by a repetition's start: the person began
+            // the next repetition without coming all the way down (fatigue does this). The
+            // repetition ends at the trough and the next one starts there.
+            self.active = None;
+            let (trough_t, trough_s, trough_angles) =
+                (act.trough_t, act.trough_s, act.trough_angles);
+            self.complete(act, trough_t, trough_s, &trough_angles);
+            self.idle(s, raw, side, a, t);
         } else if t - act.start_t > spec.max_rep_s as f64 {
             // Too long to be one repetition: give up on it and look for rest again.
             self.active = None;
@@ -568,8 +663,11 @@ impl Tracker {
         {
             errors.insert(FormError::TooLittleRange);
         }
-        let reference = self.cfg.calibration.is_some() || self.n_roms > 0;
-        if reference && rom < RELATIVE_RANGE * self.reference {
+        let short = match self.calibrated {
+            Some(range) => rom < range - (CALIBRATED_SHORTFALL * range).max(MDC_DEG),
+            None => self.n_roms > 0 && rom < RELATIVE_RANGE * self.reference,
+        };
+        if short {
             errors.insert(FormError::TooLittleRange);
         }
         if let Some(limit) = spec.limit
@@ -618,11 +716,9 @@ impl Tracker {
                 self.summary.error_counts[k] += 1;
             }
         }
-        if self.cfg.calibration.is_none() {
-            self.roms[self.n_roms % HISTORY] = rom;
-            self.n_roms += 1;
-            self.reference = median(&self.roms[..self.n_roms.min(HISTORY)]).max(1.0);
-        }
+        self.roms[self.n_roms % HISTORY] = rom;
+        self.n_roms += 1;
+        self.reference = median(&self.roms[..self.n_roms.min(HISTORY)]).max(1.0);
         self.valley = Some(s);
         self.rest_t = t;
         self.rest_angles = *a;
@@ -753,6 +849,73 @@ mod tests {
             reps += tr.push(&f).iter().filter(|e| matches!(e, Event::RepCompleted(_))).count();
         }
         assert_eq!(reps, 2);
+    }
+
+    /// Feeds `deg(t)` for `secs` at 30 Hz; returns the completed repetitions.
+    fn run(tr: &mut Tracker, secs: f64, deg: impl Fn(f64) -> f32) -> Vec<RepMetrics> {
+        let mut done = Vec::new();
+        for i in 0..(30.0 * secs) as usize {
+            let t = i as f64 / 30.0;
+            for e in tr.push(&pose(t, deg(t))) {
+                if let Event::RepCompleted(m) = e {
+                    done.push(*m);
+                }
+            }
+        }
+        done
+    }
+
+    /// 4-s repetitions from `low` to `high` and back, after 1 s of rest.
+    fn reps(t: f64, low: f32, high: f32) -> f32 {
+        let phase = ((t - 1.0).max(0.0) % 4.0) / 4.0;
+        low + (high - low) * (std::f64::consts::PI * phase).sin().powi(2) as f32
+    }
+
+    #[test]
+    fn repetitions_that_stop_short_of_rest_are_still_counted_apart() {
+        let spec = find("shoulder-abduction").unwrap();
+        let mut tr = Tracker::new(spec, TrackerConfig::DEFAULT);
+        // Three full repetitions, then the tired arm goes 60° → 150° → 60° without coming back
+        // down: each of those is a repetition too, not one long one.
+        let done =
+            run(
+                &mut tr,
+                25.0,
+                |t| if t < 13.0 { reps(t, 10.0, 150.0) } else { reps(t, 60.0, 150.0) },
+            );
+        assert_eq!(done.len(), 6, "{done:?}");
+        for pair in done.windows(2) {
+            assert!(pair[1].start_s >= pair[0].end_s - 1e-9, "{done:?}");
+            assert!(pair[1].end_s - pair[1].start_s < 4.5, "{done:?}");
+        }
+    }
+
+    #[test]
+    fn a_calibration_judges_range_but_counting_follows_the_person() {
+        let spec = find("shoulder-abduction").unwrap();
+        let calibration = Some(Calibration { rest: 10.0, peak: 150.0 });
+        // Self-calibrated, a uniformly reduced set (to 130°, past the instruction's 120°) looks
+        // consistent with itself...
+        let mut tr = Tracker::new(spec, TrackerConfig::DEFAULT);
+        let done = run(&mut tr, 21.0, |t| reps(t, 10.0, 130.0));
+        assert_eq!(done.len(), 5);
+        assert!(done.iter().all(|m| m.correct), "{done:?}");
+        // ...against the person's calibrated 10°–150°, every repetition is short, and still
+        // counted.
+        let mut tr = Tracker::new(spec, TrackerConfig { calibration, ..TrackerConfig::DEFAULT });
+        let done = run(&mut tr, 21.0, |t| reps(t, 10.0, 130.0));
+        assert_eq!(done.len(), 5);
+        assert!(done.iter().all(|m| m.errors.contains(FormError::TooLittleRange)), "{done:?}");
+        // A shortfall within measurement noise (145° of 150°) is not called short.
+        let mut tr = Tracker::new(spec, TrackerConfig { calibration, ..TrackerConfig::DEFAULT });
+        let done = run(&mut tr, 21.0, |t| reps(t, 10.0, 145.0));
+        assert!(done.iter().all(|m| m.correct), "{done:?}");
+        // The calibration a set gives is its median repetition.
+        let c =
+            Calibration::from_reps(spec.direction, done.iter().map(|m| (m.peak_deg, m.rom_deg)));
+        let c = c.unwrap();
+        assert!((c.peak - 145.0).abs() < 3.0 && (c.rest - 10.0).abs() < 3.0, "{c:?}");
+        assert_eq!(Calibration::from_reps(spec.direction, []), None);
     }
 
     #[test]

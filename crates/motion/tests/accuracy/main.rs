@@ -6,8 +6,12 @@
 mod data;
 mod dump;
 
+use std::path::Path;
+
 use data::{Sensor, Set, load_set, root};
-use physio_motion::{Format, analyze, parse};
+use physio_motion::analysis::analyze_with;
+use physio_motion::tracker::{Calibration, TrackerConfig};
+use physio_motion::{Format, exercises, parse};
 
 const MOVEMENTS: [(u32, &str); 6] = [
     (1, "deep-squat"),
@@ -31,6 +35,8 @@ struct Tally {
 }
 
 struct Outcome {
+    /// The calibration this set gives as a reference set.
+    calibration: Option<Calibration>,
     count: u32,
     boundary_errors: Vec<f64>,
     labels: Vec<bool>,
@@ -38,12 +44,23 @@ struct Outcome {
     errors: Vec<String>,
 }
 
-fn run(set: &Set, exercise: &str) -> Outcome {
+/// How repetitions are judged.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Default settings: range judged against the person's recent repetitions in the set.
+    SelfCalibrated,
+    /// Range judged against a calibration from the same person's *correct* set of the same
+    /// movement and sensor (a supervised reference session, as a clinic would record it).
+    PersonCalibrated,
+}
+
+fn run(set: &Set, exercise: &str, calibration: Option<Calibration>) -> Outcome {
     let texts: Vec<&str> = set.texts.iter().map(String::as_str).collect();
     let format =
         if set.sensor == Sensor::Kinect { Format::UiprmdKinect } else { Format::UiprmdVicon };
     let rec = parse(format, &texts).expect("shared data parses");
-    let a = analyze(exercise, &rec.frames).expect("known exercise");
+    let config = TrackerConfig { calibration, ..TrackerConfig::DEFAULT };
+    let a = analyze_with(exercise, &rec.frames, config).expect("known exercise");
     let truth: Vec<f64> = set.boundaries.iter().map(|&i| i as f64 / rec.fps).collect();
     let mut boundary_errors = Vec::new();
     if a.reps.len() == 10 {
@@ -54,9 +71,12 @@ fn run(set: &Set, exercise: &str) -> Outcome {
     }
     // Pair each detected repetition with the true one containing its peak.
     let labels = a.reps.iter().map(|r| r.correct).collect();
-    let _ = &truth;
     let errors = a.reps.iter().flat_map(|r| r.errors.iter().map(|e| e.name().to_owned())).collect();
     Outcome {
+        calibration: Calibration::from_reps(
+            exercises::find(exercise).expect("known exercise").direction,
+            a.reps.iter().map(|r| (r.peak_deg, r.rom_deg)),
+        ),
         count: a.rep_count,
         boundary_errors,
         labels,
@@ -68,6 +88,40 @@ fn run(set: &Set, exercise: &str) -> Outcome {
 #[test]
 fn uiprmd_accuracy() {
     let Some(root) = root() else { return };
+    let all = evaluate(&root, Mode::SelfCalibrated);
+    // The boundary target is met and asserted as such. The count and label targets (95 % exact
+    // and never off by more than one; 85 % agreement) are not met yet (docs/motion-accuracy.md);
+    // these floors sit just under today's level so that a regression fails.
+    let boundary = median(&all.boundary_errors);
+    assert!(boundary <= 0.3, "median boundary error {boundary:.3} s exceeds 0.3 s");
+    let exact = f64::from(all.exact) / f64::from(all.sets);
+    assert!(
+        exact >= 0.85,
+        "exact rep count on {:.0} % of sets, below the 85 % floor",
+        exact * 100.0
+    );
+    assert!(all.worse <= 2, "{} sets off by more than one (floor: 2)", all.worse);
+    let agree = agreement(&all);
+    assert!(agree >= 0.65, "label agreement {:.0} %, below the 65 % floor", agree * 100.0);
+
+    // Judged against the person's own reference set, agreement is 77 %: floor just under it.
+    let cal = evaluate(&root, Mode::PersonCalibrated);
+    let agree = agreement(&cal);
+    assert!(cal.worse <= 2, "calibrated: {} sets off by more than one (floor: 2)", cal.worse);
+    assert!(
+        agree >= 0.75,
+        "calibrated: label agreement {:.0} %, below the 75 % floor",
+        agree * 100.0
+    );
+}
+
+fn agreement(t: &Tally) -> f64 {
+    let c = t.confusion;
+    f64::from(c[0][0] + c[1][1]) / f64::from(c[0][0] + c[0][1] + c[1][0] + c[1][1]).max(1.0)
+}
+
+/// Runs every set in one mode, prints the per-movement table and returns the overall tally.
+fn evaluate(root: &Path, mode: Mode) -> Tally {
     let mut rows = Vec::new();
     let mut all = Tally::default();
     // Development subjects s01–s02 and the held-out subject s03 (the rules were developed
@@ -77,9 +131,13 @@ fn uiprmd_accuracy() {
         for sensor in [Sensor::Kinect, Sensor::Vicon] {
             let mut t = Tally::default();
             for subject in 1..=3 {
+                let mut calibration = None;
                 for correct in [true, false] {
-                    let Some(set) = load_set(&root, m, subject, sensor, correct) else { continue };
-                    let o = run(&set, exercise);
+                    let Some(set) = load_set(root, m, subject, sensor, correct) else { continue };
+                    if mode == Mode::PersonCalibrated && correct {
+                        calibration = run(&set, exercise, None).calibration;
+                    }
+                    let o = run(&set, exercise, calibration);
                     let g = &mut by_group[usize::from(subject == 3)];
                     for t in [&mut t, g] {
                         t.sets += 1;
@@ -128,6 +186,13 @@ fn uiprmd_accuracy() {
         }
     }
     println!(
+        "\n{}\n",
+        match mode {
+            Mode::SelfCalibrated => "Self-calibrated (default settings):",
+            Mode::PersonCalibrated => "Calibrated to the person's correct set:",
+        }
+    );
+    println!(
         "| movement | sensor | sets | count exact | off by 1 | off by >1 | median boundary error (s) | labels agree | truth C→pred C/I | truth I→pred C/I | peak (correct) | peak (incorrect) |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -139,22 +204,7 @@ fn uiprmd_accuracy() {
         println!("{}", row(0, name, Sensor::Kinect, t).replace("| Kinect |", "| both |"));
     }
     assert!(all.sets > 0);
-    // The boundary target is met and asserted as such. The count and label targets (95 % exact
-    // and never off by more than one; 85 % agreement) are not met yet (docs/motion-accuracy.md);
-    // these floors sit just under today's level so that a regression fails.
-    let boundary = median(&all.boundary_errors);
-    assert!(boundary <= 0.3, "median boundary error {boundary:.3} s exceeds 0.3 s");
-    let exact = f64::from(all.exact) / f64::from(all.sets);
-    assert!(
-        exact >= 0.85,
-        "exact rep count on {:.0} % of sets, below the 85 % floor",
-        exact * 100.0
-    );
-    assert!(all.worse <= 2, "{} sets off by more than one (floor: 2)", all.worse);
-    let c = all.confusion;
-    let agree =
-        f64::from(c[0][0] + c[1][1]) / f64::from(c[0][0] + c[0][1] + c[1][0] + c[1][1]).max(1.0);
-    assert!(agree >= 0.65, "label agreement {:.0} %, below the 65 % floor", agree * 100.0);
+    all
 }
 
 fn median(xs: &[f64]) -> f64 {
