@@ -69,11 +69,29 @@ pub fn analyze_with(
 ) -> Result<Analysis, UnknownExercise> {
     let spec =
         exercises::find(exercise_id).ok_or_else(|| UnknownExercise(exercise_id.to_owned()))?;
+    let mut config = config;
+    if config.initial_range.is_none() {
+        // Having the whole recording, count a second time starting from the range the person
+        // showed (live, the calibration step plays this part): otherwise repetitions smaller
+        // than the nominal range are missed until the first one is counted.
+        let mut first = Tracker::new(spec, TrackerConfig { calibration: None, ..config });
+        let mut reps = 0;
+        for f in frames {
+            reps += first.push(f).iter().filter(|e| matches!(e, Event::RepCompleted(_))).count();
+        }
+        reps += first.end().len();
+        if reps > 0 {
+            config.initial_range = Some(first.reference_range());
+        }
+    }
     let mut tracker = Tracker::new(spec, config);
     let mut signal: Vec<(f64, f32)> = Vec::with_capacity(frames.len());
     let mut reps: Vec<Rep> = Vec::new();
-    for f in frames {
-        let events = tracker.push(f);
+    for f in frames.iter().map(Some).chain([None]) {
+        let events = match f {
+            Some(f) => tracker.push(f),
+            None => tracker.end(),
+        };
         for e in events {
             if let Event::RepCompleted(m) = e {
                 reps.push(Rep {
@@ -91,7 +109,7 @@ pub fn analyze_with(
                 });
             }
         }
-        if let Some(s) = tracker.last_signal() {
+        if let (Some(f), Some(s)) = (f, tracker.last_signal()) {
             signal.push((f.t, s));
         }
     }

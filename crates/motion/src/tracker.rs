@@ -111,12 +111,20 @@ pub struct TrackerConfig {
     pub calibration: Option<Calibration>,
     /// Repetitions in a set (emits `SetComplete`); `None` for no set target.
     pub target_reps: Option<u32>,
+    /// Starting counting range (movement-signal units), instead of the calibration or the
+    /// spec's nominal range; the offline analysis passes the range the person showed over the
+    /// whole recording, so their first repetitions are counted on their own scale.
+    pub initial_range: Option<f32>,
 }
 
 impl TrackerConfig {
     /// Default filter, self-calibration, no set target.
-    pub const DEFAULT: TrackerConfig =
-        TrackerConfig { filter: FilterConfig::DEFAULT, calibration: None, target_reps: None };
+    pub const DEFAULT: TrackerConfig = TrackerConfig {
+        filter: FilterConfig::DEFAULT,
+        calibration: None,
+        target_reps: None,
+        initial_range: None,
+    };
 }
 
 /// A set of form errors.
@@ -303,7 +311,8 @@ impl Tracker {
     pub fn new(spec: &'static ExerciseSpec, cfg: TrackerConfig) -> Tracker {
         let calibrated =
             cfg.calibration.map(|c| c.range(spec.direction)).filter(|r| r.is_finite() && *r > 1.0);
-        let reference = calibrated.unwrap_or(spec.nominal_rom);
+        let initial = cfg.initial_range.filter(|r| r.is_finite() && *r > 1.0);
+        let reference = initial.or(calibrated).unwrap_or(spec.nominal_rom);
         Tracker {
             spec,
             cfg,
@@ -383,6 +392,21 @@ impl Tracker {
         match self.active {
             None => self.idle(s, raw, side, &a, t),
             Some(_) => self.moving(s, raw, side, &a, t),
+        }
+        &self.events
+    }
+
+    /// The recording has ended: a repetition that was on its way back (down from its peak by
+    /// more than half its excursion) is completed at its lowest point since the peak; one that
+    /// was not is left to `finish`, which drops it. Returns the events this caused.
+    pub fn end(&mut self) -> &[Event] {
+        self.events.clear();
+        if let Some(act) = self.active
+            && act.peak_s - act.trough_s >= 0.5 * (act.peak_s - act.s_start)
+        {
+            self.active = None;
+            let (t, s, a) = (act.trough_t, act.trough_s, act.trough_angles);
+            self.complete(act, t, s, &a);
         }
         &self.events
     }
