@@ -915,6 +915,21 @@ mod tests {
     }
 
     #[test]
+    fn a_recording_that_ends_on_the_way_back_counts_its_last_repetition() {
+        let spec = find("shoulder-abduction").unwrap();
+        // Two repetitions, then the third is cut off at 150° → 50° (on its way back).
+        let mut tr = Tracker::new(spec, TrackerConfig::DEFAULT);
+        assert_eq!(run(&mut tr, 12.3, |t| reps(t, 10.0, 150.0)).len(), 2);
+        let last: Vec<Event> = tr.end().to_vec();
+        assert!(matches!(last[..], [Event::RepCompleted(RepMetrics { index: 3, .. })]), "{last:?}");
+        // Cut off at the peak, it is not a repetition yet.
+        let mut tr = Tracker::new(spec, TrackerConfig::DEFAULT);
+        assert_eq!(run(&mut tr, 11.0, |t| reps(t, 10.0, 150.0)).len(), 2);
+        assert!(tr.end().is_empty());
+        assert_eq!(tr.finish().reps, 2);
+    }
+
+    #[test]
     fn a_calibration_judges_range_but_counting_follows_the_person() {
         let spec = find("shoulder-abduction").unwrap();
         let calibration = Some(Calibration { rest: 10.0, peak: 150.0 });
