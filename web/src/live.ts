@@ -333,7 +333,7 @@ class Session {
       if (results.poseWorldLandmarks && results.poseWorldLandmarks.length === points.length) {
         frame.world = toPoints(results.poseWorldLandmarks);
       }
-      this.socket?.send(frame);
+      this.socket?.sendFrame(frame);
       this.updateRange(points);
     };
 
@@ -370,7 +370,7 @@ class Session {
       rec.frames,
       params.speed,
       (frame) => {
-        this.socket?.send(frame);
+        this.socket?.sendFrame(frame);
         this.draw(frame.landmarks, false);
         this.updateRange(frame.landmarks);
       },

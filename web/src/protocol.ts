@@ -121,6 +121,91 @@ export function socketUrl(loc: Pick<Location, 'protocol' | 'host'>, path: string
   return url;
 }
 
+// ---- the compact binary frame encoding ------------------------------------------------------
+//
+// One frame per binary WebSocket message, all little-endian (docs/live-sessions.md; decoded by
+// `decode_binary_frame` in crates/motion/src/formats/blazepose.rs):
+//
+//   bytes 0–7   t, f64 seconds
+//   byte  8     flags: bit 0 = world landmarks follow the image landmarks
+//   byte  9     landmark count n (33)
+//   10…         n × [x, y, z, visibility] as f32: the image landmarks
+//   then        if flag bit 0: n × [x, y, z, visibility] as f32: the world landmarks
+//
+// The header, `end` and pings stay JSON text messages.
+
+/** Bytes before the first landmark: t (8), flags (1), count (1). */
+export const BINARY_HEAD_BYTES = 10;
+/** Flags bit 0: world landmarks follow the image landmarks. */
+export const BINARY_FLAG_WORLD = 1;
+/** Bytes per landmark: four f32. */
+const BYTES_PER_POINT = 16;
+
+/** The size of a binary frame of `count` landmarks, with or without world landmarks. */
+export function binaryFrameBytes(count: number, world: boolean): number {
+  return BINARY_HEAD_BYTES + count * BYTES_PER_POINT * (world ? 2 : 1);
+}
+
+/** The landmark count of a frame as the binary encoding carries it; throws if it cannot. */
+function binaryCount(frame: Frame): number {
+  const n = frame.landmarks.length;
+  if (!Number.isInteger(n) || n < 0 || n > 255) throw new RangeError(`binary frame: ${n} landmarks do not fit in one byte`);
+  if (frame.world !== undefined && frame.world.length !== n) {
+    throw new RangeError(`binary frame: ${frame.world.length} world landmarks for ${n} image landmarks`);
+  }
+  return n;
+}
+
+/** Writes `frame` into `view`, which must be exactly `binaryFrameBytes` long. */
+function writeBinaryFrame(view: DataView, frame: Frame, n: number): void {
+  view.setFloat64(0, frame.t, true);
+  view.setUint8(8, frame.world !== undefined ? BINARY_FLAG_WORLD : 0);
+  view.setUint8(9, n);
+  let at = BINARY_HEAD_BYTES;
+  const put = (list: readonly Point4[]): void => {
+    for (let k = 0; k < n; k++) {
+      const p = list[k] as Point4;
+      view.setFloat32(at, p[0], true);
+      view.setFloat32(at + 4, p[1], true);
+      view.setFloat32(at + 8, p[2], true);
+      // A three-value landmark means fully visible, as in blazepose-json.
+      view.setFloat32(at + 12, p[3] ?? 1, true);
+      at += BYTES_PER_POINT;
+    }
+  };
+  put(frame.landmarks);
+  if (frame.world !== undefined) put(frame.world);
+}
+
+/** One frame in the binary encoding, in a new ArrayBuffer of its own. */
+export function encodeBinaryFrame(frame: Frame): ArrayBuffer {
+  const n = binaryCount(frame);
+  const buf = new ArrayBuffer(binaryFrameBytes(n, frame.world !== undefined));
+  writeBinaryFrame(new DataView(buf), frame, n);
+  return buf;
+}
+
+/**
+ * Encodes frames into one reused buffer per frame size (a session has one or two sizes), so
+ * streaming allocates nothing per frame. The buffer returned is overwritten by the next call:
+ * send it at once (`WebSocket.send` copies the bytes) or copy it (`slice()`) to keep it.
+ */
+export class BinaryFrameEncoder {
+  private readonly views = new Map<number, DataView>();
+
+  encode(frame: Frame): ArrayBuffer {
+    const n = binaryCount(frame);
+    const size = binaryFrameBytes(n, frame.world !== undefined);
+    let view = this.views.get(size);
+    if (view === undefined) {
+      view = new DataView(new ArrayBuffer(size));
+      this.views.set(size, view);
+    }
+    writeBinaryFrame(view, frame, n);
+    return view.buffer as ArrayBuffer;
+  }
+}
+
 /** Landmark-like input (MediaPipe's NormalizedLandmark). */
 export interface LandmarkLike {
   x: number;

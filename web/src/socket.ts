@@ -1,7 +1,9 @@
 // The session's WebSocket: connects, sends the header first on every connection, queues
 // messages while disconnected, and reconnects with backoff, resuming the server session.
+// Landmark frames go out as binary messages (the compact encoding of docs/live-sessions.md);
+// the header, `end` and other control messages as JSON text.
 
-import { parseEvent, socketUrl, type Header, type ServerEvent } from './protocol';
+import { BinaryFrameEncoder, parseEvent, socketUrl, type Frame, type Header, type ServerEvent } from './protocol';
 
 export interface LiveSocketOptions {
   path: string;
@@ -33,7 +35,9 @@ const FATAL_CODES = new Set([1003, 1007, 1008, 4400, 4401, 4403, 4404]);
 
 export class LiveSocket {
   private ws: WebSocket | null = null;
-  private queue: string[] = [];
+  /** Messages waiting for a connection: JSON text (control) or binary frames (own copies). */
+  private queue: Array<string | ArrayBuffer> = [];
+  private readonly encoder = new BinaryFrameEncoder();
   private sessionId: string | undefined;
   private fails = 0;
   private everOpened = false;
@@ -118,10 +122,31 @@ export class LiveSocket {
     };
   }
 
-  /** Sends now, or queues until the connection is back (frames beyond the limit are dropped). */
+  /** Sends a control message as JSON text now, or queues it until the connection is back. */
   send(message: object): void {
     if (this.closedForGood || this.ended) return;
-    this.queue.push(JSON.stringify(message));
+    this.enqueue(JSON.stringify(message));
+  }
+
+  /**
+   * Sends one landmark frame as a binary message now, or queues it until the connection is back
+   * (messages beyond the limit are dropped, oldest first).
+   */
+  sendFrame(frame: Frame): void {
+    if (this.closedForGood || this.ended) return;
+    // Encoded into the encoder's reused buffer: `WebSocket.send` copies the bytes, so it can
+    // go out directly when nothing is waiting; a queued frame needs a copy of its own.
+    const bytes = this.encoder.encode(frame);
+    const ws = this.ws;
+    if (ws && ws.readyState === 1 && this.queue.length === 0) {
+      ws.send(bytes);
+      return;
+    }
+    this.enqueue(bytes.slice(0));
+  }
+
+  private enqueue(message: string | ArrayBuffer): void {
+    this.queue.push(message);
     if (this.queue.length > MAX_QUEUE) this.queue.splice(0, this.queue.length - MAX_QUEUE);
     this.flush();
   }
@@ -147,7 +172,7 @@ export class LiveSocket {
     const ws = this.ws;
     if (!ws || ws.readyState !== 1) return;
     while (this.queue.length > 0) {
-      ws.send(this.queue.shift() as string);
+      ws.send(this.queue.shift() as string | ArrayBuffer);
     }
   }
 

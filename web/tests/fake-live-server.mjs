@@ -1,8 +1,10 @@
 // A stand-in for Physio's live-session side, for testing the camera page on its own: serves the
 // page's HTML contract, web/dist under /web/, and a WebSocket at /api/v1/live that speaks the
 // protocol of docs/live-sessions.md with a toy engine (a repetition is a wrist raised above the
-// shoulders and lowered again). Minimal RFC 6455: text frames, close, ping; no extensions.
-// Not a test file itself.
+// shoulders and lowered again). Minimal RFC 6455: text and binary frames, close, ping; no
+// extensions. Landmark frames are accepted both as JSON text and in the compact binary encoding
+// (decoded here independently of the page's encoder, from the layout in the docs). Not a test
+// file itself.
 
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -96,6 +98,38 @@ function decode(buf) {
 }
 
 /**
+ * Decodes one binary frame message following docs/live-sessions.md, as strictly as the server's
+ * `decode_binary_frame`: little-endian f64 `t` (bytes 0–7), flags (byte 8, bit 0 = world
+ * landmarks follow), count n (byte 9), n × 4 f32 image landmarks, then n × 4 f32 world landmarks
+ * when flagged. Returns `{ t, landmarks, world?, $binary: { bytes, flags, count } }`; throws with
+ * a message on any malformed frame.
+ */
+export function decodeBinaryFrame(buf) {
+  if (buf.length < 10) throw new Error(`binary frame of ${buf.length} bytes is shorter than its 10-byte head`);
+  const t = buf.readDoubleLE(0);
+  const flags = buf[8];
+  const count = buf[9];
+  if (count !== 33) throw new Error(`expected 33 landmarks, found ${count}`);
+  if ((flags & ~1) !== 0) throw new Error(`unknown flags ${flags}`);
+  const hasWorld = (flags & 1) === 1;
+  const want = 10 + count * 16 * (hasWorld ? 2 : 1);
+  if (buf.length !== want) throw new Error(`binary frame should be ${want} bytes, found ${buf.length}`);
+  if (!Number.isFinite(t) || t < 0) throw new Error(`"t" must be a non-negative number of seconds, found ${t}`);
+  const block = (b) =>
+    Array.from({ length: count }, (_, k) =>
+      Array.from({ length: 4 }, (_, c) => {
+        const v = buf.readFloatLE(10 + (b * count + k) * 16 + c * 4);
+        if (!Number.isFinite(v)) throw new Error(`landmark ${k} holds a value that is not a finite number`);
+        return v;
+      }),
+    );
+  const frame = { t, landmarks: block(0) };
+  if (hasWorld) frame.world = block(1);
+  frame.$binary = { bytes: buf.length, flags, count };
+  return frame;
+}
+
+/**
  * Starts the fake server. Options: `dropAfterRep` (close the first connection, without a close
  * frame, right after that repetition was reported), `errorOnFrame` (answer that frame number
  * with an `error` event), `pages` (extra routes: path → HTML).
@@ -152,7 +186,9 @@ export async function startFakeLiveServer({ dropAfterRep = 0, errorOnFrame = 0, 
       'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
         `Sec-WebSocket-Accept: ${accept}\r\n\r\n`,
     );
-    const conn = { url: url.pathname + url.search, messages: [], closed: false };
+    // `messages`: every message in order: text parsed as JSON, binary frames decoded (with
+    // `$binary`); `binaryErrors`: binary messages that did not decode.
+    const conn = { url: url.pathname + url.search, messages: [], binaryErrors: [], closed: false };
     connections.push(conn);
     const send = (obj) => {
       if (!socket.destroyed) socket.write(encode(1, Buffer.from(JSON.stringify(obj))));
@@ -183,8 +219,20 @@ export async function startFakeLiveServer({ dropAfterRep = 0, errorOnFrame = 0, 
           socket.write(encode(10, f.payload));
           continue;
         }
-        if (f.opcode !== 1) continue;
-        const msg = JSON.parse(f.payload.toString('utf8'));
+        let msg;
+        if (f.opcode === 2) {
+          try {
+            msg = decodeBinaryFrame(f.payload);
+          } catch (err) {
+            conn.binaryErrors.push(err.message);
+            send({ type: 'error', message: `binary frame: ${err.message}` });
+            continue;
+          }
+        } else if (f.opcode === 1) {
+          msg = JSON.parse(f.payload.toString('utf8'));
+        } else {
+          continue;
+        }
         conn.messages.push(msg);
         if (msg.type === 'end') {
           send({ type: 'summary', session_id: sessionId, rep_count: session.reps, correct_count: Math.max(0, session.reps - 1), duration_s: lastT - (firstT ?? 0) });

@@ -1,5 +1,6 @@
 // The camera session page on its own, against a stand-in server (fake-live-server.mjs): replay
-// through a dropped connection (resume), server errors that must not stop the session, a
+// through a dropped connection (resume), landmark frames sent as binary messages whose decoded
+// content is the recording's, server errors that must not stop the session, a
 // cross-site replay address refused, and camera mode with Chromium's fake camera (MediaPipe
 // loads from web/dist, the live check runs, Finish ends the session). Needs web/dist
 // (`npm run build`; `npm test` builds it first). No Physio binary needed.
@@ -23,6 +24,48 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
+
+/** The frames of a blazepose-json text, by `t`. */
+function recordedFrames(text) {
+  const byT = new Map();
+  for (const line of text.trim().split('\n')) {
+    const v = JSON.parse(line);
+    if (Array.isArray(v.landmarks)) byT.set(v.t, v);
+  }
+  return byT;
+}
+
+/**
+ * Every frame the fake server received went out as a binary message of the documented size and
+ * flags, and decodes to exactly the recorded frame with the same `t` (each value the f32 nearest
+ * the recorded one): a wrong byte order, offset, field order or flag fails here.
+ */
+function assertBinaryFramesMatch(fake, text, { world }) {
+  const recorded = recordedFrames(text);
+  for (const c of fake.connections) {
+    assert.deepEqual(c.binaryErrors, [], 'every binary message decodes');
+  }
+  const frames = fake.connections.flatMap((c) => c.messages.filter((m) => Array.isArray(m.landmarks)));
+  assert.ok(frames.length > 0, 'frames arrived');
+  const size = 10 + 33 * 16 * (world ? 2 : 1);
+  for (const [i, f] of frames.entries()) {
+    assert.ok(f.$binary, `frame ${i} (t = ${f.t}) was sent as a binary message, not JSON`);
+    assert.deepEqual(f.$binary, { bytes: size, flags: world ? 1 : 0, count: 33 }, `frame ${i}: size and flags`);
+    const want = recorded.get(f.t);
+    assert.ok(want, `frame ${i}: t = ${f.t} is a recorded frame's t (f64, exact)`);
+    const same = (got, exp, what) => {
+      assert.equal(got.length, 33, `${what}: 33 landmarks`);
+      got.forEach((p, k) => {
+        const e = exp[k].length === 4 ? exp[k] : [...exp[k], 1];
+        assert.deepEqual(p, e.map(Math.fround), `frame ${i} (t = ${f.t}) ${what} ${k}`);
+      });
+    };
+    same(f.landmarks, want.landmarks, 'landmark');
+    if (world) same(f.world, want.world, 'world landmark');
+    else assert.equal(f.world, undefined, `frame ${i}: no world landmarks`);
+  }
+  return frames;
+}
 
 /** Records what #feedback and #status showed, for assertions after the fact. */
 const RECORD_TEXT = () => {
@@ -79,21 +122,42 @@ test('replay: frames streamed with the header, resumed after a drop, counted, su
       const sessionId = [...fake.sessions.keys()][0];
       assert.equal(second.url, `/api/v1/live?exercise=shoulder-abduction&session=${sessionId}`);
       for (const c of fake.connections) {
+        // A JSON text message (no `$binary`): control messages stay JSON.
         assert.deepEqual(c.messages[0], { format: 'physio-blazepose', version: 1, image_width: 640, image_height: 480 }, 'header first');
       }
-      const frames = fake.connections.flatMap((c) => c.messages.filter((m) => Array.isArray(m.landmarks)));
+      // Binary frames, decoded by the fake server from the documented layout, carry exactly the
+      // recorded landmarks; those queued during the drop too (each queued frame its own copy).
+      const frames = assertBinaryFramesMatch(fake, text, { world: true });
       const expected = text.trim().split('\n').length - 1;
       assert.ok(frames.length >= expected - 5, `nearly every frame arrives (${frames.length} of ${expected})`);
-      for (const f of frames) {
-        assert.equal(f.landmarks.length, 33);
-        assert.equal(f.world?.length, 33);
-        assert.equal(f.landmarks[0].length, 4);
-      }
       for (let i = 1; i < frames.length; i++) assert.ok(frames[i].t > frames[i - 1].t, `t increases at frame ${i}`);
+      assert.equal(second.messages.filter((m) => Array.isArray(m.landmarks)).length > 0, true, 'frames after the resume');
       assert.deepEqual(second.messages.at(-1), { type: 'end' }, '{"type":"end"} after the last frame');
 
       await screenshot(page, 'live-client-replay');
       await checkA11y(page, 'the camera session page after a replay');
+    });
+  } finally {
+    await fake.stop();
+  }
+});
+
+test('replay: image-only frames go out binary, without the world flag', { timeout: 60_000 }, async () => {
+  const fake = await startFakeLiveServer();
+  try {
+    await withPage(browser, fake.baseUrl, 'live-client-image-only', async (page) => {
+      const text = syntheticRecording({ reps: 1, period: 1, rest: 0.5, world: false });
+      await page.route('**/replay/image-only.jsonl', (route) =>
+        route.fulfill({ status: 200, contentType: 'application/x-ndjson', body: text }),
+      );
+      await page.goto('/exercise/shoulder-abduction?replay=/replay/image-only.jsonl&speed=10');
+      await page.getByRole('button', { name: 'Start', exact: true }).click();
+      await page.waitForSelector('body[data-live-state=finished]', { timeout: 30_000 });
+      assert.equal(await page.textContent('#counter'), '1');
+      assert.equal(fake.connections.length, 1);
+      const frames = assertBinaryFramesMatch(fake, text, { world: false });
+      assert.equal(frames.length, recordedFrames(text).size, 'every frame arrives');
+      assert.deepEqual(fake.connections[0].messages.at(-1), { type: 'end' });
     });
   } finally {
     await fake.stop();

@@ -1,7 +1,8 @@
 // The camera session page in replay mode against the real server: a demo patient opens
 // /exercise/shoulder-abduction?replay=…, and ten recorded repetitions of standing shoulder
 // abduction (UI-PRMD, subject 1 of movement m07, converted to blazepose-json by `physio convert`)
-// stream through the live WebSocket; the server's motion engine must count all ten.
+// stream through the live WebSocket as binary frames (the compact encoding; the header and `end`
+// stay JSON); the server's motion engine must count all ten.
 // Needs web/dist (`npm test` builds it first) and ../shared/data (skipped without it, except
 // under CI where that is a failure).
 
@@ -80,6 +81,22 @@ test('patient: replay of ten recorded shoulder abductions counts ten', { skip, t
     page.on('console', (m) => {
       if (m.type() === 'error') serverErrors.push(m.text());
     });
+    // What the page hands to WebSocket.send: frames must go out binary, only control messages
+    // (header, end) as text.
+    await page.addInitScript(() => {
+      const sent = { binary: 0, binarySizes: [], text: [] };
+      window.__wsSent = sent;
+      const send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (data) {
+        if (typeof data === 'string') sent.text.push(data);
+        else {
+          sent.binary += 1;
+          const size = data.byteLength;
+          if (!sent.binarySizes.includes(size)) sent.binarySizes.push(size);
+        }
+        return send.call(this, data);
+      };
+    });
     await page.route('**/replay/m07.jsonl', (route) =>
       route.fulfill({ status: 200, contentType: 'application/x-ndjson', body: recording }),
     );
@@ -100,6 +117,19 @@ test('patient: replay of ten recorded shoulder abductions counts ten', { skip, t
     assert.equal(await page.locator('#summary').isVisible(), true, 'the summary is shown');
     assert.equal(await page.locator('#finish').isVisible(), false, 'Finish is hidden once finished');
     assert.match(await page.textContent('#summary'), /You did 10 repetitions/);
+    assert.deepEqual(
+      serverErrors.filter((e) => e.includes('the server reported an error')),
+      [],
+      'the server decoded every frame (no error events)',
+    );
+    const sent = await page.evaluate(() => window.__wsSent);
+    assert.ok(sent.binary >= frames - 5, `frames went out as binary messages (${sent.binary} of ${frames})`);
+    // physio convert writes world landmarks: 10 + 2 × 33 × 16 bytes each.
+    assert.deepEqual(sent.binarySizes, [10 + 2 * 33 * 16], 'every binary frame has image and world landmarks');
+    const texts = sent.text.map((t) => JSON.parse(t));
+    assert.ok(texts.every((m) => !('landmarks' in m)), 'no frame went out as JSON');
+    assert.equal(texts[0]?.format, 'physio-blazepose', 'the header went out as JSON text');
+    assert.deepEqual(texts.at(-1), { type: 'end' }, '{"type":"end"} went out as JSON text');
 
     await screenshot(page, 'live-replay');
     await checkA11y(page, 'the camera session page after a replay');
