@@ -5,6 +5,7 @@ use std::{io::Read, path::PathBuf};
 
 use anyhow::Result;
 use physio_motion::Format;
+use physio_motion::tracker::{Calibration, TrackerConfig};
 
 use crate::BadInput;
 
@@ -33,16 +34,43 @@ pub(crate) fn list() -> Result<String> {
     Ok(out)
 }
 
-pub(crate) fn run(exercise: &str, format: &str, files: &[PathBuf]) -> Result<String> {
-    if !physio_motion::exercises().iter().any(|e| e.id == exercise) {
+/// Analyses `files`; with `reference` files, judges the repetitions against the calibration
+/// that the reference recording gives (printed as `calibration`).
+pub(crate) fn run(
+    exercise: &str,
+    format: &str,
+    files: &[PathBuf],
+    reference: &[PathBuf],
+) -> Result<String> {
+    let Some(spec) = physio_motion::exercises::find(exercise) else {
         let ids: Vec<&str> = physio_motion::exercises().iter().map(|e| e.id).collect();
         let msg = format!("unknown exercise {exercise:?}; expected one of {}", ids.join(", "));
         return Err(BadInput(msg).into());
-    }
+    };
+    let calibration = if reference.is_empty() {
+        None
+    } else {
+        let rec = read_recording(format, reference)?;
+        let a =
+            physio_motion::analyze(exercise, &rec.frames).map_err(|e| BadInput(e.to_string()))?;
+        let c =
+            Calibration::from_reps(spec.direction, a.reps.iter().map(|r| (r.peak_deg, r.rom_deg)));
+        let Some(c) = c else {
+            let msg =
+                "the reference recording has no repetition of this exercise to calibrate with";
+            return Err(BadInput(msg.into()).into());
+        };
+        Some(c)
+    };
     let recording = read_recording(format, files)?;
-    let analysis =
-        physio_motion::analyze(exercise, &recording.frames).map_err(|e| BadInput(e.to_string()))?;
-    Ok(serde_json::to_string_pretty(&analysis)?)
+    let config = TrackerConfig { calibration, ..TrackerConfig::DEFAULT };
+    let analysis = physio_motion::analysis::analyze_with(exercise, &recording.frames, config)
+        .map_err(|e| BadInput(e.to_string()))?;
+    let mut out = serde_json::to_value(&analysis)?;
+    if let (Some(c), Some(obj)) = (calibration, out.as_object_mut()) {
+        obj.insert("calibration".into(), serde_json::to_value(c)?);
+    }
+    Ok(serde_json::to_string_pretty(&out)?)
 }
 
 /// `physio convert`: a 3-D recording rewritten in the live format, for replaying it through the

@@ -83,6 +83,11 @@ enum Command {
         /// List every exercise id with its camera view and primary signal, then exit.
         #[arg(long)]
         list: bool,
+        /// A reference recording of the same person doing the exercise well (for example a
+        /// set supervised by the clinician), same format; repeat for several files. Its median
+        /// repetition becomes the calibration the recording's repetitions are judged against.
+        #[arg(long = "reference", value_name = "FILE")]
+        reference: Vec<std::path::PathBuf>,
         /// Recording files, read in order as one continuous recording.
         files: Vec<std::path::PathBuf>,
     },
@@ -310,14 +315,14 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         Command::Convert { format, to, files } => {
             print!("{}", analyze::convert(&format, &to, &files)?);
         }
-        Command::Analyze { exercise, format, list, files } => {
+        Command::Analyze { exercise, format, list, reference, files } => {
             if list {
                 print!("{}", analyze::list()?);
             } else {
                 let (Some(exercise), Some(format)) = (exercise, format) else {
                     bail!(BadInput("give --exercise and --format, or --list".into()));
                 };
-                println!("{}", analyze::run(&exercise, &format, &files)?);
+                println!("{}", analyze::run(&exercise, &format, &files, &reference)?);
             }
         }
         Command::Audit(AuditCommand::Verify) => {

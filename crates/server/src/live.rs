@@ -18,7 +18,7 @@ use axum::{
 use physio_motion::{
     formats::blazepose::{binary_frame_has_world, decode_binary_frame, decode_frame},
     skeleton::Space,
-    tracker::{Event, Tracker, TrackerConfig},
+    tracker::{Calibration, Event, Tracker, TrackerConfig},
 };
 use physio_store::{AuditOutcome, Role};
 use serde::Deserialize;
@@ -134,6 +134,14 @@ pub async fn connect(
             None,
         ),
     };
+    // The clinician's reference range for this exercise, when set, is what repetitions are
+    // judged against.
+    let calibration = store
+        .exercise_references(clinic, p.user.id)
+        .await?
+        .into_iter()
+        .find(|r| r.exercise == q.exercise)
+        .map(|r| Calibration { rest: r.rest as f32, peak: r.peak as f32 });
     let action = if resumed { "resume" } else { "create" };
     state
         .audit(p.actor(), action, "exercise_session", Some(p.user.id), AuditOutcome::Success)
@@ -145,7 +153,7 @@ pub async fn connect(
         Live {
             tracker: Tracker::new(
                 spec,
-                TrackerConfig { target_reps: Some(target), ..TrackerConfig::DEFAULT },
+                TrackerConfig { target_reps: Some(target), calibration, ..TrackerConfig::DEFAULT },
             ),
             correct: session.correct_count,
             reps,
@@ -154,7 +162,14 @@ pub async fn connect(
             frames: 0,
         }
     });
-    let ctx = Ctx { state, clinic, patient: p.user.id, session: session.id, exercise: q.exercise };
+    let ctx = Ctx {
+        state,
+        clinic,
+        patient: p.user.id,
+        session: session.id,
+        exercise: q.exercise,
+        reference: calibration,
+    };
     Ok(ws.on_upgrade(move |socket| run(socket, ctx, live, resumed)))
 }
 
@@ -164,6 +179,7 @@ struct Ctx {
     patient: Uuid,
     session: Uuid,
     exercise: String,
+    reference: Option<Calibration>,
 }
 
 async fn send(socket: &mut WebSocket, v: &Value) -> bool {
@@ -209,7 +225,7 @@ async fn run(mut socket: WebSocket, ctx: Ctx, mut live: Live, resumed: bool) {
     m.live_sessions.inc();
     let (progress, writer) = spawn_writer(&ctx);
     let hello = json!({"type": "session", "session_id": ctx.session, "exercise": ctx.exercise,
-        "resumed": resumed, "reps": live.reps.len()});
+        "resumed": resumed, "reps": live.reps.len(), "reference": ctx.reference});
     let mut ended = !send(&mut socket, &hello).await;
     while !ended {
         let Some(Ok(msg)) = socket.recv().await else { break };

@@ -1,6 +1,6 @@
 //! Live exercise sessions as stored for the clinician: the repetitions the motion engine
 //! counted, with their metrics and form errors, written as each repetition completes so that a
-//! dropped connection loses nothing.
+//! dropped connection loses nothing; and each patient's reference range per exercise.
 
 use serde_json::Value;
 use sqlx::{FromRow, types::Json};
@@ -138,6 +138,95 @@ impl Store {
         .fetch_all(p)
         .await?);
         Ok(rows.into_iter().map(ExerciseSession::from).collect())
+    }
+}
+
+/// The range a patient's repetitions of one exercise are judged against (primary channel
+/// degrees), set by a clinician from a supervised session (`session_id`) or as a target.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, FromRow)]
+pub struct ExerciseReference {
+    pub patient_id: Uuid,
+    pub exercise: String,
+    pub rest: f64,
+    pub peak: f64,
+    pub session_id: Option<Uuid>,
+    pub set_by: Uuid,
+    pub set_at: OffsetDateTime,
+}
+
+impl Store {
+    /// Sets (or replaces) a patient's reference range for an exercise.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn set_exercise_reference(
+        &self,
+        clinic_id: Uuid,
+        patient_id: Uuid,
+        exercise: &str,
+        (rest, peak): (f64, f64),
+        session_id: Option<Uuid>,
+        set_by: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<ExerciseReference> {
+        self.patient(clinic_id, patient_id).await?;
+        with_pool!(self, |p| sqlx::query(
+            "INSERT INTO exercise_references (patient_id, exercise, clinic_id, rest, peak,
+                session_id, set_by, set_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (patient_id, exercise) DO UPDATE SET rest = $4, peak = $5,
+                session_id = $6, set_by = $7, set_at = $8"
+        )
+        .bind(patient_id)
+        .bind(exercise)
+        .bind(clinic_id)
+        .bind(rest)
+        .bind(peak)
+        .bind(session_id)
+        .bind(set_by)
+        .bind(db_time(now))
+        .execute(p)
+        .await?
+        .rows_affected());
+        self.exercise_references(clinic_id, patient_id)
+            .await?
+            .into_iter()
+            .find(|r| r.exercise == exercise)
+            .ok_or(StoreError::NotFound("exercise reference"))
+    }
+
+    /// A patient's reference ranges, by exercise id.
+    pub async fn exercise_references(
+        &self,
+        clinic_id: Uuid,
+        patient_id: Uuid,
+    ) -> Result<Vec<ExerciseReference>> {
+        Ok(with_pool!(self, |p| sqlx::query_as(
+            "SELECT patient_id, exercise, rest, peak, session_id, set_by, set_at
+             FROM exercise_references WHERE patient_id = $1 AND clinic_id = $2
+             ORDER BY exercise"
+        )
+        .bind(patient_id)
+        .bind(clinic_id)
+        .fetch_all(p)
+        .await?))
+    }
+
+    /// Removes a patient's reference range for an exercise; false when there was none.
+    pub async fn clear_exercise_reference(
+        &self,
+        clinic_id: Uuid,
+        patient_id: Uuid,
+        exercise: &str,
+    ) -> Result<bool> {
+        let n = with_pool!(self, |p| sqlx::query(
+            "DELETE FROM exercise_references
+             WHERE patient_id = $1 AND exercise = $2 AND clinic_id = $3"
+        )
+        .bind(patient_id)
+        .bind(exercise)
+        .bind(clinic_id)
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(n > 0)
     }
 }
 

@@ -845,12 +845,14 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "episodes", include_str!("../migrations/sqlite/0002_episodes.sql")),
     (3, "exercise_sessions", include_str!("../migrations/sqlite/0003_exercise_sessions.sql")),
     (4, "milestones", include_str!("../migrations/sqlite/0004_milestones.sql")),
+    (5, "exercise_references", include_str!("../migrations/sqlite/0005_exercise_references.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
     (2, "episodes", include_str!("../migrations/postgres/0002_episodes.sql")),
     (3, "exercise_sessions", include_str!("../migrations/postgres/0003_exercise_sessions.sql")),
     (4, "milestones", include_str!("../migrations/postgres/0004_milestones.sql")),
+    (5, "exercise_references", include_str!("../migrations/postgres/0005_exercise_references.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

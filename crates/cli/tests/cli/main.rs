@@ -221,6 +221,60 @@ fn analyze_counts_a_real_ten_repetition_recording() {
 }
 
 #[test]
+fn analyze_judges_a_set_against_a_reference_set_of_the_same_person() {
+    let Some(data) = shared_data() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let set = |label: &str, suffix: &str| -> Vec<String> {
+        (1..=10)
+            .map(|e| {
+                data.join(format!(
+                    "{label}/kinect/positions/m07_s03_e{e:02}_positions{suffix}.txt.gz"
+                ))
+                .display()
+                .to_string()
+            })
+            .collect()
+    };
+    let (good, reduced) = (set("correct", ""), set("incorrect", "_inc"));
+    let mut args = vec!["analyze", "--exercise", "shoulder-abduction", "--format", "uiprmd-kinect"];
+    for f in &good {
+        args.extend(["--reference", f.as_str()]);
+    }
+    args.extend(reduced.iter().map(String::as_str));
+    let r = physio(dir.path(), &args, None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    // The reference set's median repetition goes from about 10° to about 150°.
+    let peak = v["calibration"]["peak"].as_f64().unwrap();
+    assert!((140.0..=160.0).contains(&peak), "{}", v["calibration"]);
+    // This person's deliberately reduced set (peaks 107–129°) is counted, and every repetition
+    // is called short of their own range.
+    assert_eq!(v["rep_count"], 10, "{}", r.stdout);
+    for rep in v["reps"].as_array().unwrap() {
+        assert_eq!(rep["correct"], false, "{rep}");
+        assert!(rep["errors"].as_array().unwrap().contains(&"too_little_range".into()), "{rep}");
+    }
+    // A reference with no repetition in it is refused with a message, exit code 2.
+    let still = dir.path().join("still.json");
+    std::fs::write(&still, "").unwrap();
+    let r = physio(
+        dir.path(),
+        &[
+            "analyze",
+            "--exercise",
+            "shoulder-abduction",
+            "--format",
+            "blazepose-json",
+            "--reference",
+            still.to_str().unwrap(),
+            still.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+#[test]
 fn analyze_names_the_file_and_line_of_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     let good = (0..3).map(|_| vec!["1.0"; 117].join(",")).collect::<Vec<_>>().join("\n");

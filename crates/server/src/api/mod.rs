@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod episodes;
 pub mod patients;
+pub mod references;
 pub mod tokens;
 pub mod users;
 
@@ -61,6 +62,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(patients::router())
         .merge(users::router())
         .merge(episodes::router())
+        .merge(references::router())
 }
 
 /// A role, as the API spells it.

@@ -14,6 +14,9 @@ use uuid::Uuid;
 
 use crate::{
     api::episodes::{ReviewRequest, TIERS, acknowledge_alert, review_triage},
+    api::references::{
+        MIN_REFERENCE_REPS, ReferenceRequest, clear_reference, set_reference as set_reference_for,
+    },
     auth::Principal,
     error::{ApiError, ApiPath},
     pages::{
@@ -76,6 +79,7 @@ pub(crate) async fn sections(
     };
     let responses = store.responses(clinic, patient_id, None).await?;
     let sessions = store.exercise_sessions(clinic, patient_id, 50).await?;
+    let references = store.exercise_references(clinic, patient_id).await?;
     let clinician = p.role() == Role::Clinician;
     Ok(html! {
         @if !alerts.is_empty() {
@@ -102,7 +106,7 @@ pub(crate) async fn sections(
         @if let Some(ep) = &episode { (crate::pages::pathway::section(p, ep, state.now().date())) }
         (change_summary(&responses, episode.as_ref()))
         (outcomes_section(&responses))
-        (sessions_section(&sessions))
+        (sessions_section(p, patient_id, &sessions, &references, clinician))
     })
 }
 
@@ -287,7 +291,17 @@ fn mean_of(reps: &Value, field: &str) -> Option<f64> {
     (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
 }
 
-fn sessions_section(sessions: &[physio_store::ExerciseSession]) -> Markup {
+fn sessions_section(
+    p: &Principal,
+    patient_id: Uuid,
+    sessions: &[physio_store::ExerciseSession],
+    references: &[physio_store::ExerciseReference],
+    clinician: bool,
+) -> Markup {
+    let action = format!("/patients/{patient_id}/references");
+    let usable = |s: &physio_store::ExerciseSession| {
+        clinician && s.reps.as_array().is_some_and(|r| r.len() >= MIN_REFERENCE_REPS)
+    };
     let mut exercises: Vec<&str> = sessions.iter().map(|s| s.exercise.as_str()).collect();
     exercises.sort_unstable();
     exercises.dedup();
@@ -295,6 +309,24 @@ fn sessions_section(sessions: &[physio_store::ExerciseSession]) -> Markup {
     html! {
         h2 { "Exercise sessions" }
         @if sessions.is_empty() { p { "No camera sessions yet." } }
+        @if !references.is_empty() {
+            h3 { "Reference ranges" }
+            p.hint { "Repetitions of these exercises are judged against the patient's reference: \
+                more than a tenth (and at least 10°) short of it is \"too little range\"." }
+            ul.references { @for r in references { li {
+                strong { (r.exercise) } ": " (format!("{:.0}° to {:.0}°", r.rest, r.peak))
+                span.hint { " (" @if r.session_id.is_some() { "from a session" } @else { "target" }
+                    ", set " (date_time(r.set_at)) ")" }
+                @if clinician {
+                    form.inline method="post" action=(action) {
+                        (csrf_field(p))
+                        input type="hidden" name="exercise" value=(r.exercise);
+                        input type="hidden" name="clear" value="1";
+                        button.button-secondary.button-small type="submit" { "Clear" }
+                    }
+                }
+            } } }
+        }
         @for ex in &exercises {
             @let points: Vec<Point> = sessions.iter().rev().filter(|s| s.exercise == *ex)
                 .filter_map(|s| Some(Point { at: s.started_at, value: mean_of(&s.reps, "rom_deg")? })).collect();
@@ -305,13 +337,23 @@ fn sessions_section(sessions: &[physio_store::ExerciseSession]) -> Markup {
         @if !sessions.is_empty() {
             table.sessions {
                 caption.visually-hidden { "Exercise sessions" }
-                thead { tr { th scope="col" { "Started" } th scope="col" { "Exercise" } th scope="col" { "Repetitions (correct)" } th scope="col" { "Mean range" } th scope="col" { "Status" } } }
+                thead { tr { th scope="col" { "Started" } th scope="col" { "Exercise" } th scope="col" { "Repetitions (correct)" } th scope="col" { "Mean range" } th scope="col" { "Status" }
+                    @if clinician { th scope="col" { "Reference" } } } }
                 tbody { @for s in sessions { tr {
                     td { (date_time(s.started_at)) }
                     td { (s.exercise) }
                     td { (s.rep_count) " (" (s.correct_count) ")" }
                     td { @if let Some(m) = mean_of(&s.reps, "rom_deg") { (format!("{m:.0}°")) } }
                     td { @if s.ended_at.is_some() { "finished" } @else { "not finished" } }
+                    @if clinician { td { @if usable(s) {
+                        form.inline method="post" action=(action) {
+                            (csrf_field(p))
+                            input type="hidden" name="exercise" value=(s.exercise);
+                            input type="hidden" name="session_id" value=(s.id);
+                            button.button-secondary.button-small type="submit"
+                                aria-label={ "Use the session of " (date_time(s.started_at)) " as the reference for " (s.exercise) } { "Use as reference" }
+                        }
+                    } } }
                 } } }
             }
         }
@@ -358,6 +400,31 @@ pub(crate) async fn review(
     };
     let t = review_triage(&state, &p, triage_id, &req).await?;
     Ok(Redirect::to(&format!("/patients/{}", t.patient_id)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ReferenceForm {
+    #[serde(default)]
+    exercise: String,
+    session_id: Option<Uuid>,
+    #[serde(default)]
+    clear: String,
+}
+
+/// Sets the patient's reference range from a session, or clears it.
+pub(crate) async fn set_reference(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    ApiPath(patient_id): ApiPath<Uuid>,
+    Form(f): Form<ReferenceForm>,
+) -> PageResult {
+    if f.clear == "1" {
+        clear_reference(&state, &p, patient_id, &f.exercise).await?;
+    } else {
+        let req = ReferenceRequest { session_id: f.session_id, ..Default::default() };
+        set_reference_for(&state, &p, patient_id, &f.exercise, &req).await?;
+    }
+    Ok(Redirect::to(&format!("/patients/{patient_id}")).into_response())
 }
 
 pub(crate) async fn acknowledge(

@@ -54,6 +54,7 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/caseload", get(patients::caseload)),
         ("GET", "/patients/{patient_id}", get(patients::show)),
         ("POST", "/patients/{patient_id}/care-team", post(admin::set_care_team)),
+        ("POST", "/patients/{patient_id}/references", post(clinical::set_reference)),
         ("POST", "/triage/{triage_id}/review", post(clinical::review)),
         ("POST", "/alerts/{alert_id}/acknowledge", post(clinical::acknowledge)),
         ("POST", "/episodes/{episode_id}/pathway", post(pathway::set_pathway)),

@@ -13,16 +13,23 @@ use crate::{both_backends, helpers::TestApp};
 both_backends!(
     a_streamed_take_is_counted_and_stored,
     a_dropped_connection_resumes_the_count,
-    only_the_patient_streams_into_their_session
+    only_the_patient_streams_into_their_session,
+    a_reference_session_judges_the_next_ones
 );
 
 /// UI-PRMD m07 (shoulder abduction), subject 1, correct, e01–e10, in the live format; `None`
 /// (skip) when the shared data is absent outside CI.
 fn recording() -> Option<Vec<String>> {
-    let dir = std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/ui-prmd/correct/kinect"
-    ));
+    recording_of(true, 1)
+}
+
+/// Like `recording`, for a subject's correct or (deliberately) incorrect set.
+fn recording_of(correct: bool, subject: u32) -> Option<Vec<String>> {
+    let (label, suffix) = if correct { ("correct", "") } else { ("incorrect", "_inc") };
+    let dir =
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/ui-prmd"))
+            .join(label)
+            .join("kinect");
     if !dir.is_dir() {
         assert!(
             std::env::var("CI").map_or(true, |v| v != "true"),
@@ -41,8 +48,9 @@ fn recording() -> Option<Vec<String>> {
     };
     let mut texts = vec![];
     for e in 1..=10 {
-        texts.push(gunzip(dir.join(format!("positions/m07_s01_e{e:02}_positions.txt.gz"))));
-        texts.push(gunzip(dir.join(format!("angles/m07_s01_e{e:02}_angles.txt.gz"))));
+        let name = |kind: &str| format!("{kind}/m07_s{subject:02}_e{e:02}_{kind}{suffix}.txt.gz");
+        texts.push(gunzip(dir.join(name("positions"))));
+        texts.push(gunzip(dir.join(name("angles"))));
     }
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let rec = physio_motion::parse(physio_motion::Format::UiprmdKinect, &refs).unwrap();
@@ -201,4 +209,91 @@ async fn only_the_patient_streams_into_their_session(app: &TestApp) {
         open(app, &patient, "exercise=deep-squat", Some("https://evil.example")).await.err(),
         Some(403)
     );
+}
+
+/// Streams a whole take as a new session; returns the session's first message and its events.
+async fn take(app: &TestApp, token: &str, lines: &[String]) -> (Value, Vec<Value>) {
+    let mut s = open(app, token, "exercise=shoulder-abduction", None).await.unwrap();
+    let hello = next_json(&mut s).await;
+    stream(&mut s, lines).await;
+    s.send(Message::Text(r#"{"type": "end"}"#.into())).await.unwrap();
+    (hello, drain(&mut s).await)
+}
+
+/// Repetitions of a take that were called short of range.
+fn short(events: &[Value]) -> usize {
+    events
+        .iter()
+        .filter(|e| e["type"] == "rep_completed")
+        .filter(|e| e["errors"].as_array().is_some_and(|a| a.contains(&"too_little_range".into())))
+        .count()
+}
+
+async fn a_reference_session_judges_the_next_ones(app: &TestApp) {
+    let (Some(good), Some(reduced)) = (recording_of(true, 3), recording_of(false, 3)) else {
+        return;
+    };
+    let p = &app.people;
+    let patient = app.token_for(p.p1).await;
+    let clinician = app.token_for(p.c1).await;
+    let client = app.client();
+    let path = format!("/api/v1/patients/{}/references", p.p1);
+    let put = |exercise: &str, body: Value, token: &str| {
+        app.req(&client, reqwest::Method::PUT, &format!("{path}/{exercise}"))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    // A supervised good set, then the same person's reduced set judged against itself.
+    let (hello, events) = take(app, &patient, &good).await;
+    assert_eq!(count(&events, "rep_completed"), 10);
+    assert!(hello["reference"].is_null(), "{hello}");
+    let good_session = hello["session_id"].as_str().unwrap().to_owned();
+    let (_, events) = take(app, &patient, &reduced).await;
+    assert_eq!(count(&events, "rep_completed"), 10);
+    let short_without = short(&events);
+
+    // The clinician makes the good set the reference.
+    let res =
+        put("shoulder-abduction", serde_json::json!({"session_id": good_session}), &clinician)
+            .await
+            .unwrap();
+    assert_eq!(res.status(), 200);
+    let r: Value = res.json().await.unwrap();
+    assert_eq!(r["session_id"].as_str(), Some(good_session.as_str()));
+    let (rest, peak) = (r["rest"].as_f64().unwrap(), r["peak"].as_f64().unwrap());
+    assert!(rest < 25.0 && (140.0..=160.0).contains(&peak), "{r}");
+    // Bad requests name what is wrong; only the care team's clinician may set it.
+    for (exercise, body, token, status) in [
+        ("deep-squat", serde_json::json!({"session_id": good_session}), &clinician, 422),
+        ("shoulder-abduction", serde_json::json!({}), &clinician, 422),
+        ("shoulder-abduction", serde_json::json!({"rest": 10, "peak": 12}), &clinician, 422),
+        ("moonwalk", serde_json::json!({"rest": 10, "peak": 90}), &clinician, 404),
+        ("shoulder-abduction", serde_json::json!({"rest": 10, "peak": 90}), &patient, 403),
+    ] {
+        let res = put(exercise, body.clone(), token).await.unwrap();
+        assert_eq!(res.status().as_u16(), status, "{exercise} {body}");
+    }
+    let res = app.req(&client, reqwest::Method::GET, &path).bearer_auth(&patient).send().await;
+    let list: Value = res.unwrap().json().await.unwrap();
+    assert_eq!(list["references"].as_array().unwrap().len(), 1, "{list}");
+
+    // Now the reduced set is counted as before, and every repetition is short of the person's
+    // own reference.
+    let (hello, events) = take(app, &patient, &reduced).await;
+    assert_eq!(hello["reference"]["peak"].as_f64().map(|v| v.round()), Some(peak.round()));
+    assert_eq!(count(&events, "rep_completed"), 10);
+    assert_eq!(short(&events), 10, "{events:?}");
+    assert!(short_without < 10, "without a reference {short_without} were short");
+
+    // Cleared, the engine judges against the person's recent repetitions again.
+    let res = app
+        .req(&client, reqwest::Method::DELETE, &format!("{path}/shoulder-abduction"))
+        .bearer_auth(&clinician)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let (hello, _) = take(app, &patient, &reduced[..30]).await;
+    assert!(hello["reference"].is_null(), "{hello}");
 }

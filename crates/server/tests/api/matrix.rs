@@ -73,6 +73,30 @@ const MATRIX: &[Row] = &[
         [401, 200, 403, 200, 403, 200, 404, 404],
     ),
     row(
+        "GET",
+        "/api/v1/patients/{patient}/references",
+        NoBody,
+        [401, 200, 403, 200, 403, 200, 404, 404],
+    ),
+    row(
+        "PUT",
+        "/api/v1/patients/{patient}/references/{exercise}",
+        Json(r#"{"rest":10,"peak":150}"#),
+        [401, 403, 403, 200, 403, 403, 403, 404],
+    ),
+    row(
+        "DELETE",
+        "/api/v1/patients/{patient}/references/{exercise}",
+        NoBody,
+        [401, 403, 403, 204, 403, 403, 403, 404],
+    ),
+    row(
+        "POST",
+        "/patients/{patient}/references",
+        Form("exercise={exercise}&clear=1"),
+        [303, 403, 403, 303, 403, 403, 403, 404],
+    ),
+    row(
         "PUT",
         "/api/v1/patients/{patient}/care-team",
         Json(r#"{"clinician_ids":["{c1}"]}"#),

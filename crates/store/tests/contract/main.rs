@@ -50,6 +50,7 @@ contract!(
     episodes_are_clinic_scoped,
     reassessment_schedule,
     exercise_sessions_keep_every_repetition,
+    exercise_references_are_set_replaced_and_cleared,
 );
 
 const NOW: OffsetDateTime = datetime!(2026-11-25 09:30:00.123456789 UTC);
@@ -683,4 +684,47 @@ async fn exercise_sessions_keep_every_repetition(store: &Store) {
     assert!(list[1].ended_at.is_some());
     let foreign = store.create_exercise_session(f.other_clinic, p, "deep-squat", NOW).await;
     assert!(matches!(foreign, Err(StoreError::NotFound(_))));
+}
+
+async fn exercise_references_are_set_replaced_and_cleared(store: &Store) {
+    let f = fixture(store).await;
+    let p = f.patients[0];
+    let s = store.create_exercise_session(f.clinic, p, "shoulder-abduction", NOW).await.unwrap();
+    let set = |range, session, at| {
+        store.set_exercise_reference(
+            f.clinic,
+            p,
+            "shoulder-abduction",
+            range,
+            session,
+            f.clinician,
+            at,
+        )
+    };
+    let r = set((10.5, 148.25), Some(s.id), NOW).await.unwrap();
+    assert_eq!((r.rest, r.peak, r.session_id, r.set_by), (10.5, 148.25, Some(s.id), f.clinician));
+    // Setting again replaces: one reference per patient and exercise.
+    let later = NOW + Duration::days(7);
+    let r = set((12.0, 120.0), None, later).await.unwrap();
+    assert_eq!(
+        (r.rest, r.peak, r.session_id, r.set_at),
+        (12.0, 120.0, None, physio_store::db_time(later))
+    );
+    store
+        .set_exercise_reference(f.clinic, p, "deep-squat", (0.0, 95.0), None, f.clinician, NOW)
+        .await
+        .unwrap();
+    let list = store.exercise_references(f.clinic, p).await.unwrap();
+    let ids: Vec<&str> = list.iter().map(|r| r.exercise.as_str()).collect();
+    assert_eq!(ids, ["deep-squat", "shoulder-abduction"]);
+    // Other clinics see nothing and cannot write.
+    assert!(store.exercise_references(f.other_clinic, p).await.unwrap().is_empty());
+    let foreign = store
+        .set_exercise_reference(f.other_clinic, p, "deep-squat", (0.0, 1.0), None, f.clinician, NOW)
+        .await;
+    assert!(matches!(foreign, Err(StoreError::NotFound(_))));
+    assert!(!store.clear_exercise_reference(f.other_clinic, p, "deep-squat").await.unwrap());
+    assert!(store.clear_exercise_reference(f.clinic, p, "deep-squat").await.unwrap());
+    assert!(!store.clear_exercise_reference(f.clinic, p, "deep-squat").await.unwrap());
+    assert_eq!(store.exercise_references(f.clinic, p).await.unwrap().len(), 1);
 }
