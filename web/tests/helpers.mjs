@@ -317,7 +317,9 @@ export async function screenshot(page, name) {
   ];
   for (const [device, size] of sizes) {
     await page.setViewportSize(size);
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${device}.png`), fullPage: true });
+    // A page running pose estimation keeps the main thread busy; on two cores a screenshot can
+    // wait well past Playwright's 15 s default for a frame.
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${device}.png`), fullPage: true, timeout: 90_000 });
   }
   if (previous) await page.setViewportSize(previous);
 }
