@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { WEB_DIR, checkA11y, launchBrowser, screenshot, startServer, withPage } from './helpers.mjs';
+import { WEB_DIR, api, checkA11y, launchBrowser, screenshot, startServer, withPage } from './helpers.mjs';
 
 const DATA_DIR = path.resolve(WEB_DIR, '../../shared/data');
 const POSITIONS_DIR = path.join(DATA_DIR, 'ui-prmd', 'correct', 'kinect', 'positions');
@@ -133,5 +133,39 @@ test('patient: replay of ten recorded shoulder abductions counts ten', { skip, t
 
     await screenshot(page, 'live-replay');
     await checkA11y(page, 'the camera session page after a replay');
+  });
+});
+
+test('clinician: makes the replayed session the patient\'s reference range', { skip, timeout: 120_000 }, async () => {
+  // The replaying patient on the first clinician's care team.
+  const admin = api(server.baseUrl);
+  await admin.login(server.logins.admin[0], server.password);
+  const { users: clinicians } = await admin.get('/api/v1/users?role=clinician');
+  const clinician = clinicians.find((u) => u.email === server.logins.clinician[0]);
+  const { users: patients } = await admin.get('/api/v1/users?role=patient');
+  const patient = patients.find((u) => u.email === server.logins.patient[0]);
+  await admin.put(`/api/v1/patients/${patient.id}/care-team`, { clinician_ids: [clinician.id] });
+
+  await withPage(browser, server.baseUrl, 'live-reference', async (page) => {
+    await signIn(page, clinician.email, server.password);
+    await page.goto(`/patients/${patient.id}`);
+    const use = page.getByRole('button', { name: /^Use as reference: shoulder-abduction, session of / });
+    assert.equal(await use.count(), 1, 'the replayed session can be made the reference');
+    await Promise.all([page.waitForURL(`**/patients/${patient.id}`), use.click()]);
+    await page.getByRole('heading', { name: 'Reference ranges' }).waitFor();
+    const item = await page.locator('ul.references li').first().textContent();
+    // The median repetition of the replay: from about 10° at rest to about 150° overhead.
+    const [, rest, peak] = item.match(/shoulder-abduction: (-?\d+)° to (\d+)°/) ?? [];
+    assert.ok(Number(rest) < 25 && Number(peak) >= 140 && Number(peak) <= 160, item);
+    assert.match(item, /from a session/);
+    await screenshot(page, 'patient-reference-range');
+    await checkA11y(page, 'the patient page with a reference range');
+
+    // The clinician can clear it again.
+    await Promise.all([
+      page.waitForURL(`**/patients/${patient.id}`),
+      page.locator('ul.references').getByRole('button', { name: 'Clear' }).click(),
+    ]);
+    assert.equal(await page.getByRole('heading', { name: 'Reference ranges' }).count(), 0);
   });
 });

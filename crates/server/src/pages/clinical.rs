@@ -335,6 +335,7 @@ fn sessions_section(
             }
         }
         @if !sessions.is_empty() {
+            div.table-scroll tabindex="0" role="region" aria-label="Exercise sessions" {
             table.sessions {
                 caption.visually-hidden { "Exercise sessions" }
                 thead { tr { th scope="col" { "Started" } th scope="col" { "Exercise" } th scope="col" { "Repetitions (correct)" } th scope="col" { "Mean range" } th scope="col" { "Status" }
@@ -345,16 +346,19 @@ fn sessions_section(
                     td { (s.rep_count) " (" (s.correct_count) ")" }
                     td { @if let Some(m) = mean_of(&s.reps, "rom_deg") { (format!("{m:.0}°")) } }
                     td { @if s.ended_at.is_some() { "finished" } @else { "not finished" } }
-                    @if clinician { td { @if usable(s) {
+                    @if clinician { td { @if references.iter().any(|r| r.session_id == Some(s.id)) {
+                        "current reference"
+                    } @else if usable(s) {
                         form.inline method="post" action=(action) {
                             (csrf_field(p))
                             input type="hidden" name="exercise" value=(s.exercise);
                             input type="hidden" name="session_id" value=(s.id);
                             button.button-secondary.button-small type="submit"
-                                aria-label={ "Use the session of " (date_time(s.started_at)) " as the reference for " (s.exercise) } { "Use as reference" }
+                                aria-label={ "Use as reference: " (s.exercise) ", session of " (date_time(s.started_at)) } { "Use as reference" }
                         }
                     } } }
                 } } }
+            }
             }
         }
         @if let Some(s) = latest.filter(|s| s.rep_count > 0) {
