@@ -100,14 +100,14 @@ fn uiprmd_accuracy() {
         "exact rep count on {:.0} % of sets, below the 85 % floor",
         exact * 100.0
     );
-    assert!(all.worse <= 2, "{} sets off by more than one (floor: 2)", all.worse);
+    assert!(all.worse <= 1, "{} sets off by more than one (floor: 1)", all.worse);
     let agree = agreement(&all);
-    assert!(agree >= 0.65, "label agreement {:.0} %, below the 65 % floor", agree * 100.0);
+    assert!(agree >= 0.66, "label agreement {:.0} %, below the 66 % floor", agree * 100.0);
 
     // Judged against the person's own reference set, agreement is 77 %: floor just under it.
     let cal = evaluate(&root, Mode::PersonCalibrated);
     let agree = agreement(&cal);
-    assert!(cal.worse <= 2, "calibrated: {} sets off by more than one (floor: 2)", cal.worse);
+    assert!(cal.worse <= 1, "calibrated: {} sets off by more than one (floor: 1)", cal.worse);
     assert!(
         agree >= 0.75,
         "calibrated: label agreement {:.0} %, below the 75 % floor",
