@@ -187,20 +187,45 @@ impl Angles {
 /// Confidence below which a joint is treated as missing.
 pub const CONFIDENCE_GATE: f32 = 0.5;
 
+/// A set of channels, a bit per `Channel::index`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChannelSet(pub u32);
+
+impl ChannelSet {
+    /// Every channel.
+    pub const ALL: ChannelSet = ChannelSet((1 << CHANNELS) - 1);
+
+    /// Adds a channel.
+    pub fn insert(&mut self, c: Channel) {
+        self.0 |= 1 << c.index();
+    }
+    /// Whether the set holds a channel.
+    pub fn contains(self, c: Channel) -> bool {
+        self.0 & (1 << c.index()) != 0
+    }
+}
+
 /// Computes every channel of one (conditioned) frame.
 pub fn angles(frame: &Frame) -> Angles {
+    angles_of(frame, ChannelSet::ALL)
+}
+
+/// Computes the channels in `want` (the others stay unavailable): a tracker asks only for the
+/// channels its exercise reads, which saves most of the trigonometry.
+pub fn angles_of(frame: &Frame, want: ChannelSet) -> Angles {
     let mut out = Angles::UNAVAILABLE;
     let j = |k: Joint| {
         let p = frame.get(k);
         (p.conf >= CONFIDENCE_GATE && p.p.is_finite()).then_some(p.p)
     };
+    let w = |c: Channel| want.contains(c);
     let mut set = |c: Channel, v: f32| out.values[c.index()] = v;
 
     let (Some(sl), Some(sr), Some(hl), Some(hr)) =
         (j(Joint::LeftShoulder), j(Joint::RightShoulder), j(Joint::LeftHip), j(Joint::RightHip))
     else {
         // Without the trunk only the inner-joint angles are defined.
-        inner_angles(&j, &mut set);
+        inner_angles(&j, want, &mut set);
         return out;
     };
     let mid_s = sl.mid(sr);
@@ -208,7 +233,7 @@ pub fn angles(frame: &Frame) -> Angles {
     let trunk = mid_s.sub(mid_h);
     let trunk_len = trunk.norm();
     let Some(t_up) = trunk.unit() else {
-        inner_angles(&j, &mut set);
+        inner_angles(&j, want, &mut set);
         return out;
     };
     let down = t_up.scale(-1.0);
@@ -217,13 +242,21 @@ pub fn angles(frame: &Frame) -> Angles {
     let p_right = hr.sub(hl).reject(V3::UP).unit();
     let p_fwd = p_right.map(|r| V3::UP.cross(r));
 
-    inner_angles(&j, &mut set);
+    inner_angles(&j, want, &mut set);
 
     if let (Some(pr), Some(pf)) = (p_right, p_fwd) {
-        set(Channel::TrunkFlexion, t_up.dot(pf).atan2(t_up.dot(V3::UP)).to_degrees());
-        set(Channel::TrunkSideLean, t_up.dot(pr).atan2(t_up.dot(V3::UP)).to_degrees());
-        set(Channel::PelvisYaw, signed_angle_deg(V3::new(1.0, 0.0, 0.0), pr, V3::UP));
-        set(Channel::ThoracicRotation, signed_angle_deg(pr, sr.sub(sl), V3::UP));
+        if w(Channel::TrunkFlexion) {
+            set(Channel::TrunkFlexion, t_up.dot(pf).atan2(t_up.dot(V3::UP)).to_degrees());
+        }
+        if w(Channel::TrunkSideLean) {
+            set(Channel::TrunkSideLean, t_up.dot(pr).atan2(t_up.dot(V3::UP)).to_degrees());
+        }
+        if w(Channel::PelvisYaw) {
+            set(Channel::PelvisYaw, signed_angle_deg(V3::new(1.0, 0.0, 0.0), pr, V3::UP));
+        }
+        if w(Channel::ThoracicRotation) {
+            set(Channel::ThoracicRotation, signed_angle_deg(pr, sr.sub(sl), V3::UP));
+        }
     }
 
     for (side, sh, el, wr, hip) in [
@@ -231,14 +264,25 @@ pub fn angles(frame: &Frame) -> Angles {
         (Side::Right, sr, j(Joint::RightElbow), j(Joint::RightWrist), hr),
     ] {
         let c = |l: Channel| if side == Side::Left { l } else { l.mirror() };
-        set(c(Channel::ShoulderHikeLeft), 100.0 * sh.sub(mid_h).dot(t_up) / trunk_len.max(1e-6));
-        if let Some(w) = wr
-            && let Some(u) = w.sub(sh).unit()
+        if w(c(Channel::ShoulderHikeLeft)) {
+            let hike = 100.0 * sh.sub(mid_h).dot(t_up) / trunk_len.max(1e-6);
+            set(c(Channel::ShoulderHikeLeft), hike);
+        }
+        if w(c(Channel::ArmLiftLeft))
+            && let Some(wrist) = wr
+            && let Some(u) = wrist.sub(sh).unit()
         {
             set(c(Channel::ArmLiftLeft), u.dot(V3::UP).clamp(-1.0, 1.0).asin().to_degrees());
         }
         let lateral = t_right.map(|r| if side == Side::Left { r.scale(-1.0) } else { r });
-        if let Some(e) = el {
+        let arm_channels = [
+            Channel::ShoulderElevationLeft,
+            Channel::ShoulderPlaneLeft,
+            Channel::ShoulderFlexionLeft,
+            Channel::ShoulderExtensionLeft,
+            Channel::ShoulderRotationLeft,
+        ];
+        if let Some(e) = el.filter(|_| arm_channels.iter().any(|&a| w(c(a)))) {
             let arm = e.sub(sh);
             let elevation = angle_deg(arm, down);
             set(c(Channel::ShoulderElevationLeft), elevation);
@@ -249,8 +293,10 @@ pub fn angles(frame: &Frame) -> Angles {
                 let flex = arm.dot(f).atan2(arm.dot(down)).to_degrees();
                 set(c(Channel::ShoulderFlexionLeft), flex);
                 set(c(Channel::ShoulderExtensionLeft), -flex);
-                if let (Some(w), Some(u)) = (wr, arm.unit()) {
-                    let fore = w.sub(e);
+                if w(c(Channel::ShoulderRotationLeft))
+                    && let (Some(wrist), Some(u)) = (wr, arm.unit())
+                {
+                    let fore = wrist.sub(e);
                     if angle_deg(arm, fore) >= 45.0
                         && let Some(reference) = f.reject(u).unit()
                     {
@@ -264,7 +310,9 @@ pub fn angles(frame: &Frame) -> Angles {
                 }
             }
         }
-        if let Some(k) = j(if side == Side::Left { Joint::LeftKnee } else { Joint::RightKnee }) {
+        if w(c(Channel::HipFlexionLeft))
+            && let Some(k) = j(if side == Side::Left { Joint::LeftKnee } else { Joint::RightKnee })
+        {
             set(c(Channel::HipFlexionLeft), angle_deg(k.sub(hip), down));
         }
     }
@@ -274,19 +322,22 @@ pub fn angles(frame: &Frame) -> Angles {
             (Some(a), Some(b)) => Some(a.mid(b)),
             _ => j(Joint::Head),
         };
-        if let Some(h) = head {
+        if let Some(h) = head.filter(|_| w(Channel::HeadForward)) {
             let v = h.sub(mid_s);
             set(Channel::HeadForward, v.dot(f).atan2(v.dot(t_up)).to_degrees());
         }
-        if let (Some(a), Some(b), Some(nose)) =
-            (j(Joint::LeftEar), j(Joint::RightEar), j(Joint::Head))
+        if w(Channel::HeadPitch)
+            && let (Some(a), Some(b), Some(nose)) =
+                (j(Joint::LeftEar), j(Joint::RightEar), j(Joint::Head))
         {
             let v = nose.sub(a.mid(b));
             if v.norm() > 0.3 * a.sub(b).norm() {
                 set(Channel::HeadPitch, (-v.dot(t_up)).atan2(v.dot(f)).to_degrees());
             }
         }
-        if let (Some(ms), Some(neck)) = (j(Joint::MidSpine), j(Joint::Neck)) {
+        if w(Channel::SpineFlexion)
+            && let (Some(ms), Some(neck)) = (j(Joint::MidSpine), j(Joint::Neck))
+        {
             let lower = ms.sub(mid_h);
             let upper = neck.sub(ms);
             // Flexion positive: the upper segment turns forward, i.e. about the right axis.
@@ -297,7 +348,11 @@ pub fn angles(frame: &Frame) -> Angles {
 }
 
 /// Elbow and knee flexion: need only the three joints of the limb.
-fn inner_angles(j: &impl Fn(Joint) -> Option<V3>, set: &mut impl FnMut(Channel, f32)) {
+fn inner_angles(
+    j: &impl Fn(Joint) -> Option<V3>,
+    want: ChannelSet,
+    set: &mut impl FnMut(Channel, f32),
+) {
     let limbs = [
         (Channel::ElbowFlexionLeft, Joint::LeftShoulder, Joint::LeftElbow, Joint::LeftWrist),
         (Channel::ElbowFlexionRight, Joint::RightShoulder, Joint::RightElbow, Joint::RightWrist),
@@ -305,7 +360,9 @@ fn inner_angles(j: &impl Fn(Joint) -> Option<V3>, set: &mut impl FnMut(Channel, 
         (Channel::KneeFlexionRight, Joint::RightHip, Joint::RightKnee, Joint::RightAnkle),
     ];
     for (c, a, b, d) in limbs {
-        if let (Some(a), Some(b), Some(d)) = (j(a), j(b), j(d)) {
+        if want.contains(c)
+            && let (Some(a), Some(b), Some(d)) = (j(a), j(b), j(d))
+        {
             set(c, angle_deg(b.sub(a), d.sub(b)));
         }
     }

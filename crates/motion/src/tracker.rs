@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::exercises::{Direction, ExerciseSpec, FORM_ERRORS, FormError, Measure, SideRule, Which};
 use crate::filter::{Conditioner, FilterConfig};
-use crate::kinematics::{Angles, CHANNELS, Channel, Side, angles};
+use crate::kinematics::{Angles, CHANNELS, Channel, ChannelSet, Side, angles_of};
 use crate::skeleton::Frame;
 
 /// Fraction of the reference range above the valley that starts a repetition.
@@ -282,6 +282,8 @@ pub struct Tracker {
     guard: [(f32, f64); CHANNELS],
     /// Channels the guard replaced in the current frame (bit per channel index).
     held: u32,
+    /// The channels the exercise reads (the others are not computed).
+    want: ChannelSet,
     rest_raw: [(f32, u32); 2],
     rest_until: Option<f64>,
     valley: Option<f32>,
@@ -320,6 +322,7 @@ impl Tracker {
             events: Vec::with_capacity(8),
             guard: [(f32::NAN, f64::NEG_INFINITY); CHANNELS],
             held: 0,
+            want: channels_read(spec),
             rest_raw: [(0.0, 0); 2],
             rest_until: None,
             valley: None,
@@ -376,7 +379,7 @@ impl Tracker {
             return &self.events;
         };
         let t = f.t;
-        let mut a = angles(f);
+        let mut a = angles_of(f, self.want);
         self.held = self.guard_angles(&mut a, t);
         if q.0 != 0 || self.held != 0 {
             self.summary.flagged_frames += 1;
@@ -425,6 +428,9 @@ impl Tracker {
         let mut held = 0;
         for c in Channel::ALL {
             let i = c.index();
+            if !self.want.contains(c) {
+                continue;
+            }
             let v = a.values[i];
             let (last, last_t) = self.guard[i];
             let (lo, hi) = c.plausible();
@@ -767,9 +773,44 @@ fn map_value(d: Direction, v: f32) -> f32 {
     }
 }
 
-/// Wraps an angle difference into [−180, 180).
+/// Wraps an angle difference into [−180, 180). Differences of two angles lie within ±720°, so
+/// a few steps of 360° do it without `fmod` (a hot path: every channel of every frame).
 fn wrap(d: f32) -> f32 {
-    if d.is_finite() { (d + 180.0).rem_euclid(360.0) - 180.0 } else { d }
+    if !d.is_finite() || d.abs() > 1e4 {
+        return if d.is_finite() { (d + 180.0).rem_euclid(360.0) - 180.0 } else { d };
+    }
+    let mut d = d;
+    while d >= 180.0 {
+        d -= 360.0;
+    }
+    while d < -180.0 {
+        d += 360.0;
+    }
+    d
+}
+
+/// The channels a spec reads: its primary signal, its checks and bands, each on both sides.
+fn channels_read(spec: &ExerciseSpec) -> ChannelSet {
+    let mut set = ChannelSet(0);
+    let mut add = |c: Channel| {
+        set.insert(c);
+        set.insert(c.mirror());
+    };
+    add(spec.primary);
+    for b in spec.bands {
+        match b.which {
+            Which::Midline(c) | Which::Moving(c) | Which::EitherSide(c) => add(c),
+        }
+    }
+    for c in spec.checks {
+        match c.measure {
+            Measure::Deviation(w) | Measure::Rise(w) | Measure::Fall(w) => match w {
+                Which::Midline(c) | Which::Moving(c) | Which::EitherSide(c) => add(c),
+            },
+            Measure::Asymmetry(c) => add(c),
+        }
+    }
+    set
 }
 
 /// Reads a check's channel for the moving side (`NaN` when unavailable).
@@ -955,6 +996,44 @@ mod tests {
         let c = c.unwrap();
         assert!((c.peak - 145.0).abs() < 3.0 && (c.rest - 10.0).abs() < 3.0, "{c:?}");
         assert_eq!(Calibration::from_reps(spec.direction, []), None);
+    }
+
+    #[test]
+    fn angle_differences_wrap_into_a_half_turn() {
+        for (d, want) in
+            [(0.0, 0.0), (190.0, -170.0), (-190.0, 170.0), (540.0, -180.0), (179.5, 179.5)]
+        {
+            assert_eq!(wrap(d), want, "{d}");
+        }
+        assert!((wrap(1e6) - ((1e6f32 + 180.0).rem_euclid(360.0) - 180.0)).abs() < 1e-3);
+        assert!(wrap(f32::NAN).is_nan());
+    }
+
+    #[test]
+    fn a_tracker_computes_the_channels_its_exercise_reads() {
+        let spec = find("shoulder-abduction").unwrap();
+        let want = channels_read(spec);
+        for c in [
+            Channel::ShoulderElevationRight,
+            Channel::ShoulderPlaneLeft,
+            Channel::TrunkSideLean,
+            Channel::ShoulderHikeRight,
+            Channel::ElbowFlexionLeft,
+        ] {
+            assert!(want.contains(c), "{c:?}");
+        }
+        assert!(
+            !want.contains(Channel::KneeFlexionLeft) && !want.contains(Channel::ThoracicRotation)
+        );
+        let f = pose(0.0, 70.0);
+        let (all, some) = (crate::kinematics::angles(&f), angles_of(&f, want));
+        for c in Channel::ALL.into_iter().filter(|&c| want.contains(c)) {
+            assert_eq!(all.get(c), some.get(c), "{c:?}");
+        }
+        // What abduction does not read is not computed.
+        for c in [Channel::ThoracicRotation, Channel::ArmLiftLeft] {
+            assert!(all.get(c).is_some() && some.get(c).is_none(), "{c:?}");
+        }
     }
 
     #[test]
