@@ -80,7 +80,9 @@ pub fn analyze_with(
             reps += first.push(f).iter().filter(|e| matches!(e, Event::RepCompleted(_))).count();
         }
         reps += first.end().len();
-        if reps > 0 {
+        // Only a pattern (three repetitions or more) sets the scale: one or two movements may
+        // be noise, and counting smaller noise on their scale would make it worse.
+        if reps >= 3 {
             config.initial_range = Some(first.reference_range());
         }
     }

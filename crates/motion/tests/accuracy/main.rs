@@ -5,6 +5,7 @@
 
 mod data;
 mod dump;
+mod keraal;
 
 use std::path::Path;
 
