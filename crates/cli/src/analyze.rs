@@ -53,8 +53,10 @@ pub(crate) fn run(
         let rec = read_recording(format, reference)?;
         let a =
             physio_motion::analyze(exercise, &rec.frames).map_err(|e| BadInput(e.to_string()))?;
-        let c =
-            Calibration::from_reps(spec.direction, a.reps.iter().map(|r| (r.peak_deg, r.rom_deg)));
+        let c = Calibration::from_reps(
+            spec.direction,
+            a.reps.iter().map(|r| (r.peak_deg, r.rom_deg, r.checks, r.bands)),
+        );
         let Some(c) = c else {
             let msg =
                 "the reference recording has no repetition of this exercise to calibrate with";

@@ -34,6 +34,10 @@ pub struct Rep {
     pub correct: bool,
     /// Failed checks.
     pub errors: ErrorSet,
+    /// What each compensation check measured (as in `RepMetrics::checks`).
+    pub checks: [f32; 8],
+    /// Each position band's reading at the peak (as in `RepMetrics::bands`).
+    pub bands: [f32; 4],
 }
 
 /// The result of `analyze`.
@@ -108,6 +112,8 @@ pub fn analyze_with(
                     side: m.side,
                     correct: m.correct,
                     errors: m.errors,
+                    checks: m.checks,
+                    bands: m.bands,
                 });
             }
         }

@@ -293,7 +293,13 @@ pub static EXERCISES: [ExerciseSpec; 19] = [
     ExerciseSpec {
         nominal_rom: 60.0,
         reach: Some(70.0),
-        checks: &[TRUNK_SIDE, check(FormError::Asymmetry, M::Asymmetry(C::KneeFlexionLeft), 25.0)],
+        checks: &[
+            TRUNK_SIDE,
+            check(FormError::Asymmetry, M::Asymmetry(C::KneeFlexionLeft), 25.0),
+            // Healthy adults lean the trunk about 44° ± 6° forward to rise from a chair (at
+            // seat-off); more than two standard deviations beyond is a compensation.
+            check(FormError::TrunkLean, M::Rise(W::Midline(C::TrunkFlexion)), 56.0),
+        ],
         ..spec("sit-to-stand", "Sit to stand", View::Side, C::KneeFlexionLeft, SideRule::Both)
     },
     ExerciseSpec {

@@ -56,18 +56,41 @@ pub struct Calibration {
     pub rest: f32,
     /// Value at the target end position.
     pub peak: f32,
+    /// The person's usual reading of each compensation check of the exercise (spec order;
+    /// `NaN` = none): a check then fails only beyond it plus `MDC_DEG` (degrees, or points of
+    /// the check's percentage), instead of at the generic limit. What a supervised reference
+    /// set showed is this person's accepted way of moving.
+    pub checks: [f32; 8],
+    /// The person's usual position in each of the exercise's bands at the peak, and how far
+    /// their reference repetitions spread from it (`NaN` = none): the band is then that
+    /// position ± (spread + `MDC_DEG`).
+    pub bands: [[f32; 2]; 4],
 }
 
 impl Calibration {
+    /// A target range only (no compensation baselines).
+    pub fn range_only(rest: f32, peak: f32) -> Calibration {
+        Calibration { rest, peak, checks: [f32::NAN; 8], bands: [[f32::NAN; 2]; 4] }
+    }
+
     /// The calibration a reference set gives: the median rest and peak of its repetitions
-    /// (excursion and peak as `RepMetrics` report them). `None` without repetitions.
+    /// (peak, excursion and check readings as `RepMetrics` report them), and the median of
+    /// each check's readings. `None` without repetitions.
     pub fn from_reps(
         direction: Direction,
-        reps: impl IntoIterator<Item = (f32, f32)>,
+        reps: impl IntoIterator<Item = (f32, f32, [f32; 8], [f32; 4])>,
     ) -> Option<Calibration> {
         let mut peaks = Vec::new();
         let mut rests = Vec::new();
-        for (peak, rom) in reps {
+        let mut checks: [Vec<f32>; 8] = Default::default();
+        let mut bands: [Vec<f32>; 4] = Default::default();
+        for (peak, rom, values, positions) in reps {
+            let readings = checks.iter_mut().zip(values).chain(bands.iter_mut().zip(positions));
+            for (list, v) in readings {
+                if v.is_finite() {
+                    list.push(v);
+                }
+            }
             if !(peak.is_finite() && rom.is_finite()) {
                 continue;
             }
@@ -88,9 +111,17 @@ impl Calibration {
         }
         let mid = |v: &mut Vec<f32>| {
             v.sort_by(f32::total_cmp);
-            v[v.len() / 2]
+            v.get(v.len() / 2).copied().unwrap_or(f32::NAN)
         };
-        (!peaks.is_empty()).then(|| Calibration { rest: mid(&mut rests), peak: mid(&mut peaks) })
+        (!peaks.is_empty()).then(|| Calibration {
+            rest: mid(&mut rests),
+            peak: mid(&mut peaks),
+            checks: checks.map(|mut v| mid(&mut v)),
+            bands: bands.map(|mut v| {
+                let m = mid(&mut v);
+                [m, v.iter().map(|x| (x - m).abs()).fold(0.0, f32::max)]
+            }),
+        })
     }
 
     /// The calibrated excursion in movement-signal units.
@@ -181,6 +212,11 @@ pub struct RepMetrics {
     pub correct: bool,
     /// The checks it failed.
     pub errors: ErrorSet,
+    /// What each of the exercise's compensation checks measured, in the spec's order (`NaN`,
+    /// serialised as null, where it had no reading or the spec has fewer checks).
+    pub checks: [f32; 8],
+    /// Each of the exercise's position bands' reading at the peak, likewise.
+    pub bands: [f32; 4],
 }
 
 /// What the tracker reports after a frame.
@@ -294,6 +330,8 @@ pub struct Tracker {
     reference: f32,
     /// The calibrated range repetitions are judged against, when there is one.
     calibrated: Option<f32>,
+    /// Each compensation check's limit: the spec's, or the person's reference plus `MDC_DEG`.
+    limits: [f32; 8],
     roms: [f32; HISTORY],
     n_roms: usize,
     active: Option<Active>,
@@ -323,6 +361,13 @@ impl Tracker {
             guard: [(f32::NAN, f64::NEG_INFINITY); CHANNELS],
             held: 0,
             want: channels_read(spec),
+            limits: std::array::from_fn(|k| {
+                let generic = spec.checks.get(k).map_or(f32::INFINITY, |c| c.limit);
+                match cfg.calibration.map(|c| c.checks[k]) {
+                    Some(b) if b.is_finite() => b.max(0.0) + MDC_DEG,
+                    _ => generic,
+                }
+            }),
             rest_raw: [(0.0, 0); 2],
             rest_until: None,
             valley: None,
@@ -568,7 +613,7 @@ impl Tracker {
                 side,
                 peak_bands: [f32::NAN; 4],
                 side_peaks: [[f32::NEG_INFINITY; 2]; 8],
-                dev: [0.0; 8],
+                dev: [f32::NEG_INFINITY; 8],
                 warned: 0,
                 hold_since: None,
                 held: 0.0,
@@ -628,7 +673,7 @@ impl Tracker {
             if m.is_finite() && m > act.dev[k] {
                 act.dev[k] = m;
             }
-            if m > c.limit && act.warned & (1 << k) == 0 {
+            if m > self.limits[k] && act.warned & (1 << k) == 0 {
                 act.warned |= 1 << k;
                 self.events.push(Event::FormWarning { t, error: c.error, value: m });
             }
@@ -707,12 +752,21 @@ impl Tracker {
         }
         for (k, b) in spec.bands.iter().take(4).enumerate() {
             let v = act.peak_bands[k];
-            if v.is_finite() && (v < b.min || v > b.max) {
+            // With the person's reference, a position band is their usual position, widened by
+            // their own spread in the reference and `MDC_DEG`. (A band that is a minimum reach
+            // stays as it is: range is judged against the calibrated range.)
+            let (min, max) = match self.cfg.calibration.map(|c| c.bands[k]) {
+                Some([mid, spread]) if mid.is_finite() && b.error != FormError::TooLittleRange => {
+                    (mid - spread - MDC_DEG, mid + spread + MDC_DEG)
+                }
+                _ => (b.min, b.max),
+            };
+            if v.is_finite() && (v < min || v > max) {
                 errors.insert(b.error);
             }
         }
         for (k, c) in spec.checks.iter().take(8).enumerate() {
-            if act.dev[k] > c.limit {
+            if act.dev[k] > self.limits[k] {
                 errors.insert(c.error);
             }
         }
@@ -735,6 +789,8 @@ impl Tracker {
             side: act.side,
             correct: errors.is_empty(),
             errors,
+            checks: act.dev.map(|d| if d.is_finite() { d } else { f32::NAN }),
+            bands: act.peak_bands,
         };
         self.summary.reps += 1;
         self.rom_sum += rom;
@@ -973,7 +1029,7 @@ mod tests {
     #[test]
     fn a_calibration_judges_range_but_counting_follows_the_person() {
         let spec = find("shoulder-abduction").unwrap();
-        let calibration = Some(Calibration { rest: 10.0, peak: 150.0 });
+        let calibration = Some(Calibration::range_only(10.0, 150.0));
         // Self-calibrated, a uniformly reduced set (to 130°, past the instruction's 120°) looks
         // consistent with itself...
         let mut tr = Tracker::new(spec, TrackerConfig::DEFAULT);
@@ -991,8 +1047,10 @@ mod tests {
         let done = run(&mut tr, 21.0, |t| reps(t, 10.0, 145.0));
         assert!(done.iter().all(|m| m.correct), "{done:?}");
         // The calibration a set gives is its median repetition.
-        let c =
-            Calibration::from_reps(spec.direction, done.iter().map(|m| (m.peak_deg, m.rom_deg)));
+        let c = Calibration::from_reps(
+            spec.direction,
+            done.iter().map(|m| (m.peak_deg, m.rom_deg, m.checks, m.bands)),
+        );
         let c = c.unwrap();
         assert!((c.peak - 145.0).abs() < 3.0 && (c.rest - 10.0).abs() < 3.0, "{c:?}");
         assert_eq!(Calibration::from_reps(spec.direction, []), None);

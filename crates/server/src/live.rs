@@ -30,9 +30,14 @@ use crate::{auth::Principal, error::ApiError, error::ApiQuery, state::AppState};
 /// How long a disconnected session waits for its patient to come back.
 const PARK_FOR: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
-/// Engines of sessions whose connection dropped, by session id.
+/// How long a reconnect waits for the session's previous connection to hand over its engine
+/// (a phone often reconnects before the server has noticed the old connection drop).
+const HANDOVER: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Engines of sessions whose connection dropped, by session id; and how many connections each
+/// session has now (two overlap while one is torn down).
 #[derive(Default)]
-pub struct Parked(Mutex<HashMap<Uuid, ParkedSession>>);
+pub struct Parked(Mutex<HashMap<Uuid, ParkedSession>>, Mutex<HashMap<Uuid, u32>>);
 
 struct ParkedSession {
     patient_id: Uuid,
@@ -47,6 +52,36 @@ impl Parked {
         match map.get(&session) {
             Some(p) if p.patient_id == patient => map.remove(&session).map(|p| p.live),
             _ => None,
+        }
+    }
+
+    /// Takes the parked engine, waiting up to `HANDOVER` while the session still has a
+    /// connection that is being torn down.
+    async fn take_when_handed_over(&self, session: Uuid, patient: Uuid) -> Option<Live> {
+        let deadline = Instant::now() + HANDOVER;
+        loop {
+            let live = self.take(session, patient);
+            if live.is_some() || !self.connected(session) || Instant::now() >= deadline {
+                return live;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    fn connected(&self, session: Uuid) -> bool {
+        self.1.lock().unwrap_or_else(|e| e.into_inner()).get(&session).is_some_and(|n| *n > 0)
+    }
+
+    fn set_connected(&self, session: Uuid, connected: bool) {
+        let mut counts = self.1.lock().unwrap_or_else(|e| e.into_inner());
+        let n = counts.entry(session).or_insert(0);
+        if connected {
+            *n += 1;
+        } else {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                counts.remove(&session);
+            }
         }
     }
 
@@ -124,8 +159,11 @@ pub async fn connect(
                 Err(e) => return Err(e.into()),
             };
             // A parked engine behind what was stored (an overlapping connection) is dropped.
-            let live =
-                state.live().take(id, p.user.id).filter(|l| l.reps.len() as i32 >= s.rep_count);
+            let live = state
+                .live()
+                .take_when_handed_over(id, p.user.id)
+                .await
+                .filter(|l| l.reps.len() as i32 >= s.rep_count);
             (s, true, live)
         }
         None => (
@@ -141,7 +179,7 @@ pub async fn connect(
         .await?
         .into_iter()
         .find(|r| r.exercise == q.exercise)
-        .map(|r| Calibration { rest: r.rest as f32, peak: r.peak as f32 });
+        .map(|r| crate::api::references::calibration_of(&r));
     let action = if resumed { "resume" } else { "create" };
     state
         .audit(p.actor(), action, "exercise_session", Some(p.user.id), AuditOutcome::Success)
@@ -225,9 +263,10 @@ fn spawn_writer(ctx: &Ctx) -> (tokio::sync::watch::Sender<Progress>, tokio::task
 async fn run(mut socket: WebSocket, ctx: Ctx, mut live: Live, resumed: bool) {
     let m = ctx.state.metrics();
     m.live_sessions.inc();
+    ctx.state.live().set_connected(ctx.session, true);
     let (progress, writer) = spawn_writer(&ctx);
     let hello = json!({"type": "session", "session_id": ctx.session, "exercise": ctx.exercise,
-        "resumed": resumed, "reps": live.reps.len(), "reference": ctx.reference});
+        "resumed": resumed, "reps": live.reps.len(), "reference": ctx.reference.map(|c| json!({"rest": c.rest, "peak": c.peak}))});
     let mut ended = !send(&mut socket, &hello).await;
     while !ended {
         let Some(Ok(msg)) = socket.recv().await else { break };
@@ -340,4 +379,5 @@ async fn run(mut socket: WebSocket, ctx: Ctx, mut live: Live, resumed: bool) {
     } else {
         ctx.state.live().park(ctx.session, ctx.patient, live);
     }
+    ctx.state.live().set_connected(ctx.session, false);
 }

@@ -142,16 +142,46 @@ impl Store {
 }
 
 /// The range a patient's repetitions of one exercise are judged against (primary channel
-/// degrees), set by a clinician from a supervised session (`session_id`) or as a target.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, FromRow)]
+/// degrees), set by a clinician from a supervised session (`session_id`) or as a target;
+/// `baselines` (from a session) is the person's usual reading of each form check, as the
+/// motion engine's calibration stores it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ExerciseReference {
     pub patient_id: Uuid,
     pub exercise: String,
     pub rest: f64,
     pub peak: f64,
+    pub baselines: Option<Value>,
     pub session_id: Option<Uuid>,
     pub set_by: Uuid,
     pub set_at: OffsetDateTime,
+}
+
+#[derive(FromRow)]
+struct ReferenceRow {
+    patient_id: Uuid,
+    exercise: String,
+    rest: f64,
+    peak: f64,
+    baselines: Option<Json<Value>>,
+    session_id: Option<Uuid>,
+    set_by: Uuid,
+    set_at: OffsetDateTime,
+}
+
+impl From<ReferenceRow> for ExerciseReference {
+    fn from(r: ReferenceRow) -> Self {
+        ExerciseReference {
+            patient_id: r.patient_id,
+            exercise: r.exercise,
+            rest: r.rest,
+            peak: r.peak,
+            baselines: r.baselines.map(|b| b.0),
+            session_id: r.session_id,
+            set_by: r.set_by,
+            set_at: r.set_at,
+        }
+    }
 }
 
 impl Store {
@@ -163,6 +193,7 @@ impl Store {
         patient_id: Uuid,
         exercise: &str,
         (rest, peak): (f64, f64),
+        baselines: Option<&Value>,
         session_id: Option<Uuid>,
         set_by: Uuid,
         now: OffsetDateTime,
@@ -170,9 +201,9 @@ impl Store {
         self.patient(clinic_id, patient_id).await?;
         with_pool!(self, |p| sqlx::query(
             "INSERT INTO exercise_references (patient_id, exercise, clinic_id, rest, peak,
-                session_id, set_by, set_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                session_id, set_by, set_at, baselines) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
              ON CONFLICT (patient_id, exercise) DO UPDATE SET rest = $4, peak = $5,
-                session_id = $6, set_by = $7, set_at = $8"
+                session_id = $6, set_by = $7, set_at = $8, baselines = $9"
         )
         .bind(patient_id)
         .bind(exercise)
@@ -182,6 +213,7 @@ impl Store {
         .bind(session_id)
         .bind(set_by)
         .bind(db_time(now))
+        .bind(baselines.map(Json))
         .execute(p)
         .await?
         .rows_affected());
@@ -198,15 +230,16 @@ impl Store {
         clinic_id: Uuid,
         patient_id: Uuid,
     ) -> Result<Vec<ExerciseReference>> {
-        Ok(with_pool!(self, |p| sqlx::query_as(
-            "SELECT patient_id, exercise, rest, peak, session_id, set_by, set_at
+        let rows: Vec<ReferenceRow> = with_pool!(self, |p| sqlx::query_as(
+            "SELECT patient_id, exercise, rest, peak, baselines, session_id, set_by, set_at
              FROM exercise_references WHERE patient_id = $1 AND clinic_id = $2
              ORDER BY exercise"
         )
         .bind(patient_id)
         .bind(clinic_id)
         .fetch_all(p)
-        .await?))
+        .await?);
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     /// Removes a patient's reference range for an exercise; false when there was none.

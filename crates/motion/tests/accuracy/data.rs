@@ -32,6 +32,7 @@ pub(crate) enum Sensor {
 }
 
 #[allow(dead_code, reason = "identifying fields kept for debugging output")]
+#[derive(Clone)]
 /// One 10-repetition set: the texts in `parse` order and the truth boundaries (frame indices).
 pub(crate) struct Set {
     pub(crate) movement: u32,

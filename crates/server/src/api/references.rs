@@ -35,6 +35,11 @@ pub struct ReferenceView {
     pub rest: f64,
     /// Primary angle at the end position (degrees).
     pub peak: f64,
+    /// From a session: the person's usual reading of each of the exercise's form checks
+    /// (`checks`, in the exercise's order) and position bands (`bands`: usual position and
+    /// spread), which then replace the generic limits. `null` for a target.
+    #[schema(value_type = Option<Object>)]
+    pub baselines: Option<Value>,
     /// The supervised session it was taken from, if any.
     pub session_id: Option<Uuid>,
     /// The clinician who set it.
@@ -49,6 +54,7 @@ impl From<ExerciseReference> for ReferenceView {
             exercise: r.exercise,
             rest: r.rest,
             peak: r.peak,
+            baselines: r.baselines,
             session_id: r.session_id,
             set_by: r.set_by,
             set_at: r.set_at,
@@ -144,7 +150,7 @@ pub(crate) async fn set_reference(
         return Err(ApiError::NotFound("exercise"));
     };
     let clinic = p.user.clinic_id;
-    let (range, session_id) = match (req.session_id, req.rest, req.peak) {
+    let (range, baselines, session_id) = match (req.session_id, req.rest, req.peak) {
         (Some(id), None, None) => {
             let s = match state.store().exercise_session(clinic, id).await {
                 Ok(s) if s.patient_id == patient_id && s.exercise == exercise => s,
@@ -156,12 +162,15 @@ pub(crate) async fn set_reference(
                 }
                 Err(e) => return Err(e.into()),
             };
-            let reps: Vec<(f32, f32)> = s
+            let reps: Vec<_> = s
                 .reps
                 .as_array()
                 .into_iter()
                 .flatten()
-                .filter_map(|r| Some((number(r, "peak_deg")?, number(r, "rom_deg")?)))
+                .filter_map(|r| {
+                    let (peak, rom) = (number(r, "peak_deg")?, number(r, "rom_deg")?);
+                    Some((peak, rom, floats(r.get("checks")), floats(r.get("bands"))))
+                })
                 .collect();
             if reps.len() < MIN_REFERENCE_REPS {
                 return Err(ApiError::invalid(
@@ -174,7 +183,8 @@ pub(crate) async fn set_reference(
             let c = Calibration::from_reps(spec.direction, reps).ok_or_else(|| {
                 ApiError::invalid("session_id", "the session has no usable repetition")
             })?;
-            ((f64::from(c.rest), f64::from(c.peak)), Some(s.id))
+            let baselines = serde_json::json!({"checks": c.checks, "bands": c.bands});
+            ((f64::from(c.rest), f64::from(c.peak)), Some(baselines), Some(s.id))
         }
         (None, Some(rest), Some(peak)) => {
             let plausible = |v: f64| v.is_finite() && (-360.0..=360.0).contains(&v);
@@ -187,7 +197,7 @@ pub(crate) async fn set_reference(
                     "give an angle in degrees, at least 5° away from rest",
                 ));
             }
-            ((rest, peak), None)
+            ((rest, peak), None, None)
         }
         _ => {
             return Err(ApiError::invalid(
@@ -203,6 +213,7 @@ pub(crate) async fn set_reference(
             patient_id,
             exercise,
             range,
+            baselines.as_ref(),
             session_id,
             p.user.id,
             state.now(),
@@ -221,6 +232,25 @@ pub(crate) async fn clear_reference(
     clinician(state, p, patient_id, "delete").await?;
     state.store().clear_exercise_reference(p.user.clinic_id, patient_id, exercise).await?;
     Ok(())
+}
+
+/// The engine's calibration from a stored reference (a target range has no baselines).
+pub(crate) fn calibration_of(r: &ExerciseReference) -> Calibration {
+    let mut c = Calibration::range_only(r.rest as f32, r.peak as f32);
+    if let Some(b) = &r.baselines {
+        c.checks = floats(b.get("checks"));
+        let bands: [Option<&Value>; 4] =
+            std::array::from_fn(|k| b.get("bands").and_then(|v| v.get(k)));
+        c.bands = bands.map(floats);
+    }
+    c
+}
+
+/// A JSON array of numbers (null for none) as `N` floats, `NaN` where absent.
+fn floats<const N: usize>(v: Option<&Value>) -> [f32; N] {
+    std::array::from_fn(|k| {
+        v.and_then(|a| a.get(k)).and_then(Value::as_f64).map_or(f32::NAN, |x| x as f32)
+    })
 }
 
 fn number(rep: &Value, field: &str) -> Option<f32> {

@@ -263,6 +263,13 @@ async fn a_reference_session_judges_the_next_ones(app: &TestApp) {
     assert_eq!(r["session_id"].as_str(), Some(good_session.as_str()));
     let (rest, peak) = (r["rest"].as_f64().unwrap(), r["peak"].as_f64().unwrap());
     assert!(rest < 25.0 && (140.0..=160.0).contains(&peak), "{r}");
+    // The person's usual readings of abduction's three form checks (side lean, shrug, elbow)
+    // come with it, and replace the generic limits.
+    let checks = r["baselines"]["checks"].as_array().unwrap();
+    assert!(
+        checks[..3].iter().all(Value::is_number) && checks[3..].iter().all(Value::is_null),
+        "{r}"
+    );
     // Bad requests name what is wrong; only the care team's clinician may set it.
     for (exercise, body, token, status) in [
         ("deep-squat", serde_json::json!({"session_id": good_session}), &clinician, 422),

@@ -690,28 +690,40 @@ async fn exercise_references_are_set_replaced_and_cleared(store: &Store) {
     let f = fixture(store).await;
     let p = f.patients[0];
     let s = store.create_exercise_session(f.clinic, p, "shoulder-abduction", NOW).await.unwrap();
-    let set = |range, session, at| {
+    let baselines = serde_json::json!({"checks": [1.5, null, 12.0], "bands": [[30.0, 4.5]]});
+    let set = |range, baselines, session, at| {
         store.set_exercise_reference(
             f.clinic,
             p,
             "shoulder-abduction",
             range,
+            baselines,
             session,
             f.clinician,
             at,
         )
     };
-    let r = set((10.5, 148.25), Some(s.id), NOW).await.unwrap();
+    let r = set((10.5, 148.25), Some(&baselines), Some(s.id), NOW).await.unwrap();
     assert_eq!((r.rest, r.peak, r.session_id, r.set_by), (10.5, 148.25, Some(s.id), f.clinician));
+    assert_eq!(r.baselines.as_ref(), Some(&baselines));
     // Setting again replaces: one reference per patient and exercise.
     let later = NOW + Duration::days(7);
-    let r = set((12.0, 120.0), None, later).await.unwrap();
+    let r = set((12.0, 120.0), None, None, later).await.unwrap();
     assert_eq!(
-        (r.rest, r.peak, r.session_id, r.set_at),
-        (12.0, 120.0, None, physio_store::db_time(later))
+        (r.rest, r.peak, r.baselines, r.session_id, r.set_at),
+        (12.0, 120.0, None, None, physio_store::db_time(later))
     );
     store
-        .set_exercise_reference(f.clinic, p, "deep-squat", (0.0, 95.0), None, f.clinician, NOW)
+        .set_exercise_reference(
+            f.clinic,
+            p,
+            "deep-squat",
+            (0.0, 95.0),
+            None,
+            None,
+            f.clinician,
+            NOW,
+        )
         .await
         .unwrap();
     let list = store.exercise_references(f.clinic, p).await.unwrap();
@@ -720,7 +732,16 @@ async fn exercise_references_are_set_replaced_and_cleared(store: &Store) {
     // Other clinics see nothing and cannot write.
     assert!(store.exercise_references(f.other_clinic, p).await.unwrap().is_empty());
     let foreign = store
-        .set_exercise_reference(f.other_clinic, p, "deep-squat", (0.0, 1.0), None, f.clinician, NOW)
+        .set_exercise_reference(
+            f.other_clinic,
+            p,
+            "deep-squat",
+            (0.0, 1.0),
+            None,
+            None,
+            f.clinician,
+            NOW,
+        )
         .await;
     assert!(matches!(foreign, Err(StoreError::NotFound(_))));
     assert!(!store.clear_exercise_reference(f.other_clinic, p, "deep-squat").await.unwrap());
