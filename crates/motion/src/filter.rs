@@ -74,6 +74,8 @@ struct JointState {
 /// Per-session conditioner: feed raw frames, read conditioned frames.
 pub struct Conditioner {
     cfg: FilterConfig,
+    /// The joints conditioned (bit per `Joint::index`); the others stay unavailable.
+    used: u32,
     last_t: Option<f64>,
     joints: [JointState; JOINT_COUNT],
     out: Frame,
@@ -87,8 +89,17 @@ fn alpha(cutoff_hz: f32, dt: f32) -> f32 {
 impl Conditioner {
     /// A conditioner with the given settings.
     pub fn new(cfg: FilterConfig) -> Conditioner {
+        Conditioner::for_joints(cfg, u32::MAX)
+    }
+
+    /// A conditioner of only the joints in `used` (bit per `Joint::index`; the shoulders and
+    /// hips, which set the outlier scale, are always conditioned). A tracker passes the joints
+    /// its exercise's channels read, so nothing is spent filtering the others.
+    pub fn for_joints(cfg: FilterConfig, used: u32) -> Conditioner {
+        let trunk = [Joint::LeftShoulder, Joint::RightShoulder, Joint::LeftHip, Joint::RightHip];
         Conditioner {
             cfg,
+            used: trunk.iter().fold(used, |m, j| m | 1 << j.index()),
             last_t: None,
             joints: [JointState::default(); JOINT_COUNT],
             out: Frame::empty(0.0),
@@ -119,6 +130,9 @@ impl Conditioner {
         let (a_d, dtf) = (alpha(self.cfg.d_cutoff_hz, dt as f32), dt as f32);
         self.out.t = t;
         for (k, (state, raw)) in self.joints.iter_mut().zip(frame.joints.iter()).enumerate() {
+            if self.used & (1 << k) == 0 {
+                continue;
+            }
             let good = raw.conf >= self.cfg.min_confidence && raw.p.is_finite();
             let fresh = good && (!state.live || dtf <= 0.0);
             if fresh {

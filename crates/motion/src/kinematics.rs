@@ -205,6 +205,47 @@ impl ChannelSet {
     }
 }
 
+/// The joints the channels in `want` are computed from (bit per `Joint::index`), besides the
+/// shoulders and hips that every trunk-frame channel needs.
+pub fn joints_read(want: ChannelSet) -> u32 {
+    use Channel as C;
+    use Joint as J;
+    let mut m = [J::LeftShoulder, J::RightShoulder, J::LeftHip, J::RightHip]
+        .iter()
+        .fold(0u32, |m, j| m | 1 << j.index());
+    for c in Channel::ALL.into_iter().filter(|&c| want.contains(c)) {
+        // Left variants come first; a midline channel is its own mirror.
+        let left = c.index() <= c.mirror().index();
+        let (elbow, wrist, knee, ankle) = if left {
+            (J::LeftElbow, J::LeftWrist, J::LeftKnee, J::LeftAnkle)
+        } else {
+            (J::RightElbow, J::RightWrist, J::RightKnee, J::RightAnkle)
+        };
+        let joints: &[J] = match c {
+            C::ShoulderElevationLeft
+            | C::ShoulderElevationRight
+            | C::ShoulderPlaneLeft
+            | C::ShoulderPlaneRight
+            | C::ShoulderFlexionLeft
+            | C::ShoulderFlexionRight
+            | C::ShoulderExtensionLeft
+            | C::ShoulderExtensionRight
+            | C::ShoulderRotationLeft
+            | C::ShoulderRotationRight
+            | C::ElbowFlexionLeft
+            | C::ElbowFlexionRight => &[elbow, wrist],
+            C::ArmLiftLeft | C::ArmLiftRight => &[wrist],
+            C::HipFlexionLeft | C::HipFlexionRight => &[knee],
+            C::KneeFlexionLeft | C::KneeFlexionRight => &[knee, ankle],
+            C::HeadForward | C::HeadPitch => &[J::LeftEar, J::RightEar, J::Head],
+            C::SpineFlexion => &[J::MidSpine, J::Neck],
+            _ => &[],
+        };
+        m = joints.iter().fold(m, |m, j| m | 1 << j.index());
+    }
+    m
+}
+
 /// Computes every channel of one (conditioned) frame.
 pub fn angles(frame: &Frame) -> Angles {
     angles_of(frame, ChannelSet::ALL)

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::exercises::{Direction, ExerciseSpec, FORM_ERRORS, FormError, Measure, SideRule, Which};
 use crate::filter::{Conditioner, FilterConfig};
-use crate::kinematics::{Angles, CHANNELS, Channel, ChannelSet, Side, angles_of};
+use crate::kinematics::{Angles, CHANNELS, Channel, ChannelSet, Side, angles_of, joints_read};
 use crate::skeleton::Frame;
 
 /// Fraction of the reference range above the valley that starts a repetition.
@@ -356,7 +356,7 @@ impl Tracker {
         Tracker {
             spec,
             cfg,
-            cond: Conditioner::new(cfg.filter),
+            cond: Conditioner::for_joints(cfg.filter, joints_read(channels_read(spec))),
             events: Vec::with_capacity(8),
             guard: [(f32::NAN, f64::NEG_INFINITY); CHANNELS],
             held: 0,
