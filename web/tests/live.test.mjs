@@ -151,8 +151,10 @@ test('clinician: makes the replayed session the patient\'s reference range', { s
     await page.goto(`/patients/${patient.id}`);
     const use = page.getByRole('button', { name: /^Use as reference: shoulder-abduction, session of / });
     assert.equal(await use.count(), 1, 'the replayed session can be made the reference');
+    assert.match(await page.locator('.no-reference').textContent(), /No reference range yet for shoulder-abduction/);
     await Promise.all([page.waitForURL(`**/patients/${patient.id}`), use.click()]);
     await page.getByRole('heading', { name: 'Reference ranges' }).waitFor();
+    assert.equal(await page.locator('.no-reference').count(), 0, 'the nudge is gone once there is a reference');
     const item = await page.locator('ul.references li').first().textContent();
     // The median repetition of the replay: from about 10° at rest to about 150° overhead.
     const [, rest, peak] = item.match(/shoulder-abduction: (-?\d+)° to (\d+)°/) ?? [];

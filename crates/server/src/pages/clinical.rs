@@ -309,6 +309,14 @@ fn sessions_section(
     html! {
         h2 { "Exercise sessions" }
         @if sessions.is_empty() { p { "No camera sessions yet." } }
+        @let unreferenced: Vec<&str> = exercises.iter().copied()
+            .filter(|ex| !references.iter().any(|r| r.exercise == *ex)).collect();
+        @if clinician && !unreferenced.is_empty() {
+            p.hint.no-reference { "No reference range yet for " (unreferenced.join(", "))
+                ": repetitions are judged against the patient's recent ones and general limits. \
+                 Use a session you supervised as the reference (below) to judge against this \
+                 patient's own range and way of moving." }
+        }
         @if !references.is_empty() {
             h3 { "Reference ranges" }
             p.hint { "Repetitions of these exercises are judged against the patient's reference: \
