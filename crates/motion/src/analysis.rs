@@ -4,10 +4,10 @@
 
 use serde::Serialize;
 
-use crate::exercises::{self, Direction, SideRule, View};
+use crate::exercises::{self, Direction, ExerciseSpec, SideRule, View};
 use crate::kinematics::{Channel, Side};
 use crate::skeleton::Frame;
-use crate::tracker::{ErrorSet, Event, Summary, Tracker, TrackerConfig};
+use crate::tracker::{ErrorSet, Event, MDC_DEG, Summary, Tracker, TrackerConfig};
 
 /// One repetition in an `Analysis`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -77,18 +77,25 @@ pub fn analyze_with(
     if config.initial_range.is_none() {
         // Having the whole recording, count a second time starting from the range the person
         // showed (live, the calibration step plays this part): otherwise repetitions smaller
-        // than the nominal range are missed until the first one is counted.
-        let mut first = Tracker::new(spec, TrackerConfig { calibration: None, ..config });
-        let mut reps = 0;
-        for f in frames {
-            reps += first.push(f).iter().filter(|e| matches!(e, Event::RepCompleted(_))).count();
-        }
-        reps += first.end().len();
-        // Only a pattern (three repetitions or more) sets the scale: one or two movements may
-        // be noise, and counting smaller noise on their scale would make it worse.
-        if reps >= 3 {
-            config.initial_range = Some(first.reference_range());
-        }
+        // than the nominal range are missed until the first one is counted. Only a pattern
+        // (three repetitions or more) sets the scale: one or two movements may be noise, and
+        // counting smaller noise on their scale would make it worse.
+        let uncalibrated = TrackerConfig { calibration: None, ..config };
+        let first = count(spec, uncalibrated, frames);
+        config.initial_range = if first.reps >= 3 {
+            Some(first.range)
+        } else if first.spread >= MDC_DEG && first.spread < first.range {
+            // Every movement was smaller than the nominal range: count on the scale of what the
+            // signal spans over the recording (a set is mostly repetitions).
+            let again = count(
+                spec,
+                TrackerConfig { initial_range: Some(first.spread), ..uncalibrated },
+                frames,
+            );
+            (again.reps >= 3).then_some(again.range)
+        } else {
+            None
+        };
     }
     let mut tracker = Tracker::new(spec, config);
     let mut signal: Vec<(f64, f32)> = Vec::with_capacity(frames.len());
@@ -131,6 +138,31 @@ pub fn analyze_with(
         reps,
         summary,
     })
+}
+
+/// What one counting pass over a recording found.
+struct Pass {
+    /// Repetitions counted.
+    reps: usize,
+    /// The counting range the pass ended with (movement-signal units).
+    range: f32,
+    /// The movement signal's 5th-to-95th-percentile spread over the recording.
+    spread: f32,
+}
+
+fn count(spec: &'static ExerciseSpec, config: TrackerConfig, frames: &[Frame]) -> Pass {
+    let mut tracker = Tracker::new(spec, config);
+    let mut reps = 0;
+    let mut signal = Vec::with_capacity(frames.len());
+    for f in frames {
+        reps += tracker.push(f).iter().filter(|e| matches!(e, Event::RepCompleted(_))).count();
+        signal.extend(tracker.last_signal());
+    }
+    reps += tracker.end().len();
+    signal.sort_by(f32::total_cmp);
+    let at = |q: f32| signal.get((q * (signal.len().saturating_sub(1)) as f32) as usize).copied();
+    let spread = at(0.95).zip(at(0.05)).map_or(0.0, |(hi, lo)| hi - lo);
+    Pass { reps, range: tracker.reference_range(), spread }
 }
 
 /// Splits the rest between consecutive repetitions at its middle; the first and last

@@ -340,26 +340,19 @@ pub static EXERCISES: [ExerciseSpec; 19] = [
         nominal_rom: 40.0,
         // The arm must go back, not out: two thirds of the normal 60° of extension (AAOS), the
         // same share of the norm as abduction's 120° of 180°, measured in the sagittal plane.
-        bands: &[
-            Band {
-                error: FormError::WrongPlane,
-                which: W::Moving(C::ShoulderPlaneLeft),
-                min: -180.0,
-                max: -30.0,
-            },
-            Band {
-                error: FormError::TooLittleRange,
-                which: W::Moving(C::ShoulderExtensionLeft),
-                min: 40.0,
-                max: 180.0,
-            },
-        ],
+        reach: Some(40.0),
+        bands: &[Band {
+            error: FormError::WrongPlane,
+            which: W::Moving(C::ShoulderPlaneLeft),
+            min: -180.0,
+            max: -30.0,
+        }],
         checks: &[TRUNK_FWD, HIKE, ELBOW],
         ..spec(
             "shoulder-extension",
             "Standing shoulder extension",
             View::Side,
-            C::ShoulderElevationLeft,
+            C::ShoulderExtensionLeft,
             SideRule::Either,
         )
     },

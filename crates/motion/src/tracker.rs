@@ -36,7 +36,7 @@ const CALIBRATED_SHORTFALL: f32 = 0.1;
 /// Smallest shortfall that counts (degrees): about the minimal detectable change of a
 /// goniometer measurement of a large joint, so that measurement noise and the ordinary spread
 /// of a person's good repetitions are not called short.
-const MDC_DEG: f32 = 10.0;
+pub(crate) const MDC_DEG: f32 = 10.0;
 /// Angular speed above which a channel value is a tracking glitch (degrees per second).
 const MAX_RATE: f32 = 1000.0;
 /// How many recent repetitions calibrate the reference range.
@@ -320,8 +320,11 @@ pub struct Tracker {
     held: u32,
     /// The channels the exercise reads (the others are not computed).
     want: ChannelSet,
-    rest_raw: [(f32, u32); 2],
-    rest_until: Option<f64>,
+    /// Away-from-rest exercises: each side's rest value of the primary channel, as the sum and
+    /// count of its first half second in view, and when that half second ends.
+    rest_raw: [(f32, u32, Option<f64>); 2],
+    /// One-sided exercises: each side's lowest movement-signal value so far.
+    low: [f32; 2],
     valley: Option<f32>,
     rest_t: f64,
     rest_angles: Angles,
@@ -368,8 +371,8 @@ impl Tracker {
                     _ => generic,
                 }
             }),
-            rest_raw: [(0.0, 0); 2],
-            rest_until: None,
+            rest_raw: [(0.0, 0, None); 2],
+            low: [f32::INFINITY; 2],
             valley: None,
             rest_t: 0.0,
             rest_angles: Angles::UNAVAILABLE,
@@ -502,21 +505,34 @@ impl Tracker {
         let p = spec.primary;
         let dir = spec.direction;
         if dir == Direction::AwayFromRest {
-            // The rest value of each side is the mean of its first half second.
-            let until = *self.rest_until.get_or_insert(t + 0.5);
+            // The rest value of each side is the mean of its first half second in view.
             for (k, c) in [p, p.mirror()].into_iter().enumerate() {
-                if let (Some(v), true) = (a.get(c), t <= until) {
-                    let (sum, n) = self.rest_raw[k];
-                    self.rest_raw[k] = (sum + v, n + 1);
+                if let Some(v) = a.get(c) {
+                    let (sum, n, until) = &mut self.rest_raw[k];
+                    if t <= *until.get_or_insert(t + 0.5) {
+                        *sum += v;
+                        *n += 1;
+                    }
                 }
             }
         }
         let rest = |k: usize| {
-            let (sum, n) = self.rest_raw[k];
+            let (sum, n, _) = self.rest_raw[k];
             if n > 0 { sum / n as f32 } else { f32::NAN }
         };
-        let map = |v: f32, k: usize| match dir {
+        let either = spec.side == SideRule::Either;
+        let mut map = |v: f32, k: usize| match dir {
             Direction::AwayFromRest => wrap(v - rest(k)).abs(),
+            // One-sided exercises measure each side from its own lowest value so far, so that
+            // the moving side is the one that moves (resting arms need not hang alike: a depth
+            // sensor often sees the far arm some degrees off) and a change of side does not
+            // make the signal jump.
+            d if either => {
+                let m = map_value(d, v);
+                let low = &mut self.low[k];
+                *low = low.min(m);
+                m - *low
+            }
             d => map_value(d, v),
         };
         match spec.side {
@@ -733,8 +749,14 @@ impl Tracker {
         let spec = self.spec;
         let rom = act.peak_s - act.s_start;
         let mut errors = ErrorSet::default();
+        // Reach and limit are channel values (except away from rest, where the signal is the
+        // distance from rest itself).
+        let peak = match spec.direction {
+            Direction::AwayFromRest => act.peak_s,
+            d => map_value(d, act.peak_raw),
+        };
         if let Some(reach) = spec.reach
-            && act.peak_s < map_value(spec.direction, reach)
+            && peak < map_value(spec.direction, reach)
         {
             errors.insert(FormError::TooLittleRange);
         }
@@ -746,7 +768,7 @@ impl Tracker {
             errors.insert(FormError::TooLittleRange);
         }
         if let Some(limit) = spec.limit
-            && act.peak_s > map_value(spec.direction, limit)
+            && peak > map_value(spec.direction, limit)
         {
             errors.insert(FormError::BeyondMaxRange);
         }
