@@ -73,7 +73,8 @@ pub fn analyze_with(
 ) -> Result<Analysis, UnknownExercise> {
     let spec =
         exercises::find(exercise_id).ok_or_else(|| UnknownExercise(exercise_id.to_owned()))?;
-    let mut config = config;
+    // A file may begin part-way through a repetition; a live session begins at rest.
+    let mut config = TrackerConfig { may_start_mid_rep: true, ..config };
     if config.initial_range.is_none() {
         // Having the whole recording, count a second time starting from the range the person
         // showed (live, the calibration step plays this part): otherwise repetitions smaller
@@ -154,11 +155,13 @@ fn count(spec: &'static ExerciseSpec, config: TrackerConfig, frames: &[Frame]) -
     let mut tracker = Tracker::new(spec, config);
     let mut reps = 0;
     let mut signal = Vec::with_capacity(frames.len());
+    let completed =
+        |events: &[Event]| events.iter().filter(|e| matches!(e, Event::RepCompleted(_))).count();
     for f in frames {
-        reps += tracker.push(f).iter().filter(|e| matches!(e, Event::RepCompleted(_))).count();
+        reps += completed(tracker.push(f));
         signal.extend(tracker.last_signal());
     }
-    reps += tracker.end().len();
+    reps += completed(tracker.end());
     signal.sort_by(f32::total_cmp);
     let at = |q: f32| signal.get((q * (signal.len().saturating_sub(1)) as f32) as usize).copied();
     let spread = at(0.95).zip(at(0.05)).map_or(0.0, |(hi, lo)| hi - lo);

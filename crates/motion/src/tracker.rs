@@ -146,6 +146,11 @@ pub struct TrackerConfig {
     /// spec's nominal range; the offline analysis passes the range the person showed over the
     /// whole recording, so their first repetitions are counted on their own scale.
     pub initial_range: Option<f32>,
+    /// The recording may begin part-way through a repetition (some motion-capture takes do):
+    /// when it begins well above the rest it then comes down to, that descent is counted as a
+    /// repetition (range judged; form, duration and hold are not, as their start was not
+    /// seen). Off for live sessions, which begin at rest with the calibration step.
+    pub may_start_mid_rep: bool,
 }
 
 impl TrackerConfig {
@@ -155,6 +160,7 @@ impl TrackerConfig {
         calibration: None,
         target_reps: None,
         initial_range: None,
+        may_start_mid_rep: false,
     };
 }
 
@@ -306,6 +312,26 @@ struct Active {
     trough_s: f32,
     trough_t: f64,
     trough_angles: Angles,
+    /// Begun before the recording did (`TrackerConfig::may_start_mid_rep`): only its range is
+    /// judged.
+    partial: bool,
+}
+
+/// How the recording began, per side (left, right; `Midline` and `Both` use the first): the
+/// first value of the primary channel mapped by the direction, the highest value while it
+/// rose from there, the raw value at that peak, and the lowest value since, with the time and
+/// angles of a frame at most `EXIT` of the range above it (where a repetition would end).
+/// `first` is `NaN` until the side is seen.
+#[derive(Clone, Copy)]
+struct Opening {
+    first: f32,
+    peak: f32,
+    peak_raw: f32,
+    low: f32,
+    low_t: f64,
+    low_angles: Angles,
+    /// The value at `low_t`.
+    mark: f32,
 }
 
 /// The per-session tracker.
@@ -325,6 +351,9 @@ pub struct Tracker {
     rest_raw: [(f32, u32, Option<f64>); 2],
     /// One-sided exercises: each side's lowest movement-signal value so far.
     low: [f32; 2],
+    /// Until the first repetition starts, how the recording began (when it may begin part-way
+    /// through a repetition).
+    opening: Option<[Opening; 2]>,
     valley: Option<f32>,
     rest_t: f64,
     rest_angles: Angles,
@@ -373,6 +402,18 @@ impl Tracker {
             }),
             rest_raw: [(0.0, 0, None); 2],
             low: [f32::INFINITY; 2],
+            opening: (cfg.may_start_mid_rep && spec.direction != Direction::AwayFromRest)
+                .then_some(
+                    [Opening {
+                        first: f32::NAN,
+                        peak: f32::NAN,
+                        peak_raw: f32::NAN,
+                        low: f32::NAN,
+                        low_t: 0.0,
+                        low_angles: Angles::UNAVAILABLE,
+                        mark: f32::NAN,
+                    }; 2],
+                ),
             valley: None,
             rest_t: 0.0,
             rest_angles: Angles::UNAVAILABLE,
@@ -434,6 +475,9 @@ impl Tracker {
         }
         self.first_t.get_or_insert(t);
         self.summary.duration_s = t - self.first_t.unwrap_or(t);
+        if self.opening.is_some() {
+            self.watch_opening(&a, t);
+        }
         let Some((s, raw, side)) = self.signal(&a, t) else {
             self.summary.frames_without_signal += 1;
             self.last_signal = None;
@@ -452,6 +496,7 @@ impl Tracker {
     /// was not is left to `finish`, which drops it. Returns the events this caused.
     pub fn end(&mut self) -> &[Event] {
         self.events.clear();
+        self.close_opening();
         if let Some(act) = self.active
             && act.peak_s - act.trough_s >= 0.5 * (act.peak_s - act.s_start)
         {
@@ -612,6 +657,12 @@ impl Tracker {
             self.rest_angles = *a;
         }
         if s >= valley + ENTER * r {
+            if self.opening.is_some() {
+                // The descent the recording began with is a repetition before this one.
+                let rest = (self.valley, self.rest_t, self.rest_angles);
+                self.close_opening();
+                (self.valley, self.rest_t, self.rest_angles) = rest;
+            }
             let index = self.summary.reps + 1;
             let start_angles = if self.rest_angles.values.iter().any(|v| v.is_finite()) {
                 self.rest_angles
@@ -637,6 +688,7 @@ impl Tracker {
                 trough_s: s,
                 trough_t: t,
                 trough_angles: *a,
+                partial: false,
             });
             self.events.push(Event::RepStarted { index, t: self.rest_t.min(t) });
             self.moving(s, raw, side, a, t);
@@ -745,6 +797,85 @@ impl Tracker {
         }
     }
 
+    /// Follows how the recording began (`TrackerConfig::may_start_mid_rep`), per side.
+    fn watch_opening(&mut self, a: &Angles, t: f64) {
+        let spec = self.spec;
+        let (p, d) = (spec.primary, spec.direction);
+        let tracks = match spec.side {
+            SideRule::Either => [a.get(p), a.get(p.mirror())],
+            SideRule::Midline => [a.get(p), None],
+            SideRule::Both => [a.get(p).zip(a.get(p.mirror())).map(|(l, r)| 0.5 * (l + r)), None],
+        };
+        let (rise, settle) = (REST * self.reference, EXIT * self.reference);
+        let Some(opening) = self.opening.as_mut() else { return };
+        for (o, v) in opening.iter_mut().zip(tracks) {
+            let Some(v) = v.filter(|v| v.is_finite()) else { continue };
+            let m = map_value(d, v);
+            if o.first.is_nan() {
+                let (low, low_t, low_angles, mark) = (m, t, *a, m);
+                *o = Opening { first: m, peak: m, peak_raw: v, low, low_t, low_angles, mark };
+            } else if m > o.peak && o.peak - o.low <= rise {
+                // Still rising from where it began: the peak moves, the descent restarts.
+                (o.peak, o.peak_raw, o.low, o.mark, o.low_t, o.low_angles) = (m, v, m, m, t, *a);
+            } else if m < o.low {
+                o.low = m;
+                // The descent ends once it is within `settle` of its lowest value, not where a
+                // filtered signal last crept lower.
+                if o.mark - m > settle {
+                    (o.mark, o.low_t, o.low_angles) = (m, t, *a);
+                }
+            }
+        }
+    }
+
+    /// Counts the descent the recording began with as a repetition when it began at least a
+    /// repetition's start threshold above the rest it came down to; stops following it.
+    fn close_opening(&mut self) {
+        let Some(opening) = self.opening.take() else { return };
+        let descent = |o: &Opening| o.first - o.low;
+        let Some((k, o)) = opening
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| descent(o).is_finite())
+            .max_by(|x, y| descent(x.1).total_cmp(&descent(y.1)))
+        else {
+            return;
+        };
+        if descent(o) < ENTER * self.reference {
+            return;
+        }
+        let side = (self.spec.side == SideRule::Either).then_some(if k == 0 {
+            Side::Left
+        } else {
+            Side::Right
+        });
+        let index = self.summary.reps + 1;
+        let start_t = self.first_t.unwrap_or(o.low_t);
+        self.events.push(Event::RepStarted { index, t: start_t });
+        let act = Active {
+            index,
+            start_t,
+            s_start: o.low,
+            start_angles: o.low_angles,
+            peak_s: o.peak,
+            peak_t: start_t,
+            peak_raw: o.peak_raw,
+            side,
+            peak_bands: [f32::NAN; 4],
+            side_peaks: [[f32::NAN; 2]; 8],
+            dev: [f32::NEG_INFINITY; 8],
+            warned: 0,
+            hold_since: None,
+            held: 0.0,
+            hold_reported: 0,
+            trough_s: o.low,
+            trough_t: o.low_t,
+            trough_angles: o.low_angles,
+            partial: true,
+        };
+        self.complete(act, o.low_t, o.low, &o.low_angles);
+    }
+
     fn complete(&mut self, act: Active, t: f64, s: f32, a: &Angles) {
         let spec = self.spec;
         let rom = act.peak_s - act.s_start;
@@ -793,10 +924,10 @@ impl Tracker {
             }
         }
         let duration = t - act.start_t;
-        if duration < spec.min_rep_s as f64 {
+        if duration < spec.min_rep_s as f64 && !act.partial {
             errors.insert(FormError::TooFast);
         }
-        if spec.hold_s > 0.0 && act.held < spec.hold_s as f64 {
+        if spec.hold_s > 0.0 && act.held < spec.hold_s as f64 && !act.partial {
             errors.insert(FormError::HoldTooShort);
         }
         let m = RepMetrics {
@@ -1046,6 +1177,64 @@ mod tests {
         assert_eq!(run(&mut tr, 11.0, |t| reps(t, 10.0, 150.0)).len(), 2);
         assert!(tr.end().is_empty());
         assert_eq!(tr.finish().reps, 2);
+    }
+
+    #[test]
+    fn a_recording_that_begins_part_way_through_a_repetition_counts_it() {
+        let spec = find("shoulder-abduction").unwrap();
+        // The take begins with the arm at 100° on its way down (reaching rest in 0.7 s), then
+        // two full repetitions.
+        let deg = |t: f64| {
+            if t < 0.7 {
+                55.0 + 45.0 * (std::f64::consts::PI * t / 0.7).cos() as f32
+            } else {
+                reps(t - 0.7, 10.0, 150.0)
+            }
+        };
+        let config = TrackerConfig { may_start_mid_rep: true, ..TrackerConfig::DEFAULT };
+        let mut tr = Tracker::new(spec, config);
+        let done = run(&mut tr, 10.0, deg);
+        assert_eq!(done.len(), 3, "{done:?}");
+        let first = done[0];
+        assert_eq!((first.index, first.start_s), (1, 0.0), "{first:?}");
+        assert!(
+            (first.end_s - 0.7).abs() < 0.2 && (first.peak_deg - 100.0).abs() < 5.0,
+            "{first:?}"
+        );
+        // Its start was not seen: it is not judged too fast.
+        assert!(!first.errors.contains(FormError::TooFast), "{first:?}");
+        // A live session begins at rest, after calibration: there the descent is not counted.
+        let mut tr = Tracker::new(spec, TrackerConfig::DEFAULT);
+        assert_eq!(run(&mut tr, 10.0, deg).len(), 2);
+        // Nor is anything counted when the take begins at rest.
+        let mut tr = Tracker::new(spec, config);
+        assert_eq!(run(&mut tr, 9.3, |t| reps(t, 10.0, 150.0)).len(), 2);
+    }
+
+    #[test]
+    fn one_sided_exercises_follow_the_arm_that_moves_even_below_the_resting_one() {
+        let spec = find("shoulder-abduction").unwrap();
+        // The resting left arm hangs out at 60°, higher than the right arm ever goes (10° → 50°).
+        let config = TrackerConfig {
+            calibration: Some(Calibration::range_only(10.0, 50.0)),
+            ..TrackerConfig::DEFAULT
+        };
+        let mut tr = Tracker::new(spec, config);
+        let mut done = Vec::new();
+        for i in 0..(30 * 14) {
+            let t = i as f64 / 30.0;
+            let mut f = pose(t, reps(t, 10.0, 50.0));
+            let (s, c) = 60f32.to_radians().sin_cos();
+            f.set(Joint::LeftElbow, V3::new(0.2 + 0.3 * s, 1.4 - 0.3 * c, 0.0), 1.0);
+            f.set(Joint::LeftWrist, V3::new(0.2 + 0.55 * s, 1.4 - 0.55 * c, 0.0), 1.0);
+            for e in tr.push(&f) {
+                if let Event::RepCompleted(m) = e {
+                    done.push(*m);
+                }
+            }
+        }
+        assert_eq!(done.len(), 3, "{done:?}");
+        assert!(done.iter().all(|m| m.side == Some(Side::Right)), "{done:?}");
     }
 
     #[test]

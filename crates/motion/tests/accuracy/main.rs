@@ -93,34 +93,27 @@ fn run(set: &Set, exercise: &str, calibration: Option<Calibration>) -> Outcome {
 fn uiprmd_accuracy() {
     let Some(root) = root() else { return };
     let all = evaluate(&root, Mode::SelfCalibrated);
-    // The boundary target is met and asserted as such. The count and label targets (95 % exact
-    // and never off by more than one; 85 % agreement) are not met yet (docs/motion-accuracy.md);
-    // these floors sit just under today's level so that a regression fails.
+    // The targets: boundaries within 0.3 s (median), the count exact on 95 % of sets
+    // and never off by more than one, in every mode; 85 % label agreement against the person's
+    // reference (docs/motion-accuracy.md). Self-calibrated agreement (68 %) has a floor just
+    // under today's level so that a regression fails.
     let boundary = median(&all.boundary_errors);
     assert!(boundary <= 0.3, "median boundary error {boundary:.3} s exceeds 0.3 s");
-    let exact = f64::from(all.exact) / f64::from(all.sets);
-    assert!(
-        exact >= 0.85,
-        "exact rep count on {:.0} % of sets, below the 85 % floor",
-        exact * 100.0
-    );
-    assert!(all.worse <= 1, "{} sets off by more than one (floor: 1)", all.worse);
     let agree = agreement(&all);
     assert!(agree >= 0.66, "label agreement {:.0} %, below the 66 % floor", agree * 100.0);
-
-    // Judged against the person's own reference set (from five or all ten correct repetitions),
-    // agreement is 86 %: floors just under it.
     let five = evaluate(&root, Mode::FirstFive);
-    let agree = agreement(&five);
-    assert!(agree >= 0.84, "calibrated on five: label agreement {:.0} %", agree * 100.0);
     let cal = evaluate(&root, Mode::Reference);
-    let agree = agreement(&cal);
-    assert!(cal.worse <= 1, "calibrated: {} sets off by more than one (floor: 1)", cal.worse);
-    assert!(
-        agree >= 0.84,
-        "calibrated: label agreement {:.0} %, below the 84 % floor",
-        agree * 100.0
-    );
+    for (mode, t) in
+        [("self-calibrated", &all), ("calibrated on five", &five), ("calibrated", &cal)]
+    {
+        let exact = f64::from(t.exact) / f64::from(t.sets);
+        assert!(exact >= 0.95, "{mode}: exact rep count on {:.0} % of sets", exact * 100.0);
+        assert_eq!(t.worse, 0, "{mode}: sets off by more than one");
+    }
+    for (mode, t) in [("calibrated on five", &five), ("calibrated", &cal)] {
+        let agree = agreement(t);
+        assert!(agree >= 0.85, "{mode}: label agreement {:.0} %", agree * 100.0);
+    }
 }
 
 fn agreement(t: &Tally) -> f64 {
