@@ -9,9 +9,15 @@
 //! Bounded by construction: loopback addresses only, at most 5,000 sessions and 600 s of
 //! streaming, every network step under a timeout, and a watchdog that ends the process if a
 //! run overstays its budget.
+//!
+//! Cheap per frame, because it shares the machine with the server it measures: a few threads
+//! (one by default), each with a single-threaded runtime driving its share of the sessions from
+//! one schedule, with pre-encoded frames written straight to the sockets (`drive`, `wire`).
+
+mod drive;
+mod wire;
 
 use std::{
-    collections::VecDeque,
     net::IpAddr,
     path::{Path, PathBuf},
     process::ExitCode,
@@ -19,20 +25,14 @@ use std::{
     time::{Duration, Instant},
 };
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, ensure};
 use clap::Parser;
-use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use tokio::{net::TcpStream, sync::Semaphore, time::MissedTickBehavior};
-use tokio_tungstenite::{
-    MaybeTlsStream, WebSocketStream,
-    tungstenite::{Message, client::IntoClientRequest, http::HeaderValue},
-};
 
 const MAX_SESSIONS: usize = 5_000;
 const MAX_DURATION: Duration = Duration::from_secs(600);
 /// After its last frame, how long a session waits for outstanding pongs and the summary.
-const DRAIN: Duration = Duration::from_secs(10);
+pub(crate) const DRAIN: Duration = Duration::from_secs(10);
 /// Landmarks per BlazePose frame.
 const LANDMARKS: usize = 33;
 
@@ -87,7 +87,8 @@ struct Args {
     /// Time allowed for every session to connect before streaming starts.
     #[arg(long, default_value = "120s", value_parser = parse_duration)]
     connect_timeout: Duration,
-    /// Worker threads of the generator (default: one per core).
+    /// Generator threads, each driving an equal share of the sessions on its own
+    /// single-threaded runtime (default 1).
     #[arg(long)]
     threads: Option<usize>,
     /// The server's process id, to report the CPU it used while streaming (Linux /proc).
@@ -111,16 +112,7 @@ fn main() -> ExitCode {
         eprintln!("physio-loadgen: still running after {budget:?}; stopping");
         std::process::exit(3);
     });
-    let mut rt = tokio::runtime::Builder::new_multi_thread();
-    if let Some(n) = args.threads {
-        rt.worker_threads(n);
-    }
-    let result = rt
-        .enable_all()
-        .build()
-        .context("starting the runtime")
-        .and_then(|rt| rt.block_on(run(&args)));
-    match result {
+    match run(&args) {
         Ok(report) => {
             if args.json {
                 println!("{}", report.to_json());
@@ -182,7 +174,13 @@ fn loopback(url: &str) -> Result<reqwest::Url> {
     Ok(u)
 }
 
-async fn run(args: &Args) -> Result<Report> {
+/// A single-threaded runtime: each generator thread has its own, so no task ever wakes
+/// another thread.
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting a runtime")
+}
+
+fn run(args: &Args) -> Result<Report> {
     let base = loopback(&args.url)?;
     let recording = Recording::load(&args.recording)?;
     let tokens = match &args.token_file {
@@ -196,7 +194,7 @@ async fn run(args: &Args) -> Result<Report> {
         }
         None => {
             let password = args.password.as_deref().context("give --password with --login")?;
-            let tokens = make_tokens(&base, &args.login, password).await?;
+            let tokens = runtime()?.block_on(make_tokens(&base, &args.login, password))?;
             if let Some(f) = &args.save_tokens {
                 std::fs::write(f, tokens.join("\n") + "\n")
                     .with_context(|| format!("writing {}", f.display()))?;
@@ -207,77 +205,85 @@ async fn run(args: &Args) -> Result<Report> {
     let mut live = base.join("/api/v1/live")?;
     live.set_scheme("ws").map_err(|()| anyhow::anyhow!("cannot make a ws:// address of {base}"))?;
     live.query_pairs_mut().append_pair("exercise", &args.exercise);
-    let live = live.to_string();
-
-    // Connect every session first, so streaming starts from a steady state.
-    let setup = Instant::now();
-    let gate = Arc::new(Semaphore::new(args.connect_parallel));
-    let deadline = tokio::time::Instant::now() + args.connect_timeout;
-    let mut pending = Vec::with_capacity(args.sessions);
-    for i in 0..args.sessions {
-        let (gate, url, token) = (gate.clone(), live.clone(), tokens[i % tokens.len()].clone());
-        pending.push(tokio::spawn(async move {
-            let _permit = gate.acquire_owned().await?;
-            match tokio::time::timeout_at(deadline, connect(&url, &token)).await {
-                Ok(r) => r,
-                Err(_) => bail!("not connected within --connect-timeout"),
-            }
-        }));
-    }
-    let mut sockets = Vec::with_capacity(args.sessions);
-    let mut failures = Failures::default();
-    for p in pending {
-        match p.await {
-            Ok(Ok(ws)) => sockets.push(ws),
-            Ok(Err(e)) => failures.connect(format!("{e:#}")),
-            Err(e) => failures.connect(format!("connecting task: {e}")),
-        }
-    }
-    let setup_s = setup.elapsed().as_secs_f64();
-
+    let live: Arc<str> = live.to_string().into();
+    let tokens: Arc<[String]> = tokens.into();
     let plan = Arc::new(Plan {
         recording,
         binary: args.binary,
         rate: args.rate,
         ping_every: args.ping_every,
-        sessions: sockets.len().max(1),
+        sessions: args.sessions,
     });
-    let start = Instant::now() + Duration::from_millis(100);
-    let end = start + args.duration;
-    // CPU time of the generator and the server over the streaming window.
-    let server_pid = args.server_pid;
-    let cpu = tokio::spawn(async move {
-        let sample = || {
-            let server = server_pid.and_then(|p| cpu_seconds(&p.to_string()));
-            [cpu_seconds("self"), server, machine_busy_seconds()]
-        };
-        tokio::time::sleep_until(start.into()).await;
-        let before = sample();
-        tokio::time::sleep_until(end.into()).await;
-        let after = sample();
-        let window = end.duration_since(start).as_secs_f64();
-        let cores = |a: Option<f64>, b: Option<f64>| Some((b? - a?) / window);
-        [0, 1, 2].map(|k| cores(before[k], after[k]))
-    });
-    let running: Vec<_> = sockets
-        .into_iter()
-        .enumerate()
-        .map(|(i, ws)| tokio::spawn(session(ws, plan.clone(), i, start, end)))
-        .collect();
-    let mut outcomes = Vec::with_capacity(running.len());
-    for r in running {
-        match r.await {
-            Ok(o) => outcomes.push(o),
-            Err(e) => failures.other(format!("session task: {e}")),
+
+    // Every thread connects its share of the sessions first, so streaming starts from a steady
+    // state; then all start together.
+    let threads = args.threads.unwrap_or(1).min(args.sessions);
+    let setup = Instant::now();
+    let deadline = setup + args.connect_timeout;
+    let parallel = args.connect_parallel.div_ceil(threads);
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<(usize, Vec<String>)>();
+    let mut go = Vec::with_capacity(threads);
+    let mut workers = Vec::with_capacity(threads);
+    for t in 0..threads {
+        let ids: Vec<usize> = (t..args.sessions).step_by(threads).collect();
+        let (live, tokens, plan, ready_tx) =
+            (live.clone(), tokens.clone(), plan.clone(), ready_tx.clone());
+        let (go_tx, go_rx) = std::sync::mpsc::channel::<(Instant, Instant)>();
+        go.push(go_tx);
+        workers.push(std::thread::Builder::new().name(format!("loadgen-{t}")).spawn(
+            move || -> Result<Vec<Outcome>> {
+                let rt = runtime()?;
+                let (sockets, failures) =
+                    rt.block_on(drive::connect_all(ids, live, tokens, parallel, deadline));
+                let _ = ready_tx.send((sockets.len(), failures));
+                // Without a start (another thread failed), the sockets just close.
+                let Ok((start, end)) = go_rx.recv() else { return Ok(vec![]) };
+                Ok(rt.block_on(drive::stream(sockets, plan, start, end)))
+            },
+        )?);
+    }
+    drop(ready_tx);
+    let mut failures = Failures::default();
+    for (_, errors) in ready_rx.iter().take(threads) {
+        for e in errors {
+            failures.connect(e);
         }
     }
-    let window_s = args.duration.as_secs_f64();
-    let [loadgen_cores, server_cores, machine_cores] = cpu.await.unwrap_or_default();
+    let setup_s = setup.elapsed().as_secs_f64();
+    let start = Instant::now() + Duration::from_millis(100);
+    let end = start + args.duration;
+    for g in &go {
+        let _ = g.send((start, end));
+    }
+
+    // CPU time of the generator, the server and the machine over the streaming window.
+    let sample = || {
+        let server = args.server_pid.and_then(|p| cpu_seconds(&p.to_string()));
+        [cpu_seconds("self"), server, machine_busy_seconds()]
+    };
+    std::thread::sleep(start.saturating_duration_since(Instant::now()));
+    let before = sample();
+    std::thread::sleep(end.saturating_duration_since(Instant::now()));
+    let after = sample();
+    let window = end.duration_since(start).as_secs_f64();
+    let cores = |a: Option<f64>, b: Option<f64>| Some((b? - a?) / window);
+    let [loadgen_cores, server_cores, machine_cores] =
+        [0, 1, 2].map(|k| cores(before[k], after[k]));
+
+    let mut outcomes = Vec::with_capacity(args.sessions);
+    for w in workers {
+        match w.join() {
+            Ok(Ok(o)) => outcomes.extend(o),
+            Ok(Err(e)) => failures.other(format!("{e:#}")),
+            Err(_) => failures.other("a generator thread panicked".into()),
+        }
+    }
     Ok(Report {
         sessions: args.sessions,
         encoding: if args.binary { "binary" } else { "json" },
         rate: args.rate,
-        window_s,
+        threads,
+        window_s: args.duration.as_secs_f64(),
         setup_s,
         outcomes,
         failures,
@@ -324,24 +330,9 @@ async fn make_tokens(
     Ok(tokens)
 }
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
-/// Opens one session and waits for the server's `session` message.
-async fn connect(url: &str, token: &str) -> Result<Socket> {
-    let mut req = url.into_client_request()?;
-    req.headers_mut().insert("authorization", HeaderValue::from_str(&format!("Bearer {token}"))?);
-    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(req, None, true).await?;
-    match ws.next().await {
-        Some(Ok(Message::Text(t))) if t.contains("\"type\":\"session\"") => Ok(ws),
-        Some(Ok(m)) => bail!("expected the session message, got {m:?}"),
-        Some(Err(e)) => Err(e.into()),
-        None => bail!("closed before the session message"),
-    }
-}
-
 /// A recording ready to send: each frame's JSON text without its time, and its binary
 /// encoding (image landmarks, then world landmarks when the recording has them).
-struct Recording {
+pub(crate) struct Recording {
     json_tails: Vec<String>,
     binary: Vec<Vec<u8>>,
 }
@@ -401,7 +392,7 @@ impl Recording {
 }
 
 /// What every session does.
-struct Plan {
+pub(crate) struct Plan {
     recording: Recording,
     binary: bool,
     rate: f64,
@@ -409,22 +400,9 @@ struct Plan {
     sessions: usize,
 }
 
-impl Plan {
-    /// Frame `k` of the recording as a message, stamped with time `t` (seconds).
-    fn message(&self, k: usize, t: f64) -> Message {
-        if self.binary {
-            let mut b = self.recording.binary[k].clone();
-            b[..8].copy_from_slice(&t.to_le_bytes());
-            Message::binary(b)
-        } else {
-            Message::text(format!("{{\"t\":{t:.4},{}", self.recording.json_tails[k]))
-        }
-    }
-}
-
 /// What one session saw.
 #[derive(Default)]
-struct Outcome {
+pub(crate) struct Outcome {
     frames: u64,
     /// Frames the server has confirmed processing (the id of the last pong).
     confirmed: u64,
@@ -437,117 +415,6 @@ struct Outcome {
     /// Closed or failed before the client ended it.
     dropped: Option<String>,
     summary: bool,
-}
-
-async fn session(ws: Socket, plan: Arc<Plan>, i: usize, start: Instant, end: Instant) -> Outcome {
-    let (mut tx, mut rx) = ws.split();
-    let period = Duration::from_secs_f64(1.0 / plan.rate);
-    // Spread the sessions over one frame period, and start each at another point of the
-    // recording, as independent patients would be.
-    let first = start + period.mul_f64(i as f64 / plan.sessions as f64);
-    let mut tick = tokio::time::interval_at(first.into(), period);
-    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    let offset = i * 97;
-    let mut out = Outcome::default();
-    let mut pings: VecDeque<(u64, Instant)> = VecDeque::new();
-    let mut n: u64 = 0;
-    let mut last_t = f64::NEG_INFINITY;
-    let finished = loop {
-        tokio::select! {
-            biased;
-            msg = rx.next() => {
-                if !on_message(msg, &mut pings, &mut out) {
-                    break false;
-                }
-            }
-            at = tick.tick() => {
-                if at.into_std() >= end {
-                    break true;
-                }
-                // Real timestamps: seconds since this session's first frame, increasing.
-                let t = first.elapsed().as_secs_f64().max(last_t + 1e-3);
-                last_t = t;
-                let msg = plan.message((offset + n as usize) % plan.recording.len(), t);
-                if let Err(e) = tx.send(msg).await {
-                    out.dropped = Some(format!("sending a frame: {e}"));
-                    break false;
-                }
-                n += 1;
-                out.frames += 1;
-                if n.is_multiple_of(plan.ping_every) {
-                    let ping = Message::text(format!("{{\"type\":\"ping\",\"id\":{n}}}"));
-                    let sent = Instant::now();
-                    if let Err(e) = tx.send(ping).await {
-                        out.dropped = Some(format!("sending a ping: {e}"));
-                        break false;
-                    }
-                    pings.push_back((n, sent));
-                    out.pings += 1;
-                }
-            }
-        }
-    };
-    if finished {
-        // End the session, then collect the outstanding pongs and the summary.
-        let _ = tx.send(Message::text("{\"type\":\"end\"}")).await;
-        let until = tokio::time::Instant::now() + DRAIN;
-        while !out.summary {
-            let Ok(msg) = tokio::time::timeout_at(until, rx.next()).await else { break };
-            if !on_message(msg, &mut pings, &mut out) {
-                // A close after the end is the server's normal goodbye.
-                if out.dropped.as_deref() == Some("closed by the server") {
-                    out.dropped = None;
-                }
-                break;
-            }
-        }
-    }
-    out.pongs_missing = pings.len() as u64;
-    out
-}
-
-/// Handles one message from the server; false when the connection is over.
-fn on_message(
-    msg: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
-    pings: &mut VecDeque<(u64, Instant)>,
-    out: &mut Outcome,
-) -> bool {
-    let text = match msg {
-        Some(Ok(Message::Text(t))) => t,
-        Some(Ok(Message::Close(_))) | None => {
-            out.dropped = Some("closed by the server".into());
-            return false;
-        }
-        Some(Ok(_)) => return true,
-        Some(Err(e)) => {
-            out.dropped = Some(format!("receiving: {e}"));
-            return false;
-        }
-    };
-    let now = Instant::now();
-    if text.contains("\"type\":\"pong\"") {
-        let id = serde_json::from_str::<Value>(&text).ok().and_then(|v| v["id"].as_u64());
-        if let Some(id) = id {
-            while let Some(&(sent_id, sent)) = pings.front() {
-                if sent_id > id {
-                    break;
-                }
-                pings.pop_front();
-                if sent_id == id {
-                    let us = now.duration_since(sent).as_micros();
-                    out.latencies_us.push(u32::try_from(us).unwrap_or(u32::MAX));
-                    out.confirmed = id;
-                }
-            }
-        }
-    } else if text.contains("\"type\":\"rep_completed\"") {
-        out.reps += 1;
-    } else if text.contains("\"type\":\"error\"") {
-        out.error_events += 1;
-    } else if text.contains("\"type\":\"summary\"") {
-        out.summary = true;
-    }
-    true
 }
 
 /// Failures outside the sessions' streams, with the first message of each kind.
@@ -597,6 +464,7 @@ struct Report {
     sessions: usize,
     encoding: &'static str,
     rate: f64,
+    threads: usize,
     window_s: f64,
     setup_s: f64,
     outcomes: Vec<Outcome>,
@@ -648,6 +516,7 @@ impl Report {
             "connected": self.outcomes.len(),
             "encoding": self.encoding,
             "rate_per_session": self.rate,
+            "generator_threads": self.threads,
             "seconds": self.window_s,
             "setup_seconds": round(self.setup_s, 1),
             "frames_sent": frames,
