@@ -169,5 +169,31 @@ test('clinician: makes the replayed session the patient\'s reference range', { s
       page.locator('ul.references').getByRole('button', { name: 'Clear' }).click(),
     ]);
     assert.equal(await page.getByRole('heading', { name: 'Reference ranges' }).count(), 0);
+
+    // Or set a target range by hand, for example for a patient whose range is limited.
+    const open = () => page.locator('summary', { hasText: 'Set a target range' }).click();
+    const target = async (rest, peak) => {
+      await page.getByLabel('Exercise', { exact: true }).selectOption('shoulder-flexion');
+      await page.getByLabel('Angle at rest (°)').fill(rest);
+      await page.getByLabel('Target angle (°)').fill(peak);
+      await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Set target range' }).click()]);
+    };
+    assert.match(
+      await page.locator('#target-exercise option[value=shoulder-flexion]').textContent(),
+      /arm angle forward, seen from the side/,
+      'each exercise names the angle it measures',
+    );
+    await open();
+    await screenshot(page, 'patient-target-range-form');
+    await target('10', '12');
+    assert.match(await page.textContent('main'), /at least 5° away from rest/, 'a range too small is refused, with the reason');
+    await page.goto(`/patients/${patient.id}`);
+    await open();
+    await target('5', '90');
+    await page.getByRole('heading', { name: 'Reference ranges' }).waitFor();
+    const set = await page.locator('ul.references li').first().textContent();
+    assert.match(set, /shoulder-flexion: 5° to 90°/);
+    assert.match(set, /target/);
+    await checkA11y(page, 'the patient page with a target range');
   });
 });

@@ -124,6 +124,44 @@ impl Channel {
         self as usize
     }
 
+    /// What the channel measures, in words a clinician setting a target range can use.
+    pub const fn describe(self) -> &'static str {
+        use Channel as C;
+        match self {
+            C::ShoulderElevationLeft | C::ShoulderElevationRight => {
+                "arm elevation: 0° with the arm at the side, 180° overhead"
+            }
+            C::ShoulderPlaneLeft | C::ShoulderPlaneRight => {
+                "plane of arm elevation: 0° out to the side, 90° straight ahead"
+            }
+            C::ShoulderFlexionLeft | C::ShoulderFlexionRight => {
+                "arm angle forward, seen from the side: 0° at the side, 180° overhead"
+            }
+            C::ShoulderExtensionLeft | C::ShoulderExtensionRight => {
+                "arm angle backward, seen from the side: 0° at the side"
+            }
+            C::ShoulderRotationLeft | C::ShoulderRotationRight => {
+                "forearm turn with the elbow bent: 0° pointing forward, outward positive"
+            }
+            C::ElbowFlexionLeft | C::ElbowFlexionRight => "elbow bend: 0° straight",
+            C::HipFlexionLeft | C::HipFlexionRight => "thigh angle: 0° standing, 90° sitting",
+            C::KneeFlexionLeft | C::KneeFlexionRight => "knee bend: 0° straight",
+            C::TrunkFlexion => "trunk lean forward from upright",
+            C::TrunkSideLean => "trunk lean to the side from upright, to the right positive",
+            C::ThoracicRotation => {
+                "shoulder line turned against the hip line, to the left positive"
+            }
+            C::PelvisYaw => "direction the pelvis faces",
+            C::HeadForward => "head ahead of the shoulders, as an angle from the trunk line",
+            C::HeadPitch => "head nod: nose below the line of the ears",
+            C::SpineFlexion => "spine curve from pelvis to mid-back to neck, rounding positive",
+            C::ShoulderHikeLeft | C::ShoulderHikeRight => {
+                "shoulder height above the pelvis, in % of trunk length"
+            }
+            C::ArmLiftLeft | C::ArmLiftRight => "arm above the horizontal",
+        }
+    }
+
     /// The other side's channel, or itself for a midline channel.
     pub const fn mirror(self) -> Channel {
         use Channel as C;

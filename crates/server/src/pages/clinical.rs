@@ -291,6 +291,42 @@ fn mean_of(reps: &Value, field: &str) -> Option<f64> {
     (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
 }
 
+/// A target range for any exercise, before or instead of a supervised session (for example a
+/// patient whose range is limited after surgery, whose repetitions would otherwise be counted
+/// against the exercise's nominal range).
+fn target_form(p: &Principal, action: &str) -> Markup {
+    html! {
+        details.target-range {
+            summary { "Set a target range" }
+            form method="post" action=(action) {
+                (csrf_field(p))
+                p.hint { "With a target range, that exercise's repetitions are counted and judged \
+                    against it until you clear it or use a supervised session instead. Each \
+                    exercise names the angle it measures." }
+                div.field {
+                    label for="target-exercise" { "Exercise" }
+                    select id="target-exercise" name="exercise" required {
+                        @for e in physio_motion::analysis::exercises() {
+                            option value=(e.id) { (e.name) " — " (e.primary.describe()) }
+                        }
+                    }
+                }
+                div.field {
+                    label for="target-rest" { "Angle at rest (°)" }
+                    input id="target-rest" name="rest" type="number" inputmode="decimal"
+                        step="any" min="-360" max="360" required;
+                }
+                div.field {
+                    label for="target-peak" { "Target angle (°)" }
+                    input id="target-peak" name="peak" type="number" inputmode="decimal"
+                        step="any" min="-360" max="360" required;
+                }
+                button.button-secondary type="submit" { "Set target range" }
+            }
+        }
+    }
+}
+
 fn sessions_section(
     p: &Principal,
     patient_id: Uuid,
@@ -315,7 +351,7 @@ fn sessions_section(
             p.hint.no-reference { "No reference range yet for " (unreferenced.join(", "))
                 ": repetitions are judged against the patient's recent ones and general limits. \
                  Use a session you supervised as the reference (below) to judge against this \
-                 patient's own range and way of moving." }
+                 patient's own range and way of moving, or set a target range." }
         }
         @if !references.is_empty() {
             h3 { "Reference ranges" }
@@ -335,6 +371,7 @@ fn sessions_section(
                 }
             } } }
         }
+        @if clinician { (target_form(p, &action)) }
         @for ex in &exercises {
             @let points: Vec<Point> = sessions.iter().rev().filter(|s| s.exercise == *ex)
                 .filter_map(|s| Some(Point { at: s.started_at, value: mean_of(&s.reps, "rom_deg")? })).collect();
@@ -421,9 +458,14 @@ pub(crate) struct ReferenceForm {
     session_id: Option<Uuid>,
     #[serde(default)]
     clear: String,
+    /// A target range instead of a session: angles in degrees, as typed.
+    #[serde(default)]
+    rest: String,
+    #[serde(default)]
+    peak: String,
 }
 
-/// Sets the patient's reference range from a session, or clears it.
+/// Sets the patient's reference range from a session or as a target, or clears it.
 pub(crate) async fn set_reference(
     State(state): State<AppState>,
     PageUser(p): PageUser,
@@ -433,7 +475,18 @@ pub(crate) async fn set_reference(
     if f.clear == "1" {
         clear_reference(&state, &p, patient_id, &f.exercise).await?;
     } else {
-        let req = ReferenceRequest { session_id: f.session_id, ..Default::default() };
+        let angle = |field: &'static str, text: &str| {
+            let text = text.trim();
+            (!text.is_empty())
+                .then(|| text.replace(',', ".").parse::<f64>())
+                .transpose()
+                .map_err(|_| ApiError::invalid(field, "give an angle in degrees, such as 15 or 90"))
+        };
+        let req = ReferenceRequest {
+            session_id: f.session_id,
+            rest: angle("rest", &f.rest)?,
+            peak: angle("peak", &f.peak)?,
+        };
         set_reference_for(&state, &p, patient_id, &f.exercise, &req).await?;
     }
     Ok(Redirect::to(&format!("/patients/{patient_id}")).into_response())
