@@ -75,8 +75,101 @@ struct Line {
     image_width: Option<f64>,
     image_height: Option<f64>,
     t: Option<f64>,
-    landmarks: Option<Vec<Vec<f64>>>,
-    world: Option<Vec<Vec<f64>>>,
+    landmarks: Option<Rows>,
+    world: Option<Rows>,
+}
+
+/// A live frame when its landmarks are wanted in world space: the image block, if sent, is
+/// skipped without converting its numbers (a frame is decoded many thousand times a second).
+#[derive(Deserialize)]
+struct WorldFrame {
+    t: Option<f64>,
+    world: Option<Rows>,
+}
+
+/// A live frame when its landmarks are wanted in image space; any world block is skipped.
+#[derive(Deserialize)]
+struct ImageFrame {
+    t: Option<f64>,
+    landmarks: Option<Rows>,
+}
+
+/// A block of landmark rows read without allocating: the first `LANDMARKS` rows, each with its
+/// first four numbers (x, y, z, visibility). `n` counts every row sent and `lens` every number
+/// of each kept row, so that a wrong shape is reported rather than guessed.
+#[derive(Clone, Copy)]
+struct Rows {
+    rows: [[f64; 4]; LANDMARKS],
+    lens: [u8; LANDMARKS],
+    n: usize,
+}
+
+impl Rows {
+    const EMPTY: Rows = Rows { rows: [[0.0; 4]; LANDMARKS], lens: [0; LANDMARKS], n: 0 };
+
+    /// Rows from slices (for the importers that build them).
+    fn push(&mut self, values: &[f64]) {
+        if let Some(row) = self.rows.get_mut(self.n) {
+            for (r, v) in row.iter_mut().zip(values) {
+                *r = *v;
+            }
+            self.lens[self.n] = values.len().min(usize::from(u8::MAX)) as u8;
+        }
+        self.n += 1;
+    }
+}
+
+impl<'de> Deserialize<'de> for Rows {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Rows, D::Error> {
+        struct Block;
+        impl<'de> serde::de::Visitor<'de> for Block {
+            type Value = Rows;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array of landmarks")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Rows, A::Error> {
+                let mut out = Rows::EMPTY;
+                while out.n < LANDMARKS {
+                    let Some(Row(values, len)) = seq.next_element()? else { return Ok(out) };
+                    out.rows[out.n] = values;
+                    out.lens[out.n] = len;
+                    out.n += 1;
+                }
+                // Too many rows: count them for the error, without reading their numbers.
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    out.n += 1;
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(Block)
+    }
+}
+
+/// One landmark row: its first four numbers, and how many it had (saturating).
+struct Row([f64; 4], u8);
+
+impl<'de> Deserialize<'de> for Row {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Row, D::Error> {
+        struct Numbers;
+        impl<'de> serde::de::Visitor<'de> for Numbers {
+            type Value = Row;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a landmark [x, y, z] or [x, y, z, visibility]")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Row, A::Error> {
+                let mut row = Row([0.0; 4], 0);
+                while let Some(v) = seq.next_element::<f64>()? {
+                    if let Some(slot) = row.0.get_mut(usize::from(row.1)) {
+                        *slot = v;
+                    }
+                    row.1 = row.1.saturating_add(1);
+                }
+                Ok(row)
+            }
+        }
+        d.deserialize_seq(Numbers)
+    }
 }
 
 fn json_error(line_offset: usize, e: &serde_json::Error) -> ParseError {
@@ -87,30 +180,30 @@ fn json_error(line_offset: usize, e: &serde_json::Error) -> ParseError {
 /// heights, y up); world landmarks: x, −y, −z (metres, y up). Both stay right-handed.
 fn landmarks_to_frame(
     t: f64,
-    rows: &[Vec<f64>],
+    rows: &Rows,
     scale_xz: f64,
     line: usize,
     field: &str,
 ) -> Result<Frame, ParseError> {
-    if rows.len() != LANDMARKS {
+    if rows.n != LANDMARKS {
         return Err(ParseError::new(
             line,
-            format!("\"{field}\": expected {LANDMARKS} landmarks, found {}", rows.len()),
+            format!("\"{field}\": expected {LANDMARKS} landmarks, found {}", rows.n),
         ));
     }
     let mut f = Frame::empty(t);
     for (joint, k) in MAP {
-        let r = &rows[k];
-        if !(3..=5).contains(&r.len()) {
+        let (r, len) = (&rows.rows[k], rows.lens[k]);
+        if !(3..=5).contains(&len) {
+            let found = if len == u8::MAX { "255 or more".to_owned() } else { len.to_string() };
             return Err(ParseError::new(
                 line,
                 format!(
-                    "\"{field}\" landmark {k}: expected [x, y, z] or [x, y, z, visibility], found {} values",
-                    r.len()
+                    "\"{field}\" landmark {k}: expected [x, y, z] or [x, y, z, visibility], found {found} values"
                 ),
             ));
         }
-        let vis = r.get(3).copied().unwrap_or(1.0).clamp(0.0, 1.0);
+        let vis = if len >= 4 { r[3] } else { 1.0 }.clamp(0.0, 1.0);
         let p = V3::new((r[0] * scale_xz) as f32, -r[1] as f32, (-r[2] * scale_xz) as f32);
         f.set(joint, p, vis as f32);
     }
@@ -127,29 +220,51 @@ pub fn decode_frame(
     space: Space,
     line: usize,
 ) -> Result<Frame, ParseError> {
-    let l: Line = serde_json::from_str(json).map_err(|e| json_error(line - 1, &e))?;
-    frame_from_line(l, aspect, space, line)
+    let offset = line.saturating_sub(1);
+    let (t, rows) = match space {
+        Space::World => {
+            let f: WorldFrame = serde_json::from_str(json).map_err(|e| json_error(offset, &e))?;
+            (f.t, f.world)
+        }
+        Space::Image => {
+            let f: ImageFrame = serde_json::from_str(json).map_err(|e| json_error(offset, &e))?;
+            (f.t, f.landmarks)
+        }
+    };
+    frame_of(t, rows.as_ref(), aspect, space, line)
 }
 
 fn frame_from_line(l: Line, aspect: f64, space: Space, line: usize) -> Result<Frame, ParseError> {
-    let Some(t) = l.t else {
+    let rows = match space {
+        Space::World => l.world,
+        Space::Image => l.landmarks,
+    };
+    frame_of(l.t, rows.as_ref(), aspect, space, line)
+}
+
+/// A frame from its time and the landmark block of its space.
+fn frame_of(
+    t: Option<f64>,
+    rows: Option<&Rows>,
+    aspect: f64,
+    space: Space,
+    line: usize,
+) -> Result<Frame, ParseError> {
+    let Some(t) = t else {
         return Err(ParseError::new(line, "expected a frame with \"t\" (seconds)"));
     };
     if !t.is_finite() || t < 0.0 {
         return Err(ParseError::new(line, "\"t\" must be a non-negative number of seconds"));
     }
-    match space {
-        Space::World => match &l.world {
-            Some(w) => landmarks_to_frame(t, w, 1.0, line, "world"),
-            None => Err(ParseError::new(
-                line,
-                "expected \"world\" landmarks (the first frame had them)",
-            )),
-        },
-        Space::Image => match &l.landmarks {
-            Some(w) => landmarks_to_frame(t, w, aspect, line, "landmarks"),
-            None => Err(ParseError::new(line, "expected \"landmarks\" (33 image landmarks)")),
-        },
+    match (space, rows) {
+        (Space::World, Some(w)) => landmarks_to_frame(t, w, 1.0, line, "world"),
+        (Space::World, None) => {
+            Err(ParseError::new(line, "expected \"world\" landmarks (the first frame had them)"))
+        }
+        (Space::Image, Some(w)) => landmarks_to_frame(t, w, aspect, line, "landmarks"),
+        (Space::Image, None) => {
+            Err(ParseError::new(line, "expected \"landmarks\" (33 image landmarks)"))
+        }
     }
 }
 
@@ -230,7 +345,7 @@ pub(crate) fn parse_keraal(text: &str, fps: f64) -> Result<(Vec<Frame>, Space), 
     keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut frames = Vec::with_capacity(keyed.len());
     for (n, (_, key, marks)) in keyed.into_iter().enumerate() {
-        let mut rows: Vec<Vec<f64>> = Vec::with_capacity(LANDMARKS);
+        let mut rows = Rows::EMPTY;
         for (k, name) in NAMES.iter().enumerate() {
             // Swap sides: the file's "Left_x" is the person's right.
             let swapped = swap_side(name);
@@ -247,7 +362,7 @@ pub(crate) fn parse_keraal(text: &str, fps: f64) -> Result<(Vec<Frame>, Space), 
                 ));
             }
             let _ = k;
-            rows.push(vec![1.0 - v[0], v[1], v[2]]);
+            rows.push(&[1.0 - v[0], v[1], v[2]]);
         }
         frames.push(landmarks_to_frame(n as f64 / fps, &rows, 1.0, 1, "positions")?);
     }
@@ -294,6 +409,48 @@ mod tests {
                 .unwrap_err();
         assert!(e.message.contains("expected 33 landmarks"), "{e}");
         assert!(parse_jsonl("\n\n", 30.0).is_err());
+    }
+
+    #[test]
+    fn live_frames_read_only_their_space_and_name_a_wrong_shape() {
+        let rows = |n: usize, row: &str| vec![row; n].join(",");
+        let world = |block: &str| {
+            format!(
+                "{{\"t\":1.5,\"landmarks\":{block},\"world\":[{}]}}",
+                rows(33, "[0.1,-0.5,0.2,0.8]")
+            )
+        };
+        // World space skips the image block unread, whatever it holds.
+        let f = decode_frame(&world("\"not read\""), 1.0, Space::World, 7).unwrap();
+        assert_eq!(f.t, 1.5);
+        let p = f.get(Joint::LeftShoulder);
+        assert!(
+            (p.p.x - 0.1).abs() < 1e-6 && (p.p.y - 0.5).abs() < 1e-6 && (p.p.z + 0.2).abs() < 1e-6
+        );
+        assert!((p.conf - 0.8).abs() < 1e-6);
+        // Image space reads it, and says what is wrong with it.
+        let e = decode_frame(&world("\"not read\""), 1.0, Space::Image, 7).unwrap_err();
+        assert_eq!(e.line, 7);
+        let cases = [
+            (format!("[{}]", rows(34, "[1,2,3]")), "expected 33 landmarks, found 34"),
+            (format!("[{}]", rows(32, "[1,2,3]")), "expected 33 landmarks, found 32"),
+            (
+                format!("[{}]", rows(33, "[1,2]")),
+                "landmark 0: expected [x, y, z] or [x, y, z, visibility], found 2 values",
+            ),
+            (format!("[{}]", rows(33, "[1,2,3,4,5,6]")), "found 6 values"),
+            (format!("[{}]", rows(33, "[1,\"2\",3]")), "invalid type: string"),
+        ];
+        for (block, message) in cases {
+            let e = decode_frame(&world(&block), 1.0, Space::Image, 3).unwrap_err();
+            assert!(e.message.contains(message), "{block}: {e}");
+        }
+        // Four numbers keep the visibility; three mean fully visible.
+        let f =
+            decode_frame(&world(&format!("[{}]", rows(33, "[0.5,0.5,0]"))), 2.0, Space::Image, 1)
+                .unwrap();
+        assert_eq!(f.get(Joint::LeftShoulder).conf, 1.0);
+        assert!((f.get(Joint::LeftShoulder).p.x - 1.0).abs() < 1e-6, "x is scaled by the aspect");
     }
 
     #[test]
