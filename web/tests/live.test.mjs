@@ -3,8 +3,10 @@
 // abduction (UI-PRMD, subject 1 of movement m07, converted to blazepose-json by `physio convert`)
 // stream through the live WebSocket as binary frames (the compact encoding; the header and `end`
 // stay JSON); the server's motion engine must count all ten.
-// Needs web/dist (`npm test` builds it first) and ../shared/data (skipped without it, except
-// under CI where that is a failure).
+// Then a clinician makes that session the patient's reference; and a clip of a real person
+// (scripts/person-video) plays as the webcam, through MediaPipe in the page, to the engine.
+// Needs web/dist (`npm test` builds it first), ../shared/data and the clip (skipped without
+// them, except under CI where that is a failure).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,6 +24,11 @@ const skip =
   missing.length > 0 && !CI
     ? `the UI-PRMD recordings are not there (${missing.length} of ${FILES.length} missing under ${POSITIONS_DIR})`
     : false;
+
+// A clip of a real person standing (scripts/person-video makes it; CI must have it).
+const PERSON_VIDEO = process.env.PHYSIO_PERSON_VIDEO ?? '';
+const personSkip =
+  skip || (!CI && !existsSync(PERSON_VIDEO) ? 'no clip of a person (PHYSIO_PERSON_VIDEO; scripts/person-video makes one)' : false);
 
 let server;
 let browser;
@@ -196,4 +203,65 @@ test('clinician: makes the replayed session the patient\'s reference range', { s
     assert.match(set, /target/);
     await checkA11y(page, 'the patient page with a target range');
   });
+});
+
+test('patient: a real person on the camera passes the check, and the engine reads their frames', { skip: personSkip, timeout: 300_000 }, async () => {
+  assert.ok(existsSync(PERSON_VIDEO), `the clip of a person is missing: ${PERSON_VIDEO || 'PHYSIO_PERSON_VIDEO is not set'}`);
+  // Chromium plays the clip as its webcam; MediaPipe runs on it in the page, as for a patient.
+  const cam = await launchBrowser([
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-video-capture=${PERSON_VIDEO}`,
+  ]);
+  try {
+    await withPage(cam, server.baseUrl, 'live-real-person', async (page) => {
+      await page.context().grantPermissions(['camera'], { origin: server.baseUrl });
+      await page.addInitScript(() => {
+        const ws = { binary: 0, sizes: [], received: [] };
+        window.__ws = ws;
+        const send = WebSocket.prototype.send;
+        WebSocket.prototype.send = function (data) {
+          if (typeof data !== 'string') {
+            ws.binary += 1;
+            if (!ws.sizes.includes(data.byteLength)) ws.sizes.push(data.byteLength);
+          }
+          return send.call(this, data);
+        };
+        const Native = window.WebSocket;
+        window.WebSocket = class extends Native {
+          constructor(...args) {
+            super(...args);
+            this.addEventListener('message', (e) => {
+              if (typeof e.data === 'string') ws.received.push(JSON.parse(e.data));
+            });
+          }
+        };
+      });
+      const patient = server.logins.patient[1] ?? server.logins.patient[0];
+      await signIn(page, patient, server.password);
+      await page.goto('/exercise/shoulder-abduction');
+      await page.getByRole('button', { name: 'Start', exact: true }).click();
+      // Pose estimation runs on the CPU here: the check and the 3-second still-hold take a while.
+      await page.waitForSelector('body[data-live-state=running]', { timeout: 180_000 });
+      assert.match(await page.locator('.live-check').textContent(), /whole body is in the picture: yes/);
+      await page.waitForFunction(() => window.__ws.binary >= 8, null, { timeout: 90_000 });
+      await screenshot(page, 'live-real-person');
+      await page.getByRole('button', { name: 'Finish', exact: true }).click({ timeout: 90_000 });
+      await page.waitForSelector('body[data-live-state=finished]', { timeout: 60_000 });
+      assert.match(await page.textContent('#summary'), /You did 0 repetitions/, 'standing still is no repetition');
+
+      const ws = await page.evaluate(() => window.__ws);
+      // World landmarks went out with every frame (33 × 2 blocks × 16 bytes + a 10-byte head).
+      assert.deepEqual(ws.sizes, [1066], `binary frame sizes ${ws.sizes}`);
+      assert.deepEqual(ws.received.filter((m) => m.type === 'error'), [], 'the server took every frame');
+      const summary = ws.received.find((m) => m.type === 'summary');
+      assert.ok(summary, JSON.stringify(ws.received));
+      assert.ok(summary.frames >= 8, JSON.stringify(summary));
+      // MediaPipe's output of a real person gives the engine its angle in (nearly) every frame.
+      assert.ok(summary.frames_without_signal <= summary.frames / 10, JSON.stringify(summary));
+      assert.equal(summary.ignored_frames, 0, JSON.stringify(summary));
+    });
+  } finally {
+    await cam.close();
+  }
 });

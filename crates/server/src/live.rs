@@ -367,6 +367,7 @@ async fn run(mut socket: WebSocket, ctx: Ctx, mut live: Live, resumed: bool) {
         let s = live.tracker.finish();
         let summary = json!({"type": "summary", "session_id": ctx.session, "rep_count": live.reps.len(),
             "correct_count": live.correct, "duration_s": s.duration_s, "frames": s.frames,
+            "frames_without_signal": s.frames_without_signal, "ignored_frames": s.ignored_frames,
             "mean_rom_deg": s.mean_rom_deg});
         let now = ctx.state.now();
         if let Err(e) =
