@@ -4,6 +4,7 @@ pub mod auth;
 pub mod episodes;
 pub mod patients;
 pub mod references;
+pub mod sessions;
 pub mod tokens;
 pub mod users;
 
@@ -63,6 +64,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(episodes::router())
         .merge(references::router())
+        .merge(sessions::router())
 }
 
 /// A role, as the API spells it.

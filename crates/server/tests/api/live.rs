@@ -285,6 +285,20 @@ async fn a_reference_session_judges_the_next_ones(app: &TestApp) {
     let list: Value = res.unwrap().json().await.unwrap();
     assert_eq!(list["references"].as_array().unwrap().len(), 1, "{list}");
 
+    // The stored sessions, newest first, with every repetition and the summary.
+    let sessions = format!("/api/v1/patients/{}/exercise-sessions", p.p1);
+    let res = app.req(&client, reqwest::Method::GET, &sessions).bearer_auth(&clinician).send();
+    let list: Value = res.await.unwrap().json().await.unwrap();
+    let latest = &list["sessions"][0];
+    assert_eq!(list["sessions"].as_array().map(Vec::len), Some(2), "{list}");
+    assert_eq!(latest["rep_count"], 10, "{latest}");
+    assert_eq!(latest["reps"].as_array().map(Vec::len), Some(10), "{latest}");
+    // Every line but the header is a frame.
+    assert_eq!(latest["summary"]["frames"].as_u64(), Some(reduced.len() as u64 - 1), "{latest}");
+    assert_eq!(list["sessions"][1]["id"].as_str(), Some(good_session.as_str()), "{list}");
+    let res = app.req(&client, reqwest::Method::GET, &format!("{sessions}?limit=0"));
+    assert_eq!(res.bearer_auth(&clinician).send().await.unwrap().status(), 422);
+
     // Now the reduced set is counted as before, and every repetition is short of the person's
     // own reference.
     let (hello, events) = take(app, &patient, &reduced).await;

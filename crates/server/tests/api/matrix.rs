@@ -79,6 +79,12 @@ const MATRIX: &[Row] = &[
         [401, 200, 403, 200, 403, 200, 404, 404],
     ),
     row(
+        "GET",
+        "/api/v1/patients/{patient}/exercise-sessions",
+        NoBody,
+        [401, 200, 403, 200, 403, 200, 404, 404],
+    ),
+    row(
         "PUT",
         "/api/v1/patients/{patient}/references/{exercise}",
         Json(r#"{"rest":10,"peak":150}"#),
