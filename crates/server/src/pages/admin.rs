@@ -1,7 +1,7 @@
 //! The clinic admin page: accounts, adding users, deactivating them, care teams.
 
+use super::Form;
 use axum::{
-    Form,
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect},

@@ -1,8 +1,8 @@
 //! The clinical part of a patient's page for staff: open alerts, the episode of care, triage
 //! with its reasons and the review form, and outcome scores over time; plus the form handlers.
 
+use super::Form;
 use axum::{
-    Form,
     extract::State,
     response::{IntoResponse, Redirect},
 };

@@ -5,8 +5,8 @@
 //! The draft is the intake JSON document (`physio_clinic::intake::Intake`) filled in step by
 //! step; the pure triage rules read the finished document.
 
+use super::Form;
 use axum::{
-    Form,
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect},

@@ -1,7 +1,7 @@
 //! Sign-in and sign-out pages.
 
+use super::Form;
 use axum::{
-    Form,
     extract::State,
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect},

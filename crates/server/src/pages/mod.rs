@@ -179,3 +179,37 @@ impl PageUser {
 }
 
 pub(crate) type PageResult = Result<Response, PageError>;
+
+/// `axum::Form` whose rejections are error pages naming what was wrong with the form, in the
+/// site's layout (axum's own are plain text).
+pub(crate) struct Form<T>(pub(crate) T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for Form<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, PageError> {
+        use axum::extract::rejection::FormRejection;
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(Form(v)),
+            Err(FormRejection::FailedToDeserializeForm(e)) => {
+                Err(PageError(ApiError::BadRequest(format!(
+                    "the form was not filled in as expected: {}",
+                    e.body_text().trim_start_matches("Failed to deserialize form: ")
+                ))))
+            }
+            Err(FormRejection::FailedToDeserializeFormBody(e)) => {
+                Err(PageError(ApiError::BadRequest(format!(
+                    "the form was not filled in as expected: {}",
+                    e.body_text().trim_start_matches("Failed to deserialize form body: ")
+                ))))
+            }
+            Err(FormRejection::InvalidFormContentType(_)) => {
+                Err(PageError(ApiError::UnsupportedMediaType("send the form as a web form".into())))
+            }
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(PageError(ApiError::PayloadTooLarge))
+            }
+            Err(e) => Err(PageError(ApiError::BadRequest(e.body_text()))),
+        }
+    }
+}

@@ -3,8 +3,8 @@
 //! surgery facts, milestones met, a phase override with its reason, discharge). The rules are
 //! `physio_clinic::pathway`; the clinician decides.
 
+use super::Form;
 use axum::{
-    Form,
     extract::State,
     response::{IntoResponse, Redirect},
 };

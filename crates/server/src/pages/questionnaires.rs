@@ -2,8 +2,8 @@
 //! each questionnaire as a form, scoring on submit, and alerts for the care team when an
 //! answer needs one (PHQ-9 item 9).
 
+use super::Form;
 use axum::{
-    Form,
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect},

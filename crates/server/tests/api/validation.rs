@@ -157,6 +157,18 @@ async fn bad_input_is_a_clear_4xx_and_writes_nothing(app: &TestApp) {
     let team = app.store.care_teams(app.people.clinic_a, Some(app.people.p1)).await.unwrap();
     assert_eq!(team.iter().map(|m| m.clinician_id).collect::<Vec<_>>(), vec![app.people.c1]);
     assert!(app.store.user(app.people.c1).await.unwrap().active);
+
+    // A page form filled in wrongly gets an error page in the site's layout naming the field
+    // (not axum's plain text), and writes nothing.
+    let (c, csrf) = app.login(&email_of("c1")).await;
+    let path = format!("/patients/{}/references", app.people.p1);
+    let body = [("csrf_token", csrf.as_str()), ("exercise", "deep-squat"), ("session_id", "nope")];
+    let res = c.post(app.url(&path)).form(&body).send().await.unwrap();
+    assert_eq!(res.status(), 400);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("This did not work") && html.contains("session_id"), "{html}");
+    let references = app.store.exercise_references(app.people.clinic_a, app.people.p1).await;
+    assert!(references.unwrap().is_empty());
 }
 
 async fn docs_health_and_metrics_answer(app: &TestApp) {
