@@ -5,7 +5,8 @@
 // stay JSON); the server's motion engine must count all ten.
 // Then a clinician makes that session the patient's reference; and a clip of a real person
 // raising an arm (scripts/person-video) plays as the webcam, through MediaPipe in the page, to
-// the engine, which must count the raises.
+// the engine, which must count the raises; with the feet cut off or in the dark, the
+// calibration must say what to change.
 // Needs web/dist (`npm test` builds it first), ../shared/data and the clip (skipped without
 // them, except under CI where that is a failure).
 
@@ -26,10 +27,60 @@ const skip =
     ? `the UI-PRMD recordings are not there (${missing.length} of ${FILES.length} missing under ${POSITIONS_DIR})`
     : false;
 
-// A clip of a real person standing (scripts/person-video makes it; CI must have it).
-const PERSON_VIDEO = process.env.PHYSIO_PERSON_VIDEO ?? '';
+// Clips of a real person (scripts/person-video makes them; CI must have them).
+const CLIPS = process.env.PHYSIO_PERSON_CLIPS ?? '';
+const clip = (name) => path.join(CLIPS, `person-${name}.y4m`);
 const personSkip =
-  skip || (!CI && !existsSync(PERSON_VIDEO) ? 'no clip of a person (PHYSIO_PERSON_VIDEO; scripts/person-video makes one)' : false);
+  skip ||
+  (!CI && !existsSync(clip('arm-raise')) ? 'no clips of a person (PHYSIO_PERSON_CLIPS; scripts/person-video makes them)' : false);
+
+/**
+ * Runs `fn(page)` for a signed-in demo patient on the shoulder-abduction camera page, with the
+ * clip `name` as Chromium's webcam (MediaPipe runs on it in the page, as for a patient). Every
+ * binary frame the page sends is counted (`window.__ws.binary`, `.sizes`) and every message the
+ * server sends kept (`.received`).
+ */
+async function onCamera(name, fn) {
+  assert.ok(existsSync(clip(name)), `the clip of a person is missing: ${clip(name)} (PHYSIO_PERSON_CLIPS)`);
+  const cam = await launchBrowser([
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-video-capture=${clip(name)}`,
+  ]);
+  try {
+    await withPage(cam, server.baseUrl, `live-person-${name}`, async (page) => {
+      await page.context().grantPermissions(['camera'], { origin: server.baseUrl });
+      await page.addInitScript(() => {
+        const ws = { binary: 0, sizes: [], received: [] };
+        window.__ws = ws;
+        const send = WebSocket.prototype.send;
+        WebSocket.prototype.send = function (data) {
+          if (typeof data !== 'string') {
+            ws.binary += 1;
+            if (!ws.sizes.includes(data.byteLength)) ws.sizes.push(data.byteLength);
+          }
+          return send.call(this, data);
+        };
+        const Native = window.WebSocket;
+        window.WebSocket = class extends Native {
+          constructor(...args) {
+            super(...args);
+            this.addEventListener('message', (e) => {
+              if (typeof e.data === 'string') ws.received.push(JSON.parse(e.data));
+            });
+          }
+        };
+      });
+      const patient = server.logins.patient[1] ?? server.logins.patient[0];
+      await signIn(page, patient, server.password);
+      await page.goto('/exercise/shoulder-abduction');
+      await page.getByRole('button', { name: 'Start', exact: true }).click();
+      await fn(page);
+    });
+  } finally {
+    await cam.close();
+  }
+}
 
 let server;
 let browser;
@@ -207,66 +258,46 @@ test('clinician: makes the replayed session the patient\'s reference range', { s
 });
 
 test('patient: a real person on the camera is calibrated, and their arm raises are counted', { skip: personSkip, timeout: 420_000 }, async () => {
-  assert.ok(existsSync(PERSON_VIDEO), `the clip of a person is missing: ${PERSON_VIDEO || 'PHYSIO_PERSON_VIDEO is not set'}`);
-  // Chromium plays the clip as its webcam; MediaPipe runs on it in the page, as for a patient.
-  const cam = await launchBrowser([
-    '--use-fake-device-for-media-stream',
-    '--use-fake-ui-for-media-stream',
-    `--use-file-for-fake-video-capture=${PERSON_VIDEO}`,
-  ]);
-  try {
-    await withPage(cam, server.baseUrl, 'live-real-person', async (page) => {
-      await page.context().grantPermissions(['camera'], { origin: server.baseUrl });
-      await page.addInitScript(() => {
-        const ws = { binary: 0, sizes: [], received: [] };
-        window.__ws = ws;
-        const send = WebSocket.prototype.send;
-        WebSocket.prototype.send = function (data) {
-          if (typeof data !== 'string') {
-            ws.binary += 1;
-            if (!ws.sizes.includes(data.byteLength)) ws.sizes.push(data.byteLength);
-          }
-          return send.call(this, data);
-        };
-        const Native = window.WebSocket;
-        window.WebSocket = class extends Native {
-          constructor(...args) {
-            super(...args);
-            this.addEventListener('message', (e) => {
-              if (typeof e.data === 'string') ws.received.push(JSON.parse(e.data));
-            });
-          }
-        };
-      });
-      const patient = server.logins.patient[1] ?? server.logins.patient[0];
-      await signIn(page, patient, server.password);
-      await page.goto('/exercise/shoulder-abduction');
-      await page.getByRole('button', { name: 'Start', exact: true }).click();
-      // Pose estimation runs on the CPU here (a few frames a second, fewer on a busy machine):
-      // the check, the 3-second still-hold and each slowed-down arm raise take a while.
-      await page.waitForSelector('body[data-live-state=running]', { timeout: 180_000 });
-      assert.match(await page.locator('.live-check').textContent(), /whole body is in the picture: yes/);
-      await page.waitForFunction(() => Number(document.getElementById('counter')?.textContent) >= 1, null, {
+  await onCamera('arm-raise', async (page) => {
+    // Pose estimation runs on the CPU here (a few frames a second, fewer on a busy machine):
+    // the check, the 3-second still-hold and each slowed-down arm raise take a while.
+    await page.waitForSelector('body[data-live-state=running]', { timeout: 180_000 });
+    assert.match(await page.locator('.live-check').textContent(), /whole body is in the picture: yes/);
+    await page.waitForFunction(() => Number(document.getElementById('counter')?.textContent) >= 1, null, {
+      timeout: 180_000,
+    });
+    await screenshot(page, 'live-real-person');
+    await page.getByRole('button', { name: 'Finish', exact: true }).click({ timeout: 90_000 });
+    await page.waitForSelector('body[data-live-state=finished]', { timeout: 60_000 });
+
+    const ws = await page.evaluate(() => window.__ws);
+    // World landmarks went out with every frame (33 × 2 blocks × 16 bytes + a 10-byte head).
+    assert.deepEqual(ws.sizes, [1066], `binary frame sizes ${ws.sizes}`);
+    assert.deepEqual(ws.received.filter((m) => m.type === 'error'), [], 'the server took every frame');
+    const summary = ws.received.find((m) => m.type === 'summary');
+    assert.ok(summary && summary.rep_count >= 1, JSON.stringify(summary ?? ws.received));
+    // MediaPipe's output of a real person gives the engine its angle in (nearly) every frame.
+    assert.ok(summary.frames_without_signal <= summary.frames / 10, JSON.stringify(summary));
+    assert.equal(summary.ignored_frames, 0, JSON.stringify(summary));
+    // The man raises his arm well above shoulder height, from hanging at his side.
+    const reps = ws.received.filter((m) => m.type === 'rep_completed');
+    assert.ok(reps.some((r) => r.peak_deg >= 90), JSON.stringify(reps));
+  });
+});
+
+test('patient: the calibration says what to change when the feet are out of the picture or it is too dark', { skip: personSkip, timeout: 420_000 }, async () => {
+  for (const [name, status, check] of [
+    ['feet-cut', /Step back a little so the camera can see your feet/, /whole body is in the picture: not yet/],
+    ['dark', /It is too dark for the camera/, /enough light: not yet/],
+  ]) {
+    await onCamera(name, async (page) => {
+      await page.waitForFunction((re) => new RegExp(re).test(document.getElementById('status')?.textContent ?? ''), status.source, {
         timeout: 180_000,
       });
-      await screenshot(page, 'live-real-person');
-      await page.getByRole('button', { name: 'Finish', exact: true }).click({ timeout: 90_000 });
-      await page.waitForSelector('body[data-live-state=finished]', { timeout: 60_000 });
-
-      const ws = await page.evaluate(() => window.__ws);
-      // World landmarks went out with every frame (33 × 2 blocks × 16 bytes + a 10-byte head).
-      assert.deepEqual(ws.sizes, [1066], `binary frame sizes ${ws.sizes}`);
-      assert.deepEqual(ws.received.filter((m) => m.type === 'error'), [], 'the server took every frame');
-      const summary = ws.received.find((m) => m.type === 'summary');
-      assert.ok(summary && summary.rep_count >= 1, JSON.stringify(summary ?? ws.received));
-      // MediaPipe's output of a real person gives the engine its angle in (nearly) every frame.
-      assert.ok(summary.frames_without_signal <= summary.frames / 10, JSON.stringify(summary));
-      assert.equal(summary.ignored_frames, 0, JSON.stringify(summary));
-      // The man raises his arm well above shoulder height, from hanging at his side.
-      const reps = ws.received.filter((m) => m.type === 'rep_completed');
-      assert.ok(reps.some((r) => r.peak_deg >= 90), JSON.stringify(reps));
+      assert.match(await page.locator('.live-check').textContent(), check, name);
+      await screenshot(page, `live-person-${name}`);
+      assert.equal(await page.evaluate(() => document.body.dataset.liveState), 'calibrating', name);
+      assert.equal(await page.evaluate(() => window.__ws.binary), 0, `${name}: no frame is sent before the check passes`);
     });
-  } finally {
-    await cam.close();
   }
 });
