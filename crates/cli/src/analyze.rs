@@ -72,6 +72,20 @@ pub(crate) fn run(
     if let (Some(c), Some(obj)) = (calibration, out.as_object_mut()) {
         obj.insert("calibration".into(), serde_json::to_value(c)?);
     }
+    // Rotation about the vertical needs depth; image landmarks carry only a rough guess of it,
+    // so the numbers stand, flagged, rather than being refused.
+    if spec.needs_depth
+        && recording.space != physio_motion::skeleton::Space::World
+        && let Some(obj) = out.as_object_mut()
+    {
+        let warning = format!(
+            "{exercise} needs depth (3-D landmarks: Kinect, Vicon or BlazePose world \
+             landmarks); these image landmarks measure it only roughly, so its counts and angles \
+             are unreliable"
+        );
+        eprintln!("warning: {warning}");
+        obj.insert("warnings".into(), serde_json::json!([warning]));
+    }
     Ok(serde_json::to_string_pretty(&out)?)
 }
 

@@ -221,6 +221,28 @@ fn analyze_counts_a_real_ten_repetition_recording() {
 }
 
 #[test]
+fn analyze_warns_when_an_exercise_needs_depth_the_recording_lacks() {
+    let Some(data) = shared_data() else { return };
+    let keraal = data.join("../keraal-sample");
+    let dir = tempfile::tempdir().unwrap();
+    let run = |format: &str, file: &str| {
+        let file = keraal.join(file).display().to_string();
+        let args = ["analyze", "--exercise", "thoracic-rotation", "--format", format, &file];
+        let r = physio(dir.path(), &args, None);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        (v, r.stderr)
+    };
+    // KERAAL's BlazePose file holds image landmarks only: the torso rotation is flagged.
+    let (v, stderr) = run("keraal-blazepose", "G3-BP-RTK-P1T1-Unknown-C-0.json");
+    assert!(v["warnings"][0].as_str().unwrap().contains("needs depth"), "{v}");
+    assert!(stderr.contains("warning: thoracic-rotation needs depth"), "{stderr}");
+    // The Kinect recording of the same repetition is 3-D: no warning.
+    let (v, stderr) = run("keraal-kinect", "G3-Kinect-RTK-P1T1-Unknown-C-0.txt");
+    assert!(v.get("warnings").is_none() && stderr.is_empty(), "{v} {stderr}");
+}
+
+#[test]
 fn analyze_judges_a_set_against_a_reference_set_of_the_same_person() {
     let Some(data) = shared_data() else { return };
     let dir = tempfile::tempdir().unwrap();
