@@ -77,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/web", tower_http::services::ServeDir::new(&web_dir))
         .merge(SwaggerUi::new(DOCS_PATH).url(OPENAPI_PATH, doc))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), pages::error_nav))
         .layer(middleware::from_fn_with_state(state.clone(), http::csrf_guard))
         .layer(middleware::from_fn_with_state(state.clone(), http::track_metrics))
         .layer(DefaultBodyLimit::max(body_limit))

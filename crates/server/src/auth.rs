@@ -144,7 +144,10 @@ impl FromRequestParts<AppState> for MaybePrincipal {
     }
 }
 
-async fn authenticate(headers: &HeaderMap, state: &AppState) -> Result<Principal, ApiError> {
+pub(crate) async fn authenticate(
+    headers: &HeaderMap,
+    state: &AppState,
+) -> Result<Principal, ApiError> {
     let store = state.store();
     let now = state.now();
     let request_id = request_id(headers);

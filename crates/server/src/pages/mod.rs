@@ -147,8 +147,39 @@ impl IntoResponse for PageError {
             @if status.is_client_error() && status != StatusCode::NOT_FOUND { p.hint { "Reason: " (detail) } }
             p { a href="/" { "Go to your start page" } }
         };
-        (status, layout::page(title, None, body)).into_response()
+        let mut res = (status, layout::page(title, None, body.clone())).into_response();
+        res.extensions_mut().insert(ErrorPage { title, body });
+        res
     }
+}
+
+/// What an error page showed, so that `error_nav` can draw it again with the navigation of
+/// whoever asked (the error itself does not know).
+#[derive(Clone)]
+struct ErrorPage {
+    title: &'static str,
+    body: maud::Markup,
+}
+
+/// Gives an error page the signed-in user's navigation and sign-out button, as every other page
+/// has; anyone not signed in gets it as it was.
+pub(crate) async fn error_nav(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = req.uri().path();
+    if path.starts_with("/api/") || path.starts_with("/web/") || path.starts_with("/static/") {
+        return next.run(req).await;
+    }
+    let headers = req.headers().clone();
+    let res = next.run(req).await;
+    let Some(page) = res.extensions().get::<ErrorPage>().cloned() else { return res };
+    let Ok(p) = crate::auth::authenticate(&headers, &state).await else { return res };
+    let (mut parts, _) = res.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let html = layout::page(page.title, Some(&p), page.body).into_string();
+    Response::from_parts(parts, axum::body::Body::from(html))
 }
 
 /// A signed-in user for a page; anyone else is sent to sign in.

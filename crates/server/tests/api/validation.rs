@@ -167,6 +167,8 @@ async fn bad_input_is_a_clear_4xx_and_writes_nothing(app: &TestApp) {
     assert_eq!(res.status(), 400);
     let html = res.text().await.unwrap();
     assert!(html.contains("This did not work") && html.contains("session_id"), "{html}");
+    // With the signed-in clinician's navigation, as on every other page.
+    assert!(html.contains("My patients") && html.contains("Sign out"), "{html}");
     let references = app.store.exercise_references(app.people.clinic_a, app.people.p1).await;
     assert!(references.unwrap().is_empty());
 }
