@@ -222,18 +222,15 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
         use axum::extract::rejection::FormRejection;
         match axum::Form::<T>::from_request(req, state).await {
             Ok(axum::Form(v)) => Ok(Form(v)),
-            Err(FormRejection::FailedToDeserializeForm(e)) => {
-                Err(PageError(ApiError::BadRequest(format!(
-                    "the form was not filled in as expected: {}",
-                    e.body_text().trim_start_matches("Failed to deserialize form: ")
-                ))))
-            }
-            Err(FormRejection::FailedToDeserializeFormBody(e)) => {
-                Err(PageError(ApiError::BadRequest(format!(
-                    "the form was not filled in as expected: {}",
-                    e.body_text().trim_start_matches("Failed to deserialize form body: ")
-                ))))
-            }
+            Err(
+                e @ (FormRejection::FailedToDeserializeForm(_)
+                | FormRejection::FailedToDeserializeFormBody(_)),
+            ) => Err(PageError(ApiError::BadRequest(format!(
+                "the form was not filled in as expected: {}",
+                e.body_text()
+                    .trim_start_matches("Failed to deserialize form body: ")
+                    .trim_start_matches("Failed to deserialize form: ")
+            )))),
             Err(FormRejection::InvalidFormContentType(_)) => {
                 Err(PageError(ApiError::UnsupportedMediaType("send the form as a web form".into())))
             }
