@@ -10,8 +10,8 @@ use std::{io::BufRead, process::ExitCode, sync::Arc};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use physio_server::{AppState, SystemClock, api::users::CreateUser, error::ApiError};
-use physio_store::{AuditOutcome, Licence, NewAuditEvent, NewUser, Role, Store};
+use physio_server::{AppState, SystemClock, care::users::NewAccount, error::ApiError};
+use physio_store::{Licence, NewUser, Role, Store};
 use settings::{GlobalArgs, LogFormat, ServeArgs, Settings};
 use time::OffsetDateTime;
 
@@ -202,16 +202,11 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         }
         Command::Clinic(ClinicCommand::Add { name }) => {
             let store = open(&settings).await?;
-            if name.trim().is_empty() {
-                bail!(BadInput("the clinic name is empty".into()));
-            }
-            match store.create_clinic(&name, OffsetDateTime::now_utc()).await {
-                Ok(c) => println!("Created clinic {:?} with id {}", c.name, c.id),
-                Err(physio_store::StoreError::Conflict(_)) => {
-                    bail!(BadInput(format!("a clinic named {:?} already exists", name.trim())))
-                }
-                Err(e) => return Err(e.into()),
-            }
+            let c =
+                physio_server::care::operator::add_clinic(&store, &name, OffsetDateTime::now_utc())
+                    .await
+                    .map_err(bad_input)?;
+            println!("Created clinic {:?} with id {}", c.name, c.id);
         }
         Command::Clinic(ClinicCommand::List) => {
             for c in open(&settings).await?.clinics().await? {
@@ -231,13 +226,8 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         }) => {
             let store = open(&settings).await?;
             let clinic = find_clinic(&store, &clinic).await?;
-            let role = match role.as_str() {
-                "patient" => physio_server::api::ApiRole::Patient,
-                "clinician" => physio_server::api::ApiRole::Clinician,
-                "admin" => physio_server::api::ApiRole::Admin,
-                other => bail!(BadInput(format!(
-                    "unknown role {other:?}: use patient, clinician or admin"
-                ))),
+            let Some(role) = Role::parse(&role) else {
+                bail!(BadInput(format!("unknown role {role:?}: use patient, clinician or admin")))
             };
             let date_of_birth = match date_of_birth {
                 Some(d) => Some(
@@ -258,7 +248,7 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
             } else {
                 (physio_server::auth::new_secret()[..20].to_owned(), true)
             };
-            let req = CreateUser {
+            let req = NewAccount {
                 email,
                 name,
                 role,
@@ -269,28 +259,9 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
                 summary,
             };
             let now = OffsetDateTime::now_utc();
-            let new = physio_server::api::users::validate_new_user(clinic.id, req, now.date())
+            let user = physio_server::care::operator::add_user(&store, clinic.id, req, now)
+                .await
                 .map_err(bad_input)?;
-            let user = match store.create_user(&new, now).await {
-                Ok(u) => u,
-                Err(physio_store::StoreError::Conflict(_)) => {
-                    bail!(BadInput(format!("an account with e-mail {} already exists", new.email)))
-                }
-                Err(e) => return Err(e.into()),
-            };
-            store
-                .append_audit(&NewAuditEvent {
-                    at: now,
-                    clinic_id: Some(clinic.id),
-                    actor_id: None,
-                    actor_role: None,
-                    action: "create".into(),
-                    resource: if user.role == Role::Patient { "patient" } else { "user" }.into(),
-                    patient_id: (user.role == Role::Patient).then_some(user.id),
-                    outcome: AuditOutcome::Success,
-                    request_id: Some("cli".into()),
-                })
-                .await?;
             println!("Added {} {} <{}> with id {}", user.role, user.name, user.email, user.id);
             if generated {
                 println!("Temporary password: {password}");
@@ -362,6 +333,9 @@ fn read_input(file: Option<&std::path::Path>) -> Result<String> {
 }
 
 fn bad_input(e: ApiError) -> anyhow::Error {
+    if e.status().is_server_error() {
+        return anyhow::anyhow!("{e:?}");
+    }
     let d = e.detail();
     match d.field {
         Some(f) => BadInput(format!("{}: {}", f.replace('_', "-"), d.message)).into(),
@@ -427,7 +401,9 @@ async fn seed_demo(store: &Store) -> Result<()> {
         None => {
             let hash = physio_server::auth::hash_password(DEMO_PASSWORD)
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            let clinic = store.create_clinic(CLINIC_NAME, now).await?;
+            // One transaction: the demo clinic is there whole or not at all.
+            let mut tx = store.begin().await?;
+            let clinic = tx.create_clinic(CLINIC_NAME, now).await?;
             let user = |email: &str, name: &str, role: Role| NewUser {
                 clinic_id: clinic.id,
                 email: email.to_owned(),
@@ -438,7 +414,7 @@ async fn seed_demo(store: &Store) -> Result<()> {
                 date_of_birth: None,
                 summary: None,
             };
-            store.create_user(&user(ADMIN.email, ADMIN.name, Role::Admin), now).await?;
+            tx.create_user(&user(ADMIN.email, ADMIN.name, Role::Admin), now).await?;
             let mut clinician_ids = vec![];
             for c in &CLINICIANS {
                 let mut u = user(c.email, c.name, Role::Clinician);
@@ -446,7 +422,7 @@ async fn seed_demo(store: &Store) -> Result<()> {
                     number: c.licence_number.into(),
                     jurisdiction: c.jurisdiction.into(),
                 });
-                clinician_ids.push(store.create_user(&u, now).await?.id);
+                clinician_ids.push(tx.create_user(&u, now).await?.id);
             }
             let mut patients = vec![];
             for p in &PATIENTS {
@@ -455,12 +431,13 @@ async fn seed_demo(store: &Store) -> Result<()> {
                 u.date_of_birth =
                     Some(time::Date::from_calendar_date(y, time::Month::try_from(m)?, d)?);
                 u.summary = Some(p.summary.into());
-                let patient = store.create_user(&u, now).await?;
+                let patient = tx.create_user(&u, now).await?;
                 let team: Vec<_> = p.care_team.iter().map(|&i| clinician_ids[i]).collect();
-                store.set_care_team(clinic.id, patient.id, &team, now).await?;
+                tx.set_care_team(clinic.id, patient.id, &team, now).await?;
                 patients.push(patient);
             }
-            seed_clinical(store, &patients, now).await?;
+            seed_clinical(&mut tx, &patients, now).await?;
+            tx.commit().await?;
             clinic
         }
     };
@@ -485,7 +462,7 @@ const DEMO_DATA_DAY: time::Date = time::macros::date!(2026 - 11 - 25);
 /// Gives the demo patients their intakes, triage decisions, pathways and questionnaire
 /// histories (demo_clinical), as if they had used Physio over the past weeks.
 async fn seed_clinical(
-    store: &Store,
+    tx: &mut physio_store::Tx,
     patients: &[physio_store::User],
     now: OffsetDateTime,
 ) -> Result<()> {
@@ -509,29 +486,34 @@ async fn seed_clinical(
             }
             None => None,
         };
-        let decision = physio_clinic::triage::triage_json(&intake.to_string(), opened.date())
-            .map_err(|e| anyhow::anyhow!("demo intake of {} does not triage: {e}", c.email))?;
-        let tier = decision["tier"].as_str().unwrap_or("exercise").to_owned();
-        let needs_review =
-            decision["needs_clinician_review"].as_bool().unwrap_or(tier != "exercise");
-        let episode = store.open_episode(patient.clinic_id, patient.id, opened).await?;
-        let triage = physio_store::NewTriage {
-            clinic_id: patient.clinic_id,
-            episode_id: episode.id,
-            trigger: "intake".into(),
-            tier,
-            proposed_pathway: decision["pathway"].as_str().map(str::to_owned),
-            decision,
-            needs_review,
-        };
-        store.submit_intake(&intake, &triage, opened).await?;
-        if let (Some(pathway), false) = (&triage.proposed_pathway, needs_review) {
+        let checked = physio_clinic::intake::parse(&intake.to_string(), opened.date())
+            .map_err(|e| anyhow::anyhow!("demo intake of {} does not check: {e}", c.email))?;
+        let decision = physio_server::care::triage::decide(&checked);
+        let episode = tx.open_episode(patient.clinic_id, patient.id, opened).await?;
+        let triage = physio_server::care::triage::new_triage(
+            patient.clinic_id,
+            episode.id,
+            "intake",
+            &decision,
+            false,
+        )
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        tx.submit_intake(&intake, &triage, opened).await?;
+        if let (Some(pathway), false) = (&triage.proposed_pathway, triage.needs_review) {
             let limit = intake["lifting_limit_kg"].as_f64();
-            store.set_pathway(patient.clinic_id, episode.id, pathway, surgery_date, limit).await?;
+            tx.set_pathway(patient.clinic_id, episode.id, pathway, surgery_date, limit).await?;
         }
         for (instrument, days_ago, answers) in c.responses {
             let at = now - time::Duration::days(i64::from(*days_ago));
-            let result = physio_clinic::questionnaire::score_json(instrument, answers)
+            let id: physio_clinic::questionnaire::InstrumentId =
+                instrument.parse().map_err(|_| anyhow::anyhow!("demo instrument {instrument}"))?;
+            let given: Vec<Option<f64>> = serde_json::from_str::<Value>(answers)?["answers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(Value::as_f64)
+                .collect();
+            let scored = physio_clinic::questionnaire::score(id, &given)
                 .map_err(|e| anyhow::anyhow!("demo {instrument} answers of {}: {e}", c.email))?;
             let weeks = (c.intake_days_ago.saturating_sub(*days_ago) + 3) / 7;
             let timepoint = match weeks {
@@ -539,27 +521,17 @@ async fn seed_clinical(
                 4 | 8 => physio_clinic::schedule::timepoint(weeks),
                 _ => "adhoc".to_owned(),
             };
-            let alerts: Vec<(String, String)> = result["alerts"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|a| {
-                    (
-                        a["code"].as_str().unwrap_or("alert").to_owned(),
-                        a["message"].as_str().unwrap_or("").to_owned(),
-                    )
-                })
-                .collect();
+            let alerts = physio_server::care::questionnaires::alerts_of(&scored);
             let new = physio_store::NewResponse {
                 clinic_id: patient.clinic_id,
                 episode_id: episode.id,
                 instrument: (*instrument).to_owned(),
                 timepoint,
                 answers: serde_json::from_str(answers)?,
-                score: result["score"].as_f64().unwrap_or(0.0),
-                result,
+                score: scored.score,
+                result: serde_json::to_value(&scored)?,
             };
-            store.add_response(&new, &alerts, at).await?;
+            tx.add_response(&new, &alerts, at).await?;
         }
     }
     Ok(())

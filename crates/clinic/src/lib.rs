@@ -6,5 +6,6 @@
 pub mod intake;
 pub mod pathway;
 pub mod questionnaire;
+pub mod safety;
 pub mod schedule;
 pub mod triage;

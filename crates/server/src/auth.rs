@@ -144,6 +144,11 @@ impl FromRequestParts<AppState> for MaybePrincipal {
     }
 }
 
+/// How stale a session's or token's "last used" time may get. Writing it on every request
+/// would make every read a write; a minute changes idle expiry (30 minutes at least) by at most
+/// a minute.
+const LAST_USE_PRECISION: time::Duration = time::Duration::minutes(1);
+
 pub(crate) async fn authenticate(
     headers: &HeaderMap,
     state: &AppState,
@@ -152,11 +157,15 @@ pub(crate) async fn authenticate(
     let now = state.now();
     let request_id = request_id(headers);
     if let Some(token) = bearer(headers) {
-        let t =
-            store.use_api_token(&sha256_hex(token), now).await?.ok_or(ApiError::Unauthorized)?;
+        let t = store.api_token_by_hash(&sha256_hex(token)).await?.ok_or(ApiError::Unauthorized)?;
         let user = store.user(t.user_id).await?;
         if !user.active {
             return Err(ApiError::Unauthorized);
+        }
+        if t.last_used_at.is_none_or(|at| now - at >= LAST_USE_PRECISION) {
+            let mut tx = store.begin().await?;
+            tx.mark_api_token_used(t.id, now).await?;
+            tx.commit().await?;
         }
         return Ok(Principal { user, via: Via::Token { id: t.id }, request_id });
     }
@@ -172,13 +181,19 @@ pub(crate) async fn authenticate(
     let policy = state.config().sessions;
     let idle = if user.role == Role::Patient { policy.patient_idle } else { policy.staff_idle };
     if now - session.last_seen_at >= idle {
-        store.revoke_session(session.id, now).await?;
+        let mut tx = store.begin().await?;
+        tx.revoke_session(session.id, now).await?;
+        tx.commit().await?;
         return Err(ApiError::Unauthorized);
     }
     if !user.active {
         return Err(ApiError::Unauthorized);
     }
-    store.touch_session(session.id, now).await?;
+    if now - session.last_seen_at >= LAST_USE_PRECISION {
+        let mut tx = store.begin().await?;
+        tx.touch_session(session.id, now).await?;
+        tx.commit().await?;
+    }
     Ok(Principal {
         user,
         via: Via::Session { id: session.id, csrf_token: csrf_for(&secret) },
@@ -248,37 +263,39 @@ pub async fn sign_in(
         state.audit(actor, "login", "session", None, AuditOutcome::Denied).await?;
         return Err(locked(until));
     }
+    let event = |outcome| actor.event(now, "login", "session", None, outcome);
     if !ok || !c.user.active {
         state.metrics().logins.with_label_values(&["failed"]).inc();
-        state.audit(actor, "login", "session", None, AuditOutcome::Failed).await?;
+        let mut tx = store.begin().await?;
+        let mut lock = None;
         if !ok {
             let policy = state.config().login;
-            if let Some(until) = store
+            lock = tx
                 .record_login_failure(c.user.id, now, policy.max_failures, policy.lockout)
-                .await?
-            {
-                return Err(locked(until));
-            }
+                .await?;
         }
-        return Err(failed());
+        tx.append_audit(&event(AuditOutcome::Failed)).await?;
+        tx.commit().await?;
+        return Err(lock.map_or_else(failed, locked));
     }
-    store.record_login_success(c.user.id).await?;
     let secret = new_secret();
     let csrf_token = csrf_for(&secret);
-    store
-        .create_session(
-            &NewSession {
-                token_hash: sha256_hex(&secret),
-                user_id: c.user.id,
-                clinic_id: c.user.clinic_id,
-                csrf_token: sha256_hex(&csrf_token),
-                expires_at: now + state.config().sessions.absolute,
-            },
-            now,
-        )
-        .await?;
+    let mut tx = store.begin().await?;
+    tx.record_login_success(c.user.id).await?;
+    tx.create_session(
+        &NewSession {
+            token_hash: sha256_hex(&secret),
+            user_id: c.user.id,
+            clinic_id: c.user.clinic_id,
+            csrf_token: sha256_hex(&csrf_token),
+            expires_at: now + state.config().sessions.absolute,
+        },
+        now,
+    )
+    .await?;
+    tx.append_audit(&event(AuditOutcome::Success)).await?;
+    tx.commit().await?;
     state.metrics().logins.with_label_values(&["success"]).inc();
-    state.audit(actor, "login", "session", None, AuditOutcome::Success).await?;
     Ok(SignedIn { user: c.user, secret, csrf_token })
 }
 
@@ -301,8 +318,12 @@ pub fn removal_cookie(state: &AppState) -> Cookie<'static> {
 /// Ends the caller's session, if they used one.
 pub async fn sign_out(state: &AppState, p: &Principal) -> Result<(), ApiError> {
     if let Via::Session { id, .. } = &p.via {
-        state.store().revoke_session(*id, state.now()).await?;
-        state.audit(p.actor(), "logout", "session", None, AuditOutcome::Success).await?;
+        let now = state.now();
+        let mut tx = state.store().begin().await?;
+        tx.revoke_session(*id, now).await?;
+        tx.append_audit(&p.actor().event(now, "logout", "session", None, AuditOutcome::Success))
+            .await?;
+        tx.commit().await?;
     }
     Ok(())
 }

@@ -1,11 +1,10 @@
 //! The Physio server: JSON API, server-rendered pages, authentication, authorization and audit,
 //! over the `physio-store` storage.
 
-pub mod access;
 pub mod api;
 pub mod app;
 pub mod auth;
-mod care;
+pub mod care;
 pub mod clock;
 pub mod config;
 pub mod error;

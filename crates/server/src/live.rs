@@ -20,7 +20,6 @@ use physio_motion::{
     skeleton::Space,
     tracker::{Calibration, Event, Tracker, TrackerConfig},
 };
-use physio_store::{AuditOutcome, Role};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -129,61 +128,22 @@ pub async fn connect(
     if !crate::http::same_origin(&headers) {
         return Err(ApiError::Forbidden("cross-site requests are not accepted".into()));
     }
-    if p.role() != Role::Patient {
-        state.audit(p.actor(), "stream", "exercise_session", None, AuditOutcome::Denied).await?;
-        return Err(ApiError::Forbidden("only patients stream exercise sessions".into()));
-    }
     let Some(spec) = physio_motion::exercises::find(&q.exercise) else {
         return Err(ApiError::invalid("exercise", format!("unknown exercise {:?}", q.exercise)));
     };
     let target = q.target.unwrap_or(10).clamp(1, 100);
-    let store = state.store();
-    let clinic = p.user.clinic_id;
-    let (session, resumed, live) = match q.session {
-        Some(id) => {
-            let s = match store.exercise_session(clinic, id).await {
-                Ok(s)
-                    if s.patient_id == p.user.id
-                        && s.exercise == q.exercise
-                        && s.ended_at.is_none() =>
-                {
-                    s
-                }
-                Ok(_) | Err(physio_store::StoreError::NotFound(_)) => {
-                    let outcome = AuditOutcome::NotFound;
-                    state
-                        .audit(p.actor(), "resume", "exercise_session", Some(p.user.id), outcome)
-                        .await?;
-                    return Err(ApiError::NotFound("open exercise session"));
-                }
-                Err(e) => return Err(e.into()),
-            };
-            // A parked engine behind what was stored (an overlapping connection) is dropped.
-            let live = state
-                .live()
-                .take_when_handed_over(id, p.user.id)
-                .await
-                .filter(|l| l.reps.len() as i32 >= s.rep_count);
-            (s, true, live)
-        }
-        None => (
-            store.create_exercise_session(clinic, p.user.id, &q.exercise, state.now()).await?,
-            false,
-            None,
-        ),
+    let crate::care::sessions::Opened { session, resumed, calibration } =
+        crate::care::sessions::open(&state, &p, &q.exercise, q.session).await?;
+    // A parked engine behind what was stored (an overlapping connection) is dropped.
+    let live = if resumed {
+        state
+            .live()
+            .take_when_handed_over(session.id, p.user.id)
+            .await
+            .filter(|l| l.reps.len() as i32 >= session.rep_count)
+    } else {
+        None
     };
-    // The clinician's reference range for this exercise, when set, is what repetitions are
-    // judged against.
-    let calibration = store
-        .exercise_references(clinic, p.user.id)
-        .await?
-        .into_iter()
-        .find(|r| r.exercise == q.exercise)
-        .map(|r| crate::api::references::calibration_of(&r));
-    let action = if resumed { "resume" } else { "create" };
-    state
-        .audit(p.actor(), action, "exercise_session", Some(p.user.id), AuditOutcome::Success)
-        .await?;
     // Without a parked engine (a restart, or parked too long) counting restarts from what was
     // stored, so the numbers the patient saw carry on.
     let live = live.unwrap_or_else(|| {
@@ -202,8 +162,8 @@ pub async fn connect(
     });
     let ctx = Ctx {
         state,
-        clinic,
         patient: p.user.id,
+        principal: p,
         session: session.id,
         exercise: q.exercise,
         reference: calibration,
@@ -215,8 +175,9 @@ pub async fn connect(
 
 struct Ctx {
     state: AppState,
-    clinic: Uuid,
     patient: Uuid,
+    /// Who streams: repetitions are stored and audited as their actions.
+    principal: Principal,
     session: Uuid,
     exercise: String,
     reference: Option<Calibration>,
@@ -234,7 +195,7 @@ type Progress = Option<(Value, i32, i32)>;
 /// queued (each holds every repetition so far).
 fn spawn_writer(ctx: &Ctx) -> (tokio::sync::watch::Sender<Progress>, tokio::task::JoinHandle<()>) {
     let (tx, mut rx) = tokio::sync::watch::channel::<Progress>(None);
-    let (state, clinic, session) = (ctx.state.clone(), ctx.clinic, ctx.session);
+    let (state, p, session) = (ctx.state.clone(), ctx.principal.clone(), ctx.session);
     let task = tokio::spawn(async move {
         let mut saved = -1;
         loop {
@@ -243,12 +204,10 @@ fn spawn_writer(ctx: &Ctx) -> (tokio::sync::watch::Sender<Progress>, tokio::task
             if let Some((reps, n, c)) = latest
                 && n != saved
             {
-                if let Err(e) = state
-                    .store()
-                    .save_exercise_progress(clinic, session, &reps, n, c, state.now())
-                    .await
+                if let Err(e) =
+                    crate::care::sessions::save_progress(&state, &p, session, &reps, n, c).await
                 {
-                    tracing::error!(error = %e, "saving exercise progress");
+                    tracing::error!(error = ?e, "saving exercise progress");
                 }
                 saved = n;
             }
@@ -369,11 +328,10 @@ async fn run(mut socket: WebSocket, ctx: Ctx, mut live: Live, resumed: bool) {
             "correct_count": live.correct, "duration_s": s.duration_s, "frames": s.frames,
             "frames_without_signal": s.frames_without_signal, "ignored_frames": s.ignored_frames,
             "mean_rom_deg": s.mean_rom_deg});
-        let now = ctx.state.now();
         if let Err(e) =
-            ctx.state.store().end_exercise_session(ctx.clinic, ctx.session, &summary, now).await
+            crate::care::sessions::end(&ctx.state, &ctx.principal, ctx.session, &summary).await
         {
-            tracing::error!(error = %e, "ending exercise session");
+            tracing::error!(error = ?e, "ending exercise session");
         }
         let _ = send(&mut socket, &summary).await;
         let _ = socket.send(Message::Close(None)).await;

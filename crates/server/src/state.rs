@@ -37,6 +37,30 @@ pub struct Actor<'a> {
     pub request_id: Option<&'a str>,
 }
 
+impl Actor<'_> {
+    /// The audit record of this actor doing `action` to `resource`.
+    pub fn event(
+        &self,
+        at: OffsetDateTime,
+        action: &str,
+        resource: &str,
+        patient_id: Option<Uuid>,
+        outcome: AuditOutcome,
+    ) -> NewAuditEvent {
+        NewAuditEvent {
+            at,
+            clinic_id: self.clinic_id,
+            actor_id: self.user_id,
+            actor_role: self.role,
+            action: action.to_owned(),
+            resource: resource.to_owned(),
+            patient_id,
+            outcome,
+            request_id: self.request_id.map(str::to_owned),
+        }
+    }
+}
+
 impl AppState {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: Config) -> AppState {
         AppState {
@@ -77,8 +101,10 @@ impl AppState {
         &self.inner.metrics
     }
 
-    /// Appends to the audit trail. A failure here fails the request: patient data is not
-    /// served or changed without a record of it.
+    /// Records an event that changes nothing else (a sign-in, a refusal) in a transaction of
+    /// its own. A failure here fails the request: patient data is not served or changed
+    /// without a record of it. Changes are audited inside their own transaction instead
+    /// (`care::Act`).
     pub async fn audit(
         &self,
         actor: Actor<'_>,
@@ -87,18 +113,14 @@ impl AppState {
         patient_id: Option<Uuid>,
         outcome: AuditOutcome,
     ) -> Result<(), ApiError> {
-        let event = NewAuditEvent {
-            at: self.now(),
-            clinic_id: actor.clinic_id,
-            actor_id: actor.user_id,
-            actor_role: actor.role,
-            action: action.to_owned(),
-            resource: resource.to_owned(),
-            patient_id,
-            outcome,
-            request_id: actor.request_id.map(str::to_owned),
-        };
-        self.store().append_audit(&event).await?;
+        self.append_audit(&actor.event(self.now(), action, resource, patient_id, outcome)).await
+    }
+
+    /// Appends one record in a transaction of its own.
+    pub(crate) async fn append_audit(&self, event: &NewAuditEvent) -> Result<(), ApiError> {
+        let mut tx = self.store().begin().await?;
+        tx.append_audit(event).await?;
+        tx.commit().await?;
         self.metrics().audit_records.inc();
         Ok(())
     }

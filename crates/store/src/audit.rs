@@ -6,10 +6,11 @@
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use sqlx::FromRow;
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 use uuid::Uuid;
 
-use crate::model::Role;
+use crate::{Db, Result, Tx, db_time, model::Role};
 
 /// The `prev_hash` of the first record.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -22,7 +23,10 @@ pub enum AuditOutcome {
     Denied,
     /// Not allowed to know whether it exists, or it does not.
     NotFound,
-    /// The request was allowed but failed (bad input, conflict).
+    /// Refused because the input was not acceptable; nothing was written.
+    Invalid,
+    /// Allowed and valid, but it could not be done (a conflict with the record's state, or an
+    /// error); nothing was written.
     Failed,
 }
 
@@ -32,6 +36,7 @@ impl AuditOutcome {
             AuditOutcome::Success => "success",
             AuditOutcome::Denied => "denied",
             AuditOutcome::NotFound => "not_found",
+            AuditOutcome::Invalid => "invalid",
             AuditOutcome::Failed => "failed",
         }
     }
@@ -160,5 +165,164 @@ impl ChainWalker {
             });
         }
         None
+    }
+}
+
+impl Db {
+    /// The newest audit records of a clinic (or of one of its patients), newest first.
+    pub async fn audit_events(
+        &self,
+        clinic_id: Uuid,
+        patient_id: Option<Uuid>,
+        limit: i64,
+    ) -> Result<Vec<AuditEvent>> {
+        let rows: Vec<AuditRow> = with_pool!(self, |p| sqlx::query_as(concat!(
+            "SELECT ",
+            audit_columns!(),
+            " FROM audit_log
+             WHERE clinic_id = $1 AND ($2 IS NULL OR patient_id = $2)
+             ORDER BY seq DESC LIMIT $3"
+        ))
+        .bind(clinic_id)
+        .bind(patient_id)
+        .bind(limit)
+        .fetch_all(p)
+        .await?);
+        Ok(rows.into_iter().map(AuditEvent::from).collect())
+    }
+
+    /// Up to `limit` audit records from sequence number `from_seq` on, in chain order.
+    pub async fn audit_range(&self, from_seq: i64, limit: i64) -> Result<Vec<AuditEvent>> {
+        let rows: Vec<AuditRow> = with_pool!(self, |p| sqlx::query_as(concat!(
+            "SELECT ",
+            audit_columns!(),
+            " FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2"
+        ))
+        .bind(from_seq)
+        .bind(limit)
+        .fetch_all(p)
+        .await?);
+        Ok(rows.into_iter().map(AuditEvent::from).collect())
+    }
+
+    /// Walks the whole audit chain in order, a page at a time, and reports the first break.
+    pub async fn verify_audit(&self) -> Result<AuditVerification> {
+        const PAGE: i64 = 1000;
+        let mut walker = ChainWalker::new();
+        let mut from = i64::MIN;
+        loop {
+            let page = self.audit_range(from, PAGE).await?;
+            for e in &page {
+                if let Some(b) = walker.check(e) {
+                    return Ok(AuditVerification { records: walker.records, first_break: Some(b) });
+                }
+            }
+            match page.last() {
+                Some(last) if page.len() as i64 == PAGE => from = last.seq + 1,
+                _ => break,
+            }
+        }
+        let (head_seq, head_hash): (i64, String) =
+            with_pool!(self, |p| sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(p)
+                .await?);
+        Ok(AuditVerification {
+            records: walker.records,
+            first_break: walker.finish(head_seq, &head_hash),
+        })
+    }
+}
+
+impl Tx {
+    /// Appends a record to the audit chain. The head row is locked for the transaction, so
+    /// concurrent appends (several server processes on PostgreSQL) queue instead of forking.
+    pub async fn append_audit(&mut self, e: &NewAuditEvent) -> Result<AuditEvent> {
+        let mut event = AuditEvent {
+            seq: 0,
+            id: Uuid::now_v7(),
+            at: db_time(e.at),
+            clinic_id: e.clinic_id,
+            actor_id: e.actor_id,
+            actor_role: e.actor_role.map(|r| r.as_str().to_owned()),
+            action: e.action.clone(),
+            resource: e.resource.clone(),
+            patient_id: e.patient_id,
+            outcome: e.outcome.as_str().to_owned(),
+            request_id: e.request_id.clone(),
+            prev_hash: String::new(),
+            hash: String::new(),
+        };
+        with_tx!(self, |tx| {
+            let (seq, prev): (i64, String) = sqlx::query_as(
+                "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            event.seq = seq;
+            event.hash = event.expected_hash(&prev);
+            event.prev_hash = prev;
+            sqlx::query(
+                "INSERT INTO audit_log (seq, id, at, clinic_id, actor_id, actor_role, action,
+                    resource, patient_id, outcome, request_id, prev_hash, hash)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            )
+            .bind(event.seq)
+            .bind(event.id)
+            .bind(event.at)
+            .bind(event.clinic_id)
+            .bind(event.actor_id)
+            .bind(&event.actor_role)
+            .bind(&event.action)
+            .bind(&event.resource)
+            .bind(event.patient_id)
+            .bind(&event.outcome)
+            .bind(&event.request_id)
+            .bind(&event.prev_hash)
+            .bind(&event.hash)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+                .bind(&event.hash)
+                .execute(&mut *tx)
+                .await?;
+        });
+        Ok(event)
+    }
+}
+
+#[derive(FromRow)]
+struct AuditRow {
+    seq: i64,
+    id: Uuid,
+    at: OffsetDateTime,
+    clinic_id: Option<Uuid>,
+    actor_id: Option<Uuid>,
+    actor_role: Option<String>,
+    action: String,
+    resource: String,
+    patient_id: Option<Uuid>,
+    outcome: String,
+    request_id: Option<String>,
+    prev_hash: String,
+    hash: String,
+}
+
+impl From<AuditRow> for AuditEvent {
+    fn from(r: AuditRow) -> Self {
+        AuditEvent {
+            seq: r.seq,
+            id: r.id,
+            at: r.at,
+            clinic_id: r.clinic_id,
+            actor_id: r.actor_id,
+            actor_role: r.actor_role,
+            action: r.action,
+            resource: r.resource,
+            patient_id: r.patient_id,
+            outcome: r.outcome,
+            request_id: r.request_id,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        }
     }
 }

@@ -5,12 +5,13 @@
 //! does not interpret; the `physio-clinic` rules give them meaning. Every query is scoped by
 //! `clinic_id`, so a wrong clinic reads as "not found".
 
+use physio_clinic::triage::Tier;
 use serde_json::Value;
 use sqlx::{FromRow, types::Json};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{Pool, Result, Store, StoreError, db_time};
+use crate::{Db, Result, StoreError, Tx, db_time};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -50,6 +51,8 @@ pub struct Episode {
     pub status: EpisodeStatus,
     pub opened_at: OffsetDateTime,
     pub discharged_at: Option<OffsetDateTime>,
+    /// Why the clinician ended the episode.
+    pub discharge_reason: Option<String>,
     pub pathway: Option<String>,
     pub surgery_date: Option<Date>,
     /// Set by the surgeon, per patient.
@@ -85,8 +88,7 @@ pub struct NewTriage {
     pub episode_id: Uuid,
     /// What made triage run: `intake`, `weekly_checkin`, `pain_rise`, ...
     pub trigger: String,
-    /// `emergency`, `urgent`, `specialist` or `exercise`.
-    pub tier: String,
+    pub tier: Tier,
     /// The whole decision, reasons included.
     pub decision: Value,
     /// The pathway the rules propose, recorded on the episode when no review is needed.
@@ -101,7 +103,7 @@ pub struct TriageRecord {
     pub patient_id: Uuid,
     pub decided_at: OffsetDateTime,
     pub trigger: String,
-    pub tier: String,
+    pub tier: Tier,
     pub decision: Value,
     pub review: Option<TriageReview>,
 }
@@ -111,7 +113,7 @@ pub struct TriageReview {
     pub by: Uuid,
     pub at: OffsetDateTime,
     /// The tier the clinician settled on: the proposed one (confirmed) or another (overridden).
-    pub final_tier: String,
+    pub final_tier: Tier,
     pub note: Option<String>,
 }
 
@@ -153,7 +155,8 @@ pub struct Alert {
 
 macro_rules! episode_columns {
     () => {
-        "id, clinic_id, patient_id, status, opened_at, discharged_at, pathway, surgery_date, \
+        "id, clinic_id, patient_id, status, opened_at, discharged_at, discharge_reason, pathway, \
+         surgery_date, \
          lifting_limit_kg, phase_override, phase_override_reason, phase_override_by, \
          phase_override_at, milestones"
     };
@@ -185,46 +188,14 @@ macro_rules! insert_triage {
         .bind($ep.patient_id)
         .bind($now)
         .bind(&$t.trigger)
-        .bind(&$t.tier)
+        .bind($t.tier.as_str())
         .bind(Json(&$t.decision))
         .execute(&mut *$tx)
         .await?
     };
 }
 
-impl Store {
-    /// Opens a new episode for a patient of `clinic_id`; refused if one is already open.
-    pub async fn open_episode(
-        &self,
-        clinic_id: Uuid,
-        patient_id: Uuid,
-        now: OffsetDateTime,
-    ) -> Result<Episode> {
-        self.patient(clinic_id, patient_id).await?;
-        let id = Uuid::now_v7();
-        let now = db_time(now);
-        let r = with_pool!(self, |p| sqlx::query(
-            "INSERT INTO episodes (id, clinic_id, patient_id, status, opened_at)
-             VALUES ($1, $2, $3, 'intake', $4)"
-        )
-        .bind(id)
-        .bind(clinic_id)
-        .bind(patient_id)
-        .bind(now)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()));
-        match r {
-            Ok(_) => self.episode(clinic_id, id).await,
-            Err(e) => match StoreError::from(e) {
-                StoreError::Conflict(_) => Err(StoreError::Conflict(
-                    "the patient already has an open episode of care".into(),
-                )),
-                other => Err(other),
-            },
-        }
-    }
-
+impl Db {
     pub async fn episode(&self, clinic_id: Uuid, id: Uuid) -> Result<Episode> {
         let row: Option<EpisodeRow> = with_pool!(self, |p| sqlx::query_as(concat!(
             "SELECT ",
@@ -280,39 +251,6 @@ impl Store {
         rows.into_iter().map(Episode::try_from).collect()
     }
 
-    /// Saves the intake as it stands, so the patient can stop and resume. Refused once submitted.
-    pub async fn save_intake(
-        &self,
-        clinic_id: Uuid,
-        episode_id: Uuid,
-        answers: &Value,
-        step: &str,
-        now: OffsetDateTime,
-    ) -> Result<IntakeRecord> {
-        let ep = self.episode(clinic_id, episode_id).await?;
-        if let Some(i) = self.intake(clinic_id, episode_id).await?
-            && i.submitted_at.is_some()
-        {
-            return Err(StoreError::Conflict("the intake has already been submitted".into()));
-        }
-        with_pool!(self, |p| sqlx::query(
-            "INSERT INTO intakes (episode_id, clinic_id, patient_id, answers, step, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (episode_id) DO UPDATE SET answers = excluded.answers,
-                step = excluded.step, updated_at = excluded.updated_at"
-        )
-        .bind(episode_id)
-        .bind(clinic_id)
-        .bind(ep.patient_id)
-        .bind(Json(answers))
-        .bind(step)
-        .bind(db_time(now))
-        .execute(p)
-        .await?
-        .rows_affected());
-        self.intake(clinic_id, episode_id).await?.ok_or(StoreError::NotFound("intake"))
-    }
-
     pub async fn intake(&self, clinic_id: Uuid, episode_id: Uuid) -> Result<Option<IntakeRecord>> {
         let row: Option<IntakeRow> = with_pool!(self, |p| sqlx::query_as(
             "SELECT episode_id, patient_id, answers, step, updated_at, submitted_at
@@ -332,87 +270,6 @@ impl Store {
         }))
     }
 
-    /// Submits the intake with its triage decision, in one transaction: the intake is frozen,
-    /// the decision recorded, and the episode moves to review (or straight onto the proposed
-    /// pathway when no review is needed).
-    pub async fn submit_intake(
-        &self,
-        answers: &Value,
-        triage: &NewTriage,
-        now: OffsetDateTime,
-    ) -> Result<TriageRecord> {
-        let ep = self.episode(triage.clinic_id, triage.episode_id).await?;
-        if ep.status != EpisodeStatus::Intake {
-            return Err(StoreError::Conflict("the intake has already been submitted".into()));
-        }
-        let now = db_time(now);
-        let id = Uuid::now_v7();
-        let status =
-            if triage.needs_review { EpisodeStatus::AwaitingReview } else { EpisodeStatus::Active };
-        let pathway = if triage.needs_review { None } else { triage.proposed_pathway.clone() };
-        with_pool!(self, |p| {
-            let mut tx = p.begin().await?;
-            let moved = sqlx::query(
-                "UPDATE episodes SET status = $1, pathway = coalesce($2, pathway)
-                 WHERE id = $3 AND clinic_id = $4 AND status = 'intake'",
-            )
-            .bind(status.as_str())
-            .bind(&pathway)
-            .bind(ep.id)
-            .bind(ep.clinic_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if moved == 0 {
-                return Err(StoreError::Conflict("the intake has already been submitted".into()));
-            }
-            sqlx::query(
-                "INSERT INTO intakes (episode_id, clinic_id, patient_id, answers, step, updated_at, submitted_at)
-                 VALUES ($1, $2, $3, $4, 'submitted', $5, $5)
-                 ON CONFLICT (episode_id) DO UPDATE SET answers = excluded.answers,
-                    step = excluded.step, updated_at = excluded.updated_at,
-                    submitted_at = excluded.submitted_at",
-            )
-            .bind(ep.id)
-            .bind(ep.clinic_id)
-            .bind(ep.patient_id)
-            .bind(Json(answers))
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            insert_triage!(tx, id, ep, triage, now);
-            tx.commit().await?;
-        });
-        self.triage_record(ep.clinic_id, id).await
-    }
-
-    /// Records a later triage (weekly check-in, pain rise). A decision that needs review puts
-    /// the episode back in review.
-    pub async fn record_triage(
-        &self,
-        triage: &NewTriage,
-        now: OffsetDateTime,
-    ) -> Result<TriageRecord> {
-        let ep = self.episode(triage.clinic_id, triage.episode_id).await?;
-        if ep.status == EpisodeStatus::Discharged {
-            return Err(StoreError::Conflict("the episode is discharged".into()));
-        }
-        let now = db_time(now);
-        let id = Uuid::now_v7();
-        with_pool!(self, |p| {
-            let mut tx = p.begin().await?;
-            insert_triage!(tx, id, ep, triage, now);
-            if triage.needs_review {
-                sqlx::query("UPDATE episodes SET status = 'awaiting_review' WHERE id = $1")
-                    .bind(ep.id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-        });
-        self.triage_record(ep.clinic_id, id).await
-    }
-
     pub async fn triage_record(&self, clinic_id: Uuid, id: Uuid) -> Result<TriageRecord> {
         let row: Option<TriageRow> = with_pool!(self, |p| sqlx::query_as(concat!(
             "SELECT ",
@@ -423,7 +280,7 @@ impl Store {
         .bind(clinic_id)
         .fetch_optional(p)
         .await?);
-        row.map(TriageRecord::from).ok_or(StoreError::NotFound("triage decision"))
+        row.map(TriageRecord::try_from).transpose()?.ok_or(StoreError::NotFound("triage decision"))
     }
 
     /// An episode's triage decisions, newest first.
@@ -442,211 +299,7 @@ impl Store {
         .bind(clinic_id)
         .fetch_all(p)
         .await?);
-        Ok(rows.into_iter().map(TriageRecord::from).collect())
-    }
-
-    /// A clinician confirms or overrides a triage decision. The episode leaves review and, when
-    /// the final tier is exercise care, goes onto `pathway`.
-    #[allow(clippy::too_many_arguments, reason = "one clinical act, each field recorded")]
-    pub async fn review_triage(
-        &self,
-        clinic_id: Uuid,
-        triage_id: Uuid,
-        reviewer: Uuid,
-        final_tier: &str,
-        note: Option<&str>,
-        pathway: Option<&str>,
-        now: OffsetDateTime,
-    ) -> Result<TriageRecord> {
-        let t = self.triage_record(clinic_id, triage_id).await?;
-        if t.review.is_some() {
-            return Err(StoreError::Conflict(
-                "this triage decision has already been reviewed".into(),
-            ));
-        }
-        let now = db_time(now);
-        with_pool!(self, |p| {
-            let mut tx = p.begin().await?;
-            sqlx::query(
-                "UPDATE triage_decisions SET reviewed_by = $1, reviewed_at = $2, final_tier = $3,
-                    review_note = $4 WHERE id = $5 AND reviewed_at IS NULL",
-            )
-            .bind(reviewer)
-            .bind(now)
-            .bind(final_tier)
-            .bind(note)
-            .bind(triage_id)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "UPDATE episodes SET status = 'active', pathway = coalesce($1, pathway)
-                 WHERE id = $2 AND status = 'awaiting_review'",
-            )
-            .bind(pathway)
-            .bind(t.episode_id)
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-        });
-        self.triage_record(clinic_id, triage_id).await
-    }
-
-    /// Sets the pathway and the surgery facts it depends on.
-    pub async fn set_pathway(
-        &self,
-        clinic_id: Uuid,
-        episode_id: Uuid,
-        pathway: &str,
-        surgery_date: Option<Date>,
-        lifting_limit_kg: Option<f64>,
-    ) -> Result<Episode> {
-        let n = with_pool!(self, |p| sqlx::query(
-            "UPDATE episodes SET pathway = $1, surgery_date = $2, lifting_limit_kg = $3
-             WHERE id = $4 AND clinic_id = $5 AND status <> 'discharged'"
-        )
-        .bind(pathway)
-        .bind(surgery_date)
-        .bind(lifting_limit_kg)
-        .bind(episode_id)
-        .bind(clinic_id)
-        .execute(p)
-        .await?
-        .rows_affected());
-        if n == 0 {
-            return Err(StoreError::NotFound("open episode"));
-        }
-        self.episode(clinic_id, episode_id).await
-    }
-
-    /// Records (or, with `None`, clears) a clinician's phase override.
-    pub async fn override_phase(
-        &self,
-        clinic_id: Uuid,
-        episode_id: Uuid,
-        over: Option<(&str, &str)>,
-        by: Uuid,
-        now: OffsetDateTime,
-    ) -> Result<Episode> {
-        let (phase, reason) = over.map_or((None, None), |(p, r)| (Some(p), Some(r)));
-        let n = with_pool!(self, |p| sqlx::query(
-            "UPDATE episodes SET phase_override = $1, phase_override_reason = $2,
-                phase_override_by = $3, phase_override_at = $4
-             WHERE id = $5 AND clinic_id = $6 AND status <> 'discharged'"
-        )
-        .bind(phase)
-        .bind(reason)
-        .bind(over.map(|_| by))
-        .bind(over.map(|_| db_time(now)))
-        .bind(episode_id)
-        .bind(clinic_id)
-        .execute(p)
-        .await?
-        .rows_affected());
-        if n == 0 {
-            return Err(StoreError::NotFound("open episode"));
-        }
-        self.episode(clinic_id, episode_id).await
-    }
-
-    /// Replaces the milestones recorded as met on an open episode.
-    pub async fn set_milestones(
-        &self,
-        clinic_id: Uuid,
-        episode_id: Uuid,
-        milestones: &[String],
-    ) -> Result<Episode> {
-        let text =
-            serde_json::to_string(milestones).map_err(|e| StoreError::Database(e.to_string()))?;
-        let n = with_pool!(self, |p| {
-            sqlx::query(
-            "UPDATE episodes SET milestones = $1 WHERE id = $2 AND clinic_id = $3 AND status <> 'discharged'"
-        )
-        .bind(text)
-        .bind(episode_id)
-        .bind(clinic_id)
-        .execute(p)
-        .await?
-        .rows_affected()
-        });
-        if n == 0 {
-            return Err(StoreError::NotFound("open episode"));
-        }
-        self.episode(clinic_id, episode_id).await
-    }
-
-    pub async fn discharge(
-        &self,
-        clinic_id: Uuid,
-        episode_id: Uuid,
-        now: OffsetDateTime,
-    ) -> Result<Episode> {
-        let n = with_pool!(self, |p| sqlx::query(
-            "UPDATE episodes SET status = 'discharged', discharged_at = $1
-             WHERE id = $2 AND clinic_id = $3 AND status <> 'discharged'"
-        )
-        .bind(db_time(now))
-        .bind(episode_id)
-        .bind(clinic_id)
-        .execute(p)
-        .await?
-        .rows_affected());
-        if n == 0 {
-            return Err(StoreError::NotFound("open episode"));
-        }
-        self.episode(clinic_id, episode_id).await
-    }
-
-    /// Stores a scored questionnaire and, in the same transaction, any alerts it raised.
-    pub async fn add_response(
-        &self,
-        r: &NewResponse,
-        alerts: &[(String, String)],
-        now: OffsetDateTime,
-    ) -> Result<ResponseRecord> {
-        let ep = self.episode(r.clinic_id, r.episode_id).await?;
-        if !r.score.is_finite() {
-            return Err(StoreError::Conflict("a score must be a finite number".into()));
-        }
-        let id = Uuid::now_v7();
-        let now = db_time(now);
-        with_pool!(self, |p| {
-            let mut tx = p.begin().await?;
-            sqlx::query(
-                "INSERT INTO questionnaire_responses (id, clinic_id, episode_id, patient_id,
-                    instrument, timepoint, answers, result, score, submitted_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(id)
-            .bind(ep.clinic_id)
-            .bind(ep.id)
-            .bind(ep.patient_id)
-            .bind(&r.instrument)
-            .bind(&r.timepoint)
-            .bind(Json(&r.answers))
-            .bind(Json(&r.result))
-            .bind(r.score)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            for (kind, message) in alerts {
-                sqlx::query(
-                    "INSERT INTO alerts (id, clinic_id, patient_id, kind, message, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(Uuid::now_v7())
-                .bind(ep.clinic_id)
-                .bind(ep.patient_id)
-                .bind(kind)
-                .bind(message)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await?;
-        });
-        let mut list = self.responses(r.clinic_id, ep.patient_id, None).await?;
-        list.retain(|x| x.id == id);
-        list.pop().ok_or(StoreError::NotFound("response"))
+        rows.into_iter().map(TriageRecord::try_from).collect()
     }
 
     /// A patient's questionnaire responses, oldest first, optionally of one instrument.
@@ -704,14 +357,383 @@ impl Store {
         row.map(Alert::from).ok_or(StoreError::NotFound("alert"))
     }
 
+    /// The weeks at which the clinic reassesses outcomes (0 = baseline), in order.
+    pub async fn reassessment_weeks(&self, clinic_id: Uuid) -> Result<Vec<u32>> {
+        let text: Option<String> = with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT reassessment_weeks FROM clinics WHERE id = $1"
+        )
+        .bind(clinic_id)
+        .fetch_optional(p)
+        .await?);
+        let text = text.ok_or(StoreError::NotFound("clinic"))?;
+        serde_json::from_str(&text)
+            .map_err(|e| StoreError::Database(format!("reassessment_weeks: {e}")))
+    }
+}
+
+impl Tx {
+    /// Opens a new episode for a patient of `clinic_id`; refused if one is already open.
+    pub async fn open_episode(
+        &mut self,
+        clinic_id: Uuid,
+        patient_id: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<Episode> {
+        self.patient(clinic_id, patient_id).await?;
+        let id = Uuid::now_v7();
+        let now = db_time(now);
+        let r = with_pool!(self.db, |p| sqlx::query(
+            "INSERT INTO episodes (id, clinic_id, patient_id, status, opened_at)
+             VALUES ($1, $2, $3, 'intake', $4)"
+        )
+        .bind(id)
+        .bind(clinic_id)
+        .bind(patient_id)
+        .bind(now)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()));
+        match r {
+            Ok(_) => self.episode(clinic_id, id).await,
+            Err(e) => match StoreError::from(e) {
+                StoreError::Conflict(_) => Err(StoreError::Conflict(
+                    "the patient already has an open episode of care".into(),
+                )),
+                other => Err(other),
+            },
+        }
+    }
+
+    /// Saves the intake as it stands, so the patient can stop and resume. Refused once submitted.
+    pub async fn save_intake(
+        &mut self,
+        clinic_id: Uuid,
+        episode_id: Uuid,
+        answers: &Value,
+        step: &str,
+        now: OffsetDateTime,
+    ) -> Result<IntakeRecord> {
+        let ep = self.episode(clinic_id, episode_id).await?;
+        if let Some(i) = self.intake(clinic_id, episode_id).await?
+            && i.submitted_at.is_some()
+        {
+            return Err(StoreError::Conflict("the intake has already been submitted".into()));
+        }
+        with_pool!(self.db, |p| sqlx::query(
+            "INSERT INTO intakes (episode_id, clinic_id, patient_id, answers, step, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (episode_id) DO UPDATE SET answers = excluded.answers,
+                step = excluded.step, updated_at = excluded.updated_at"
+        )
+        .bind(episode_id)
+        .bind(clinic_id)
+        .bind(ep.patient_id)
+        .bind(Json(answers))
+        .bind(step)
+        .bind(db_time(now))
+        .execute(p)
+        .await?
+        .rows_affected());
+        self.intake(clinic_id, episode_id).await?.ok_or(StoreError::NotFound("intake"))
+    }
+
+    /// Submits the intake with its triage decision, in one transaction: the intake is frozen,
+    /// the decision recorded, and the episode moves to review (or straight onto the proposed
+    /// pathway when no review is needed).
+    pub async fn submit_intake(
+        &mut self,
+        answers: &Value,
+        triage: &NewTriage,
+        now: OffsetDateTime,
+    ) -> Result<TriageRecord> {
+        let ep = self.episode(triage.clinic_id, triage.episode_id).await?;
+        if ep.status != EpisodeStatus::Intake {
+            return Err(StoreError::Conflict("the intake has already been submitted".into()));
+        }
+        let now = db_time(now);
+        let id = Uuid::now_v7();
+        let status =
+            if triage.needs_review { EpisodeStatus::AwaitingReview } else { EpisodeStatus::Active };
+        let pathway = if triage.needs_review { None } else { triage.proposed_pathway.clone() };
+        with_tx!(self, |tx| {
+            let moved = sqlx::query(
+                "UPDATE episodes SET status = $1, pathway = coalesce($2, pathway)
+                 WHERE id = $3 AND clinic_id = $4 AND status = 'intake'",
+            )
+            .bind(status.as_str())
+            .bind(&pathway)
+            .bind(ep.id)
+            .bind(ep.clinic_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if moved == 0 {
+                return Err(StoreError::Conflict("the intake has already been submitted".into()));
+            }
+            sqlx::query(
+                "INSERT INTO intakes (episode_id, clinic_id, patient_id, answers, step, updated_at, submitted_at)
+                 VALUES ($1, $2, $3, $4, 'submitted', $5, $5)
+                 ON CONFLICT (episode_id) DO UPDATE SET answers = excluded.answers,
+                    step = excluded.step, updated_at = excluded.updated_at,
+                    submitted_at = excluded.submitted_at",
+            )
+            .bind(ep.id)
+            .bind(ep.clinic_id)
+            .bind(ep.patient_id)
+            .bind(Json(answers))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            insert_triage!(tx, id, ep, triage, now);
+        });
+        self.triage_record(ep.clinic_id, id).await
+    }
+
+    /// Records a later triage (weekly check-in, pain rise). A decision that needs review puts
+    /// the episode back in review.
+    pub async fn record_triage(
+        &mut self,
+        triage: &NewTriage,
+        now: OffsetDateTime,
+    ) -> Result<TriageRecord> {
+        let ep = self.episode(triage.clinic_id, triage.episode_id).await?;
+        if ep.status == EpisodeStatus::Discharged {
+            return Err(StoreError::Conflict("the episode is discharged".into()));
+        }
+        let now = db_time(now);
+        let id = Uuid::now_v7();
+        with_tx!(self, |tx| {
+            insert_triage!(tx, id, ep, triage, now);
+            if triage.needs_review {
+                sqlx::query("UPDATE episodes SET status = 'awaiting_review' WHERE id = $1")
+                    .bind(ep.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        });
+        self.triage_record(ep.clinic_id, id).await
+    }
+
+    /// A clinician confirms or overrides a triage decision. The episode leaves review and, when
+    /// the final tier is exercise care, goes onto `pathway`.
+    #[allow(clippy::too_many_arguments, reason = "one clinical act, each field recorded")]
+    pub async fn review_triage(
+        &mut self,
+        clinic_id: Uuid,
+        triage_id: Uuid,
+        reviewer: Uuid,
+        final_tier: Tier,
+        note: Option<&str>,
+        pathway: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<TriageRecord> {
+        let t = self.triage_record(clinic_id, triage_id).await?;
+        if t.review.is_some() {
+            return Err(StoreError::Conflict(
+                "this triage decision has already been reviewed".into(),
+            ));
+        }
+        let now = db_time(now);
+        with_tx!(self, |tx| {
+            // Two reviewers at once: the second finds the row reviewed and is refused.
+            let n = sqlx::query(
+                "UPDATE triage_decisions SET reviewed_by = $1, reviewed_at = $2, final_tier = $3,
+                    review_note = $4 WHERE id = $5 AND reviewed_at IS NULL",
+            )
+            .bind(reviewer)
+            .bind(now)
+            .bind(final_tier.as_str())
+            .bind(note)
+            .bind(triage_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(StoreError::Conflict(
+                    "this triage decision has already been reviewed".into(),
+                ));
+            }
+            sqlx::query(
+                "UPDATE episodes SET status = 'active', pathway = coalesce($1, pathway)
+                 WHERE id = $2 AND status = 'awaiting_review'",
+            )
+            .bind(pathway)
+            .bind(t.episode_id)
+            .execute(&mut *tx)
+            .await?;
+        });
+        self.triage_record(clinic_id, triage_id).await
+    }
+
+    /// Sets the pathway and the surgery facts it depends on.
+    pub async fn set_pathway(
+        &mut self,
+        clinic_id: Uuid,
+        episode_id: Uuid,
+        pathway: &str,
+        surgery_date: Option<Date>,
+        lifting_limit_kg: Option<f64>,
+    ) -> Result<Episode> {
+        let n = with_pool!(self.db, |p| sqlx::query(
+            "UPDATE episodes SET pathway = $1, surgery_date = $2, lifting_limit_kg = $3
+             WHERE id = $4 AND clinic_id = $5 AND status <> 'discharged'"
+        )
+        .bind(pathway)
+        .bind(surgery_date)
+        .bind(lifting_limit_kg)
+        .bind(episode_id)
+        .bind(clinic_id)
+        .execute(p)
+        .await?
+        .rows_affected());
+        if n == 0 {
+            return Err(StoreError::NotFound("open episode"));
+        }
+        self.episode(clinic_id, episode_id).await
+    }
+
+    /// Records (or, with `None`, clears) a clinician's phase override.
+    pub async fn override_phase(
+        &mut self,
+        clinic_id: Uuid,
+        episode_id: Uuid,
+        over: Option<(&str, &str)>,
+        by: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<Episode> {
+        let (phase, reason) = over.map_or((None, None), |(p, r)| (Some(p), Some(r)));
+        let n = with_pool!(self.db, |p| sqlx::query(
+            "UPDATE episodes SET phase_override = $1, phase_override_reason = $2,
+                phase_override_by = $3, phase_override_at = $4
+             WHERE id = $5 AND clinic_id = $6 AND status <> 'discharged'"
+        )
+        .bind(phase)
+        .bind(reason)
+        .bind(over.map(|_| by))
+        .bind(over.map(|_| db_time(now)))
+        .bind(episode_id)
+        .bind(clinic_id)
+        .execute(p)
+        .await?
+        .rows_affected());
+        if n == 0 {
+            return Err(StoreError::NotFound("open episode"));
+        }
+        self.episode(clinic_id, episode_id).await
+    }
+
+    /// Replaces the milestones recorded as met on an open episode.
+    pub async fn set_milestones(
+        &mut self,
+        clinic_id: Uuid,
+        episode_id: Uuid,
+        milestones: &[String],
+    ) -> Result<Episode> {
+        let text =
+            serde_json::to_string(milestones).map_err(|e| StoreError::Database(e.to_string()))?;
+        let n = with_pool!(self.db, |p| {
+            sqlx::query(
+            "UPDATE episodes SET milestones = $1 WHERE id = $2 AND clinic_id = $3 AND status <> 'discharged'"
+        )
+        .bind(text)
+        .bind(episode_id)
+        .bind(clinic_id)
+        .execute(p)
+        .await?
+        .rows_affected()
+        });
+        if n == 0 {
+            return Err(StoreError::NotFound("open episode"));
+        }
+        self.episode(clinic_id, episode_id).await
+    }
+
+    /// Ends an open episode, with the clinician's reason.
+    pub async fn discharge(
+        &mut self,
+        clinic_id: Uuid,
+        episode_id: Uuid,
+        reason: &str,
+        now: OffsetDateTime,
+    ) -> Result<Episode> {
+        let n = with_pool!(self.db, |p| {
+            sqlx::query(
+            "UPDATE episodes SET status = 'discharged', discharged_at = $1, discharge_reason = $2
+             WHERE id = $3 AND clinic_id = $4 AND status <> 'discharged'"
+        )
+        .bind(db_time(now))
+        .bind(reason)
+        .bind(episode_id)
+        .bind(clinic_id)
+        .execute(p)
+        .await?
+        .rows_affected()
+        });
+        if n == 0 {
+            return Err(StoreError::NotFound("open episode"));
+        }
+        self.episode(clinic_id, episode_id).await
+    }
+
+    /// Stores a scored questionnaire and, in the same transaction, any alerts it raised.
+    pub async fn add_response(
+        &mut self,
+        r: &NewResponse,
+        alerts: &[(String, String)],
+        now: OffsetDateTime,
+    ) -> Result<ResponseRecord> {
+        let ep = self.episode(r.clinic_id, r.episode_id).await?;
+        if !r.score.is_finite() {
+            return Err(StoreError::Conflict("a score must be a finite number".into()));
+        }
+        let id = Uuid::now_v7();
+        let now = db_time(now);
+        with_tx!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO questionnaire_responses (id, clinic_id, episode_id, patient_id,
+                    instrument, timepoint, answers, result, score, submitted_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(id)
+            .bind(ep.clinic_id)
+            .bind(ep.id)
+            .bind(ep.patient_id)
+            .bind(&r.instrument)
+            .bind(&r.timepoint)
+            .bind(Json(&r.answers))
+            .bind(Json(&r.result))
+            .bind(r.score)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            for (kind, message) in alerts {
+                sqlx::query(
+                    "INSERT INTO alerts (id, clinic_id, patient_id, kind, message, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(Uuid::now_v7())
+                .bind(ep.clinic_id)
+                .bind(ep.patient_id)
+                .bind(kind)
+                .bind(message)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+        });
+        let mut list = self.responses(r.clinic_id, ep.patient_id, None).await?;
+        list.retain(|x| x.id == id);
+        list.pop().ok_or(StoreError::NotFound("response"))
+    }
+
     pub async fn acknowledge_alert(
-        &self,
+        &mut self,
         clinic_id: Uuid,
         id: Uuid,
         by: Uuid,
         now: OffsetDateTime,
     ) -> Result<()> {
-        let n = with_pool!(self, |p| sqlx::query(
+        let n = with_pool!(self.db, |p| sqlx::query(
             "UPDATE alerts SET acknowledged_by = $1, acknowledged_at = $2
              WHERE id = $3 AND clinic_id = $4 AND acknowledged_at IS NULL"
         )
@@ -725,20 +747,7 @@ impl Store {
         if n == 0 { Err(StoreError::NotFound("open alert")) } else { Ok(()) }
     }
 
-    /// The weeks at which the clinic reassesses outcomes (0 = baseline), in order.
-    pub async fn reassessment_weeks(&self, clinic_id: Uuid) -> Result<Vec<u32>> {
-        let text: Option<String> = with_pool!(self, |p| sqlx::query_scalar(
-            "SELECT reassessment_weeks FROM clinics WHERE id = $1"
-        )
-        .bind(clinic_id)
-        .fetch_optional(p)
-        .await?);
-        let text = text.ok_or(StoreError::NotFound("clinic"))?;
-        serde_json::from_str(&text)
-            .map_err(|e| StoreError::Database(format!("reassessment_weeks: {e}")))
-    }
-
-    pub async fn set_reassessment_weeks(&self, clinic_id: Uuid, weeks: &[u32]) -> Result<()> {
+    pub async fn set_reassessment_weeks(&mut self, clinic_id: Uuid, weeks: &[u32]) -> Result<()> {
         let mut w = weeks.to_vec();
         w.sort_unstable();
         w.dedup();
@@ -748,7 +757,7 @@ impl Store {
             ));
         }
         let text = serde_json::to_string(&w).map_err(|e| StoreError::Database(e.to_string()))?;
-        let n = with_pool!(self, |p| sqlx::query(
+        let n = with_pool!(self.db, |p| sqlx::query(
             "UPDATE clinics SET reassessment_weeks = $1 WHERE id = $2"
         )
         .bind(text)
@@ -768,6 +777,7 @@ struct EpisodeRow {
     status: String,
     opened_at: OffsetDateTime,
     discharged_at: Option<OffsetDateTime>,
+    discharge_reason: Option<String>,
     pathway: Option<String>,
     surgery_date: Option<Date>,
     lifting_limit_kg: Option<f64>,
@@ -799,6 +809,7 @@ impl TryFrom<EpisodeRow> for Episode {
             status: EpisodeStatus::parse(&r.status)?,
             opened_at: r.opened_at,
             discharged_at: r.discharged_at,
+            discharge_reason: r.discharge_reason,
             pathway: r.pathway,
             surgery_date: r.surgery_date,
             lifting_limit_kg: r.lifting_limit_kg,
@@ -834,24 +845,36 @@ struct TriageRow {
     review_note: Option<String>,
 }
 
-impl From<TriageRow> for TriageRecord {
-    fn from(r: TriageRow) -> Self {
+/// A stored tier, read back typed; an unknown name is an error, never a default.
+fn parse_tier(s: &str) -> Result<Tier> {
+    Tier::ALL
+        .into_iter()
+        .find(|t| t.as_str() == s)
+        .ok_or_else(|| StoreError::Database(format!("unknown triage tier {s:?}")))
+}
+
+impl TryFrom<TriageRow> for TriageRecord {
+    type Error = StoreError;
+    fn try_from(r: TriageRow) -> Result<Self> {
         let review = match (r.reviewed_by, r.reviewed_at, r.final_tier) {
-            (Some(by), Some(at), Some(final_tier)) => {
-                Some(TriageReview { by, at, final_tier, note: r.review_note })
-            }
+            (Some(by), Some(at), Some(final_tier)) => Some(TriageReview {
+                by,
+                at,
+                final_tier: parse_tier(&final_tier)?,
+                note: r.review_note,
+            }),
             _ => None,
         };
-        TriageRecord {
+        Ok(TriageRecord {
             id: r.id,
             episode_id: r.episode_id,
             patient_id: r.patient_id,
             decided_at: r.decided_at,
             trigger: r.trigger,
-            tier: r.tier,
+            tier: parse_tier(&r.tier)?,
             decision: r.decision.0,
             review,
-        }
+        })
     }
 }
 

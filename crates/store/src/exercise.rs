@@ -7,7 +7,7 @@ use sqlx::{FromRow, types::Json};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{Pool, Result, Store, StoreError, db_time};
+use crate::{Db, Result, StoreError, Tx, db_time};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ExerciseSession {
@@ -32,33 +32,7 @@ macro_rules! session_columns {
     };
 }
 
-impl Store {
-    pub async fn create_exercise_session(
-        &self,
-        clinic_id: Uuid,
-        patient_id: Uuid,
-        exercise: &str,
-        now: OffsetDateTime,
-    ) -> Result<ExerciseSession> {
-        self.patient(clinic_id, patient_id).await?;
-        let id = Uuid::now_v7();
-        let now = db_time(now);
-        with_pool!(self, |p| sqlx::query(
-            "INSERT INTO exercise_sessions (id, clinic_id, patient_id, exercise, started_at,
-                updated_at, reps) VALUES ($1, $2, $3, $4, $5, $5, $6)"
-        )
-        .bind(id)
-        .bind(clinic_id)
-        .bind(patient_id)
-        .bind(exercise)
-        .bind(now)
-        .bind(Json(Value::Array(vec![])))
-        .execute(p)
-        .await?
-        .rows_affected());
-        self.exercise_session(clinic_id, id).await
-    }
-
+impl Db {
     pub async fn exercise_session(&self, clinic_id: Uuid, id: Uuid) -> Result<ExerciseSession> {
         let row: Option<SessionRow> = with_pool!(self, |p| sqlx::query_as(concat!(
             "SELECT ",
@@ -70,53 +44,6 @@ impl Store {
         .fetch_optional(p)
         .await?);
         row.map(ExerciseSession::from).ok_or(StoreError::NotFound("exercise session"))
-    }
-
-    /// Replaces the repetitions counted so far. Refused once the session has ended.
-    pub async fn save_exercise_progress(
-        &self,
-        clinic_id: Uuid,
-        id: Uuid,
-        reps: &Value,
-        rep_count: i32,
-        correct_count: i32,
-        now: OffsetDateTime,
-    ) -> Result<()> {
-        let n = with_pool!(self, |p| sqlx::query(
-            "UPDATE exercise_sessions SET reps = $1, rep_count = $2, correct_count = $3,
-                updated_at = $4 WHERE id = $5 AND clinic_id = $6 AND ended_at IS NULL"
-        )
-        .bind(Json(reps))
-        .bind(rep_count)
-        .bind(correct_count)
-        .bind(db_time(now))
-        .bind(id)
-        .bind(clinic_id)
-        .execute(p)
-        .await?
-        .rows_affected());
-        if n == 0 { Err(StoreError::NotFound("open exercise session")) } else { Ok(()) }
-    }
-
-    pub async fn end_exercise_session(
-        &self,
-        clinic_id: Uuid,
-        id: Uuid,
-        summary: &Value,
-        now: OffsetDateTime,
-    ) -> Result<()> {
-        let n = with_pool!(self, |p| sqlx::query(
-            "UPDATE exercise_sessions SET summary = $1, ended_at = $2, updated_at = $2
-             WHERE id = $3 AND clinic_id = $4 AND ended_at IS NULL"
-        )
-        .bind(Json(summary))
-        .bind(db_time(now))
-        .bind(id)
-        .bind(clinic_id)
-        .execute(p)
-        .await?
-        .rows_affected());
-        if n == 0 { Err(StoreError::NotFound("open exercise session")) } else { Ok(()) }
     }
 
     /// A patient's sessions, newest first.
@@ -138,6 +65,81 @@ impl Store {
         .fetch_all(p)
         .await?);
         Ok(rows.into_iter().map(ExerciseSession::from).collect())
+    }
+}
+
+impl Tx {
+    pub async fn create_exercise_session(
+        &mut self,
+        clinic_id: Uuid,
+        patient_id: Uuid,
+        exercise: &str,
+        now: OffsetDateTime,
+    ) -> Result<ExerciseSession> {
+        self.patient(clinic_id, patient_id).await?;
+        let id = Uuid::now_v7();
+        let now = db_time(now);
+        with_pool!(self.db, |p| sqlx::query(
+            "INSERT INTO exercise_sessions (id, clinic_id, patient_id, exercise, started_at,
+                updated_at, reps) VALUES ($1, $2, $3, $4, $5, $5, $6)"
+        )
+        .bind(id)
+        .bind(clinic_id)
+        .bind(patient_id)
+        .bind(exercise)
+        .bind(now)
+        .bind(Json(Value::Array(vec![])))
+        .execute(p)
+        .await?
+        .rows_affected());
+        self.exercise_session(clinic_id, id).await
+    }
+
+    /// Replaces the repetitions counted so far. Refused once the session has ended.
+    pub async fn save_exercise_progress(
+        &mut self,
+        clinic_id: Uuid,
+        id: Uuid,
+        reps: &Value,
+        rep_count: i32,
+        correct_count: i32,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let n = with_pool!(self.db, |p| sqlx::query(
+            "UPDATE exercise_sessions SET reps = $1, rep_count = $2, correct_count = $3,
+                updated_at = $4 WHERE id = $5 AND clinic_id = $6 AND ended_at IS NULL"
+        )
+        .bind(Json(reps))
+        .bind(rep_count)
+        .bind(correct_count)
+        .bind(db_time(now))
+        .bind(id)
+        .bind(clinic_id)
+        .execute(p)
+        .await?
+        .rows_affected());
+        if n == 0 { Err(StoreError::NotFound("open exercise session")) } else { Ok(()) }
+    }
+
+    pub async fn end_exercise_session(
+        &mut self,
+        clinic_id: Uuid,
+        id: Uuid,
+        summary: &Value,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let n = with_pool!(self.db, |p| sqlx::query(
+            "UPDATE exercise_sessions SET summary = $1, ended_at = $2, updated_at = $2
+             WHERE id = $3 AND clinic_id = $4 AND ended_at IS NULL"
+        )
+        .bind(Json(summary))
+        .bind(db_time(now))
+        .bind(id)
+        .bind(clinic_id)
+        .execute(p)
+        .await?
+        .rows_affected());
+        if n == 0 { Err(StoreError::NotFound("open exercise session")) } else { Ok(()) }
     }
 }
 
@@ -184,11 +186,31 @@ impl From<ReferenceRow> for ExerciseReference {
     }
 }
 
-impl Store {
+impl Db {
+    /// A patient's reference ranges, by exercise id.
+    pub async fn exercise_references(
+        &self,
+        clinic_id: Uuid,
+        patient_id: Uuid,
+    ) -> Result<Vec<ExerciseReference>> {
+        let rows: Vec<ReferenceRow> = with_pool!(self, |p| sqlx::query_as(
+            "SELECT patient_id, exercise, rest, peak, baselines, session_id, set_by, set_at
+             FROM exercise_references WHERE patient_id = $1 AND clinic_id = $2
+             ORDER BY exercise"
+        )
+        .bind(patient_id)
+        .bind(clinic_id)
+        .fetch_all(p)
+        .await?);
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+}
+
+impl Tx {
     /// Sets (or replaces) a patient's reference range for an exercise.
     #[allow(clippy::too_many_arguments)]
     pub async fn set_exercise_reference(
-        &self,
+        &mut self,
         clinic_id: Uuid,
         patient_id: Uuid,
         exercise: &str,
@@ -199,7 +221,7 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<ExerciseReference> {
         self.patient(clinic_id, patient_id).await?;
-        with_pool!(self, |p| sqlx::query(
+        with_pool!(self.db, |p| sqlx::query(
             "INSERT INTO exercise_references (patient_id, exercise, clinic_id, rest, peak,
                 session_id, set_by, set_at, baselines) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
              ON CONFLICT (patient_id, exercise) DO UPDATE SET rest = $4, peak = $5,
@@ -224,32 +246,14 @@ impl Store {
             .ok_or(StoreError::NotFound("exercise reference"))
     }
 
-    /// A patient's reference ranges, by exercise id.
-    pub async fn exercise_references(
-        &self,
-        clinic_id: Uuid,
-        patient_id: Uuid,
-    ) -> Result<Vec<ExerciseReference>> {
-        let rows: Vec<ReferenceRow> = with_pool!(self, |p| sqlx::query_as(
-            "SELECT patient_id, exercise, rest, peak, baselines, session_id, set_by, set_at
-             FROM exercise_references WHERE patient_id = $1 AND clinic_id = $2
-             ORDER BY exercise"
-        )
-        .bind(patient_id)
-        .bind(clinic_id)
-        .fetch_all(p)
-        .await?);
-        Ok(rows.into_iter().map(Into::into).collect())
-    }
-
     /// Removes a patient's reference range for an exercise; false when there was none.
     pub async fn clear_exercise_reference(
-        &self,
+        &mut self,
         clinic_id: Uuid,
         patient_id: Uuid,
         exercise: &str,
     ) -> Result<bool> {
-        let n = with_pool!(self, |p| sqlx::query(
+        let n = with_pool!(self.db, |p| sqlx::query(
             "DELETE FROM exercise_references
              WHERE patient_id = $1 AND exercise = $2 AND clinic_id = $3"
         )

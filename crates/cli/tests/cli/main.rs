@@ -118,10 +118,10 @@ fn clinics_and_users_are_added_with_clear_errors() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no clinic named"), "{}", r.stderr);
 
-    // Creating an account is itself audited, and the chain verifies.
+    // Creating the clinic and the account are each audited, and the chain verifies.
     let r = physio(d, &["audit", "verify"], None);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("intact: 1 records"), "{}", r.stdout);
+    assert!(r.stdout.contains("intact: 2 records"), "{}", r.stdout);
 }
 
 #[tokio::test]

@@ -2,9 +2,7 @@
 //! questionnaire responses over time, and alerts.
 
 use axum::extract::State;
-use physio_store::{
-    Alert, AuditOutcome, Episode, EpisodeStatus, ResponseRecord, Role, StoreError, TriageRecord,
-};
+use physio_store::{Alert, Episode, ResponseRecord, TriageRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::{Date, OffsetDateTime};
@@ -13,8 +11,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::{
-    access,
     auth::Principal,
+    care,
     error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody},
     state::AppState,
 };
@@ -31,8 +29,6 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(submit_response))
         .routes(routes!(pathway_status))
 }
-
-pub const TIERS: [&str; 4] = ["emergency", "urgent", "specialist", "exercise"];
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PhaseOverrideView {
@@ -100,7 +96,7 @@ pub struct TriageView {
     pub decided_at: OffsetDateTime,
     /// What made triage run: `intake`, `weekly_checkin`, `pain_rise`.
     pub trigger: String,
-    /// The tier the rules proposed.
+    /// The tier the rules proposed: `emergency`, `urgent`, `specialist` or `exercise`.
     pub tier: String,
     /// The rules' whole decision: every rule that fired with its reason, pathway and phase.
     #[schema(value_type = Object)]
@@ -116,12 +112,12 @@ impl From<TriageRecord> for TriageView {
             episode_id: t.episode_id,
             decided_at: t.decided_at,
             trigger: t.trigger,
-            tier: t.tier,
+            tier: t.tier.as_str().to_owned(),
             decision: t.decision,
             review: t.review.map(|r| ReviewView {
                 by: r.by,
                 at: r.at,
-                final_tier: r.final_tier,
+                final_tier: r.final_tier.as_str().to_owned(),
                 note: r.note,
             }),
         }
@@ -228,8 +224,7 @@ async fn list_episodes(
     p: Principal,
     ApiPath(patient_id): ApiPath<Uuid>,
 ) -> Result<ApiJson<EpisodeList>, ApiError> {
-    access::patient_access(&state, &p, patient_id, "read", "episode").await?;
-    let list = state.store().episodes(p.user.clinic_id, patient_id).await?;
+    let list = care::records::episodes(&state, &p, patient_id).await?;
     Ok(ApiJson(EpisodeList { episodes: list.into_iter().map(Into::into).collect() }))
 }
 
@@ -242,12 +237,7 @@ async fn list_triage(
     p: Principal,
     ApiPath(patient_id): ApiPath<Uuid>,
 ) -> Result<ApiJson<TriageList>, ApiError> {
-    access::patient_access(&state, &p, patient_id, "read", "triage").await?;
-    let store = state.store();
-    let decisions = match store.episodes(p.user.clinic_id, patient_id).await?.into_iter().next() {
-        Some(ep) => store.triage_history(p.user.clinic_id, ep.id).await?,
-        None => vec![],
-    };
+    let decisions = care::triage::history(&state, &p, patient_id).await?;
     Ok(ApiJson(TriageList { decisions: decisions.into_iter().map(Into::into).collect() }))
 }
 
@@ -263,53 +253,9 @@ async fn review(
     ApiPath(triage_id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<ReviewRequest>,
 ) -> Result<ApiJson<TriageView>, ApiError> {
-    Ok(ApiJson(review_triage(&state, &p, triage_id, &req).await?.into()))
-}
-
-/// Validates and records a clinician's review; shared by the API and the patient page.
-pub(crate) async fn review_triage(
-    state: &AppState,
-    p: &Principal,
-    triage_id: Uuid,
-    req: &ReviewRequest,
-) -> Result<TriageRecord, ApiError> {
-    if p.role() != Role::Clinician {
-        state.audit(p.actor(), "review", "triage", None, AuditOutcome::Denied).await?;
-        return Err(ApiError::Forbidden("only a clinician can review a triage decision".into()));
-    }
-    let t = match state.store().triage_record(p.user.clinic_id, triage_id).await {
-        Ok(t) => t,
-        Err(StoreError::NotFound(_)) => {
-            state.audit(p.actor(), "review", "triage", None, AuditOutcome::NotFound).await?;
-            return Err(ApiError::NotFound("triage decision"));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    access::patient_access(state, p, t.patient_id, "review", "triage").await?;
-    if !TIERS.contains(&req.final_tier.as_str()) {
-        return Err(ApiError::invalid(
-            "final_tier",
-            format!("choose one of: {}", TIERS.join(", ")),
-        ));
-    }
-    let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-    if req.final_tier != t.tier && note.is_none() {
-        return Err(ApiError::invalid("note", "say why you are changing the proposed tier"));
-    }
-    if note.is_some_and(|n| n.chars().count() > 2000) {
-        return Err(ApiError::invalid("note", "keep the note under 2000 characters"));
-    }
-    let pathway = req.pathway.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    if pathway.is_some() && req.final_tier != "exercise" {
-        return Err(ApiError::invalid("pathway", "a pathway starts only with exercise care"));
-    }
-    let now = state.now();
-    let r = state
-        .store()
-        .review_triage(p.user.clinic_id, triage_id, p.user.id, &req.final_tier, note, pathway, now)
-        .await?;
-    state.audit(p.actor(), "review", "triage", Some(t.patient_id), AuditOutcome::Success).await?;
-    Ok(r)
+    let review =
+        care::triage::Review { final_tier: req.final_tier, note: req.note, pathway: req.pathway };
+    Ok(ApiJson(care::triage::review(&state, &p, triage_id, &review).await?.into()))
 }
 
 /// A patient's questionnaire responses, oldest first.
@@ -322,9 +268,8 @@ async fn list_responses(
     ApiPath(patient_id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<ResponseQuery>,
 ) -> Result<ApiJson<ResponseList>, ApiError> {
-    access::patient_access(&state, &p, patient_id, "read", "questionnaire_response").await?;
     let list =
-        state.store().responses(p.user.clinic_id, patient_id, q.instrument.as_deref()).await?;
+        care::questionnaires::responses(&state, &p, patient_id, q.instrument.as_deref()).await?;
     Ok(ApiJson(ResponseList { responses: list.into_iter().map(Into::into).collect() }))
 }
 
@@ -337,12 +282,7 @@ async fn list_alerts(
     p: Principal,
     ApiPath(patient_id): ApiPath<Uuid>,
 ) -> Result<ApiJson<AlertList>, ApiError> {
-    if p.role() == Role::Patient {
-        state.audit(p.actor(), "read", "alert", None, AuditOutcome::Denied).await?;
-        return Err(ApiError::forbidden());
-    }
-    access::patient_access(&state, &p, patient_id, "read", "alert").await?;
-    let list = state.store().alerts(p.user.clinic_id, Some(patient_id), false).await?;
+    let list = care::alerts::open(&state, &p, patient_id).await?;
     Ok(ApiJson(AlertList { alerts: list.into_iter().map(Into::into).collect() }))
 }
 
@@ -355,39 +295,12 @@ async fn acknowledge(
     p: Principal,
     ApiPath(alert_id): ApiPath<Uuid>,
 ) -> Result<axum::http::StatusCode, ApiError> {
-    acknowledge_alert(&state, &p, alert_id).await?;
+    care::alerts::acknowledge(&state, &p, alert_id).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
-pub(crate) async fn acknowledge_alert(
-    state: &AppState,
-    p: &Principal,
-    alert_id: Uuid,
-) -> Result<(), ApiError> {
-    if p.role() != Role::Clinician {
-        state.audit(p.actor(), "acknowledge", "alert", None, AuditOutcome::Denied).await?;
-        return Err(ApiError::Forbidden("only a clinician can acknowledge an alert".into()));
-    }
-    let alert = match state.store().alert(p.user.clinic_id, alert_id).await {
-        Ok(a) if a.acknowledged_at.is_none() => Some(a),
-        Ok(_) | Err(StoreError::NotFound(_)) => None,
-        Err(e) => return Err(e.into()),
-    };
-    let Some(alert) = alert else {
-        state.audit(p.actor(), "acknowledge", "alert", None, AuditOutcome::NotFound).await?;
-        return Err(ApiError::NotFound("open alert"));
-    };
-    access::patient_access(state, p, alert.patient_id, "acknowledge", "alert").await?;
-    state.store().acknowledge_alert(p.user.clinic_id, alert_id, p.user.id, state.now()).await?;
-    Ok(())
-}
-
-/// Whether an episode needs a clinician now, for caseload badges.
-pub(crate) fn needs_review(e: &Episode) -> bool {
-    e.status == EpisodeStatus::AwaitingReview
-}
-
-/// Send your intake (patients): it is triaged at once and stored with the decision.
+/// Send your intake (patients): it is triaged at once and stored with the decision. When your
+/// clinic recorded your date of birth, that is the age triage uses.
 #[utoipa::path(post, path = "/api/v1/intake", tag = "episodes",
     request_body(content = Object, description = "The intake document (docs/intake.md)"),
     security(("session" = []), ("bearer" = [])),
@@ -399,31 +312,7 @@ async fn submit_intake(
     p: Principal,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<(axum::http::StatusCode, ApiJson<TriageView>), ApiError> {
-    if p.role() != Role::Patient {
-        state.audit(p.actor(), "submit", "intake", None, AuditOutcome::Denied).await?;
-        return Err(ApiError::Forbidden("only patients send an intake".into()));
-    }
-    let mut doc = body;
-    if let (Some(o), Some(dob)) = (doc.as_object_mut(), p.user.date_of_birth)
-        && !o.contains_key("age")
-    {
-        o.entry("date_of_birth").or_insert_with(|| Value::from(dob.to_string()));
-    }
-    let decision = physio_clinic::triage::triage_json(&doc.to_string(), state.now().date())
-        .map_err(|e| ApiError::invalid("intake", e.to_string()))?;
-    let store = state.store();
-    let ep = match store.open_episode_of(p.user.clinic_id, p.user.id).await? {
-        Some(e) => e,
-        None => store.open_episode(p.user.clinic_id, p.user.id, state.now()).await?,
-    };
-    if ep.status != EpisodeStatus::Intake {
-        return Err(ApiError::Conflict(
-            "your intake was already sent; use the weekly check-in".into(),
-        ));
-    }
-    let triage = crate::care::new_triage(p.user.clinic_id, ep.id, "intake", decision, false);
-    let t = store.submit_intake(&doc, &triage, state.now()).await?;
-    state.audit(p.actor(), "submit", "intake", Some(p.user.id), AuditOutcome::Success).await?;
+    let t = care::intake::submit(&state, &p, body).await?;
     Ok((axum::http::StatusCode::CREATED, ApiJson(t.into())))
 }
 
@@ -453,24 +342,14 @@ async fn submit_response(
     ApiJson(req): ApiJson<NewResponseRequest>,
 ) -> Result<(axum::http::StatusCode, ApiJson<ResponseView>), ApiError> {
     use physio_clinic::questionnaire::InstrumentId;
-    if p.role() != Role::Patient {
-        state
-            .audit(p.actor(), "create", "questionnaire_response", None, AuditOutcome::Denied)
-            .await?;
-        return Err(ApiError::Forbidden("only patients answer questionnaires".into()));
-    }
     let id: InstrumentId = instrument.parse().map_err(|_| ApiError::NotFound("questionnaire"))?;
-    let Some(ep) = crate::care::questionnaire_episode(&state, &p).await? else {
-        return Err(ApiError::Conflict("send your intake first".into()));
+    let answer = care::questionnaires::Answer {
+        answers: req.answers,
+        activities: None,
+        timepoint: req.timepoint.unwrap_or_default(),
     };
-    let result = crate::care::instrument(&state, id)
-        .score(&req.answers)
-        .map_err(|e| ApiError::invalid("answers", e.to_string()))?;
-    let answers = serde_json::json!({ "answers": req.answers });
-    let requested = req.timepoint.unwrap_or_default();
-    let (r, _) =
-        crate::care::record_response(&state, &p, &ep, &result, answers, &requested).await?;
-    Ok((axum::http::StatusCode::CREATED, ApiJson(r.into())))
+    let done = care::questionnaires::answer(&state, &p, id, &answer).await?;
+    Ok((axum::http::StatusCode::CREATED, ApiJson(done.response.into())))
 }
 
 /// Where the patient is on their pathway today: phase, precautions with reasons, and what
@@ -484,12 +363,6 @@ async fn pathway_status(
     p: Principal,
     ApiPath(patient_id): ApiPath<Uuid>,
 ) -> Result<ApiJson<Value>, ApiError> {
-    access::patient_access(&state, &p, patient_id, "read", "pathway").await?;
-    let ep = state.store().open_episode_of(p.user.clinic_id, patient_id).await?;
-    let status = ep.as_ref().and_then(|e| crate::pages::pathway_status(e, state.now().date()));
-    match status {
-        None => Ok(ApiJson(Value::Null)),
-        Some(Ok(s)) => Ok(ApiJson(serde_json::to_value(s).unwrap_or(Value::Null))),
-        Some(Err(e)) => Err(ApiError::invalid("pathway", e)),
-    }
+    let status = care::pathway::status(&state, &p, patient_id).await?;
+    Ok(ApiJson(status.map_or(Value::Null, |s| serde_json::to_value(s).unwrap_or(Value::Null))))
 }

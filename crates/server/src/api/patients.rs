@@ -1,7 +1,7 @@
 //! Patients: the caseload list, one patient's record, and their care team.
 
 use axum::extract::State;
-use physio_store::{AuditOutcome, PatientFilter, Role, User};
+use physio_store::User;
 use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
@@ -9,9 +9,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::{
-    access,
     api::CareTeamMemberView,
     auth::Principal,
+    care,
     error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody},
     state::AppState,
 };
@@ -63,7 +63,7 @@ pub struct PatientQuery {
     pub include_inactive: bool,
 }
 
-pub(crate) fn patient_view(u: User, team: Vec<physio_store::CareTeamMember>) -> PatientView {
+fn patient_view(u: User, team: &[physio_store::CareTeamMember]) -> PatientView {
     PatientView {
         id: u.id,
         name: u.name,
@@ -71,39 +71,8 @@ pub(crate) fn patient_view(u: User, team: Vec<physio_store::CareTeamMember>) -> 
         date_of_birth: u.date_of_birth,
         summary: u.summary,
         active: u.active,
-        care_team: team.into_iter().filter(|m| m.patient_id == u.id).map(Into::into).collect(),
+        care_team: team.iter().filter(|m| m.patient_id == u.id).cloned().map(Into::into).collect(),
     }
-}
-
-/// The patients a caller may list: a clinician's caseload, or an admin's whole clinic.
-pub(crate) async fn list_for(
-    state: &AppState,
-    p: &Principal,
-    q: &PatientQuery,
-) -> Result<Vec<PatientView>, ApiError> {
-    let clinician_id = match p.role() {
-        Role::Clinician => {
-            if q.clinician_id.is_some_and(|c| c != p.user.id) {
-                state.audit(p.actor(), "list", "patient", None, AuditOutcome::Denied).await?;
-                return Err(ApiError::Forbidden(
-                    "clinicians can list only their own caseload".into(),
-                ));
-            }
-            Some(p.user.id)
-        }
-        Role::Admin => q.clinician_id,
-        Role::Patient => {
-            state.audit(p.actor(), "list", "patient", None, AuditOutcome::Denied).await?;
-            return Err(ApiError::forbidden());
-        }
-    };
-    let filter =
-        PatientFilter { clinician_id, search: q.q.clone(), include_inactive: q.include_inactive };
-    let store = state.store();
-    let patients = store.patients(p.user.clinic_id, &filter).await?;
-    let teams = store.care_teams(p.user.clinic_id, None).await?;
-    state.audit(p.actor(), "list", "patient", None, AuditOutcome::Success).await?;
-    Ok(patients.into_iter().map(|u| patient_view(u, teams.clone())).collect())
 }
 
 /// List patients: a clinician's caseload, or (for admins) the clinic's patients.
@@ -115,7 +84,15 @@ async fn list_patients(
     p: Principal,
     ApiQuery(q): ApiQuery<PatientQuery>,
 ) -> Result<ApiJson<PatientList>, ApiError> {
-    Ok(ApiJson(PatientList { patients: list_for(&state, &p, &q).await? }))
+    let query = care::records::ListQuery {
+        q: q.q,
+        clinician_id: q.clinician_id,
+        include_inactive: q.include_inactive,
+    };
+    let (patients, teams) = care::records::list(&state, &p, &query).await?;
+    Ok(ApiJson(PatientList {
+        patients: patients.into_iter().map(|u| patient_view(u, &teams)).collect(),
+    }))
 }
 
 /// One patient's record.
@@ -128,9 +105,8 @@ async fn get_patient(
     p: Principal,
     ApiPath(patient_id): ApiPath<Uuid>,
 ) -> Result<ApiJson<PatientView>, ApiError> {
-    let patient = access::patient_access(&state, &p, patient_id, "read", "patient").await?;
-    let team = state.store().care_teams(p.user.clinic_id, Some(patient_id)).await?;
-    Ok(ApiJson(patient_view(patient, team)))
+    let (patient, team) = care::records::patient(&state, &p, patient_id).await?;
+    Ok(ApiJson(patient_view(patient, &team)))
 }
 
 /// A patient's care team.
@@ -143,8 +119,7 @@ async fn get_care_team(
     p: Principal,
     ApiPath(patient_id): ApiPath<Uuid>,
 ) -> Result<ApiJson<CareTeam>, ApiError> {
-    access::patient_access(&state, &p, patient_id, "read", "care_team").await?;
-    let team = state.store().care_teams(p.user.clinic_id, Some(patient_id)).await?;
+    let team = care::users::care_team(&state, &p, patient_id).await?;
     Ok(ApiJson(CareTeam { care_team: team.into_iter().map(Into::into).collect() }))
 }
 
@@ -153,28 +128,13 @@ async fn get_care_team(
     params(("patient_id" = Uuid, Path)), request_body = SetCareTeam,
     security(("session" = []), ("bearer" = [])),
     responses((status = 200, body = CareTeam), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn set_care_team(
     State(state): State<AppState>,
     p: Principal,
     ApiPath(patient_id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<SetCareTeam>,
 ) -> Result<ApiJson<CareTeam>, ApiError> {
-    let team = assign_care_team(&state, &p, patient_id, &req.clinician_ids).await?;
-    Ok(ApiJson(CareTeam { care_team: team }))
-}
-
-pub(crate) async fn assign_care_team(
-    state: &AppState,
-    p: &Principal,
-    patient_id: Uuid,
-    clinician_ids: &[Uuid],
-) -> Result<Vec<CareTeamMemberView>, ApiError> {
-    access::require_admin(state, p, "update", "care_team").await?;
-    access::patient_access(state, p, patient_id, "update", "care_team").await?;
-    let team = state
-        .store()
-        .set_care_team(p.user.clinic_id, patient_id, clinician_ids, state.now())
-        .await?;
-    Ok(team.into_iter().map(Into::into).collect())
+    let team = care::users::set_care_team(&state, &p, patient_id, &req.clinician_ids).await?;
+    Ok(ApiJson(CareTeam { care_team: team.into_iter().map(Into::into).collect() }))
 }

@@ -11,7 +11,6 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::{
-    access,
     auth::Principal,
     error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody},
     state::AppState,
@@ -74,8 +73,7 @@ async fn list(
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::invalid("limit", format!("give a number from 1 to {MAX_LIMIT}")));
     }
-    access::patient_access(&state, &p, patient_id, "read", "exercise_session").await?;
-    let sessions = state.store().exercise_sessions(p.user.clinic_id, patient_id, limit).await?;
+    let sessions = crate::care::sessions::list(&state, &p, patient_id, limit).await?;
     let sessions = sessions
         .into_iter()
         .map(|s| SessionView {

@@ -9,7 +9,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::{
-    auth::{self, Principal},
+    auth::Principal,
     error::{ApiError, ApiJson, ApiPath, ErrorBody},
     state::AppState,
 };
@@ -70,7 +70,7 @@ async fn list_tokens(
     State(state): State<AppState>,
     p: Principal,
 ) -> Result<ApiJson<TokenList>, ApiError> {
-    let tokens = state.store().api_tokens(p.user.id).await?;
+    let tokens = crate::care::tokens::list(&state, &p).await?;
     Ok(ApiJson(TokenList { tokens: tokens.into_iter().map(TokenView::from).collect() }))
 }
 
@@ -83,15 +83,7 @@ async fn create_token(
     p: Principal,
     ApiJson(req): ApiJson<NewToken>,
 ) -> Result<(StatusCode, ApiJson<CreatedToken>), ApiError> {
-    let name = req.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::invalid("name", "give the token a name of 1 to 100 characters"));
-    }
-    let secret = format!("phy_{}", auth::new_secret());
-    let t = state
-        .store()
-        .create_api_token(&p.user, name, &auth::sha256_hex(&secret), state.now())
-        .await?;
+    let (t, secret) = crate::care::tokens::create(&state, &p, &req.name).await?;
     Ok((StatusCode::CREATED, ApiJson(CreatedToken { token: t.into(), secret })))
 }
 
@@ -105,6 +97,6 @@ async fn revoke_token(
     p: Principal,
     ApiPath(token_id): ApiPath<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    state.store().revoke_api_token(p.user.id, token_id, state.now()).await?;
+    crate::care::tokens::revoke(&state, &p, token_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

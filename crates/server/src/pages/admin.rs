@@ -7,20 +7,16 @@ use axum::{
     response::{IntoResponse, Redirect},
 };
 use maud::{Markup, html};
-use physio_store::{PatientFilter, Role};
+use physio_store::Role;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::{
-    api::{
-        ApiRole,
-        patients::assign_care_team,
-        users::{CreateUser, add_user as api_add_user, set_active as api_set_active},
-    },
+    care::{self, users::NewAccount},
     error::{ApiError, ApiPath},
     pages::{
         PageError, PageResult, PageUser,
-        layout::{FieldError, csrf_field, error_summary, field_error, page},
+        layout::{FieldError, csrf_field, error_summary, field_error, page, sentence},
     },
     state::AppState,
 };
@@ -59,12 +55,10 @@ async fn render(
     PageUser(p.clone()).require(state, Role::Admin, "admin").await?;
     let store = state.store();
     let clinic = store.clinic(p.user.clinic_id).await?;
-    let users = store.users(p.user.clinic_id, None).await?;
-    let filter = PatientFilter { include_inactive: true, ..Default::default() };
-    let patients = store.patients(p.user.clinic_id, &filter).await?;
-    let teams = store.care_teams(p.user.clinic_id, None).await?;
+    let users = care::users::list(state, &p, None).await?;
+    let query = care::records::ListQuery { include_inactive: true, ..Default::default() };
+    let (patients, teams) = care::records::list(state, &p, &query).await?;
     let weeks = store.reassessment_weeks(p.user.clinic_id).await?;
-    state.audit(p.actor(), "list", "user", None, physio_store::AuditOutcome::Success).await?;
     let staff: Vec<_> = users.iter().filter(|u| u.role != Role::Patient).collect();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let body = html! {
@@ -196,11 +190,8 @@ pub(crate) async fn add_user(
     let field = |field: &'static str, message: &str| {
         vec![FieldError { field, message: message.to_owned() }]
     };
-    let role = match f.role.as_str() {
-        "patient" => ApiRole::Patient,
-        "clinician" => ApiRole::Clinician,
-        "admin" => ApiRole::Admin,
-        _ => return render(&state, PageUser(p), f, field("role", "Choose a role"), None).await,
+    let Some(role) = Role::parse(&f.role) else {
+        return render(&state, PageUser(p), f, field("role", "Choose a role"), None).await;
     };
     let dob = if f.date_of_birth.trim().is_empty() {
         None
@@ -218,7 +209,7 @@ pub(crate) async fn add_user(
         }
     };
     let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
-    let req = CreateUser {
+    let req = NewAccount {
         email: f.email.clone(),
         name: f.name.clone(),
         role,
@@ -228,17 +219,13 @@ pub(crate) async fn add_user(
         date_of_birth: dob,
         summary: opt(&f.summary),
     };
-    match api_add_user(&state, &p, req).await {
+    match care::users::add(&state, &p, req).await {
         Ok(u) => {
             let notice = format!("Added {} ({}).", u.name, u.role);
             render(&state, PageUser(p), AddUserForm::default(), vec![], Some(notice)).await
         }
         Err(ApiError::Invalid { field: f_name, message }) => {
-            let mut m = message;
-            if let Some(c) = m.get_mut(0..1) {
-                c.make_ascii_uppercase();
-            }
-            render(&state, PageUser(p), f, field(f_name, &m), None).await
+            render(&state, PageUser(p), f, field(f_name, &sentence(&message)), None).await
         }
         Err(ApiError::Conflict(_)) => {
             let e = field("email", "An account with this e-mail address already exists");
@@ -259,7 +246,7 @@ pub(crate) async fn set_active(
     ApiPath(user_id): ApiPath<Uuid>,
     Form(f): Form<ActiveForm>,
 ) -> PageResult {
-    api_set_active(&state, &p, user_id, f.active).await?;
+    care::users::set_active(&state, &p, user_id, f.active).await?;
     Ok(Redirect::to("/admin").into_response())
 }
 
@@ -278,7 +265,7 @@ pub(crate) async fn set_care_team(
             );
         }
     }
-    assign_care_team(&state, &p, patient_id, &ids).await?;
+    care::users::set_care_team(&state, &p, patient_id, &ids).await?;
     Ok(Redirect::to(&format!("/patients/{patient_id}")).into_response())
 }
 
@@ -294,36 +281,15 @@ pub(crate) async fn set_schedule(
     Form(f): Form<ScheduleForm>,
 ) -> PageResult {
     PageUser(p.clone()).require(&state, Role::Admin, "admin").await?;
-    let parsed: Result<Vec<u32>, _> = f
-        .weeks
-        .split(',')
-        .map(str::trim)
-        .filter(|w| !w.is_empty())
-        .map(str::parse::<u32>)
-        .collect();
-    match parsed {
-        Ok(mut weeks) if weeks.iter().all(|w| (1..=104).contains(w)) => {
-            weeks.push(0);
-            state.store().set_reassessment_weeks(p.user.clinic_id, &weeks).await?;
-            state
-                .audit(
-                    p.actor(),
-                    "update",
-                    "clinic_settings",
-                    None,
-                    physio_store::AuditOutcome::Success,
-                )
-                .await?;
+    match care::clinic::set_schedule(&state, &p, &f.weeks).await {
+        Ok(_) => {
             let notice = "Saved the reassessment schedule.".to_owned();
             render(&state, PageUser(p), AddUserForm::default(), vec![], Some(notice)).await
         }
-        _ => {
-            let e = vec![FieldError {
-                field: "weeks",
-                message: "Enter whole weeks from 1 to 104, separated by commas, like 4, 8, 12"
-                    .into(),
-            }];
+        Err(ApiError::Invalid { field, message }) => {
+            let e = vec![FieldError { field, message: sentence(&message) }];
             render(&state, PageUser(p), AddUserForm::default(), e, None).await
         }
+        Err(e) => Err(e.into()),
     }
 }

@@ -7,17 +7,18 @@ use axum::{
     response::{IntoResponse, Redirect},
 };
 use maud::{Markup, html};
+use physio_clinic::triage::Tier;
 use physio_store::{Episode, ResponseRecord, Role, TriageRecord};
 use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
-    api::episodes::{ReviewRequest, TIERS, acknowledge_alert, review_triage},
-    api::references::{
-        MIN_REFERENCE_REPS, ReferenceRequest, clear_reference, set_reference as set_reference_for,
-    },
     auth::Principal,
+    care::{
+        self,
+        references::{MIN_REFERENCE_REPS, ReferenceRequest},
+    },
     error::{ApiError, ApiPath},
     pages::{
         PageError, PageResult, PageUser,
@@ -29,13 +30,12 @@ use crate::{
 
 /// How a tier reads to a clinician, and the tag style that carries its urgency (never colour
 /// alone: the words say it too).
-pub(crate) fn tier_label(tier: &str) -> (&'static str, &'static str) {
+pub(crate) fn tier_label(tier: Tier) -> (&'static str, &'static str) {
     match tier {
-        "emergency" => ("Emergency", "tag-emergency"),
-        "urgent" => ("Urgent: same-day review", "tag-urgent"),
-        "specialist" => ("Spine specialist opinion", "tag-specialist"),
-        "exercise" => ("Exercise care", "tag-exercise"),
-        _ => ("Unknown tier", "tag-grey"),
+        Tier::Emergency => ("Emergency", "tag-emergency"),
+        Tier::Urgent => ("Urgent: same-day review", "tag-urgent"),
+        Tier::Specialist => ("Spine specialist opinion", "tag-specialist"),
+        Tier::Exercise => ("Exercise care", "tag-exercise"),
     }
 }
 
@@ -69,6 +69,7 @@ pub(crate) async fn sections(
     p: &Principal,
     patient_id: Uuid,
 ) -> Result<Markup, PageError> {
+    care::records::open_as_staff(state, p, patient_id, "clinical_record").await?;
     let store = state.store();
     let clinic = p.user.clinic_id;
     let alerts = store.alerts(clinic, Some(patient_id), false).await?;
@@ -130,7 +131,7 @@ fn episode_section(ep: Option<&Episode>) -> Markup {
 
 fn triage_section(p: &Principal, history: &[TriageRecord], clinician: bool) -> Markup {
     let Some(latest) = history.first() else { return html! {} };
-    let (label, class) = tier_label(&latest.tier);
+    let (label, class) = tier_label(latest.tier);
     html! {
         section aria-labelledby="triage-title" {
             h2 #triage-title { "Triage" }
@@ -149,7 +150,7 @@ fn triage_section(p: &Principal, history: &[TriageRecord], clinician: bool) -> M
             @match &latest.review {
                 Some(r) => p {
                     "Reviewed " (date_time(r.at)) ": "
-                    @if r.final_tier == latest.tier { "confirmed" } @else { "changed to " strong { (tier_label(&r.final_tier).0) } }
+                    @if r.final_tier == latest.tier { "confirmed" } @else { "changed to " strong { (tier_label(r.final_tier).0) } }
                     @if let Some(n) = &r.note { ". Note: " (n) }
                 },
                 None if !needs_review(latest) => p.hint { "No review needed: no warning sign fired, so exercise care goes ahead." },
@@ -159,20 +160,17 @@ fn triage_section(p: &Principal, history: &[TriageRecord], clinician: bool) -> M
             @if history.len() > 1 {
                 details {
                     summary { "Earlier triage (" (history.len() - 1) ")" }
-                    ul { @for t in &history[1..] { li { (date_time(t.decided_at)) ": " (tier_label(&t.tier).0) } } }
+                    ul { @for t in &history[1..] { li { (date_time(t.decided_at)) ": " (tier_label(t.tier).0) } } }
                 }
             }
         }
     }
 }
 
-/// Whether a decision waits for a clinician: every tier but exercise care does.
+/// Whether a decision waits for a clinician: every tier but exercise care does, and so does a
+/// check-in that raised an alert.
 fn needs_review(t: &TriageRecord) -> bool {
-    t.decision
-        .get("needs_clinician_review")
-        .and_then(Value::as_bool)
-        .unwrap_or(t.tier != "exercise")
-        || t.trigger == "pain_rise"
+    t.tier != Tier::Exercise || t.trigger == "pain_rise"
 }
 
 fn review_form(p: &Principal, t: &TriageRecord) -> Markup {
@@ -183,10 +181,10 @@ fn review_form(p: &Principal, t: &TriageRecord) -> Markup {
             fieldset {
                 legend { "Your review" }
                 p.hint { "Confirm the proposed tier, or choose another and say why." }
-                @for tier in TIERS {
+                @for tier in Tier::ALL.into_iter().rev() {
                     div.radio {
-                        input type="radio" name="final_tier" value=(tier) id={ "tier-" (tier) } checked[tier == t.tier];
-                        label for={ "tier-" (tier) } { (tier_label(tier).0) @if tier == t.tier { " (proposed)" } }
+                        input type="radio" name="final_tier" value=(tier.as_str()) id={ "tier-" (tier.as_str()) } checked[tier == t.tier];
+                        label for={ "tier-" (tier.as_str()) } { (tier_label(tier).0) @if tier == t.tier { " (proposed)" } }
                     }
                 }
             }
@@ -442,12 +440,12 @@ pub(crate) async fn review(
     ApiPath(triage_id): ApiPath<Uuid>,
     Form(f): Form<ReviewForm>,
 ) -> PageResult {
-    let req = ReviewRequest {
+    let req = care::triage::Review {
         final_tier: f.final_tier,
         note: Some(f.note).filter(|n| !n.trim().is_empty()),
         pathway: Some(f.pathway).filter(|s| !s.trim().is_empty()),
     };
-    let t = review_triage(&state, &p, triage_id, &req).await?;
+    let t = care::triage::review(&state, &p, triage_id, &req).await?;
     Ok(Redirect::to(&format!("/patients/{}", t.patient_id)).into_response())
 }
 
@@ -473,7 +471,7 @@ pub(crate) async fn set_reference(
     Form(f): Form<ReferenceForm>,
 ) -> PageResult {
     if f.clear == "1" {
-        clear_reference(&state, &p, patient_id, &f.exercise).await?;
+        care::references::clear(&state, &p, patient_id, &f.exercise).await?;
     } else {
         let angle = |field: &'static str, text: &str| {
             let text = text.trim();
@@ -487,7 +485,7 @@ pub(crate) async fn set_reference(
             rest: angle("rest", &f.rest)?,
             peak: angle("peak", &f.peak)?,
         };
-        set_reference_for(&state, &p, patient_id, &f.exercise, &req).await?;
+        care::references::set(&state, &p, patient_id, &f.exercise, &req).await?;
     }
     Ok(Redirect::to(&format!("/patients/{patient_id}")).into_response())
 }
@@ -497,7 +495,6 @@ pub(crate) async fn acknowledge(
     PageUser(p): PageUser,
     ApiPath(alert_id): ApiPath<Uuid>,
 ) -> PageResult {
-    acknowledge_alert(&state, &p, alert_id).await?;
-    let alert = state.store().alert(p.user.clinic_id, alert_id).await.map_err(ApiError::from)?;
+    let alert = care::alerts::acknowledge(&state, &p, alert_id).await?;
     Ok(Redirect::to(&format!("/patients/{}", alert.patient_id)).into_response())
 }

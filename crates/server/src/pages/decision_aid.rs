@@ -5,7 +5,8 @@
 
 use axum::{extract::State, response::IntoResponse};
 use maud::{Markup, html};
-use physio_store::{AuditOutcome, Role, TriageRecord};
+use physio_clinic::triage::Tier;
+use physio_store::{Role, TriageRecord};
 use serde_json::Value;
 
 use crate::{
@@ -15,6 +16,7 @@ use crate::{
 
 pub(crate) async fn show(State(state): State<AppState>, PageUser(p): PageUser) -> PageResult {
     PageUser(p.clone()).require(&state, Role::Patient, "decision_aid").await?;
+    crate::care::records::open(&state, &p, p.user.id, "decision_aid").await?;
     let store = state.store();
     let episode = store.episodes(p.user.clinic_id, p.user.id).await?.into_iter().next();
     let (triage, intake) = match &episode {
@@ -24,14 +26,13 @@ pub(crate) async fn show(State(state): State<AppState>, PageUser(p): PageUser) -
         ),
         None => (None, None),
     };
-    state.audit(p.actor(), "read", "decision_aid", Some(p.user.id), AuditOutcome::Success).await?;
     let body = content(triage.as_ref(), intake.as_ref());
     Ok(page("Is surgery right for me?", Some(&p), body).into_response())
 }
 
 /// The tier a clinician settled on, or else the one the rules proposed.
-fn tier(t: &TriageRecord) -> &str {
-    t.review.as_ref().map_or(t.tier.as_str(), |r| r.final_tier.as_str())
+fn tier(t: &TriageRecord) -> Tier {
+    t.review.as_ref().map_or(t.tier, |r| r.final_tier)
 }
 
 fn your_answers(triage: Option<&TriageRecord>, intake: Option<&Value>) -> Markup {
@@ -60,15 +61,15 @@ fn your_answers(triage: Option<&TriageRecord>, intake: Option<&Value>) -> Markup
                 "You have not finished your first questionnaire yet. When you have, this part of the "
                 "page will explain what your answers mean for this choice."
             },
-            Some("specialist") => {
+            Some(Tier::Specialist) => {
                 p { "Your answers suggest it is worth asking a spine surgeon for an opinion. "
                     "That is a conversation, not a decision to operate. These are the reasons:" }
             },
-            Some("emergency") | Some("urgent") => {
+            Some(Tier::Emergency | Tier::Urgent) => {
                 p.callout { "Some of your answers need a doctor to see you quickly. Follow the "
                     "instructions your care team gave you first; this page can wait." }
             },
-            Some(_) => p {
+            Some(Tier::Exercise) => p {
                 "Nothing in your answers points to a problem that needs surgery now. Exercise-based "
                 "care is the usual first step, and your physical therapist will keep checking as "
                 "you go."

@@ -36,6 +36,15 @@ pub(crate) async fn show(
     PageUser(p.clone()).require(&state, Role::Patient, "exercise").await?;
     let spec = physio_motion::exercises::find(&exercise_id)
         .ok_or(PageError(ApiError::NotFound("exercise")))?;
+    let me = crate::care::records::open(&state, &p, p.user.id, "exercise_plan").await?;
+    if let Some(pause) = crate::care::safety::pause(state.store(), &me, state.now()).await? {
+        let body = html! {
+            a.back-link href="/home" { "Back to your home page" }
+            h1 { (spec.name) }
+            (crate::pages::safety::care_card(&pause))
+        };
+        return Ok(page(spec.name, Some(&p), body).into_response());
+    }
     let built = state.config().web_dir.join("live.js").is_file();
     if !built {
         tracing::warn!(web_dir = %state.config().web_dir.display(), "camera page requested but web/dist is not built");

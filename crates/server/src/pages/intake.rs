@@ -12,11 +12,13 @@ use axum::{
     response::{IntoResponse, Redirect},
 };
 use maud::{Markup, html};
-use physio_store::{AuditOutcome, Episode, EpisodeStatus, Role};
+use physio_clinic::triage::Tier;
+use physio_store::Role;
 use serde_json::{Map, Value, json};
 
 use crate::{
     auth::Principal,
+    care::{self, intake::Draft},
     error::{ApiError, ApiPath},
     pages::{
         PageError, PageResult, PageUser,
@@ -120,32 +122,20 @@ const PROCEDURES: [(&str, &str); 3] = [
     ("vertebral_augmentation", "Vertebroplasty or kyphoplasty (cement in a broken vertebra)"),
 ];
 
-/// The patient's open episode, opening one if they have none.
-async fn episode(state: &AppState, p: &Principal) -> Result<Episode, PageError> {
-    let store = state.store();
-    if let Some(e) = store.open_episode_of(p.user.clinic_id, p.user.id).await? {
-        return Ok(e);
-    }
-    let e = store.open_episode(p.user.clinic_id, p.user.id, state.now()).await?;
-    state.audit(p.actor(), "create", "episode", Some(p.user.id), AuditOutcome::Success).await?;
-    Ok(e)
-}
-
-async fn draft(state: &AppState, ep: &Episode) -> Result<(Map<String, Value>, String), PageError> {
-    Ok(match state.store().intake(ep.clinic_id, ep.id).await? {
-        Some(i) => (i.answers.as_object().cloned().unwrap_or_default(), i.step),
-        None => (Map::new(), STEPS[0].to_owned()),
-    })
+/// The patient's intake draft (audited), or a redirect when it has been sent already.
+async fn open_draft(state: &AppState, p: &Principal) -> Result<Result<Draft, Redirect>, PageError> {
+    let d = care::intake::draft(state, p).await?;
+    if d.sent() { Ok(Err(Redirect::to("/intake/result"))) } else { Ok(Ok(d)) }
 }
 
 /// `/intake`: start, resume where the patient stopped, or show the result.
 pub(crate) async fn start(State(state): State<AppState>, PageUser(p): PageUser) -> PageResult {
     PageUser(p.clone()).require(&state, Role::Patient, "intake").await?;
-    let ep = episode(&state, &p).await?;
-    if ep.status != EpisodeStatus::Intake {
-        return Ok(Redirect::to("/intake/result").into_response());
-    }
-    let (answers, step) = draft(&state, &ep).await?;
+    let d = match open_draft(&state, &p).await? {
+        Ok(d) => d,
+        Err(to) => return Ok(to.into_response()),
+    };
+    let (answers, step) = (d.answers, d.step.unwrap_or_else(|| STEPS[0].to_owned()));
     let resume = !answers.is_empty();
     let body = html! {
         h1 { "Tell us about your back pain" }
@@ -389,11 +379,10 @@ pub(crate) async fn show_step(
     ApiPath(step): ApiPath<String>,
 ) -> PageResult {
     PageUser(p.clone()).require(&state, Role::Patient, "intake").await?;
-    let ep = episode(&state, &p).await?;
-    if ep.status != EpisodeStatus::Intake {
-        return Ok(Redirect::to("/intake/result").into_response());
-    }
-    let (answers, _) = draft(&state, &ep).await?;
+    let answers = match open_draft(&state, &p).await? {
+        Ok(d) => d.answers,
+        Err(to) => return Ok(to.into_response()),
+    };
     if step == "check" {
         return Ok(check_page(&p, &answers).into_response());
     }
@@ -553,11 +542,10 @@ pub(crate) async fn save_step(
     if !STEPS.contains(&step.as_str()) {
         return Err(PageError(ApiError::NotFound("page")));
     }
-    let ep = episode(&state, &p).await?;
-    if ep.status != EpisodeStatus::Intake {
-        return Ok(Redirect::to("/intake/result").into_response());
-    }
-    let (mut answers, _) = draft(&state, &ep).await?;
+    let mut answers = match open_draft(&state, &p).await? {
+        Ok(d) => d.answers,
+        Err(to) => return Ok(to.into_response()),
+    };
     let errors = apply(&step, &form, &mut answers);
     if !errors.is_empty() {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, step_page(&p, &step, &answers, &errors))
@@ -565,11 +553,7 @@ pub(crate) async fn save_step(
     }
     let i = STEPS.iter().position(|s| *s == step).unwrap_or(0);
     let next = STEPS.get(i + 1).copied().unwrap_or("check");
-    state
-        .store()
-        .save_intake(p.user.clinic_id, ep.id, &Value::Object(answers), next, state.now())
-        .await?;
-    state.audit(p.actor(), "update", "intake", Some(p.user.id), AuditOutcome::Success).await?;
+    care::intake::save(&state, &p, answers, next).await?;
     Ok(Redirect::to(&format!("/intake/{next}")).into_response())
 }
 
@@ -710,50 +694,30 @@ fn check_page(p: &Principal, a: &Map<String, Value>) -> Markup {
 
 pub(crate) async fn submit(State(state): State<AppState>, PageUser(p): PageUser) -> PageResult {
     PageUser(p.clone()).require(&state, Role::Patient, "intake").await?;
-    let ep = episode(&state, &p).await?;
-    if ep.status != EpisodeStatus::Intake {
-        return Ok(Redirect::to("/intake/result").into_response());
-    }
-    let (mut answers, _) = draft(&state, &ep).await?;
-    if let Some(dob) = p.user.date_of_birth {
-        answers.insert("date_of_birth".into(), json!(dob.to_string()));
-    }
-    let document = Value::Object(answers);
-    let today = state.now().date();
-    let decision = match physio_clinic::triage::triage_json(&document.to_string(), today) {
-        Ok(d) => d,
-        Err(e) => {
+    match care::intake::submit_draft(&state, &p).await {
+        Ok(_) => Ok(Redirect::to("/intake/result").into_response()),
+        Err(ApiError::Conflict(_)) => Ok(Redirect::to("/intake/result").into_response()),
+        Err(ApiError::Invalid { message, .. }) => {
             // The pages check each answer, so this means a gap: send the patient back to it.
             let body = html! {
                 h1 { "Some answers need another look" }
-                p { (e.to_string()) }
+                p { (message) }
                 p { a href="/intake/check" { "Check your answers" } }
             };
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                page("Check your answers", Some(&p), body),
-            )
-                .into_response());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page("Check your answers", Some(&p), body))
+                .into_response())
         }
-    };
-    let triage = crate::care::new_triage(p.user.clinic_id, ep.id, "intake", decision, false);
-    state.store().submit_intake(&document, &triage, state.now()).await?;
-    state.audit(p.actor(), "submit", "intake", Some(p.user.id), AuditOutcome::Success).await?;
-    Ok(Redirect::to("/intake/result").into_response())
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// What the patient sees after sending the intake: what to do now, in the words of a care card.
 pub(crate) async fn result(State(state): State<AppState>, PageUser(p): PageUser) -> PageResult {
     PageUser(p.clone()).require(&state, Role::Patient, "intake").await?;
-    let store = state.store();
-    let Some(ep) = store.episodes(p.user.clinic_id, p.user.id).await?.into_iter().next() else {
+    let Some(t) = care::triage::history(&state, &p, p.user.id).await?.into_iter().next() else {
         return Ok(Redirect::to("/intake").into_response());
     };
-    let Some(t) = store.triage_history(p.user.clinic_id, ep.id).await?.into_iter().next() else {
-        return Ok(Redirect::to("/intake").into_response());
-    };
-    state.audit(p.actor(), "read", "triage", Some(p.user.id), AuditOutcome::Success).await?;
-    let tier = t.review.as_ref().map_or(t.tier.as_str(), |r| r.final_tier.as_str()).to_owned();
+    let tier = t.review.as_ref().map_or(t.tier, |r| r.final_tier);
     let reasons: Vec<String> = t
         .decision
         .get("reasons")
@@ -766,23 +730,23 @@ pub(crate) async fn result(State(state): State<AppState>, PageUser(p): PageUser)
         })
         .unwrap_or_default();
     let body = html! {
-        @match tier.as_str() {
-            "emergency" => div.care-card.care-emergency {
+        @match tier {
+            Tier::Emergency => div.care-card.care-emergency {
                 h1 { "Go to an emergency department now" }
                 p { "Some of your answers can be a sign of a problem that needs a doctor today, as an emergency. Call your local emergency number, or have someone take you to the nearest emergency department. Do not drive yourself." }
                 p { "Do not start any exercises until a doctor has seen you. Your physical therapist has been told." }
             },
-            "urgent" => div.care-card.care-urgent {
+            Tier::Urgent => div.care-card.care-urgent {
                 h1 { "See a doctor today" }
                 p { "Some of your answers mean a doctor should check you today. Contact your doctor's surgery or an urgent care service now and tell them about your back pain and the answers below." }
                 p { "If things get worse, such as new numbness between your legs or trouble with your bladder or bowels, go to an emergency department straight away." }
             },
-            "specialist" => div.care-card.care-specialist {
+            Tier::Specialist => div.care-card.care-specialist {
                 h1 { "We suggest a spine specialist's opinion" }
                 p { "Your answers suggest it is worth asking a spine specialist for their view. This is not urgent and it does not mean you need an operation. Your physical therapist will review your answers and talk it through with you." }
                 p { a href="/decision-aid" { "Read: is surgery right for me?" } }
             },
-            _ => div.care-card.care-exercise {
+            Tier::Exercise => div.care-card.care-exercise {
                 h1 { "Thank you: exercise-based care is the right place to start" }
                 p { "Nothing in your answers needs a doctor urgently. Your physical therapist will look at your answers and set up your programme." }
                 p { "If anything changes, such as new numbness between your legs, trouble with your bladder or bowels, or weakness in both legs, go to an emergency department straight away." }
@@ -793,24 +757,11 @@ pub(crate) async fn result(State(state): State<AppState>, PageUser(p): PageUser)
             ul { @for r in &reasons { li { (r) } } }
         }
         @if let Some(r) = &t.review {
-            p.hint { "Reviewed by your care team: " (tier_label(&r.final_tier).0) "." }
+            p.hint { "Reviewed by your care team: " (tier_label(r.final_tier).0) "." }
         }
         p { a href="/home" { "Go to your home page" } }
     };
     Ok(page("Your result", Some(&p), body).into_response())
-}
-
-/// The latest pain score on record: the newest NPRS answer, else the intake's.
-async fn last_pain(
-    state: &AppState,
-    p: &Principal,
-    intake: &Map<String, Value>,
-) -> Result<u8, PageError> {
-    let nprs = state.store().responses(p.user.clinic_id, p.user.id, Some("nprs")).await?;
-    let from_nprs = nprs.last().map(|r| r.score.round().clamp(0.0, 10.0) as u8);
-    Ok(from_nprs
-        .or_else(|| intake.get("pain_now").and_then(Value::as_u64).map(|v| v.min(10) as u8))
-        .unwrap_or(0))
 }
 
 fn check_in_page(p: &Principal, a: &Map<String, Value>, errors: &[FieldError]) -> Markup {
@@ -833,26 +784,21 @@ fn check_in_page(p: &Principal, a: &Map<String, Value>, errors: &[FieldError]) -
 
 pub(crate) async fn check_in(State(state): State<AppState>, PageUser(p): PageUser) -> PageResult {
     PageUser(p.clone()).require(&state, Role::Patient, "check_in").await?;
-    let ep = episode(&state, &p).await?;
-    if ep.status == EpisodeStatus::Intake {
+    let d = care::intake::draft(&state, &p).await?;
+    if !d.sent() {
         return Ok(Redirect::to("/intake").into_response());
     }
     Ok(check_in_page(&p, &Map::new(), &[]).into_response())
 }
 
-/// A check-in re-runs triage on the intake with today's pain and symptoms. It is recorded as
-/// a pain rise when pain went up by 3 points or more; anything other than exercise care, or a
-/// pain rise, goes to the care team for review.
+/// A check-in re-runs triage on the intake with today's pain and symptoms. High pain, a rise
+/// in pain or a new warning sign gets an interruption page and goes to the care team.
 pub(crate) async fn submit_check_in(
     State(state): State<AppState>,
     PageUser(p): PageUser,
     Form(form): Form<Vec<(String, String)>>,
 ) -> PageResult {
     PageUser(p.clone()).require(&state, Role::Patient, "check_in").await?;
-    let ep = episode(&state, &p).await?;
-    if ep.status == EpisodeStatus::Intake {
-        return Ok(Redirect::to("/intake").into_response());
-    }
     let mut update = Map::new();
     let mut errors = apply("pain", &form, &mut update);
     errors.extend(apply("symptoms", &form, &mut update));
@@ -861,75 +807,50 @@ pub(crate) async fn submit_check_in(
             (StatusCode::UNPROCESSABLE_ENTITY, check_in_page(&p, &update, &errors)).into_response()
         );
     }
-    let store = state.store();
-    let Some(intake) = store.intake(p.user.clinic_id, ep.id).await? else {
+    match care::checkin::check_in(&state, &p, update).await {
+        Ok(_) => Ok(Redirect::to("/check-in/result").into_response()),
+        Err(ApiError::Conflict(_)) => Ok(Redirect::to("/intake").into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// After a check-in: an interruption page while exercise is paused (what to do now, who has
+/// been told), otherwise thanks. It shows the record as it stands, so a reload is harmless.
+pub(crate) async fn check_in_result(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+) -> PageResult {
+    PageUser(p.clone()).require(&state, Role::Patient, "check_in").await?;
+    let Some(latest) = care::triage::history(&state, &p, p.user.id).await?.into_iter().next()
+    else {
         return Ok(Redirect::to("/intake").into_response());
     };
-    let mut document = intake.answers.as_object().cloned().unwrap_or_default();
-    let before = last_pain(&state, &p, &document).await?;
-    document.extend(update);
-    let now_pain = document.get("pain_now").and_then(Value::as_u64).unwrap_or(0).min(10) as u8;
-    let today = state.now().date();
-    let decision = match physio_clinic::triage::triage_json(
-        &Value::Object(document).to_string(),
-        today,
-    ) {
-        Ok(d) => d,
-        Err(e) => {
-            tracing::warn!(error = %e, "check-in: the stored intake no longer triages");
-            let body = html! {
-                h1 { "We could not check your answers" }
-                p { "Something in your first answers needs updating before a check-in can be done. Please contact your physical therapist." }
-                p { a href="/home" { "Go to your home page" } }
-            };
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page("Weekly check-in", Some(&p), body))
-                .into_response());
+    let pause = care::safety::pause(state.store(), &p.user, state.now()).await?;
+    let tier = latest.review.as_ref().map_or(latest.tier, |r| r.final_tier);
+    let body = html! {
+        @if let Some(pause) = &pause {
+            div.care-card.(if tier == Tier::Emergency { "care-emergency" } else { "care-urgent" }) role="alert" {
+                h1 { @match tier {
+                    Tier::Emergency => "Go to an emergency department now",
+                    Tier::Urgent => "See a doctor today",
+                    _ => "Do not exercise today",
+                } }
+                p { (pause.patient_message()) }
+                @if tier < Tier::Urgent {
+                    h2 { "What to do now" }
+                    ul {
+                        li { "Rest in a position that eases the pain, and keep gently moving around the house if you can." }
+                        li { "Take the pain relief you normally use, as the label or your doctor says." }
+                        li { "Your physical therapist has been told and will be in touch." }
+                    }
+                }
+            }
+        } @else {
+            h1 { "Thank you for checking in" }
+            p.lead { "Nothing in your answers needs a doctor. Carry on with your programme." }
+            p { "If anything changes, such as new numbness between your legs, trouble with your bladder or bowels, or weakness in both legs, go to an emergency department straight away." }
         }
+        p { a href="/home" { "Go to your home page" } }
     };
-    let days = store
-        .triage_history(p.user.clinic_id, ep.id)
-        .await?
-        .first()
-        .map_or(0, |t| (state.now() - t.decided_at).whole_days().max(0) as u32);
-    let (Ok(from), Ok(to)) = (
-        physio_clinic::intake::PainScore::new(before),
-        physio_clinic::intake::PainScore::new(now_pain),
-    ) else {
-        return Err(ApiError::Internal("pain out of range".into()).into());
-    };
-    let triggers = physio_clinic::triage::retriage_due(from, to, days);
-    let pain_rise = triggers
-        .iter()
-        .any(|t| matches!(t, physio_clinic::triage::RetriageTrigger::PainRise { .. }));
-    let trigger = if pain_rise { "pain_rise" } else { "weekly_checkin" };
-    let mut triage = crate::care::new_triage(p.user.clinic_id, ep.id, trigger, decision, pain_rise);
-    // A check-in never moves the pathway; the clinician does.
-    triage.proposed_pathway = None;
-    let now = state.now();
-    store.record_triage(&triage, now).await?;
-    let nprs = physio_clinic::questionnaire::score(
-        physio_clinic::questionnaire::InstrumentId::Nprs,
-        &[Some(f64::from(now_pain))],
-    )
-    .map_err(|e| ApiError::Internal(format!("nprs: {e}")))?;
-    let response = physio_store::NewResponse {
-        clinic_id: p.user.clinic_id,
-        episode_id: ep.id,
-        instrument: "nprs".into(),
-        timepoint: "check_in".into(),
-        answers: json!({ "answers": [now_pain] }),
-        result: serde_json::to_value(&nprs).unwrap_or(Value::Null),
-        score: f64::from(now_pain),
-    };
-    let alerts: Vec<(String, String)> = if pain_rise {
-        vec![(
-            "pain_rise".into(),
-            format!("Pain rose from {before} to {now_pain} out of 10 at the weekly check-in."),
-        )]
-    } else {
-        vec![]
-    };
-    store.add_response(&response, &alerts, now).await?;
-    state.audit(p.actor(), "create", "check_in", Some(p.user.id), AuditOutcome::Success).await?;
-    Ok(Redirect::to("/intake/result").into_response())
+    Ok(page("Your check-in", Some(&p), body).into_response())
 }

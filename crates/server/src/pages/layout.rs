@@ -102,3 +102,12 @@ pub(crate) fn age(dob: time::Date, today: time::Date) -> i32 {
     }
     years
 }
+
+/// A message as a sentence on a page: its first letter capitalised.
+pub(crate) fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -10,9 +10,9 @@ mod intake;
 mod layout;
 mod login;
 mod pathway;
-pub(crate) use pathway::phase_status as pathway_status;
 mod patients;
 pub(crate) mod questionnaires;
+mod safety;
 
 use axum::{
     Router,
@@ -44,6 +44,7 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/intake", get(intake::start)),
         ("GET", "/check-in", get(intake::check_in)),
         ("POST", "/check-in", post(intake::submit_check_in)),
+        ("GET", "/check-in/result", get(intake::check_in_result)),
         ("POST", "/intake/submit", post(intake::submit)),
         ("GET", "/intake/result", get(intake::result)),
         ("GET", "/intake/{step}", get(intake::show_step)),

@@ -9,44 +9,22 @@ use axum::{
     response::{IntoResponse, Redirect},
 };
 use maud::{Markup, html};
-use physio_clinic::pathway::{
-    Milestone, Override, Pathway, PathwayInputs, Phase, PhaseStatus, current_phase,
-};
-use physio_store::{AuditOutcome, Episode, EpisodeStatus, Role, StoreError};
+use physio_clinic::pathway::{Milestone, Pathway, PhaseStatus};
+use physio_store::{Episode, EpisodeStatus, Role};
 use serde::Deserialize;
-use serde_json::json;
 use time::Date;
 use uuid::Uuid;
 
 use crate::{
-    access,
     auth::Principal,
-    error::{ApiError, ApiPath},
+    care::{self, pathway::phase_status},
+    error::ApiPath,
     pages::{PageResult, PageUser, layout::csrf_field},
     state::AppState,
 };
 
-fn parse<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
-    serde_json::from_value(json!(s)).ok()
-}
-
 fn words(s: &str) -> String {
     s.replace('_', " ")
-}
-
-/// The phase the rules give today, with the clinician's override applied; an error explains
-/// what is missing (for example the surgery date on a post-operative pathway).
-pub(crate) fn phase_status(ep: &Episode, today: Date) -> Option<Result<PhaseStatus, String>> {
-    let pathway: Pathway = parse(ep.pathway.as_deref()?)?;
-    let inputs = PathwayInputs {
-        pathway,
-        lifting_limit_kg: ep.lifting_limit_kg,
-        milestones_met: ep.milestones.iter().filter_map(|m| parse(m)).collect(),
-    };
-    let over = ep.phase_override.as_ref().and_then(|o| {
-        Some(Override { phase: parse(&o.phase)?, reason: o.reason.clone(), by: o.by.to_string() })
-    });
-    Some(current_phase(&inputs, ep.surgery_date, today, over.as_ref()).map_err(|e| e.to_string()))
 }
 
 fn status_markup(s: &PhaseStatus) -> Markup {
@@ -145,7 +123,7 @@ pub(crate) fn section(p: &Principal, ep: &Episode, today: Date) -> Markup {
                             label for="phase" { "Phase" }
                             select #phase name="phase" {
                                 option value="" { "Follow the rules (no override)" }
-                                @for ph in [Phase::ActiveCare, Phase::Prehab, Phase::Early, Phase::Rehabilitation, Phase::LongTerm] {
+                                @for ph in care::pathway::phases_of(ep) {
                                     option value=(ph.as_str()) selected[ep.phase_override.as_ref().is_some_and(|o| o.phase == ph.as_str())] { (words(ph.as_str())) }
                                 }
                             }
@@ -158,9 +136,21 @@ pub(crate) fn section(p: &Principal, ep: &Episode, today: Date) -> Markup {
                         button.button type="submit" { "Save phase" }
                     }
                 }
-                form method="post" action={ "/episodes/" (ep.id) "/discharge" } {
-                    (csrf_field(p))
-                    button.button-secondary type="submit" { "Discharge: end this episode of care" }
+                details {
+                    summary { "Discharge: end this episode of care" }
+                    form method="post" action={ "/episodes/" (ep.id) "/discharge" } {
+                        (csrf_field(p))
+                        div.field {
+                            label for="discharge-reason" { "Why does the episode end?" }
+                            p.hint { "For example: goals met, moved away, referred to surgery. It goes on the discharge summary." }
+                            textarea #discharge-reason name="reason" rows="2" {}
+                        }
+                        div.checkbox {
+                            input type="checkbox" name="confirm" value="yes" id="discharge-confirm";
+                            label for="discharge-confirm" { "I want to end this episode of care. The patient's last questionnaires become due." }
+                        }
+                        button.button-warning type="submit" { "Discharge the patient" }
+                    }
                 }
             }
         }
@@ -183,31 +173,6 @@ pub(crate) fn patient_section(ep: &Episode, today: Date) -> Markup {
     }
 }
 
-/// Loads an episode for a clinician on the patient's care team, auditing refusals.
-async fn clinician_episode(
-    state: &AppState,
-    p: &Principal,
-    episode_id: Uuid,
-    action: &str,
-) -> Result<Episode, ApiError> {
-    if p.role() != Role::Clinician {
-        state.audit(p.actor(), action, "episode", None, AuditOutcome::Denied).await?;
-        return Err(ApiError::Forbidden(
-            "only a clinician on the care team can change the pathway".into(),
-        ));
-    }
-    let ep = match state.store().episode(p.user.clinic_id, episode_id).await {
-        Ok(e) => e,
-        Err(StoreError::NotFound(_)) => {
-            state.audit(p.actor(), action, "episode", None, AuditOutcome::NotFound).await?;
-            return Err(ApiError::NotFound("episode"));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    access::patient_access(state, p, ep.patient_id, action, "episode").await?;
-    Ok(ep)
-}
-
 fn back(ep: &Episode) -> PageResult {
     Ok(Redirect::to(&format!("/patients/{}", ep.patient_id)).into_response())
 }
@@ -228,40 +193,12 @@ pub(crate) async fn set_pathway(
     ApiPath(episode_id): ApiPath<Uuid>,
     Form(f): Form<PathwayForm>,
 ) -> PageResult {
-    let ep = clinician_episode(&state, &p, episode_id, "update").await?;
-    let pathway: Pathway =
-        parse(&f.pathway).ok_or_else(|| ApiError::invalid("pathway", "choose a pathway"))?;
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let date = match f.surgery_date.trim() {
-        "" => None,
-        d => Some(
-            Date::parse(d, &fmt)
-                .map_err(|_| ApiError::invalid("surgery_date", "enter the date like 2026-11-02"))?,
-        ),
+    let choice = care::pathway::PathwayChoice {
+        pathway: f.pathway,
+        surgery_date: f.surgery_date,
+        lifting_limit_kg: f.lifting_limit_kg,
     };
-    let lifting = match f.lifting_limit_kg.trim() {
-        "" => None,
-        v => Some(
-            v.parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite() && (0.0..=100.0).contains(x))
-                .ok_or_else(|| {
-                    ApiError::invalid(
-                        "lifting_limit_kg",
-                        "enter the limit in kilograms, from 0 to 100",
-                    )
-                })?,
-        ),
-    };
-    // Check the combination makes sense before storing it.
-    let mut trial = ep.clone();
-    trial.pathway = Some(pathway.as_str().to_owned());
-    trial.surgery_date = date;
-    trial.lifting_limit_kg = lifting;
-    if let Some(Err(e)) = phase_status(&trial, state.now().date()) {
-        return Err(ApiError::invalid("surgery_date", e).into());
-    }
-    state.store().set_pathway(p.user.clinic_id, ep.id, pathway.as_str(), date, lifting).await?;
+    let ep = care::pathway::set_pathway(&state, &p, episode_id, &choice).await?;
     back(&ep)
 }
 
@@ -271,17 +208,9 @@ pub(crate) async fn set_milestones(
     ApiPath(episode_id): ApiPath<Uuid>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let ep = clinician_episode(&state, &p, episode_id, "update").await?;
-    let mut met: Vec<String> = vec![];
-    for (k, v) in form {
-        if k == "milestone" {
-            let m: Milestone = parse(&v).ok_or_else(|| {
-                ApiError::invalid("milestone", format!("unknown milestone {v:?}"))
-            })?;
-            met.push(m.as_str().to_owned());
-        }
-    }
-    state.store().set_milestones(p.user.clinic_id, ep.id, &met).await?;
+    let met: Vec<String> =
+        form.into_iter().filter(|(k, _)| k == "milestone").map(|(_, v)| v).collect();
+    let ep = care::pathway::set_milestones(&state, &p, episode_id, &met).await?;
     back(&ep)
 }
 
@@ -299,45 +228,25 @@ pub(crate) async fn set_phase(
     ApiPath(episode_id): ApiPath<Uuid>,
     Form(f): Form<PhaseForm>,
 ) -> PageResult {
-    let ep = clinician_episode(&state, &p, episode_id, "update").await?;
-    let now = state.now();
-    if f.phase.trim().is_empty() {
-        state.store().override_phase(p.user.clinic_id, ep.id, None, p.user.id, now).await?;
-        return back(&ep);
-    }
-    let phase: Phase =
-        parse(&f.phase).ok_or_else(|| ApiError::invalid("phase", "choose a phase"))?;
-    let reason = f.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
-        return Err(ApiError::invalid(
-            "reason",
-            "say why you are overriding the phase (up to 500 characters)",
-        )
-        .into());
-    }
-    let mut trial = ep.clone();
-    trial.phase_override = Some(physio_store::PhaseOverride {
-        phase: phase.as_str().into(),
-        reason: reason.into(),
-        by: p.user.id,
-        at: now,
-    });
-    if let Some(Err(e)) = phase_status(&trial, now.date()) {
-        return Err(ApiError::invalid("phase", e).into());
-    }
-    state
-        .store()
-        .override_phase(p.user.clinic_id, ep.id, Some((phase.as_str(), reason)), p.user.id, now)
-        .await?;
+    let ep = care::pathway::set_phase(&state, &p, episode_id, &f.phase, &f.reason).await?;
     back(&ep)
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct DischargeForm {
+    #[serde(default)]
+    confirm: String,
+    #[serde(default)]
+    reason: String,
 }
 
 pub(crate) async fn discharge(
     State(state): State<AppState>,
     PageUser(p): PageUser,
     ApiPath(episode_id): ApiPath<Uuid>,
+    Form(f): Form<DischargeForm>,
 ) -> PageResult {
-    let ep = clinician_episode(&state, &p, episode_id, "discharge").await?;
-    state.store().discharge(p.user.clinic_id, ep.id, state.now()).await?;
+    let ep =
+        care::pathway::discharge(&state, &p, episode_id, f.confirm == "yes", &f.reason).await?;
     back(&ep)
 }

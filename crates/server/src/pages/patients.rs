@@ -2,13 +2,13 @@
 
 use axum::{extract::State, response::IntoResponse};
 use maud::{Markup, html};
+use physio_clinic::triage::Tier;
 use physio_store::Role;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::{
-    access,
-    api::patients::{PatientQuery, list_for, patient_view},
+    care,
     error::{ApiPath, ApiQuery},
     pages::{
         PageResult, PageUser,
@@ -17,7 +17,7 @@ use crate::{
     state::AppState,
 };
 
-fn care_team_list(team: &[crate::api::CareTeamMemberView]) -> Markup {
+fn care_team_list(team: &[physio_store::CareTeamMember]) -> Markup {
     html! {
         @if team.is_empty() {
             p { "No clinician is assigned yet." }
@@ -29,16 +29,22 @@ fn care_team_list(team: &[crate::api::CareTeamMemberView]) -> Markup {
 
 pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -> PageResult {
     PageUser(p.clone()).require(&state, Role::Patient, "patient_home").await?;
-    let me = access::patient_access(&state, &p, p.user.id, "read", "patient").await?;
-    let team = state.store().care_teams(p.user.clinic_id, Some(me.id)).await?;
-    let clinic = state.store().clinic(p.user.clinic_id).await?;
-    let episode = state.store().episodes(p.user.clinic_id, me.id).await?.into_iter().next();
-    let due = crate::pages::questionnaires::due_now(&state, &p).await?;
-    let view = patient_view(me, team);
+    let (view, care_team) = care::records::patient(&state, &p, p.user.id).await?;
+    let store = state.store();
+    let clinic = store.clinic(p.user.clinic_id).await?;
+    let episode = store.episodes(p.user.clinic_id, view.id).await?.into_iter().next();
+    let pause = care::safety::pause(store, &view, state.now()).await?;
+    // Someone told to get medical care now is not asked to fill in questionnaires.
+    let due = if pause.as_ref().and_then(|p| p.tier()).is_some_and(|t| t >= Tier::Urgent) {
+        vec![]
+    } else {
+        crate::pages::questionnaires::due_now(&state, &p).await?
+    };
     let first = view.name.split_whitespace().next().unwrap_or(&view.name).to_owned();
     let body = html! {
         h1 { "Hello, " (first) }
         p.lead { "This is your space at " (clinic.name) "." }
+        @if let Some(pause) = &pause { (crate::pages::safety::care_card(pause)) }
         section.next-step aria-labelledby="next-title" {
             h2 #next-title { "Your next step" }
             @match episode.as_ref().map(|e| e.status) {
@@ -72,17 +78,21 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
         @if let Some(ep) = &episode { (crate::pages::pathway::patient_section(ep, state.now().date())) }
         section aria-labelledby="exercises-title" {
             h2 #exercises-title { "Exercise with your camera" }
-            p { "Your camera counts your movements and gives you tips as you go. Only do the exercises your physical therapist has shown you." }
-            ul.exercise-list {
-                @for e in physio_motion::exercises() {
-                    li { a href={ "/exercise/" (e.id) } { (e.name) } }
+            @if pause.is_some() {
+                p { "Your exercises are paused for now. The box at the top of this page says why and what to do." }
+            } @else {
+                p { "Your camera counts your movements and gives you tips as you go. Only do the exercises your physical therapist has shown you." }
+                ul.exercise-list {
+                    @for e in physio_motion::exercises() {
+                        li { a href={ "/exercise/" (e.id) } { (e.name) } }
+                    }
                 }
             }
         }
         section aria-labelledby="team-title" {
             h2 #team-title { "Your care team" }
             p { "These physical therapists look after your care and see what you record here." }
-            (care_team_list(&view.care_team))
+            (care_team_list(&care_team))
         }
         section aria-labelledby="details-title" {
             h2 #details-title { "Your details" }
@@ -114,17 +124,17 @@ pub(crate) async fn caseload(
 ) -> PageResult {
     PageUser(p.clone()).require(&state, Role::Clinician, "caseload").await?;
     let q = query.q.unwrap_or_default();
-    let filter = PatientQuery { q: Some(q.clone()), clinician_id: None, include_inactive: false };
-    let mut patients = list_for(&state, &p, &filter).await?;
+    let filter = care::records::ListQuery { q: Some(q.clone()), ..Default::default() };
+    let (mut patients, teams) = care::records::list(&state, &p, &filter).await?;
     let today = state.now().date();
     let store = state.store();
     // Decisions waiting for review, with the tier the rules proposed.
-    let mut review: std::collections::HashMap<Uuid, String> = std::collections::HashMap::new();
+    let mut review: std::collections::HashMap<Uuid, Tier> = std::collections::HashMap::new();
     for e in store
         .open_episodes(p.user.clinic_id)
         .await?
         .iter()
-        .filter(|e| crate::api::episodes::needs_review(e))
+        .filter(|e| e.status == physio_store::EpisodeStatus::AwaitingReview)
     {
         if let Some(t) = store.triage_history(p.user.clinic_id, e.id).await?.into_iter().next() {
             review.insert(e.patient_id, t.tier);
@@ -134,11 +144,11 @@ pub(crate) async fn caseload(
     for a in store.alerts(p.user.clinic_id, None, false).await? {
         *alerts.entry(a.patient_id).or_default() += 1;
     }
-    let urgency = |tier: Option<&String>| match tier.map(String::as_str) {
-        Some("emergency") => 0,
-        Some("urgent") => 1,
-        Some("specialist") => 2,
-        Some(_) => 3,
+    let urgency = |tier: Option<&Tier>| match tier {
+        Some(Tier::Emergency) => 0,
+        Some(Tier::Urgent) => 1,
+        Some(Tier::Specialist) => 2,
+        Some(Tier::Exercise) => 3,
         None => 4,
     };
     // Who needs the clinician now comes first: emergencies, alerts, then decisions to review
@@ -151,7 +161,7 @@ pub(crate) async fn caseload(
         html! {
             @if let Some(n) = alerts.get(id) { span.tag.tag-urgent { (n) " alert" @if *n != 1 { "s" } } " " }
             @if let Some(tier) = review.get(id) {
-                @let (label, class) = crate::pages::clinical::tier_label(tier);
+                @let (label, class) = crate::pages::clinical::tier_label(*tier);
                 span.tag.(class) { (label) ": review" }
             }
         }
@@ -187,7 +197,7 @@ pub(crate) async fn caseload(
                                 td { a href={ "/patients/" (pt.id) } { (pt.name) } }
                                 td { @if let Some(d) = pt.date_of_birth { span.cell-label { "Age " } (age(d, today)) } }
                                 td { (pt.summary.as_deref().unwrap_or("")) }
-                                td { span.cell-label { "Care team: " } (pt.care_team.iter().map(|m| m.clinician_name.as_str()).collect::<Vec<_>>().join(", ")) }
+                                td { span.cell-label { "Care team: " } (teams.iter().filter(|m| m.patient_id == pt.id).map(|m| m.clinician_name.as_str()).collect::<Vec<_>>().join(", ")) }
                                 td { (attention(&pt.id)) }
                             }
                         }
@@ -204,14 +214,12 @@ pub(crate) async fn show(
     PageUser(p): PageUser,
     ApiPath(patient_id): ApiPath<Uuid>,
 ) -> PageResult {
-    let patient = access::patient_access(&state, &p, patient_id, "read", "patient").await?;
-    let team = state.store().care_teams(p.user.clinic_id, Some(patient_id)).await?;
+    let (view, care_team) = care::records::patient(&state, &p, patient_id).await?;
     let clinicians = if p.role() == Role::Admin {
         state.store().users(p.user.clinic_id, Some(Role::Clinician)).await?
     } else {
         vec![]
     };
-    let view = patient_view(patient, team);
     let today = state.now().date();
     let clinical = if p.role() == Role::Patient {
         html! {}
@@ -238,7 +246,10 @@ pub(crate) async fn show(
         }
         (clinical)
         h2 { "Care team" }
-        (care_team_list(&view.care_team))
+        @if care_team.is_empty() && p.role() == Role::Admin {
+            p.callout { strong { "No care team yet. " } "Nobody looks after this patient until you choose at least one clinician below." }
+        }
+        (care_team_list(&care_team))
         @if p.role() == Role::Admin {
             form method="post" action={ "/patients/" (view.id) "/care-team" } {
                 (csrf_field(&p))
@@ -248,7 +259,7 @@ pub(crate) async fn show(
                     @for c in clinicians.iter().filter(|c| c.active) {
                         div.checkbox {
                             input type="checkbox" name="clinician_id" value=(c.id) id={ "c-" (c.id) }
-                                checked[view.care_team.iter().any(|m| m.clinician_id == c.id)];
+                                checked[care_team.iter().any(|m| m.clinician_id == c.id)];
                             label for={ "c-" (c.id) } { (c.name) }
                         }
                     }

@@ -12,7 +12,6 @@ use maud::{Markup, html};
 use physio_clinic::questionnaire::{Instrument, InstrumentId, Response};
 use physio_store::{AuditOutcome, Episode, Role};
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::{
     auth::Principal,
@@ -26,7 +25,8 @@ use crate::{
 };
 
 async fn current_episode(state: &AppState, p: &Principal) -> Result<Option<Episode>, PageError> {
-    Ok(care::questionnaire_episode(state, p).await?)
+    Ok(care::questionnaires::episode_of(state.store(), p.user.clinic_id, p.user.id, state.now())
+        .await?)
 }
 
 /// What is due now for the patient.
@@ -35,13 +35,13 @@ pub(crate) async fn due_now(
     p: &Principal,
 ) -> Result<Vec<physio_clinic::schedule::Due>, PageError> {
     match current_episode(state, p).await? {
-        Some(ep) => Ok(care::due_in(state, &ep).await?),
+        Some(ep) => Ok(care::questionnaires::due_in(state.store(), &ep, state.now()).await?),
         None => Ok(vec![]),
     }
 }
 
 fn instrument(state: &AppState, id: InstrumentId) -> Instrument {
-    care::instrument(state, id)
+    care::questionnaires::instrument(state, id)
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,7 +57,7 @@ pub(crate) async fn list(
 ) -> PageResult {
     PageUser(p.clone()).require(&state, Role::Patient, "questionnaires").await?;
     let due = due_now(&state, &p).await?;
-    let answered = state.store().responses(p.user.clinic_id, p.user.id, None).await?;
+    let answered = care::questionnaires::responses(&state, &p, p.user.id, None).await?;
     state
         .audit(p.actor(), "list", "questionnaire_response", Some(p.user.id), AuditOutcome::Success)
         .await?;
@@ -202,7 +202,7 @@ pub(crate) async fn submit(
     PageUser(p.clone()).require(&state, Role::Patient, "questionnaire").await?;
     let id: InstrumentId =
         id.parse().map_err(|_| PageError(ApiError::NotFound("questionnaire")))?;
-    let Some(ep) = current_episode(&state, &p).await? else {
+    let Some(_) = current_episode(&state, &p).await? else {
         return Ok(Redirect::to("/home").into_response());
     };
     let inst = instrument(&state, id);
@@ -213,7 +213,7 @@ pub(crate) async fn submit(
             .filter(|v| !v.is_empty())
     };
     let timepoint = get("timepoint").unwrap_or_default();
-    let mut stored = json!({});
+    let mut activities = None;
     let answers: Vec<Option<f64>> = if let Some(rep) = inst.repeat() {
         let mut names = vec![];
         let mut ratings = vec![];
@@ -223,27 +223,30 @@ pub(crate) async fn submit(
                 names.push(name.chars().take(100).collect::<String>());
             }
         }
-        stored["activities"] = json!(names);
+        activities = Some(names);
         ratings
     } else {
         (0..inst.items().len())
             .map(|i| get(&format!("q{i}")).and_then(|v| v.parse().ok()))
             .collect()
     };
-    stored["answers"] = json!(answers);
-    let result = match inst.score(&answers) {
-        Ok(r) => r,
-        Err(e) => {
-            let msg = format!("Please check your answers: {e}");
+    let answer = care::questionnaires::Answer { answers, activities, timepoint: timepoint.clone() };
+    let done = match care::questionnaires::answer(&state, &p, id, &answer).await {
+        Ok(done) => done,
+        Err(ApiError::Invalid { message, .. }) => {
+            let msg = format!("Please check your answers: {message}");
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 form_page(&p, &inst, &timepoint, &form, Some(&msg)),
             )
                 .into_response());
         }
+        Err(e) => return Err(e.into()),
     };
-    let (_, alerted) = care::record_response(&state, &p, &ep, &result, stored, &timepoint).await?;
-    let to =
-        format!("/questionnaires?done={}{}", id.as_str(), if alerted { "&alert=true" } else { "" });
+    let to = format!(
+        "/questionnaires?done={}{}",
+        id.as_str(),
+        if done.alerted { "&alert=true" } else { "" }
+    );
     Ok(Redirect::to(&to).into_response())
 }

@@ -56,7 +56,7 @@ async fn intake_triage_review_and_check_in(app: &TestApp) {
     let ep = app.store.open_episode_of(p.clinic_a, p.p2).await.unwrap().unwrap();
     let history = app.store.triage_history(p.clinic_a, ep.id).await.unwrap();
     assert_eq!(history.len(), 1);
-    assert_eq!(history[0].tier, "exercise");
+    assert_eq!(history[0].tier, physio_clinic::triage::Tier::Exercise);
     // Thoracic pain always gets the cardiac and aortic screen, and says so.
     assert!(
         history[0].decision["screens"].to_string().contains("cardiac_aortic"),
@@ -85,7 +85,8 @@ async fn intake_triage_review_and_check_in(app: &TestApp) {
     let result = patient.get(app.url("/intake/result")).send().await.unwrap().text().await.unwrap();
     assert!(result.contains("Go to an emergency department now"), "{result}");
     let alerts = app.store.alerts(p.clinic_a, Some(p.p2), false).await.unwrap();
-    assert!(alerts.iter().any(|a| a.kind == "pain_rise"));
+    assert_eq!(alerts.len(), 1, "one alert per check-in: {alerts:?}");
+    assert!(alerts[0].message.contains("pain rose from 5 to 9"), "{alerts:?}");
 
     // The clinician on the care team sees it first on the caseload and reviews it.
     let (clinician, ccsrf) = app.login(&email_of("c2")).await;
@@ -150,8 +151,21 @@ async fn intake_triage_review_and_check_in(app: &TestApp) {
     let ep2 = app.store.episode(p.clinic_a, ep.id).await.unwrap();
     assert_eq!(ep2.phase_override.unwrap().reason, "Holding load steady");
     let discharge = format!("/episodes/{}/discharge", ep.id);
-    assert_eq!(form(app, &clinician, &ccsrf, &discharge, &[]).await, StatusCode::SEE_OTHER);
+    // Discharge asks for a confirmation and a reason; without them nothing changes.
+    assert_eq!(
+        form(app, &clinician, &ccsrf, &discharge, &[("reason", "Goals met")]).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        form(app, &clinician, &ccsrf, &discharge, &[("confirm", "yes")]).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert!(app.store.open_episode_of(p.clinic_a, p.p2).await.unwrap().is_some());
+    let done = [("confirm", "yes"), ("reason", "Goals met")];
+    assert_eq!(form(app, &clinician, &ccsrf, &discharge, &done).await, StatusCode::SEE_OTHER);
     assert!(app.store.open_episode_of(p.clinic_a, p.p2).await.unwrap().is_none());
+    let closed = app.store.episode(p.clinic_a, ep.id).await.unwrap();
+    assert_eq!(closed.discharge_reason.as_deref(), Some("Goals met"));
     // The patient is then asked for the discharge questionnaires, satisfaction included.
     let list = patient.get(app.url("/questionnaires")).send().await.unwrap().text().await.unwrap();
     assert!(list.contains("/questionnaires/satisfaction?timepoint=discharge"), "{list}");

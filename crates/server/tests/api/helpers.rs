@@ -135,7 +135,9 @@ impl TestApp {
     pub(crate) async fn token_for(&self, user: Uuid) -> String {
         let u = self.store.user(user).await.unwrap();
         let secret = format!("phy_{}", auth::new_secret());
-        self.store.create_api_token(&u, "test", &auth::sha256_hex(&secret), START).await.unwrap();
+        let mut tx = self.store.begin().await.unwrap();
+        tx.create_api_token(&u, "test", &auth::sha256_hex(&secret), START).await.unwrap();
+        tx.commit().await.unwrap();
         secret
     }
 }
@@ -147,8 +149,10 @@ pub(crate) fn email_of(name: &str) -> String {
 async fn seed(store: &Store) -> People {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let hash = HASH.get_or_init(|| auth::hash_password(PASSWORD).unwrap()).clone();
-    let a = store.create_clinic("Clinic A", START).await.unwrap().id;
-    let b = store.create_clinic("Clinic B", START).await.unwrap().id;
+    let mut tx = store.begin().await.unwrap();
+    let a = tx.create_clinic("Clinic A", START).await.unwrap().id;
+    let b = tx.create_clinic("Clinic B", START).await.unwrap().id;
+    tx.commit().await.unwrap();
     let add = |clinic: Uuid, name: &'static str, role: Role| {
         let hash = hash.clone();
         async move {
@@ -164,7 +168,10 @@ async fn seed(store: &Store) -> People {
                     .then_some(time::macros::date!(1961 - 04 - 02)),
                 summary: (role == Role::Patient).then(|| format!("{name} has low back pain")),
             };
-            store.create_user(&u, START).await.unwrap().id
+            let mut tx = store.begin().await.unwrap();
+            let id = tx.create_user(&u, START).await.unwrap().id;
+            tx.commit().await.unwrap();
+            id
         }
     };
     let p = People {
@@ -178,8 +185,10 @@ async fn seed(store: &Store) -> People {
         xc: add(b, "xc", Role::Clinician).await,
         xp: add(b, "xp", Role::Patient).await,
     };
-    store.set_care_team(a, p.p1, &[p.c1], START).await.unwrap();
-    store.set_care_team(a, p.p2, &[p.c2], START).await.unwrap();
-    store.set_care_team(b, p.xp, &[p.xc], START).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    tx.set_care_team(a, p.p1, &[p.c1], START).await.unwrap();
+    tx.set_care_team(a, p.p2, &[p.c2], START).await.unwrap();
+    tx.set_care_team(b, p.xp, &[p.xc], START).await.unwrap();
+    tx.commit().await.unwrap();
     p
 }

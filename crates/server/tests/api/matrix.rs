@@ -197,11 +197,12 @@ const MATRIX: &[Row] = &[
     row("POST", "/intake/submit", NoBody, [303, 303, 422, 403, 403, 403, 403, 403]),
     row("GET", "/intake/result", NoBody, [303, 200, 303, 403, 403, 403, 403, 403]),
     row("GET", "/exercise/{exercise}", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
+    // The patient's exercise is paused: the fixture's specialist decisions await review.
     row(
         "GET",
         "/api/v1/live?exercise=deep-squat",
         Body::Upgrade,
-        [401, 101, 101, 403, 403, 403, 403, 403],
+        [401, 403, 101, 403, 403, 403, 403, 403],
     ),
     row("GET", "/web/hello.txt", NoBody, [200; 8]),
     row("GET", "/questionnaires", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
@@ -219,6 +220,7 @@ const MATRIX: &[Row] = &[
         Form("pain_now=4&symptoms=none"),
         [303, 303, 303, 403, 403, 403, 403, 403],
     ),
+    row("GET", "/check-in/result", NoBody, [303, 200, 303, 403, 403, 403, 403, 403]),
     row("GET", "/caseload", NoBody, [303, 403, 403, 200, 200, 403, 403, 200]),
     row("GET", "/patients/{patient}", NoBody, [303, 200, 403, 200, 403, 200, 404, 404]),
     row(
@@ -266,7 +268,12 @@ const MATRIX: &[Row] = &[
         Form("phase="),
         [303, 403, 403, 303, 403, 403, 403, 404],
     ),
-    row("POST", "/episodes/{episode}/discharge", NoBody, [303, 403, 403, 303, 403, 403, 403, 404]),
+    row(
+        "POST",
+        "/episodes/{episode}/discharge",
+        Form("confirm=yes&reason=goals+met"),
+        [303, 403, 403, 303, 403, 403, 403, 404],
+    ),
 ];
 
 both_backends!(role_route_matrix);
@@ -308,7 +315,10 @@ async fn role_route_matrix(app: &TestApp) {
         let u = app.store.user(p.p1).await.unwrap();
         let secret = physio_server::auth::new_secret();
         let hash = physio_server::auth::sha256_hex(&secret);
-        app.store.create_api_token(&u, "target", &hash, crate::helpers::START).await.unwrap().id
+        let mut tx = app.store.begin().await.unwrap();
+        let id = tx.create_api_token(&u, "target", &hash, crate::helpers::START).await.unwrap().id;
+        tx.commit().await.unwrap();
+        id
     };
     let (triage, alerts, episode) = clinical_targets(app).await;
     let client = app.client();
@@ -369,7 +379,8 @@ async fn clinical_targets(app: &TestApp) -> (Vec<uuid::Uuid>, Vec<uuid::Uuid>, u
     let p = &app.people;
     let store = &app.store;
     let at = crate::helpers::START;
-    let ep = store.open_episode(p.clinic_a, p.p1, at).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let ep = tx.open_episode(p.clinic_a, p.p1, at).await.unwrap();
     let intake: serde_json::Value = serde_json::from_str(include_str!(
         "../../../../docs/examples/exercise-conservative-lumbar.json"
     ))
@@ -378,14 +389,14 @@ async fn clinical_targets(app: &TestApp) -> (Vec<uuid::Uuid>, Vec<uuid::Uuid>, u
         clinic_id: p.clinic_a,
         episode_id: ep.id,
         trigger: trigger.into(),
-        tier: "specialist".into(),
+        tier: physio_clinic::triage::Tier::Specialist,
         decision: serde_json::json!({"tier": "specialist", "reasons": []}),
         proposed_pathway: None,
         needs_review: true,
     };
-    let mut ids = vec![store.submit_intake(&intake, &triage("intake"), at).await.unwrap().id];
+    let mut ids = vec![tx.submit_intake(&intake, &triage("intake"), at).await.unwrap().id];
     for _ in 1..16 {
-        ids.push(store.record_triage(&triage("weekly_checkin"), at).await.unwrap().id);
+        ids.push(tx.record_triage(&triage("weekly_checkin"), at).await.unwrap().id);
     }
     let alerts: Vec<(String, String)> =
         (0..16).map(|i| ("test".to_owned(), format!("alert {i}"))).collect();
@@ -398,7 +409,8 @@ async fn clinical_targets(app: &TestApp) -> (Vec<uuid::Uuid>, Vec<uuid::Uuid>, u
         result: serde_json::json!({}),
         score: 3.0,
     };
-    store.add_response(&response, &alerts, at).await.unwrap();
+    tx.add_response(&response, &alerts, at).await.unwrap();
+    tx.commit().await.unwrap();
     let alert_ids = store
         .alerts(p.clinic_a, Some(p.p1), false)
         .await

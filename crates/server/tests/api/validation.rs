@@ -122,14 +122,14 @@ async fn bad_input_is_a_clear_4xx_and_writes_nothing(app: &TestApp) {
             M::PUT,
             format!("/api/v1/patients/{}/care-team", app.people.p1),
             Some((j, json!({"clinician_ids": [app.people.xc]}).to_string())),
-            409,
-            "not an active clinician",
+            422,
+            "only active clinicians of this clinic",
         ),
         (
             M::PUT,
             format!("/api/v1/patients/{}/care-team", app.people.p1),
             Some((j, json!({"clinician_ids": []}).to_string())),
-            409,
+            422,
             "at least one",
         ),
         (

@@ -1,24 +1,26 @@
 //! The storage contract: every test here runs against SQLite and against PostgreSQL.
 
+use physio_clinic::triage::Tier;
 use physio_store::{
     AuditOutcome, Backend, EpisodeStatus, Licence, NewAuditEvent, NewResponse, NewSession,
-    NewTriage, NewUser, PatientFilter, Role, Store, StoreError,
+    NewTriage, NewUser, PatientFilter, Role, Store, StoreError, Tx,
 };
 use time::{Duration, OffsetDateTime, macros::datetime};
 use uuid::Uuid;
 
-/// Generates one SQLite and one PostgreSQL test per contract function.
+/// Generates one SQLite and one PostgreSQL test per contract function. The runtime has several
+/// worker threads, as the server's does, so concurrent tests really run in parallel.
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
-            $(#[tokio::test]
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn $name() {
                 let db = physio_store::testing::TestDb::sqlite().await;
                 super::$name(&db.store).await;
             })*
         }
         mod postgres {
-            $(#[tokio::test]
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn $name() {
                 if let Some(db) = physio_store::testing::TestDb::postgres().await {
                     super::$name(&db.store).await;
@@ -51,7 +53,24 @@ contract!(
     reassessment_schedule,
     exercise_sessions_keep_every_repetition,
     exercise_references_are_set_replaced_and_cleared,
+    tx_commits_a_write_with_its_audit_record_or_neither,
+    tx_reads_its_own_writes_others_see_them_on_commit,
+    concurrent_writers_all_commit_and_keep_one_chain,
 );
+
+/// Runs one write in a transaction of its own, as a request does: commits it when the write
+/// succeeds, drops the `Tx` (rolling back) when it fails, and returns the write's result.
+async fn write<T>(
+    store: &Store,
+    f: impl AsyncFnOnce(&mut Tx) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let mut tx = store.begin().await.unwrap();
+    let r = f(&mut tx).await;
+    if r.is_ok() {
+        tx.commit().await.unwrap();
+    }
+    r
+}
 
 const NOW: OffsetDateTime = datetime!(2026-11-25 09:30:00.123456789 UTC);
 
@@ -77,19 +96,16 @@ struct Fixture {
     patients: Vec<Uuid>,
 }
 
+/// Two clinics, two clinicians and three patients with care teams, written in one transaction
+/// (the care teams are checked against clinicians the transaction has just created).
 async fn fixture(store: &Store) -> Fixture {
-    let clinic = store.create_clinic("North Clinic", NOW).await.unwrap().id;
-    let other_clinic = store.create_clinic("South Clinic", NOW).await.unwrap().id;
-    let clinician = store
-        .create_user(&new_user(clinic, "pt1@north.test", Role::Clinician), NOW)
-        .await
-        .unwrap()
-        .id;
-    let clinician2 = store
-        .create_user(&new_user(clinic, "pt2@north.test", Role::Clinician), NOW)
-        .await
-        .unwrap()
-        .id;
+    let mut tx = store.begin().await.unwrap();
+    let clinic = tx.create_clinic("North Clinic", NOW).await.unwrap().id;
+    let other_clinic = tx.create_clinic("South Clinic", NOW).await.unwrap().id;
+    let clinician =
+        tx.create_user(&new_user(clinic, "pt1@north.test", Role::Clinician), NOW).await.unwrap().id;
+    let clinician2 =
+        tx.create_user(&new_user(clinic, "pt2@north.test", Role::Clinician), NOW).await.unwrap().id;
     let mut patients = vec![];
     for (i, summary) in
         ["Low back pain after lifting", "Thoracic stiffness at desk", "Sciatica, left leg"]
@@ -99,11 +115,12 @@ async fn fixture(store: &Store) -> Fixture {
         let mut u = new_user(clinic, &format!("patient{i}@north.test"), Role::Patient);
         u.summary = Some((*summary).to_owned());
         u.date_of_birth = Some(time::macros::date!(1960 - 03 - 14));
-        patients.push(store.create_user(&u, NOW).await.unwrap().id);
+        patients.push(tx.create_user(&u, NOW).await.unwrap().id);
     }
-    store.set_care_team(clinic, patients[0], &[clinician], NOW).await.unwrap();
-    store.set_care_team(clinic, patients[1], &[clinician, clinician2], NOW).await.unwrap();
-    store.set_care_team(clinic, patients[2], &[clinician2], NOW).await.unwrap();
+    tx.set_care_team(clinic, patients[0], &[clinician], NOW).await.unwrap();
+    tx.set_care_team(clinic, patients[1], &[clinician, clinician2], NOW).await.unwrap();
+    tx.set_care_team(clinic, patients[2], &[clinician2], NOW).await.unwrap();
+    tx.commit().await.unwrap();
     Fixture { clinic, other_clinic, clinician, clinician2, patients }
 }
 
@@ -114,11 +131,11 @@ async fn migrate_twice_is_harmless(store: &Store) {
 }
 
 async fn users_round_trip_and_email_is_unique(store: &Store) {
-    let clinic = store.create_clinic("Clinic", NOW).await.unwrap();
+    let clinic = write(store, async |tx| tx.create_clinic("Clinic", NOW).await).await.unwrap();
     assert_eq!(store.clinic(clinic.id).await.unwrap(), clinic);
     let mut nu = new_user(clinic.id, "  Ana@Example.TEST ", Role::Patient);
     nu.date_of_birth = Some(time::macros::date!(1958 - 07 - 01));
-    let created = store.create_user(&nu, NOW).await.unwrap();
+    let created = write(store, async |tx| tx.create_user(&nu, NOW).await).await.unwrap();
     assert_eq!(created.email, "ana@example.test");
     // Timestamps come back exactly as written, on both backends.
     assert_eq!(store.user(created.id).await.unwrap(), created);
@@ -126,21 +143,30 @@ async fn users_round_trip_and_email_is_unique(store: &Store) {
     assert_eq!(creds.user, created);
     assert_eq!(creds.password_hash, "not-a-real-hash");
 
-    let dup = store.create_user(&new_user(clinic.id, "ana@example.test", Role::Admin), NOW).await;
+    let dup = write(store, async |tx| {
+        tx.create_user(&new_user(clinic.id, "ana@example.test", Role::Admin), NOW).await
+    })
+    .await;
     match dup {
         Err(StoreError::Conflict(what)) => assert!(what.contains("email"), "{what}"),
         other => panic!("expected a conflict, got {other:?}"),
     }
     assert_eq!(store.users(clinic.id, None).await.unwrap().len(), 1);
     assert!(matches!(store.user(Uuid::now_v7()).await, Err(StoreError::NotFound(_))));
-    assert!(matches!(store.create_clinic("Clinic", NOW).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        write(store, async |tx| tx.create_clinic("Clinic", NOW).await).await,
+        Err(StoreError::Conflict(_))
+    ));
 }
 
 async fn clinician_needs_a_licence(store: &Store) {
-    let clinic = store.create_clinic("Clinic", NOW).await.unwrap().id;
+    let clinic = write(store, async |tx| tx.create_clinic("Clinic", NOW).await).await.unwrap().id;
     let mut nu = new_user(clinic, "pt@example.test", Role::Clinician);
     nu.licence = None;
-    assert!(matches!(store.create_user(&nu, NOW).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        write(store, async |tx| tx.create_user(&nu, NOW).await).await,
+        Err(StoreError::Conflict(_))
+    ));
     assert!(store.users(clinic, None).await.unwrap().is_empty());
 }
 
@@ -171,7 +197,9 @@ async fn patients_filter_by_care_team_and_search(store: &Store) {
     // A clinician is not a patient.
     assert!(matches!(store.patient(f.clinic, f.clinician).await, Err(StoreError::NotFound(_))));
     // Inactive patients drop out of lists unless asked for.
-    store.set_user_active(f.clinic, f.patients[0], false, NOW).await.unwrap();
+    write(store, async |tx| tx.set_user_active(f.clinic, f.patients[0], false, NOW).await)
+        .await
+        .unwrap();
     assert_eq!(ids(store.patients(f.clinic, &mine).await.unwrap()), vec![f.patients[1]]);
     let with_inactive = PatientFilter { include_inactive: true, ..mine };
     assert_eq!(store.patients(f.clinic, &with_inactive).await.unwrap().len(), 2);
@@ -179,21 +207,30 @@ async fn patients_filter_by_care_team_and_search(store: &Store) {
 
 async fn care_team_changes_are_all_or_nothing(store: &Store) {
     let f = fixture(store).await;
-    let foreign = store
-        .create_user(&new_user(f.other_clinic, "pt@south.test", Role::Clinician), NOW)
-        .await
-        .unwrap()
-        .id;
+    let foreign = write(store, async |tx| {
+        tx.create_user(&new_user(f.other_clinic, "pt@south.test", Role::Clinician), NOW).await
+    })
+    .await
+    .unwrap()
+    .id;
     let before = store.care_teams(f.clinic, Some(f.patients[1])).await.unwrap();
     assert_eq!(before.len(), 2);
     for bad in [vec![], vec![f.clinician, foreign], vec![f.patients[0]], vec![Uuid::now_v7()]] {
-        let r = store.set_care_team(f.clinic, f.patients[1], &bad, NOW).await;
+        let r = write(store, async |tx| tx.set_care_team(f.clinic, f.patients[1], &bad, NOW).await)
+            .await;
         assert!(matches!(r, Err(StoreError::Conflict(_))), "{bad:?}: {r:?}");
         assert_eq!(store.care_teams(f.clinic, Some(f.patients[1])).await.unwrap(), before);
     }
-    let after = store.set_care_team(f.clinic, f.patients[1], &[f.clinician2], NOW).await.unwrap();
+    let after = write(store, async |tx| {
+        tx.set_care_team(f.clinic, f.patients[1], &[f.clinician2], NOW).await
+    })
+    .await
+    .unwrap();
     assert_eq!(after.iter().map(|m| m.clinician_id).collect::<Vec<_>>(), vec![f.clinician2]);
-    let r = store.set_care_team(f.other_clinic, f.patients[1], &[foreign], NOW).await;
+    let r = write(store, async |tx| {
+        tx.set_care_team(f.other_clinic, f.patients[1], &[foreign], NOW).await
+    })
+    .await;
     assert!(matches!(r, Err(StoreError::NotFound(_))));
 }
 
@@ -206,27 +243,38 @@ async fn sessions_and_tokens(store: &Store) {
         csrf_token: "csrf".into(),
         expires_at: NOW + Duration::hours(12),
     };
-    let s = store.create_session(&new, NOW).await.unwrap();
+    let s = write(store, async |tx| tx.create_session(&new, NOW).await).await.unwrap();
     let got = store.session_by_token_hash("h1").await.unwrap().unwrap();
     assert_eq!((got.id, got.user_id, got.last_seen_at), (s.id, f.clinician, s.last_seen_at));
-    store.touch_session(s.id, NOW + Duration::minutes(5)).await.unwrap();
+    write(store, async |tx| tx.touch_session(s.id, NOW + Duration::minutes(5)).await)
+        .await
+        .unwrap();
     let got = store.session_by_token_hash("h1").await.unwrap().unwrap();
     assert_eq!(got.last_seen_at, physio_store::db_time(NOW + Duration::minutes(5)));
-    store.revoke_session(s.id, NOW).await.unwrap();
+    write(store, async |tx| tx.revoke_session(s.id, NOW).await).await.unwrap();
     assert!(store.session_by_token_hash("h1").await.unwrap().unwrap().revoked_at.is_some());
     assert!(store.session_by_token_hash("nope").await.unwrap().is_none());
 
     let user = store.user(f.clinician).await.unwrap();
-    let t = store.create_api_token(&user, "export job", "th1", NOW).await.unwrap();
-    assert_eq!(store.use_api_token("th1", NOW).await.unwrap().unwrap().id, t.id);
-    assert!(store.use_api_token("th2", NOW).await.unwrap().is_none());
+    let t = write(store, async |tx| tx.create_api_token(&user, "export job", "th1", NOW).await)
+        .await
+        .unwrap();
+    let found = store.api_token_by_hash("th1").await.unwrap().unwrap();
+    assert_eq!((found.id, found.last_used_at), (t.id, None));
+    assert!(store.api_token_by_hash("th2").await.unwrap().is_none());
+    let used = NOW + Duration::minutes(1);
+    write(store, async |tx| tx.mark_api_token_used(t.id, used).await).await.unwrap();
+    assert_eq!(
+        store.api_token_by_hash("th1").await.unwrap().unwrap().last_used_at,
+        Some(physio_store::db_time(used))
+    );
     // Someone else cannot revoke it.
     assert!(matches!(
-        store.revoke_api_token(f.clinician2, t.id, NOW).await,
+        write(store, async |tx| tx.revoke_api_token(f.clinician2, t.id, NOW).await).await,
         Err(StoreError::NotFound(_))
     ));
-    store.revoke_api_token(f.clinician, t.id, NOW).await.unwrap();
-    assert!(store.use_api_token("th1", NOW).await.unwrap().is_none());
+    write(store, async |tx| tx.revoke_api_token(f.clinician, t.id, NOW).await).await.unwrap();
+    assert!(store.api_token_by_hash("th1").await.unwrap().is_none());
     assert!(store.api_tokens(f.clinician).await.unwrap()[0].revoked_at.is_some());
 }
 
@@ -240,16 +288,30 @@ async fn deactivation_ends_sessions_and_tokens(store: &Store) {
         csrf_token: "c".into(),
         expires_at: NOW + Duration::hours(1),
     };
-    store.create_session(&new, NOW).await.unwrap();
-    store.create_api_token(&user, "t", "t", NOW).await.unwrap();
-    // Another clinic's admin cannot deactivate them.
-    let r = store.set_user_active(f.other_clinic, user.id, false, NOW).await;
-    assert!(matches!(r, Err(StoreError::NotFound(_))));
-    let u = store.set_user_active(f.clinic, user.id, false, NOW).await.unwrap();
+    write(store, async |tx| tx.create_session(&new, NOW).await).await.unwrap();
+    write(store, async |tx| tx.create_api_token(&user, "t", "t", NOW).await).await.unwrap();
+    // Another clinic's admin cannot deactivate them, nor end their sessions and tokens: the
+    // refusal leaves nothing in the transaction, even one the caller goes on to commit (with
+    // the audit record of the refusal, say).
+    let mut tx = store.begin().await.unwrap();
+    let r = tx.set_user_active(f.other_clinic, user.id, false, NOW).await;
+    assert!(matches!(r, Err(StoreError::NotFound(_))), "{r:?}");
+    tx.commit().await.unwrap();
+    assert!(store.user(user.id).await.unwrap().active);
+    assert!(store.session_by_token_hash("s").await.unwrap().unwrap().revoked_at.is_none());
+    assert!(store.api_token_by_hash("t").await.unwrap().is_some());
+    let u = write(store, async |tx| tx.set_user_active(f.clinic, user.id, false, NOW).await)
+        .await
+        .unwrap();
     assert!(!u.active);
     assert!(store.session_by_token_hash("s").await.unwrap().unwrap().revoked_at.is_some());
-    assert!(store.use_api_token("t", NOW).await.unwrap().is_none());
-    assert!(store.set_user_active(f.clinic, user.id, true, NOW).await.unwrap().active);
+    assert!(store.api_token_by_hash("t").await.unwrap().is_none());
+    assert!(
+        write(store, async |tx| tx.set_user_active(f.clinic, user.id, true, NOW).await)
+            .await
+            .unwrap()
+            .active
+    );
 }
 
 async fn repeated_login_failures_lock_the_account(store: &Store) {
@@ -257,16 +319,20 @@ async fn repeated_login_failures_lock_the_account(store: &Store) {
     let lock = Duration::minutes(15);
     for i in 1..5 {
         assert_eq!(
-            store.record_login_failure(f.clinician, NOW, 5, lock).await.unwrap(),
+            write(store, async |tx| tx.record_login_failure(f.clinician, NOW, 5, lock).await)
+                .await
+                .unwrap(),
             None,
             "failure {i}"
         );
     }
-    let until = store.record_login_failure(f.clinician, NOW, 5, lock).await.unwrap();
+    let until = write(store, async |tx| tx.record_login_failure(f.clinician, NOW, 5, lock).await)
+        .await
+        .unwrap();
     assert_eq!(until, Some(physio_store::db_time(NOW + lock)));
     let c = store.credentials("pt1@north.test").await.unwrap().unwrap();
     assert_eq!((c.failed_logins, c.locked_until), (5, until));
-    store.record_login_success(f.clinician).await.unwrap();
+    write(store, async |tx| tx.record_login_success(f.clinician).await).await.unwrap();
     let c = store.credentials("pt1@north.test").await.unwrap().unwrap();
     assert_eq!((c.failed_logins, c.locked_until), (0, None));
 }
@@ -289,7 +355,7 @@ fn event(i: usize, clinic: Option<Uuid>) -> NewAuditEvent {
 async fn audit_records(store: &Store, n: usize) -> Vec<Uuid> {
     let mut ids = vec![];
     for i in 0..n {
-        ids.push(store.append_audit(&event(i, None)).await.unwrap().id);
+        ids.push(write(store, async |tx| tx.append_audit(&event(i, None)).await).await.unwrap().id);
     }
     ids
 }
@@ -297,9 +363,10 @@ async fn audit_records(store: &Store, n: usize) -> Vec<Uuid> {
 async fn audit_chain_verifies(store: &Store) {
     let empty = store.verify_audit().await.unwrap();
     assert_eq!((empty.records, empty.first_break), (0, None));
-    let clinic = store.create_clinic("C", NOW).await.unwrap().id;
+    let clinic = write(store, async |tx| tx.create_clinic("C", NOW).await).await.unwrap().id;
     for i in 0..7 {
-        let e = store.append_audit(&event(i, Some(clinic))).await.unwrap();
+        let e =
+            write(store, async |tx| tx.append_audit(&event(i, Some(clinic))).await).await.unwrap();
         assert_eq!(e.seq, i as i64 + 1);
     }
     let v = store.verify_audit().await.unwrap();
@@ -313,7 +380,9 @@ async fn concurrent_audit_appends_keep_one_chain(store: &Store) {
     let mut tasks = vec![];
     for i in 0..40 {
         let s = store.clone();
-        tasks.push(tokio::spawn(async move { s.append_audit(&event(i, None)).await.unwrap().seq }));
+        tasks.push(tokio::spawn(async move {
+            write(&s, async |tx| tx.append_audit(&event(i, None)).await).await.unwrap().seq
+        }));
     }
     let mut seqs = vec![];
     for t in tasks {
@@ -469,13 +538,13 @@ impl AuditTestExt for Store {
     }
 }
 
-fn triage(f: &Fixture, episode: Uuid, tier: &str, needs_review: bool) -> NewTriage {
+fn triage(f: &Fixture, episode: Uuid, tier: Tier, needs_review: bool) -> NewTriage {
     NewTriage {
         clinic_id: f.clinic,
         episode_id: episode,
         trigger: "intake".into(),
-        tier: tier.into(),
-        decision: serde_json::json!({"tier": tier, "reasons": [{"rule": "r1", "reason": "because"}]}),
+        tier,
+        decision: serde_json::json!({"tier": tier.as_str(), "reasons": [{"rule": "r1", "reason": "because"}]}),
         proposed_pathway: Some("conservative_lumbar".into()),
         needs_review,
     }
@@ -484,50 +553,68 @@ fn triage(f: &Fixture, episode: Uuid, tier: &str, needs_review: bool) -> NewTria
 async fn episode_lifecycle(store: &Store) {
     let f = fixture(store).await;
     let p = f.patients[0];
-    let ep = store.open_episode(f.clinic, p, NOW).await.unwrap();
+    let ep = write(store, async |tx| tx.open_episode(f.clinic, p, NOW).await).await.unwrap();
     assert_eq!(ep.status, EpisodeStatus::Intake);
-    assert!(matches!(store.open_episode(f.clinic, p, NOW).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        write(store, async |tx| tx.open_episode(f.clinic, p, NOW).await).await,
+        Err(StoreError::Conflict(_))
+    ));
     // Save and resume.
     let draft = serde_json::json!({"region": ["thoracic"]});
-    store.save_intake(f.clinic, ep.id, &draft, "history", NOW).await.unwrap();
-    let more = serde_json::json!({"region": ["thoracic"], "pain_now": 6});
-    let saved = store
-        .save_intake(f.clinic, ep.id, &more, "red_flags", NOW + Duration::minutes(3))
+    write(store, async |tx| tx.save_intake(f.clinic, ep.id, &draft, "history", NOW).await)
         .await
         .unwrap();
+    let more = serde_json::json!({"region": ["thoracic"], "pain_now": 6});
+    let saved = write(store, async |tx| {
+        tx.save_intake(f.clinic, ep.id, &more, "red_flags", NOW + Duration::minutes(3)).await
+    })
+    .await
+    .unwrap();
     assert_eq!(
         (saved.answers.clone(), saved.step.as_str(), saved.submitted_at),
         (more.clone(), "red_flags", None)
     );
     // Submitting a non-exercise decision sends the episode to review.
-    let t = store.submit_intake(&more, &triage(&f, ep.id, "specialist", true), NOW).await.unwrap();
-    assert_eq!((t.tier.as_str(), t.review.is_none()), ("specialist", true));
+    let t = write(store, async |tx| {
+        tx.submit_intake(&more, &triage(&f, ep.id, Tier::Specialist, true), NOW).await
+    })
+    .await
+    .unwrap();
+    assert_eq!((t.tier, t.review.is_none()), (Tier::Specialist, true));
     let ep2 = store.episode(f.clinic, ep.id).await.unwrap();
     assert_eq!((ep2.status, ep2.pathway), (EpisodeStatus::AwaitingReview, None));
     assert!(store.intake(f.clinic, ep.id).await.unwrap().unwrap().submitted_at.is_some());
     assert!(matches!(
-        store.save_intake(f.clinic, ep.id, &draft, "x", NOW).await,
+        write(store, async |tx| tx.save_intake(f.clinic, ep.id, &draft, "x", NOW).await).await,
         Err(StoreError::Conflict(_))
     ));
-    let again = store.submit_intake(&more, &triage(&f, ep.id, "exercise", false), NOW).await;
+    let again = write(store, async |tx| {
+        tx.submit_intake(&more, &triage(&f, ep.id, Tier::Exercise, false), NOW).await
+    })
+    .await;
     assert!(matches!(again, Err(StoreError::Conflict(_))));
     assert_eq!(store.triage_history(f.clinic, ep.id).await.unwrap().len(), 1);
     // The clinician overrides to exercise care on a pathway.
-    let reviewed = store
-        .review_triage(
+    let reviewed = write(store, async |tx| {
+        tx.review_triage(
             f.clinic,
             t.id,
             f.clinician,
-            "exercise",
+            Tier::Exercise,
             Some("imaging reviewed"),
             Some("conservative_thoracic"),
             NOW,
         )
         .await
-        .unwrap();
+    })
+    .await
+    .unwrap();
     let review = reviewed.review.unwrap();
-    assert_eq!((review.by, review.final_tier.as_str()), (f.clinician, "exercise"));
-    let again = store.review_triage(f.clinic, t.id, f.clinician, "urgent", None, None, NOW).await;
+    assert_eq!((review.by, review.final_tier), (f.clinician, Tier::Exercise));
+    let again = write(store, async |tx| {
+        tx.review_triage(f.clinic, t.id, f.clinician, Tier::Urgent, None, None, NOW).await
+    })
+    .await;
     assert!(matches!(again, Err(StoreError::Conflict(_))));
     let ep3 = store.episode(f.clinic, ep.id).await.unwrap();
     assert_eq!(
@@ -536,32 +623,43 @@ async fn episode_lifecycle(store: &Store) {
     );
     // Surgery facts and a phase override.
     let surgery = time::macros::date!(2026 - 10 - 01);
-    let ep4 = store
-        .set_pathway(f.clinic, ep.id, "post_op_fusion", Some(surgery), Some(4.5))
-        .await
-        .unwrap();
+    let ep4 = write(store, async |tx| {
+        tx.set_pathway(f.clinic, ep.id, "post_op_fusion", Some(surgery), Some(4.5)).await
+    })
+    .await
+    .unwrap();
     assert_eq!((ep4.surgery_date, ep4.lifting_limit_kg), (Some(surgery), Some(4.5)));
-    let ep5 = store
-        .override_phase(f.clinic, ep.id, Some(("early", "wound not healed")), f.clinician, NOW)
-        .await
-        .unwrap();
+    let ep5 = write(store, async |tx| {
+        tx.override_phase(f.clinic, ep.id, Some(("early", "wound not healed")), f.clinician, NOW)
+            .await
+    })
+    .await
+    .unwrap();
     assert_eq!(ep5.phase_override.unwrap().reason, "wound not healed");
     assert!(
-        store
-            .override_phase(f.clinic, ep.id, None, f.clinician, NOW)
+        write(store, async |tx| tx.override_phase(f.clinic, ep.id, None, f.clinician, NOW).await)
             .await
             .unwrap()
             .phase_override
             .is_none()
     );
     let ms = vec!["wound_healed".to_owned(), "walks_30_minutes".to_owned()];
-    assert_eq!(store.set_milestones(f.clinic, ep.id, &ms).await.unwrap().milestones, ms);
-    let foreign = store.set_milestones(f.other_clinic, ep.id, &ms).await;
+    assert_eq!(
+        write(store, async |tx| tx.set_milestones(f.clinic, ep.id, &ms).await)
+            .await
+            .unwrap()
+            .milestones,
+        ms
+    );
+    let foreign =
+        write(store, async |tx| tx.set_milestones(f.other_clinic, ep.id, &ms).await).await;
     assert!(matches!(foreign, Err(StoreError::NotFound(_))));
     // A weekly re-triage that needs review puts the episode back in review.
-    let mut weekly = triage(&f, ep.id, "urgent", true);
+    let mut weekly = triage(&f, ep.id, Tier::Urgent, true);
     weekly.trigger = "pain_rise".into();
-    store.record_triage(&weekly, NOW + Duration::days(7)).await.unwrap();
+    write(store, async |tx| tx.record_triage(&weekly, NOW + Duration::days(7)).await)
+        .await
+        .unwrap();
     assert_eq!(store.episode(f.clinic, ep.id).await.unwrap().status, EpisodeStatus::AwaitingReview);
     let history = store.triage_history(f.clinic, ep.id).await.unwrap();
     assert_eq!(
@@ -569,10 +667,19 @@ async fn episode_lifecycle(store: &Store) {
         vec!["pain_rise", "intake"]
     );
     // Discharge closes it; a new episode may then open.
-    let done = store.discharge(f.clinic, ep.id, NOW + Duration::days(60)).await.unwrap();
-    assert_eq!(done.status, EpisodeStatus::Discharged);
+    let done = write(store, async |tx| {
+        tx.discharge(f.clinic, ep.id, "goals met", NOW + Duration::days(60)).await
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        (done.status, done.discharge_reason.as_deref()),
+        (EpisodeStatus::Discharged, Some("goals met"))
+    );
     assert!(store.open_episode_of(f.clinic, p).await.unwrap().is_none());
-    store.open_episode(f.clinic, p, NOW + Duration::days(90)).await.unwrap();
+    write(store, async |tx| tx.open_episode(f.clinic, p, NOW + Duration::days(90)).await)
+        .await
+        .unwrap();
     assert_eq!(store.episodes(f.clinic, p).await.unwrap().len(), 2);
     assert_eq!(store.open_episodes(f.clinic).await.unwrap().len(), 1);
 }
@@ -580,7 +687,7 @@ async fn episode_lifecycle(store: &Store) {
 async fn responses_and_alerts(store: &Store) {
     let f = fixture(store).await;
     let p = f.patients[1];
-    let ep = store.open_episode(f.clinic, p, NOW).await.unwrap();
+    let ep = write(store, async |tx| tx.open_episode(f.clinic, p, NOW).await).await.unwrap();
     let resp = |instrument: &str, timepoint: &str, score: f64| NewResponse {
         clinic_id: f.clinic,
         episode_id: ep.id,
@@ -590,10 +697,18 @@ async fn responses_and_alerts(store: &Store) {
         result: serde_json::json!({"score": score}),
         score,
     };
-    store.add_response(&resp("odi", "baseline", 42.0), &[], NOW).await.unwrap();
+    write(store, async |tx| tx.add_response(&resp("odi", "baseline", 42.0), &[], NOW).await)
+        .await
+        .unwrap();
     let alert = vec![("phq9_item9".to_owned(), "Answered item 9 above zero".to_owned())];
-    store.add_response(&resp("phq9", "baseline", 14.0), &alert, NOW).await.unwrap();
-    store.add_response(&resp("odi", "week_4", 30.0), &[], NOW + Duration::weeks(4)).await.unwrap();
+    write(store, async |tx| tx.add_response(&resp("phq9", "baseline", 14.0), &alert, NOW).await)
+        .await
+        .unwrap();
+    write(store, async |tx| {
+        tx.add_response(&resp("odi", "week_4", 30.0), &[], NOW + Duration::weeks(4)).await
+    })
+    .await
+    .unwrap();
     let odi = store.responses(f.clinic, p, Some("odi")).await.unwrap();
     assert_eq!(
         odi.iter().map(|r| (r.timepoint.as_str(), r.score)).collect::<Vec<_>>(),
@@ -602,34 +717,45 @@ async fn responses_and_alerts(store: &Store) {
     assert_eq!(odi[0].answers, serde_json::json!({"answers": [1, 2, 3]}));
     assert_eq!(store.responses(f.clinic, p, None).await.unwrap().len(), 3);
     // A non-finite score is refused and writes nothing, alerts included.
-    let bad = store.add_response(&resp("phq9", "week_4", f64::NAN), &alert, NOW).await;
+    let bad = write(store, async |tx| {
+        tx.add_response(&resp("phq9", "week_4", f64::NAN), &alert, NOW).await
+    })
+    .await;
     assert!(matches!(bad, Err(StoreError::Conflict(_))));
     let open = store.alerts(f.clinic, Some(p), false).await.unwrap();
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].kind, "phq9_item9");
-    store.acknowledge_alert(f.clinic, open[0].id, f.clinician, NOW).await.unwrap();
+    write(store, async |tx| tx.acknowledge_alert(f.clinic, open[0].id, f.clinician, NOW).await)
+        .await
+        .unwrap();
     assert!(store.alerts(f.clinic, Some(p), false).await.unwrap().is_empty());
     assert_eq!(
         store.alerts(f.clinic, None, true).await.unwrap()[0].acknowledged_by,
         Some(f.clinician)
     );
-    let twice = store.acknowledge_alert(f.clinic, open[0].id, f.clinician, NOW).await;
+    let twice =
+        write(store, async |tx| tx.acknowledge_alert(f.clinic, open[0].id, f.clinician, NOW).await)
+            .await;
     assert!(matches!(twice, Err(StoreError::NotFound(_))));
 }
 
 async fn episodes_are_clinic_scoped(store: &Store) {
     let f = fixture(store).await;
-    let ep = store.open_episode(f.clinic, f.patients[0], NOW).await.unwrap();
+    let ep =
+        write(store, async |tx| tx.open_episode(f.clinic, f.patients[0], NOW).await).await.unwrap();
     assert!(matches!(store.episode(f.other_clinic, ep.id).await, Err(StoreError::NotFound(_))));
     assert!(matches!(
-        store.open_episode(f.other_clinic, f.patients[0], NOW).await,
+        write(store, async |tx| tx.open_episode(f.other_clinic, f.patients[0], NOW).await).await,
         Err(StoreError::NotFound(_))
     ));
     assert!(store.episodes(f.other_clinic, f.patients[0]).await.unwrap().is_empty());
-    let r = store.save_intake(f.other_clinic, ep.id, &serde_json::json!({}), "x", NOW).await;
+    let r = write(store, async |tx| {
+        tx.save_intake(f.other_clinic, ep.id, &serde_json::json!({}), "x", NOW).await
+    })
+    .await;
     assert!(matches!(r, Err(StoreError::NotFound(_))));
     assert!(matches!(
-        store.discharge(f.other_clinic, ep.id, NOW).await,
+        write(store, async |tx| tx.discharge(f.other_clinic, ep.id, "goals met", NOW).await).await,
         Err(StoreError::NotFound(_))
     ));
 }
@@ -637,10 +763,12 @@ async fn episodes_are_clinic_scoped(store: &Store) {
 async fn reassessment_schedule(store: &Store) {
     let f = fixture(store).await;
     assert_eq!(store.reassessment_weeks(f.clinic).await.unwrap(), vec![0, 4, 8]);
-    store.set_reassessment_weeks(f.clinic, &[12, 0, 6, 6]).await.unwrap();
+    write(store, async |tx| tx.set_reassessment_weeks(f.clinic, &[12, 0, 6, 6]).await)
+        .await
+        .unwrap();
     assert_eq!(store.reassessment_weeks(f.clinic).await.unwrap(), vec![0, 6, 12]);
     assert!(matches!(
-        store.set_reassessment_weeks(f.clinic, &[4, 8]).await,
+        write(store, async |tx| tx.set_reassessment_weeks(f.clinic, &[4, 8]).await).await,
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(store.reassessment_weeks(f.other_clinic).await.unwrap(), vec![0, 4, 8]);
@@ -649,59 +777,80 @@ async fn reassessment_schedule(store: &Store) {
 async fn exercise_sessions_keep_every_repetition(store: &Store) {
     let f = fixture(store).await;
     let p = f.patients[0];
-    let s = store.create_exercise_session(f.clinic, p, "shoulder-abduction", NOW).await.unwrap();
+    let s = write(store, async |tx| {
+        tx.create_exercise_session(f.clinic, p, "shoulder-abduction", NOW).await
+    })
+    .await
+    .unwrap();
     assert_eq!((s.rep_count, s.reps.clone(), s.ended_at), (0, serde_json::json!([]), None));
     let reps = serde_json::json!([{"index": 1, "rom_deg": 120.5, "correct": true, "errors": []}]);
-    store
-        .save_exercise_progress(f.clinic, s.id, &reps, 1, 1, NOW + Duration::seconds(3))
-        .await
-        .unwrap();
+    write(store, async |tx| {
+        tx.save_exercise_progress(f.clinic, s.id, &reps, 1, 1, NOW + Duration::seconds(3)).await
+    })
+    .await
+    .unwrap();
     let got = store.exercise_session(f.clinic, s.id).await.unwrap();
     assert_eq!((got.rep_count, got.correct_count, got.reps), (1, 1, reps));
-    store
-        .end_exercise_session(
+    write(store, async |tx| {
+        tx.end_exercise_session(
             f.clinic,
             s.id,
             &serde_json::json!({"rep_count": 1}),
             NOW + Duration::seconds(9),
         )
         .await
-        .unwrap();
+    })
+    .await
+    .unwrap();
     // Ended sessions are frozen.
-    let again =
-        store.save_exercise_progress(f.clinic, s.id, &serde_json::json!([]), 0, 0, NOW).await;
+    let again = write(store, async |tx| {
+        tx.save_exercise_progress(f.clinic, s.id, &serde_json::json!([]), 0, 0, NOW).await
+    })
+    .await;
     assert!(matches!(again, Err(StoreError::NotFound(_))));
     assert!(matches!(
         store.exercise_session(f.other_clinic, s.id).await,
         Err(StoreError::NotFound(_))
     ));
-    let later = store
-        .create_exercise_session(f.clinic, p, "deep-squat", NOW + Duration::hours(1))
-        .await
-        .unwrap();
+    let later = write(store, async |tx| {
+        tx.create_exercise_session(f.clinic, p, "deep-squat", NOW + Duration::hours(1)).await
+    })
+    .await
+    .unwrap();
     let list = store.exercise_sessions(f.clinic, p, 10).await.unwrap();
     assert_eq!(list.iter().map(|s| s.id).collect::<Vec<_>>(), vec![later.id, s.id]);
     assert!(list[1].ended_at.is_some());
-    let foreign = store.create_exercise_session(f.other_clinic, p, "deep-squat", NOW).await;
+    let foreign = write(store, async |tx| {
+        tx.create_exercise_session(f.other_clinic, p, "deep-squat", NOW).await
+    })
+    .await;
     assert!(matches!(foreign, Err(StoreError::NotFound(_))));
 }
 
 async fn exercise_references_are_set_replaced_and_cleared(store: &Store) {
     let f = fixture(store).await;
     let p = f.patients[0];
-    let s = store.create_exercise_session(f.clinic, p, "shoulder-abduction", NOW).await.unwrap();
+    let s = write(store, async |tx| {
+        tx.create_exercise_session(f.clinic, p, "shoulder-abduction", NOW).await
+    })
+    .await
+    .unwrap();
     let baselines = serde_json::json!({"checks": [1.5, null, 12.0], "bands": [[30.0, 4.5]]});
-    let set = |range, baselines, session, at| {
-        store.set_exercise_reference(
-            f.clinic,
-            p,
-            "shoulder-abduction",
-            range,
-            baselines,
-            session,
-            f.clinician,
-            at,
-        )
+    let set = async |range, baselines: Option<&serde_json::Value>, session, at| {
+        write(store, async |tx| {
+            tx.set_exercise_reference(
+                f.clinic,
+                p,
+                "shoulder-abduction",
+                range,
+                baselines,
+                session,
+                f.clinician,
+                at,
+            )
+            .await
+        })
+        .await
     };
     let r = set((10.5, 148.25), Some(&baselines), Some(s.id), NOW).await.unwrap();
     assert_eq!((r.rest, r.peak, r.session_id, r.set_by), (10.5, 148.25, Some(s.id), f.clinician));
@@ -713,8 +862,8 @@ async fn exercise_references_are_set_replaced_and_cleared(store: &Store) {
         (r.rest, r.peak, r.baselines, r.session_id, r.set_at),
         (12.0, 120.0, None, None, physio_store::db_time(later))
     );
-    store
-        .set_exercise_reference(
+    write(store, async |tx| {
+        tx.set_exercise_reference(
             f.clinic,
             p,
             "deep-squat",
@@ -725,14 +874,16 @@ async fn exercise_references_are_set_replaced_and_cleared(store: &Store) {
             NOW,
         )
         .await
-        .unwrap();
+    })
+    .await
+    .unwrap();
     let list = store.exercise_references(f.clinic, p).await.unwrap();
     let ids: Vec<&str> = list.iter().map(|r| r.exercise.as_str()).collect();
     assert_eq!(ids, ["deep-squat", "shoulder-abduction"]);
     // Other clinics see nothing and cannot write.
     assert!(store.exercise_references(f.other_clinic, p).await.unwrap().is_empty());
-    let foreign = store
-        .set_exercise_reference(
+    let foreign = write(store, async |tx| {
+        tx.set_exercise_reference(
             f.other_clinic,
             p,
             "deep-squat",
@@ -742,10 +893,208 @@ async fn exercise_references_are_set_replaced_and_cleared(store: &Store) {
             f.clinician,
             NOW,
         )
-        .await;
+        .await
+    })
+    .await;
     assert!(matches!(foreign, Err(StoreError::NotFound(_))));
-    assert!(!store.clear_exercise_reference(f.other_clinic, p, "deep-squat").await.unwrap());
-    assert!(store.clear_exercise_reference(f.clinic, p, "deep-squat").await.unwrap());
-    assert!(!store.clear_exercise_reference(f.clinic, p, "deep-squat").await.unwrap());
+    assert!(
+        !write(store, async |tx| tx
+            .clear_exercise_reference(f.other_clinic, p, "deep-squat")
+            .await)
+        .await
+        .unwrap()
+    );
+    assert!(
+        write(store, async |tx| tx.clear_exercise_reference(f.clinic, p, "deep-squat").await)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !write(store, async |tx| tx.clear_exercise_reference(f.clinic, p, "deep-squat").await)
+            .await
+            .unwrap()
+    );
     assert_eq!(store.exercise_references(f.clinic, p).await.unwrap().len(), 1);
+}
+
+/// The audit record that describes a change is appended on the change's own transaction: both
+/// are kept on commit, and neither when the `Tx` is dropped, whether deliberately or because a
+/// later write failed. The chain stays whole either way.
+async fn tx_commits_a_write_with_its_audit_record_or_neither(store: &Store) {
+    let clinic = write(store, async |tx| tx.create_clinic("Clinic", NOW).await).await.unwrap().id;
+    audit_records(store, 2).await;
+    let nu = new_user(clinic, "ana@example.test", Role::Patient);
+    let created = |u: &physio_store::User| NewAuditEvent {
+        clinic_id: Some(clinic),
+        action: "create".into(),
+        resource: "user".into(),
+        patient_id: Some(u.id),
+        outcome: AuditOutcome::Success,
+        ..event(0, Some(clinic))
+    };
+
+    // Dropped without commit: neither the user nor the record exists.
+    let mut tx = store.begin().await.unwrap();
+    let u = tx.create_user(&nu, NOW).await.unwrap();
+    let e = tx.append_audit(&created(&u)).await.unwrap();
+    assert_eq!(e.seq, 3);
+    drop(tx);
+    assert!(matches!(store.user(u.id).await, Err(StoreError::NotFound(_))));
+    assert!(store.credentials("ana@example.test").await.unwrap().is_none());
+    assert!(store.audit_events(clinic, Some(u.id), 10).await.unwrap().is_empty());
+    assert_eq!(
+        store.verify_audit().await.unwrap(),
+        physio_store::AuditVerification { records: 2, first_break: None }
+    );
+
+    // A write that fails after the record was appended: dropping the Tx discards the record too.
+    write(store, async |tx| {
+        tx.create_user(&new_user(clinic, "ben@example.test", Role::Admin), NOW).await
+    })
+    .await
+    .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let e = tx.append_audit(&created(&u)).await.unwrap();
+    assert_eq!(e.seq, 3);
+    let dup = tx.create_user(&new_user(clinic, "ben@example.test", Role::Admin), NOW).await;
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    drop(tx);
+    assert_eq!(
+        store.verify_audit().await.unwrap(),
+        physio_store::AuditVerification { records: 2, first_break: None }
+    );
+
+    // Committed: both, and the record takes the sequence number the dropped ones had used.
+    let mut tx = store.begin().await.unwrap();
+    let u = tx.create_user(&nu, NOW).await.unwrap();
+    let e = tx.append_audit(&created(&u)).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(store.user(u.id).await.unwrap(), u);
+    assert_eq!(store.audit_events(clinic, Some(u.id), 10).await.unwrap(), vec![e.clone()]);
+    assert_eq!(e.seq, 3);
+    assert_eq!(
+        store.verify_audit().await.unwrap(),
+        physio_store::AuditVerification { records: 3, first_break: None }
+    );
+}
+
+/// A transaction reads what it has written so far; nobody else does until it commits.
+async fn tx_reads_its_own_writes_others_see_them_on_commit(store: &Store) {
+    let f = fixture(store).await;
+    let p = f.patients[0];
+    audit_records(store, 1).await;
+    let mut tx = store.begin().await.unwrap();
+    let ep = tx.open_episode(f.clinic, p, NOW).await.unwrap();
+    let draft = serde_json::json!({"region": ["lumbar"]});
+    tx.save_intake(f.clinic, ep.id, &draft, "history", NOW).await.unwrap();
+    let e = tx.append_audit(&event(1, Some(f.clinic))).await.unwrap();
+
+    // Inside: every write is there.
+    assert_eq!(tx.episode(f.clinic, ep.id).await.unwrap(), ep);
+    assert_eq!(tx.open_episode_of(f.clinic, p).await.unwrap(), Some(ep.clone()));
+    assert_eq!(tx.intake(f.clinic, ep.id).await.unwrap().unwrap().answers, draft);
+    assert_eq!(
+        tx.verify_audit().await.unwrap(),
+        physio_store::AuditVerification { records: 2, first_break: None }
+    );
+
+    // Outside: nothing yet, and reading does not wait for the writer.
+    assert!(matches!(store.episode(f.clinic, ep.id).await, Err(StoreError::NotFound(_))));
+    assert!(store.open_episode_of(f.clinic, p).await.unwrap().is_none());
+    assert!(store.intake(f.clinic, ep.id).await.unwrap().is_none());
+    assert!(store.audit_events(f.clinic, None, 10).await.unwrap().is_empty());
+    assert_eq!(
+        store.verify_audit().await.unwrap(),
+        physio_store::AuditVerification { records: 1, first_break: None }
+    );
+
+    tx.commit().await.unwrap();
+    assert_eq!(store.episode(f.clinic, ep.id).await.unwrap(), ep);
+    assert_eq!(store.intake(f.clinic, ep.id).await.unwrap().unwrap().answers, draft);
+    assert_eq!(store.audit_events(f.clinic, None, 10).await.unwrap(), vec![e]);
+    assert_eq!(
+        store.verify_audit().await.unwrap(),
+        physio_store::AuditVerification { records: 2, first_break: None }
+    );
+}
+
+/// Many writers at once, each writing a change and its audit record in one transaction: every
+/// one commits (on SQLite none fails with "database is locked"), and the chain holds exactly
+/// their records, each next to the change it describes. Some writers give up (drop their `Tx`)
+/// along the way; that leaves no trace and does not hold up the others.
+async fn concurrent_writers_all_commit_and_keep_one_chain(store: &Store) {
+    const TASKS: usize = 8;
+    const ROUNDS: usize = 20;
+    let clinic =
+        write(store, async |tx| tx.create_clinic("Busy Clinic", NOW).await).await.unwrap().id;
+    let mut tasks = vec![];
+    for t in 0..TASKS {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut done = vec![];
+            let mut errors = vec![];
+            for r in 0..ROUNDS {
+                if r % 4 == 1 {
+                    let abandoned = async {
+                        let mut tx = s.begin().await?;
+                        let nu = new_user(clinic, &format!("gone{t}-{r}@busy.test"), Role::Patient);
+                        let u = tx.create_user(&nu, NOW).await?;
+                        let e = NewAuditEvent { patient_id: Some(u.id), ..event(r, Some(clinic)) };
+                        tx.append_audit(&e).await?;
+                        drop(tx);
+                        Ok::<_, StoreError>(())
+                    };
+                    if let Err(e) = abandoned.await {
+                        errors.push(format!("task {t} round {r} (abandoned): {e}"));
+                    }
+                }
+                let attempt = async {
+                    let mut tx = s.begin().await?;
+                    let nu = new_user(clinic, &format!("p{t}-{r}@busy.test"), Role::Patient);
+                    let u = tx.create_user(&nu, NOW).await?;
+                    let e = NewAuditEvent {
+                        action: "create".into(),
+                        resource: "user".into(),
+                        patient_id: Some(u.id),
+                        ..event(t * ROUNDS + r, Some(clinic))
+                    };
+                    let e = tx.append_audit(&e).await?;
+                    tx.commit().await?;
+                    // Readers run alongside the writers and see each commit at once.
+                    assert_eq!(s.user(u.id).await?, u);
+                    Ok::<_, StoreError>((u.id, e))
+                };
+                match attempt.await {
+                    Ok(x) => done.push(x),
+                    Err(e) => errors.push(format!("task {t} round {r}: {e}")),
+                }
+            }
+            (done, errors)
+        }));
+    }
+    let (mut done, mut errors) = (vec![], vec![]);
+    for t in tasks {
+        let (d, e) = t.await.unwrap();
+        done.extend(d);
+        errors.extend(e);
+    }
+    assert!(errors.is_empty(), "{} of {} writes failed: {errors:#?}", errors.len(), TASKS * ROUNDS);
+    let n = TASKS * ROUNDS;
+    let mut seqs: Vec<i64> = done.iter().map(|(_, e)| e.seq).collect();
+    seqs.sort_unstable();
+    assert_eq!(seqs, (1..=n as i64).collect::<Vec<_>>());
+    assert_eq!(
+        store.verify_audit().await.unwrap(),
+        physio_store::AuditVerification { records: n as u64, first_break: None }
+    );
+    // Only the committed users exist; the abandoned ones left nothing.
+    let users = store.users(clinic, Some(Role::Patient)).await.unwrap();
+    assert_eq!(users.len(), n);
+    assert!(users.iter().all(|u| u.email.starts_with('p')));
+    // Each stored record is the one its writer got back, about the user it created.
+    let stored = store.audit_range(1, n as i64 + 1).await.unwrap();
+    for (user, e) in &done {
+        let s = &stored[e.seq as usize - 1];
+        assert_eq!((s, s.patient_id), (e, Some(*user)));
+    }
 }

@@ -1,0 +1,182 @@
+//! When exercise must pause, and what the patient is told instead.
+//!
+//! Exercise pauses everywhere (the camera, and every programme later) while any of these
+//! holds, and the first that holds is the reason shown:
+//!
+//! 1. a triage decision above exercise care has not been reviewed by a clinician yet: until
+//!    someone qualified has looked, the rules' warning stands;
+//! 2. a clinician confirmed emergency or same-day medical care: the patient should be seen
+//!    before exercising again; the next triage (a check-in with no warning sign) lifts it;
+//! 3. a check-in found pain of 8 or more, a rise of 3 points or more, or a new red-flag answer,
+//!    and no clinician has acknowledged the alert yet.
+//!
+//! A specialist opinion, once a clinician has reviewed it, does not pause exercise by itself:
+//! conservative care usually goes on while the patient waits for the appointment, and the
+//! clinician who reviewed it decides otherwise through the pathway.
+
+use crate::triage::Tier;
+
+/// An open (not yet acknowledged) alert from a check-in that stops exercise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SafetyAlert {
+    /// Pain at or above the stop level.
+    PainHigh,
+    /// Pain rose by the re-triage amount or more.
+    PainRise,
+    /// A check-in answer triaged above exercise care.
+    RedFlag,
+}
+
+impl SafetyAlert {
+    /// The alert kinds as the care team's alerts store them.
+    pub fn from_kind(kind: &str) -> Option<SafetyAlert> {
+        match kind {
+            "pain_high" => Some(SafetyAlert::PainHigh),
+            "pain_rise" => Some(SafetyAlert::PainRise),
+            "red_flag" => Some(SafetyAlert::RedFlag),
+            _ => None,
+        }
+    }
+
+    /// The stored kind.
+    pub fn kind(self) -> &'static str {
+        match self {
+            SafetyAlert::PainHigh => "pain_high",
+            SafetyAlert::PainRise => "pain_rise",
+            SafetyAlert::RedFlag => "red_flag",
+        }
+    }
+
+    fn words(self) -> &'static str {
+        match self {
+            SafetyAlert::PainHigh => "your pain was very high",
+            SafetyAlert::PainRise => "your pain had gone up a lot",
+            SafetyAlert::RedFlag => "one of your answers can be a warning sign",
+        }
+    }
+}
+
+/// What is known about a patient's safety right now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SafetyFacts {
+    /// The tier of the latest triage decision when no clinician has reviewed it yet.
+    pub unreviewed: Option<Tier>,
+    /// The tier a clinician settled on, when the latest decision has been reviewed.
+    pub reviewed: Option<Tier>,
+    /// Check-in alerts no clinician has acknowledged yet.
+    pub open_alerts: Vec<SafetyAlert>,
+}
+
+/// Why exercise is paused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pause {
+    /// A decision above exercise care waits for a clinician's review.
+    AwaitingReview(Tier),
+    /// A clinician confirmed emergency or same-day medical care.
+    MedicalCare(Tier),
+    /// A check-in raised alerts that no clinician has acknowledged yet.
+    CheckIn(Vec<SafetyAlert>),
+}
+
+/// Whether exercise must pause, and why (the first rule in the module's list that holds).
+pub fn exercise_pause(facts: &SafetyFacts) -> Option<Pause> {
+    if let Some(tier) = facts.unreviewed.filter(|t| *t > Tier::Exercise) {
+        return Some(Pause::AwaitingReview(tier));
+    }
+    if let Some(tier) = facts.reviewed.filter(|t| *t >= Tier::Urgent) {
+        return Some(Pause::MedicalCare(tier));
+    }
+    if !facts.open_alerts.is_empty() {
+        return Some(Pause::CheckIn(facts.open_alerts.clone()));
+    }
+    None
+}
+
+impl Pause {
+    /// The tier behind the pause, when a triage decision is.
+    pub fn tier(&self) -> Option<Tier> {
+        match self {
+            Pause::AwaitingReview(t) | Pause::MedicalCare(t) => Some(*t),
+            Pause::CheckIn(_) => None,
+        }
+    }
+
+    /// Why exercise is paused and what to do, for the patient, in one paragraph.
+    pub fn patient_message(&self) -> String {
+        match self {
+            Pause::AwaitingReview(t) | Pause::MedicalCare(t) => {
+                format!("Your exercises are paused. {}", t.patient_action())
+            }
+            Pause::CheckIn(alerts) => {
+                let why: Vec<&str> = alerts.iter().map(|a| a.words()).collect();
+                format!(
+                    "Your exercises are paused because at your check-in {}. Do not exercise \
+                     until your physical therapist has been in touch; they have been told. If \
+                     you get worse, or have new numbness between your legs or trouble with \
+                     your bladder or bowels, go to an emergency department now.",
+                    join_words(&why)
+                )
+            }
+        }
+    }
+}
+
+fn join_words(parts: &[&str]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(
+        unreviewed: Option<Tier>,
+        reviewed: Option<Tier>,
+        alerts: &[SafetyAlert],
+    ) -> SafetyFacts {
+        SafetyFacts { unreviewed, reviewed, open_alerts: alerts.to_vec() }
+    }
+
+    #[test]
+    fn each_rule_and_its_order() {
+        use SafetyAlert::*;
+        use Tier::*;
+        let cases = [
+            (facts(None, None, &[]), None),
+            (facts(Some(Exercise), None, &[]), None),
+            (facts(Some(Specialist), None, &[]), Some(Pause::AwaitingReview(Specialist))),
+            (
+                facts(Some(Emergency), Some(Exercise), &[PainRise]),
+                Some(Pause::AwaitingReview(Emergency)),
+            ),
+            (facts(None, Some(Specialist), &[]), None),
+            (facts(None, Some(Urgent), &[]), Some(Pause::MedicalCare(Urgent))),
+            (facts(None, Some(Emergency), &[PainHigh]), Some(Pause::MedicalCare(Emergency))),
+            (
+                facts(None, Some(Exercise), &[PainHigh, RedFlag]),
+                Some(Pause::CheckIn(vec![PainHigh, RedFlag])),
+            ),
+        ];
+        for (f, want) in cases {
+            assert_eq!(exercise_pause(&f), want, "{f:?}");
+        }
+    }
+
+    #[test]
+    fn messages_say_why_and_what_to_do() {
+        let m =
+            Pause::CheckIn(vec![SafetyAlert::PainHigh, SafetyAlert::PainRise]).patient_message();
+        assert!(m.contains("your pain was very high and your pain had gone up a lot"), "{m}");
+        assert!(m.contains("emergency department"), "{m}");
+        let m = Pause::AwaitingReview(Tier::Emergency).patient_message();
+        assert!(m.contains("Go to an emergency department now"), "{m}");
+        for kind in ["pain_high", "pain_rise", "red_flag"] {
+            assert_eq!(SafetyAlert::from_kind(kind).map(SafetyAlert::kind), Some(kind));
+        }
+        assert_eq!(SafetyAlert::from_kind("phq9_item9"), None);
+    }
+}

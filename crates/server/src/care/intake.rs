@@ -1,0 +1,142 @@
+//! The intake: a patient's draft, saved page by page, and sending it, which triages it at once
+//! and stores the decision with it.
+
+use physio_store::{Episode, EpisodeStatus, Role, TriageRecord, User};
+use serde_json::{Map, Value};
+
+use crate::{auth::Principal, care::Act, error::ApiError, state::AppState};
+
+/// A patient's intake as it stands.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    /// The patient's open episode, if they have one.
+    pub episode: Option<Episode>,
+    pub answers: Map<String, Value>,
+    /// The page the patient reached, so they can resume there (`None` before the first save).
+    pub step: Option<String>,
+}
+
+impl Draft {
+    /// Whether the intake has been sent (the episode has moved on).
+    pub fn sent(&self) -> bool {
+        self.episode.as_ref().is_some_and(|e| e.status != EpisodeStatus::Intake)
+    }
+}
+
+/// The patient's own intake draft, read on their behalf.
+pub async fn draft(state: &AppState, p: &Principal) -> Result<Draft, ApiError> {
+    let mut act = Act::new(state, p, "read", "intake");
+    let r = async {
+        act.about(p.user.id);
+        act.require_role(Role::Patient, "only patients fill in an intake")?;
+        let store = act.store();
+        let Some(ep) = store.open_episode_of(p.user.clinic_id, p.user.id).await? else {
+            return Ok(Draft::default());
+        };
+        let (answers, step) = match store.intake(ep.clinic_id, ep.id).await? {
+            Some(i) => (i.answers.as_object().cloned().unwrap_or_default(), Some(i.step)),
+            None => (Map::new(), None),
+        };
+        Ok(Draft { episode: Some(ep), answers, step })
+    }
+    .await;
+    act.finish(r).await
+}
+
+/// The patient's open episode, opened in this action's transaction if they have none.
+async fn open_episode(act: &mut Act<'_>) -> Result<Episode, ApiError> {
+    let (clinic, patient, now) = (act.p.user.clinic_id, act.p.user.id, act.now());
+    if let Some(e) = act.store().open_episode_of(clinic, patient).await? {
+        return Ok(e);
+    }
+    Ok(act.tx().await?.open_episode(clinic, patient, now).await?)
+}
+
+/// Saves the draft as it stands and the page to resume at. Refused once the intake is sent.
+pub async fn save(
+    state: &AppState,
+    p: &Principal,
+    answers: Map<String, Value>,
+    resume_at: &str,
+) -> Result<(), ApiError> {
+    let mut act = Act::new(state, p, "update", "intake");
+    let r = async {
+        act.about(p.user.id);
+        act.require_role(Role::Patient, "only patients fill in an intake")?;
+        let ep = open_episode(&mut act).await?;
+        if ep.status != EpisodeStatus::Intake {
+            return Err(ApiError::Conflict("your intake was already sent".into()));
+        }
+        let now = act.now();
+        act.tx()
+            .await?
+            .save_intake(ep.clinic_id, ep.id, &Value::Object(answers), resume_at, now)
+            .await?;
+        Ok(())
+    }
+    .await;
+    act.finish(r).await
+}
+
+/// The account's date of birth, when the clinic recorded one, is the one triage uses: a
+/// document cannot claim another age.
+fn with_account_age(mut doc: Value, user: &User) -> Value {
+    if let (Some(o), Some(dob)) = (doc.as_object_mut(), user.date_of_birth) {
+        o.remove("age");
+        o.insert("date_of_birth".into(), Value::from(dob.to_string()));
+    }
+    doc
+}
+
+/// Sends an intake document (the API) and triages it.
+pub async fn submit(
+    state: &AppState,
+    p: &Principal,
+    document: Value,
+) -> Result<TriageRecord, ApiError> {
+    let mut act = Act::new(state, p, "submit", "intake");
+    let r = async {
+        act.about(p.user.id);
+        act.require_role(Role::Patient, "only patients send an intake")?;
+        let ep = open_episode(&mut act).await?;
+        submit_in(&mut act, ep, document).await
+    }
+    .await;
+    act.finish(r).await
+}
+
+/// Sends the saved draft (the pages) and triages it.
+pub async fn submit_draft(state: &AppState, p: &Principal) -> Result<TriageRecord, ApiError> {
+    let mut act = Act::new(state, p, "submit", "intake");
+    let r = async {
+        act.about(p.user.id);
+        act.require_role(Role::Patient, "only patients send an intake")?;
+        let ep = open_episode(&mut act).await?;
+        let answers = match act.store().intake(ep.clinic_id, ep.id).await? {
+            Some(i) => i.answers,
+            None => Value::Object(Map::new()),
+        };
+        submit_in(&mut act, ep, answers).await
+    }
+    .await;
+    act.finish(r).await
+}
+
+async fn submit_in(
+    act: &mut Act<'_>,
+    ep: Episode,
+    document: Value,
+) -> Result<TriageRecord, ApiError> {
+    let document = with_account_age(document, &act.p.user);
+    let now = act.now();
+    let checked = physio_clinic::intake::parse(&document.to_string(), now.date())
+        .map_err(|e| ApiError::invalid("intake", e.to_string()))?;
+    if ep.status != EpisodeStatus::Intake {
+        return Err(ApiError::Conflict(
+            "your intake was already sent; use the weekly check-in".into(),
+        ));
+    }
+    let decision = crate::care::triage::decide(&checked);
+    let triage = crate::care::triage::new_triage(ep.clinic_id, ep.id, "intake", &decision, false)?;
+    Ok(act.tx().await?.submit_intake(&document, &triage, now).await?)
+}

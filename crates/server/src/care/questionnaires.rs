@@ -1,0 +1,172 @@
+//! Questionnaires: which episode they belong to and what is due, and a patient's answer,
+//! scored and stored with the alerts it raised.
+
+use physio_clinic::{
+    intake::Region,
+    questionnaire::{AlertCode, Instrument, InstrumentId, ScoreResult},
+    schedule::Due,
+};
+use physio_store::{Episode, EpisodeStatus, NewResponse, ResponseRecord, Role, Store};
+use serde_json::Value;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{auth::Principal, care::Act, error::ApiError, state::AppState};
+
+/// Discharge questionnaires stay due this long after discharge.
+const DISCHARGE_WINDOW_DAYS: i64 = 30;
+
+/// The episode a patient's questionnaires belong to: the open one once its intake is sent,
+/// else the last one if it was discharged within the discharge window.
+pub async fn episode_of(
+    store: &Store,
+    clinic_id: Uuid,
+    patient_id: Uuid,
+    now: OffsetDateTime,
+) -> Result<Option<Episode>, ApiError> {
+    let latest = store.episodes(clinic_id, patient_id).await?.into_iter().next();
+    Ok(latest.filter(|e| match e.status {
+        EpisodeStatus::Intake => false,
+        EpisodeStatus::Discharged => {
+            e.discharged_at.is_some_and(|d| now - d < time::Duration::days(DISCHARGE_WINDOW_DAYS))
+        }
+        _ => true,
+    }))
+}
+
+/// Neck pain alone is measured with the NDI rather than the ODI.
+async fn neck_only(store: &Store, ep: &Episode) -> Result<bool, ApiError> {
+    let intake = store.intake(ep.clinic_id, ep.id).await?;
+    let regions: Vec<Region> = intake
+        .and_then(|i| i.answers.get("regions").cloned())
+        .and_then(|r| serde_json::from_value(r).ok())
+        .unwrap_or_default();
+    Ok(regions == [Region::Cervical])
+}
+
+/// What is due now in an episode: the clinic's reassessments, or the discharge set.
+pub async fn due_in(
+    store: &Store,
+    ep: &Episode,
+    now: OffsetDateTime,
+) -> Result<Vec<Due>, ApiError> {
+    let done: Vec<(InstrumentId, String)> = store
+        .responses(ep.clinic_id, ep.patient_id, None)
+        .await?
+        .into_iter()
+        .filter(|r| r.episode_id == ep.id)
+        .filter_map(|r| Some((r.instrument.parse().ok()?, r.timepoint)))
+        .collect();
+    let neck = neck_only(store, ep).await?;
+    if let Some(discharged) = ep.discharged_at {
+        return Ok(physio_clinic::schedule::due_at_discharge(discharged.date(), neck, &done));
+    }
+    let weeks = store.reassessment_weeks(ep.clinic_id).await?;
+    Ok(physio_clinic::schedule::due(&weeks, ep.opened_at.date(), now.date(), neck, &done))
+}
+
+/// The clinic's wording when it loaded one, else Physio's own labels.
+pub fn instrument(state: &AppState, id: InstrumentId) -> Instrument {
+    state
+        .wording()
+        .iter()
+        .find(|i| i.id() == id)
+        .cloned()
+        .unwrap_or_else(|| Instrument::builtin(id).clone())
+}
+
+/// The care-team alerts a scored answer raises, as the store keeps them.
+pub fn alerts_of(result: &ScoreResult) -> Vec<(String, String)> {
+    result
+        .alerts
+        .iter()
+        .map(|a| {
+            let kind = match a.code {
+                AlertCode::Phq9Item9 => "phq9_item9",
+            };
+            (kind.to_owned(), a.message.clone())
+        })
+        .collect()
+}
+
+/// A patient's answers to one questionnaire, as submitted.
+#[derive(Debug, Clone, Default)]
+pub struct Answer {
+    /// One entry per item in the instrument's order (PSFS: one rating per activity); `None`
+    /// for a skipped item.
+    pub answers: Vec<Option<f64>>,
+    /// PSFS: the activities the patient named.
+    pub activities: Option<Vec<String>>,
+    /// The time point it answers (`baseline`, `week_4`, …); anything not due is `adhoc`.
+    pub timepoint: String,
+}
+
+/// What answering did: the stored response, and whether it alerted the care team.
+#[derive(Debug)]
+pub struct Answered {
+    pub response: ResponseRecord,
+    pub alerted: bool,
+}
+
+/// A patient answers a questionnaire: it is scored, filed under the requested time point only
+/// when that questionnaire is due then (otherwise `adhoc`), and stored with its alerts.
+pub async fn answer(
+    state: &AppState,
+    p: &Principal,
+    id: InstrumentId,
+    req: &Answer,
+) -> Result<Answered, ApiError> {
+    let mut act = Act::new(state, p, "create", "questionnaire_response");
+    let r = async {
+        act.about(p.user.id);
+        act.require_role(Role::Patient, "only patients answer questionnaires")?;
+        let now = act.now();
+        let Some(ep) = episode_of(act.store(), p.user.clinic_id, p.user.id, now).await? else {
+            return Err(ApiError::Conflict("send your intake first".into()));
+        };
+        let result = instrument(state, id)
+            .score(&req.answers)
+            .map_err(|e| ApiError::invalid("answers", e.to_string()))?;
+        let due = due_in(act.store(), &ep, now).await?;
+        let timepoint = if due.iter().any(|d| d.instrument == id && d.timepoint == req.timepoint) {
+            req.timepoint.clone()
+        } else {
+            "adhoc".to_owned()
+        };
+        let mut answers = serde_json::json!({ "answers": req.answers });
+        if let Some(a) = &req.activities {
+            answers["activities"] = serde_json::json!(a);
+        }
+        let alerts = alerts_of(&result);
+        let new = NewResponse {
+            clinic_id: ep.clinic_id,
+            episode_id: ep.id,
+            instrument: id.as_str().to_owned(),
+            timepoint,
+            answers,
+            result: serde_json::to_value(&result).unwrap_or(Value::Null),
+            score: result.score,
+        };
+        let response = act.tx().await?.add_response(&new, &alerts, now).await?;
+        Ok(Answered { response, alerted: !alerts.is_empty() })
+    }
+    .await;
+    act.finish(r).await
+}
+
+/// A patient's questionnaire responses, oldest first, optionally of one instrument, read on
+/// their behalf.
+pub async fn responses(
+    state: &AppState,
+    p: &Principal,
+    patient_id: Uuid,
+    instrument: Option<&str>,
+) -> Result<Vec<ResponseRecord>, ApiError> {
+    let mut act = Act::new(state, p, "read", "questionnaire_response");
+    let r = async {
+        act.patient(patient_id).await?;
+        Ok(act.store().responses(p.user.clinic_id, patient_id, instrument).await?)
+    }
+    .await;
+    act.finish(r).await
+}

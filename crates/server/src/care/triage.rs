@@ -1,0 +1,126 @@
+//! Triage decisions: storing what the rules decided, and a clinician's review of it.
+
+use physio_clinic::{
+    intake::CheckedIntake,
+    triage::{Tier, TriageDecision},
+};
+use physio_store::{Role, StoreError, TriageRecord};
+use uuid::Uuid;
+
+use crate::{auth::Principal, care::Act, error::ApiError, state::AppState};
+
+/// The stored form of a triage decision. It waits for a clinician unless the rules placed the
+/// patient in exercise care and nothing else flagged it, so an unexpected tier fails closed.
+pub fn new_triage(
+    clinic_id: Uuid,
+    episode_id: Uuid,
+    trigger: &str,
+    decision: &TriageDecision,
+    flag: bool,
+) -> Result<physio_store::NewTriage, ApiError> {
+    let needs_review = decision.needs_clinician_review || decision.tier != Tier::Exercise || flag;
+    Ok(physio_store::NewTriage {
+        clinic_id,
+        episode_id,
+        trigger: trigger.to_owned(),
+        tier: decision.tier,
+        proposed_pathway: if needs_review {
+            None
+        } else {
+            decision.pathway.map(|p| p.as_str().to_owned())
+        },
+        decision: serde_json::to_value(decision)
+            .map_err(|e| ApiError::Internal(format!("encoding a triage decision: {e}")))?,
+        needs_review,
+    })
+}
+
+/// Runs triage on a checked intake.
+pub fn decide(intake: &CheckedIntake) -> TriageDecision {
+    physio_clinic::triage::triage(intake)
+}
+
+/// Triage decisions of the patient's latest episode, newest first, read on their behalf.
+pub async fn history(
+    state: &AppState,
+    p: &Principal,
+    patient_id: Uuid,
+) -> Result<Vec<TriageRecord>, ApiError> {
+    let mut act = Act::new(state, p, "read", "triage");
+    let r = async {
+        act.patient(patient_id).await?;
+        let store = act.store();
+        match store.episodes(p.user.clinic_id, patient_id).await?.into_iter().next() {
+            Some(ep) => Ok(store.triage_history(p.user.clinic_id, ep.id).await?),
+            None => Ok(vec![]),
+        }
+    }
+    .await;
+    act.finish(r).await
+}
+
+/// A clinician's review of a triage decision, as submitted.
+#[derive(Debug, Clone, Default)]
+pub struct Review {
+    /// The tier settled on, by its name.
+    pub final_tier: String,
+    /// Required when the tier changes: why.
+    pub note: Option<String>,
+    /// The pathway to start when the final tier is exercise care.
+    pub pathway: Option<String>,
+}
+
+/// Confirms or overrides a triage decision (clinicians on the patient's care team).
+pub async fn review(
+    state: &AppState,
+    p: &Principal,
+    triage_id: Uuid,
+    req: &Review,
+) -> Result<TriageRecord, ApiError> {
+    let mut act = Act::new(state, p, "review", "triage");
+    let r = async {
+        act.require_role(Role::Clinician, "only a clinician can review a triage decision")?;
+        let t = match act.store().triage_record(p.user.clinic_id, triage_id).await {
+            Ok(t) => t,
+            Err(StoreError::NotFound(_)) => return Err(ApiError::NotFound("triage decision")),
+            Err(e) => return Err(e.into()),
+        };
+        act.patient(t.patient_id).await?;
+        let Some(final_tier) = Tier::ALL.into_iter().find(|x| x.as_str() == req.final_tier) else {
+            let names: Vec<&str> = Tier::ALL.iter().rev().map(|t| t.as_str()).collect();
+            return Err(ApiError::invalid(
+                "final_tier",
+                format!("choose one of: {}", names.join(", ")),
+            ));
+        };
+        let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        if final_tier != t.tier && note.is_none() {
+            return Err(ApiError::invalid("note", "say why you are changing the proposed tier"));
+        }
+        if note.is_some_and(|n| n.chars().count() > 2000) {
+            return Err(ApiError::invalid("note", "keep the note under 2000 characters"));
+        }
+        let pathway = req.pathway.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        if pathway.is_some() && final_tier != Tier::Exercise {
+            return Err(ApiError::invalid("pathway", "a pathway starts only with exercise care"));
+        }
+        if let Some(pw) = pathway
+            && serde_json::from_value::<physio_clinic::pathway::Pathway>(serde_json::json!(pw))
+                .is_err()
+        {
+            return Err(ApiError::invalid("pathway", "choose one of the clinic's pathways"));
+        }
+        if t.review.is_some() {
+            return Err(ApiError::Conflict(
+                "this triage decision has already been reviewed".into(),
+            ));
+        }
+        let now = act.now();
+        let tx = act.tx().await?;
+        Ok(tx
+            .review_triage(p.user.clinic_id, triage_id, p.user.id, final_tier, note, pathway, now)
+            .await?)
+    }
+    .await;
+    act.finish(r).await
+}
