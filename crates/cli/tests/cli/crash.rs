@@ -31,7 +31,11 @@
 //!   `success` records of `acknowledge`/`alert`; and `physio audit verify` finds the chain
 //!   intact. The counts are printed (`--nocapture` shows them).
 //!
-//! The whole run takes tens of seconds per backend in a debug build on two cores.
+//! It relies on the audit vocabulary above (action, resource, outcome `success`, the patient's
+//! id on the record) and on docs/examples/exercise-conservative-lumbar.json being an intake the
+//! API accepts; a rename in either place must be made here too.
+//!
+//! A run takes 10 to 15 seconds per backend in a debug build on two cores.
 
 use std::{
     collections::BTreeMap,
