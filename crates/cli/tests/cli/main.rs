@@ -1,4 +1,7 @@
-//! The `physio` binary, run as a user would: exit codes, messages, settings, audit verification.
+//! The `physio` binary, run as a user would: exit codes, messages, settings, audit verification,
+//! and the server surviving SIGKILL with its data and audit trail consistent (`crash`).
+
+mod crash;
 
 use std::{
     io::Write,
