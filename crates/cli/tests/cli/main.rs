@@ -1,4 +1,7 @@
-//! The `physio` binary, run as a user would: exit codes, messages, settings, audit verification.
+//! The `physio` binary, run as a user would: exit codes, messages, settings, audit verification;
+//! and `tidy`, rules about the source tree itself.
+
+mod tidy;
 
 use std::{
     io::Write,
