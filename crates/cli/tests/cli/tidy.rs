@@ -1,7 +1,8 @@
 //! Tidy: rules about the source tree itself, checked by reading it (rust-analyzer's `tidy.rs`),
 //! so that `cargo test` alone enforces them. `physio-clinic` and `physio-motion` stay pure (no
 //! clock, files, environment, processes, network, printing or async; no IO or async crate);
-//! every source file opens with a `//!` line saying what it is.
+//! every source file opens with a `//!` line saying what it is; the server's `api` and `pages`
+//! never import each other.
 //!
 //! The crates' `clippy.toml` files ban the same calls by resolved path; this reads the text, so
 //! it also runs where clippy does not. Comments and string literals are blanked before
@@ -184,6 +185,116 @@ fn the_scanner_reads_code_not_comments_or_strings() {
     assert!(contains_word("use std::{fs::File};", "fs::"));
     assert!(!contains_word("let refs::x = 1;", "fs::"));
     assert!(!contains_word("eprintln!(\"\")", "print!"));
+}
+
+#[test]
+fn api_and_pages_never_import_each_other() {
+    let found = api_and_pages_are_independent();
+    assert!(
+        found.is_empty(),
+        "crates/server/src/api and crates/server/src/pages are adapters over the same care steps \
+         and never import each other (issue #10): move what they share below both.\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_scanner_finds_every_way_of_naming_a_module() {
+    let code = "use crate::{\n    access,\n    pages::{self, Form},\n};\n\
+                let x = crate::pages::f();\nuse super::super::pages;\n\
+                use super::{pages as p};\nlet s = crate :: pages :: g;\n\
+                use crate::care::pages;\nlet y = my_pages::f(); // crate::pages\n";
+    let code = blank_comments_and_strings(code);
+    assert_eq!(references_to(&code, "pages"), [3, 5, 6, 7, 8]);
+    assert_eq!(references_to(&code, "care"), [9]);
+}
+
+/// The lines under `crates/server/src/api` that name the `pages` module, and under
+/// `crates/server/src/pages` that name `api`, as `file:line: text` (empty when the two are
+/// independent).
+fn api_and_pages_are_independent() -> Vec<String> {
+    let server = root().join("crates/server/src");
+    let mut found = Vec::new();
+    for (dir, other) in [("api", "pages"), ("pages", "api")] {
+        for path in rust_files(&server.join(dir)) {
+            let text = read(&path);
+            let lines: Vec<&str> = text.lines().collect();
+            for n in references_to(&blank_comments_and_strings(&text), other) {
+                found.push(format!("{}:{n}: {}", relative(&path), lines[n - 1].trim()));
+            }
+        }
+    }
+    found
+}
+
+/// The lines (1-based, each once) where `code` names the crate's top-level module `module`:
+/// a path `crate::module…` or `super::…::module…` (whitespace allowed around `::`), or an item
+/// `module…` directly inside a `crate::{…}` or `super::{…}` group.
+fn references_to(code: &str, module: &str) -> Vec<usize> {
+    // Tokens: identifiers, `::` and single punctuation, with the line each is on.
+    let mut tokens: Vec<(&str, usize)> = Vec::new();
+    let (mut line, mut i) = (1, 0);
+    let b = code.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    while i < b.len() {
+        let len = if ident(b[i]) {
+            b[i..].iter().take_while(|&&c| ident(c)).count()
+        } else if code[i..].starts_with("::") {
+            2
+        } else {
+            code[i..].chars().next().map_or(1, char::len_utf8)
+        };
+        let token = &code[i..i + len];
+        if b[i] == b'\n' {
+            line += 1;
+        } else if !token.trim().is_empty() {
+            tokens.push((token, line));
+        }
+        i += len;
+    }
+    let mut found = Vec::new();
+    let mut k = 0;
+    while k < tokens.len() {
+        let starts_path = k == 0 || tokens[k - 1].0 != "::";
+        if !(starts_path && matches!(tokens[k].0, "crate" | "super")) {
+            k += 1;
+            continue;
+        }
+        // The root: `crate` or `super` (`:: super`)*, then `::`.
+        let mut j = k + 1;
+        while tokens.get(j).is_some_and(|t| t.0 == "::")
+            && tokens.get(j + 1).is_some_and(|t| t.0 == "super")
+        {
+            j += 2;
+        }
+        if tokens.get(j).is_some_and(|t| t.0 == "::") {
+            match tokens.get(j + 1) {
+                Some(&(name, line)) if name == module => found.push(line),
+                Some(&("{", _)) => {
+                    // Items directly inside the group: the first token after `{` or a `,`.
+                    let (mut depth, mut m, mut item_start) = (1, j + 2, true);
+                    while depth > 0 && m < tokens.len() {
+                        let (t, line) = tokens[m];
+                        if depth == 1 && item_start && t == module {
+                            found.push(line);
+                        }
+                        item_start = depth == 1 && t == ",";
+                        match t {
+                            "{" => depth += 1,
+                            "}" => depth -= 1,
+                            _ => {}
+                        }
+                        m += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        k = j + 1;
+    }
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 /// The workspace root.
