@@ -9,6 +9,13 @@
 //!
 //! Run: `cargo bench -p physio-motion --bench engine`. Results: docs/benchmarks.md.
 
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    clippy::disallowed_macros,
+    reason = "the benchmark reads the shared recording and reports; the crate itself does no IO (clippy.toml)"
+)]
+
 use std::{hint::black_box, io::Read, path::Path};
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};

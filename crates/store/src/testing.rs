@@ -54,7 +54,9 @@ impl TestDb {
         let mut admin = match PgConnection::connect(&admin_url).await {
             Ok(c) => c,
             Err(e) if !in_ci() => {
-                eprintln!("SKIPPED PostgreSQL test: cannot connect to {admin_url}: {e}");
+                let reason = format!("PostgreSQL test: cannot connect to {admin_url}: {e}");
+                eprintln!("SKIPPED {reason}");
+                log_skip(&reason);
                 return None;
             }
             Err(e) => panic!("CI=true but PostgreSQL at {admin_url} is unreachable: {e}"),
@@ -99,5 +101,20 @@ impl Drop for TestDb {
                 .join();
             }
         }
+    }
+}
+
+/// Adds a skip to the file `scripts/test` names in `PHYSIO_SKIP_LOG`, so its summary lists it.
+fn log_skip(reason: &str) {
+    let Some(log) = std::env::var_os("PHYSIO_SKIP_LOG") else { return };
+    let test = std::thread::current().name().unwrap_or("?").to_owned();
+    let line = format!("{reason}\t{test}\n");
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, line.as_bytes()));
+    if let Err(e) = written {
+        eprintln!("could not record the skip in {}: {e}", log.display());
     }
 }

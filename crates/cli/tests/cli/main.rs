@@ -1,7 +1,9 @@
 //! The `physio` binary, run as a user would: exit codes, messages, settings, audit verification,
-//! and the server surviving SIGKILL with its data and audit trail consistent (`crash`).
+//! and the server surviving SIGKILL with its data and audit trail consistent (`crash`); and
+//! `tidy`, rules about the source tree itself.
 
 mod crash;
+mod tidy;
 
 use std::{
     io::Write,
@@ -192,8 +194,23 @@ fn shared_data() -> Option<std::path::PathBuf> {
         "CI=true but {} is missing",
         dir.display()
     );
-    eprintln!("skipping: {} not found", dir.display());
+    skip(&format!("{} not found", dir.display()));
     None
+}
+
+/// Says why a test is skipped: on stderr, and as a line `reason<TAB>test` appended to the file
+/// `$PHYSIO_SKIP_LOG` names, when set (scripts/test lists those in its summary).
+fn skip(reason: &str) {
+    eprintln!("skipping: {reason}");
+    let Some(log) = std::env::var_os("PHYSIO_SKIP_LOG") else { return };
+    let test = std::thread::current().name().unwrap_or("?").to_owned();
+    let line = format!("{reason}\t{}: {test}\n", env!("CARGO_PKG_NAME"));
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log)
+        .unwrap_or_else(|e| panic!("PHYSIO_SKIP_LOG={}: {e}", log.display()));
+    std::io::Write::write_all(&mut file, line.as_bytes()).expect("write PHYSIO_SKIP_LOG");
 }
 
 #[test]
