@@ -199,6 +199,54 @@ fn api_and_pages_never_import_each_other() {
 }
 
 #[test]
+fn only_the_care_layer_writes() {
+    // A write needs a transaction: `begin()` on the store. Outside `care/`, only the sign-in
+    // bookkeeping in `auth.rs` and the audit of refusals in `state.rs` may open one.
+    let server = root().join("crates/server/src");
+    let mut found = Vec::new();
+    for dir in ["api", "pages"] {
+        for path in rust_files(&server.join(dir)) {
+            let text = read(&path);
+            let code = blank_comments_and_strings(&text);
+            for (n, line) in code.lines().enumerate() {
+                if line.contains(".begin()") || contains_word(line, "Tx") {
+                    found.push(format!("{}:{}: {}", relative(&path), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the API and the pages write only through crates/server/src/care (issue #10):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_server_uses_typed_triage() {
+    // Triage is typed from clinic to screen: no JSON entry point, no tier spelled as a string.
+    let server = root().join("crates/server/src");
+    let mut found = Vec::new();
+    for path in rust_files(&server) {
+        let text = read(&path);
+        let code = blank_comments_and_strings(&text);
+        for (n, (line, raw)) in code.lines().zip(text.lines()).enumerate() {
+            let tier_literal = ["\"emergency\"", "\"urgent\"", "\"specialist\""]
+                .iter()
+                .any(|t| raw.contains(t));
+            if line.contains("triage_json") || tier_literal {
+                found.push(format!("{}:{}: {}", relative(&path), n + 1, raw.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "use physio_clinic::triage::Tier and the typed triage, not names (issue #10):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
 fn the_scanner_finds_every_way_of_naming_a_module() {
     let code = "use crate::{\n    access,\n    pages::{self, Form},\n};\n\
                 let x = crate::pages::f();\nuse super::super::pages;\n\
