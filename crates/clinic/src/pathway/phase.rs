@@ -1,0 +1,50 @@
+//! The phases a pathway moves through.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A phase of a pathway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// The single phase of a conservative pathway.
+    ActiveCare,
+    /// The single phase of prehab.
+    Prehab,
+    /// After surgery: protect and walk (from week 0).
+    Early,
+    /// After surgery: guided strengthening (from about week 4 to 6).
+    Rehabilitation,
+    /// After surgery: back to full function (from week 12 to about 12 months).
+    LongTerm,
+}
+
+impl Phase {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::ActiveCare => "active_care",
+            Phase::Prehab => "prehab",
+            Phase::Early => "early",
+            Phase::Rehabilitation => "rehabilitation",
+            Phase::LongTerm => "long_term",
+        }
+    }
+
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Phase::ActiveCare => "active care",
+            Phase::Prehab => "prehab",
+            Phase::Early => "early",
+            Phase::Rehabilitation => "rehabilitation",
+            Phase::LongTerm => "long-term",
+        }
+    }
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
