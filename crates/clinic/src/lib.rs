@@ -3,8 +3,10 @@
 //! Dates are arguments (`today`), definitions arrive as text the caller has read, and results
 //! are plain values, so every rule here is a fast, deterministic function to test.
 
+pub mod episode;
 pub mod intake;
 pub mod pathway;
 pub mod questionnaire;
 pub mod schedule;
 pub mod triage;
+pub mod wire;

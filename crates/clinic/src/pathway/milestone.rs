@@ -1,6 +1,10 @@
 //! What the physiotherapist confirms before a phase may open.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
+
+use crate::wire::{UnknownName, parse_name};
 
 /// Something the physiotherapist confirms before a phase may open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -85,5 +89,20 @@ impl Milestone {
             Milestone::SurgeonClearedFlexion => "The surgeon has cleared bending forward.",
             Milestone::GoodTrunkControl => "The physiotherapist confirms good trunk control.",
         }
+    }
+}
+
+impl fmt::Display for Milestone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Milestone {
+    type Err = UnknownName;
+
+    /// Reads a wire name; an unknown name is an error, never a default.
+    fn from_str(text: &str) -> Result<Milestone, UnknownName> {
+        parse_name("milestone", &Milestone::ALL, Milestone::as_str, text)
     }
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::intake::{Procedure, Region};
 use crate::pathway::Phase;
+use crate::wire::{UnknownName, parse_name};
 
 /// A care pathway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -93,5 +94,14 @@ impl Pathway {
 impl fmt::Display for Pathway {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Pathway {
+    type Err = UnknownName;
+
+    /// Reads a wire name; an unknown name is an error, never a default.
+    fn from_str(text: &str) -> Result<Pathway, UnknownName> {
+        parse_name("pathway", &Pathway::ALL, Pathway::as_str, text)
     }
 }

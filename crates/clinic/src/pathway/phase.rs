@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::wire::{UnknownName, parse_name};
+
 /// A phase of a pathway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -21,6 +23,10 @@ pub enum Phase {
 }
 
 impl Phase {
+    /// Every phase, in the order a patient meets them.
+    pub const ALL: [Phase; 5] =
+        [Phase::ActiveCare, Phase::Prehab, Phase::Early, Phase::Rehabilitation, Phase::LongTerm];
+
     /// The wire name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -46,5 +52,14 @@ impl Phase {
 impl fmt::Display for Phase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Phase {
+    type Err = UnknownName;
+
+    /// Reads a wire name; an unknown name is an error, never a default.
+    fn from_str(text: &str) -> Result<Phase, UnknownName> {
+        parse_name("phase", &Phase::ALL, Phase::as_str, text)
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::intake::Procedure;
 use crate::pathway::{Milestone, Phase};
@@ -247,19 +247,19 @@ impl PrecautionRule {
 }
 
 /// A precaution in force today.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivePrecaution {
     /// The rule's id.
-    pub id: &'static str,
+    pub id: String,
     /// What to do, for the patient.
     pub instruction: String,
     /// Why, for the patient.
-    pub why: &'static str,
+    pub why: String,
     /// When it ends.
     pub applies_until: String,
     /// Something a clinician must do, such as recording a missing lifting limit.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub clinician_note: Option<&'static str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clinician_note: Option<String>,
 }
 
 pub(crate) fn activate(rule: &PrecautionRule, lifting_limit_kg: Option<f64>) -> ActivePrecaution {
@@ -274,13 +274,16 @@ pub(crate) fn activate(rule: &PrecautionRule, lifting_limit_kg: Option<f64>) -> 
             "We do not have your surgeon's lifting limit yet. Until we do, lift only light \
              things and ask your surgical team what your limit is."
                 .to_owned(),
-            Some("No surgeon-set lifting limit is recorded. Ask the surgical team and record it."),
+            Some(
+                "No surgeon-set lifting limit is recorded. Ask the surgical team and record it."
+                    .to_owned(),
+            ),
         ),
     };
     ActivePrecaution {
-        id: rule.id,
+        id: rule.id.to_owned(),
         instruction,
-        why: rule.why,
+        why: rule.why.to_owned(),
         applies_until: rule.applies_until(),
         clinician_note,
     }

@@ -38,7 +38,7 @@ pub struct Override {
 }
 
 /// Where a patient is on a pathway today, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PhaseStatus {
     /// The pathway.
     pub pathway: Pathway,
@@ -51,7 +51,7 @@ pub struct PhaseStatus {
     /// Completed weeks until the operation, on prehab when the date is known.
     pub weeks_until_surgery: Option<u16>,
     /// What the phase is about, for the patient.
-    pub focus: &'static str,
+    pub focus: String,
     /// Precautions in force, each with its own explanation.
     pub active_precautions: Vec<ActivePrecaution>,
     /// What would open the next phase; `None` in the last (or only) phase.
@@ -61,7 +61,7 @@ pub struct PhaseStatus {
 }
 
 /// What opens the next phase.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unlock {
     /// The next phase.
     pub phase: Phase,
@@ -77,12 +77,12 @@ pub struct Unlock {
 }
 
 /// One milestone and whether it is met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MilestoneProgress {
     /// The milestone.
     pub milestone: Milestone,
     /// What it means.
-    pub description: &'static str,
+    pub description: String,
     /// Whether the physiotherapist has confirmed it.
     pub met: bool,
 }
@@ -216,7 +216,7 @@ pub(crate) fn build(
             rules_phase: phase,
             week: None,
             weeks_until_surgery: weeks_until,
-            focus,
+            focus: focus.to_owned(),
             active_precautions: Vec::new(),
             next_phase_unlock: None,
             overridden_by: override_.cloned(),
@@ -248,7 +248,7 @@ pub(crate) fn build(
             .iter()
             .map(|&m| MilestoneProgress {
                 milestone: m,
-                description: m.description(),
+                description: m.description().to_owned(),
                 met: met.contains(&m),
             })
             .collect();
@@ -269,7 +269,7 @@ pub(crate) fn build(
         rules_phase,
         week: Some(week),
         weeks_until_surgery: None,
-        focus: stages.get(current).map_or("", |s| s.focus),
+        focus: stages.get(current).map_or("", |s| s.focus).to_owned(),
         active_precautions,
         next_phase_unlock,
         overridden_by: override_.cloned(),

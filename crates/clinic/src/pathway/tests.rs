@@ -23,8 +23,8 @@ fn status(pathway: Pathway, weeks: i64, met: &[Milestone]) -> PhaseStatus {
     current_phase(&inputs(pathway, met), Some(weeks_ago(weeks)), TODAY, None).expect("status")
 }
 
-fn precaution_ids(s: &PhaseStatus) -> Vec<&'static str> {
-    s.active_precautions.iter().map(|p| p.id).collect()
+fn precaution_ids(s: &PhaseStatus) -> Vec<&str> {
+    s.active_precautions.iter().map(|p| p.id.as_str()).collect()
 }
 
 const FUSION_EARLY_EXIT: &[Milestone] = &[Milestone::WoundHealed, Milestone::Walks30Minutes];
