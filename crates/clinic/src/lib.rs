@@ -7,6 +7,7 @@ pub mod episode;
 pub mod intake;
 pub mod pathway;
 pub mod questionnaire;
+pub mod review;
 pub mod schedule;
 pub mod triage;
 pub mod wire;
