@@ -6,6 +6,7 @@
 //! or a date makes sense. Every problem names the field it is about, and all problems are reported
 //! together so a form can show them at once.
 
+pub mod answer;
 pub mod care;
 pub mod check;
 pub mod duration;
@@ -29,15 +30,16 @@ use time::Date;
 
 // The parts live in one file per concept; their items are also named here, so
 // `intake::Region` and `intake::region::Region` are the same type and older paths keep working.
-pub use self::care::ConservativeCare;
+pub use self::answer::{Answer, NOT_SURE};
+pub use self::care::{CareHelped, ConservativeCare};
 pub use self::check::CheckedIntake;
-pub use self::duration::PainDuration;
+pub use self::duration::{DurationUnit, PainDuration};
 pub use self::error::{FieldProblem, IntakeError};
 pub use self::history::RiskFactor;
 pub use self::imaging::{Finding, FindingKind, Imaging};
 pub use self::pain::PainScore;
 pub use self::region::Region;
-pub use self::surgery::{Procedure, Surgery};
+pub use self::surgery::{Procedure, Surgery, SurgeryStatus};
 pub use self::symptom::Symptom;
 pub use self::trauma::Trauma;
 
@@ -69,8 +71,8 @@ pub struct Intake {
     pub regions: Vec<Region>,
     /// How long this episode of pain has lasted.
     pub duration: PainDuration,
-    /// Pain right now, 0 (none) to 10 (worst imaginable).
-    pub pain_now: u8,
+    /// Pain right now, 0 (none) to 10 (worst imaginable), or "not sure".
+    pub pain_now: Answer<u8>,
     /// Age in whole years. Give this or `date_of_birth`, not both.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age: Option<u8>,
@@ -83,6 +85,10 @@ pub struct Intake {
     pub trauma: Trauma,
     /// Warning symptoms the patient has now. Empty when none apply.
     pub symptoms: Vec<Symptom>,
+    /// Warning symptoms the patient is not sure about. Absent or empty when they were sure of
+    /// every answer. A symptom is listed here or in `symptoms`, not both.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub symptoms_not_sure: Vec<Symptom>,
     /// Spine imaging done so far; absent or `null` when there has been none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imaging: Option<Imaging>,

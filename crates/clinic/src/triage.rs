@@ -14,6 +14,7 @@ pub mod rules;
 #[cfg(test)]
 mod tests;
 pub mod tier;
+pub mod unknown;
 
 use serde_json::Value;
 use time::Date;
@@ -25,6 +26,7 @@ use crate::pathway;
 pub use self::decision::{Reason, ScreenOutcome, ScreenResult, TriageDecision};
 pub use self::retriage::{RetriageTrigger, retriage_due};
 pub use self::tier::Tier;
+pub use self::unknown::UnknownAnswer;
 
 /// Days between routine re-triage runs: every weekly check-in (clinical.md §8.4).
 pub const RETRIAGE_INTERVAL_DAYS: u32 = 7;
@@ -68,7 +70,8 @@ pub fn triage(intake: &CheckedIntake) -> TriageDecision {
     // at exercise care.
     let review = !reasons.is_empty();
 
-    TriageDecision::new(tier, reasons, screens, phase_status, review)
+    let unknowns = unknown::unknown_answers(intake);
+    TriageDecision::new(tier, reasons, screens, unknowns, phase_status, review)
 }
 
 /// Parses and checks intake JSON as of `today`, then triages it: the typed entry point for

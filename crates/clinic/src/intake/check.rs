@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 use time::Date;
 
 use crate::intake::{
-    FieldProblem, FindingKind, Intake, IntakeError, MAX_AGE_YEARS, MAX_CARE_WEEKS,
+    Answer, FieldProblem, FindingKind, Intake, IntakeError, MAX_AGE_YEARS, MAX_CARE_WEEKS,
     MAX_DURATION_DAYS, MAX_GOAL_CHARS, MAX_GOALS, MAX_INSTRUMENT_ID_CHARS, MAX_LIFTING_LIMIT_KG,
-    Region, RiskFactor, Surgery, Symptom,
+    PainScore, Region, RiskFactor, Surgery, Symptom,
 };
 
 /// An intake that passed [`Intake::check`] on a given day. Read-only, so it stays valid.
@@ -46,6 +46,21 @@ impl CheckedIntake {
         self.intake.regions.contains(&region)
     }
 
+    /// Pain now from the intake; `None` when the patient was not sure.
+    pub fn pain_now(&self) -> Option<PainScore> {
+        self.intake.pain_now.known().and_then(|n| PainScore::new(n).ok())
+    }
+
+    /// Whether the patient said they are not sure about `symptom`.
+    pub fn is_unsure_of(&self, symptom: Symptom) -> bool {
+        self.intake.symptoms_not_sure.contains(&symptom)
+    }
+
+    /// Whether the patient had imaging but is not sure what it showed.
+    pub fn imaging_findings_not_sure(&self) -> bool {
+        self.intake.imaging.as_ref().is_some_and(|i| i.findings_not_sure)
+    }
+
     /// Whether the patient reported `symptom`.
     pub fn has_symptom(&self, symptom: Symptom) -> bool {
         self.intake.symptoms.contains(&symptom)
@@ -78,14 +93,17 @@ impl Intake {
         }
         p.no_duplicates("regions", &self.regions);
 
-        if self.duration.days() > MAX_DURATION_DAYS {
+        if self.duration.days().is_some_and(|d| d > MAX_DURATION_DAYS) {
             p.push(
                 "duration",
                 "Enter how long the pain has lasted; this is longer than a lifetime.",
             );
         }
-        if self.pain_now > 10 {
-            p.push("pain_now", "Enter pain now as a whole number from 0 to 10.");
+        if self.pain_now.known().is_some_and(|n| n > 10) {
+            p.push(
+                "pain_now",
+                "Enter pain now as a whole number from 0 to 10, or say you are not sure.",
+            );
         }
 
         let age_years = match (self.age, self.date_of_birth) {
@@ -117,6 +135,15 @@ impl Intake {
 
         p.no_duplicates("history", &self.history);
         p.no_duplicates("symptoms", &self.symptoms);
+        p.no_duplicates("symptoms_not_sure", &self.symptoms_not_sure);
+        for (i, symptom) in self.symptoms_not_sure.iter().enumerate() {
+            if self.symptoms.contains(symptom) {
+                p.push(
+                    &format!("symptoms_not_sure[{i}]"),
+                    "This symptom is also listed as present. Keep it in one list only.",
+                );
+            }
+        }
 
         if let Some(imaging) = &self.imaging {
             let mut seen = BTreeSet::new();
@@ -135,17 +162,20 @@ impl Intake {
         }
 
         let care = self.conservative_care;
-        if care.weeks > MAX_CARE_WEEKS {
-            p.push("conservative_care.weeks", "Enter weeks of care from 0 to 520.");
+        if care.weeks.known().is_some_and(|w| w > MAX_CARE_WEEKS) {
+            p.push(
+                "conservative_care.weeks",
+                "Enter weeks of care from 0 to 520, or say you are not sure.",
+            );
         }
         match (care.weeks, care.helped) {
-            (0, Some(_)) => p.push(
+            (Answer::Known(0), Some(_)) => p.push(
                 "conservative_care.helped",
                 "Leave this out when no conservative care has been tried (weeks is 0).",
             ),
-            (1.., None) => p.push(
+            (Answer::Known(1..) | Answer::NotSure, None) => p.push(
                 "conservative_care.helped",
-                "Say whether the conservative care helped: true or false.",
+                "Say whether the care helped: yes, partly, no or not sure.",
             ),
             _ => {}
         }

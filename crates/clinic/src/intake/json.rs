@@ -7,8 +7,8 @@ use serde_json::Value;
 use time::Date;
 
 use crate::intake::{
-    ConservativeCare, Finding, Imaging, Intake, IntakeError, PainDuration, Region, RiskFactor,
-    Surgery, Symptom, Trauma,
+    Answer, ConservativeCare, Finding, Imaging, Intake, IntakeError, PainDuration, Region,
+    RiskFactor, Surgery, Symptom, Trauma,
 };
 
 impl Intake {
@@ -64,12 +64,12 @@ fn locate(value: &Value) -> Option<(String, String)> {
         let found = match key.as_str() {
             "regions" => probe_list::<Region>(key, v),
             "duration" => probe::<PainDuration>(key, v),
-            "pain_now" => probe::<u8>(key, v),
+            "pain_now" => probe::<Answer<u8>>(key, v),
             "age" => probe::<Option<u8>>(key, v),
             "date_of_birth" => probe::<Option<Date>>(key, v),
             "history" => probe_list::<RiskFactor>(key, v),
             "trauma" => probe::<Trauma>(key, v),
-            "symptoms" => probe_list::<Symptom>(key, v),
+            "symptoms" | "symptoms_not_sure" => probe_list::<Symptom>(key, v),
             "imaging" => match v.get("findings") {
                 Some(findings) if findings.is_array() => probe::<Option<Imaging>>(key, v)
                     .and_then(|_| probe_list::<Finding>("imaging.findings", findings)),

@@ -44,7 +44,7 @@ fn minimal_intake_is_accepted() {
     let checked = parse(&minimal().to_string(), TODAY).expect("valid");
     assert_eq!(checked.age_years(), 40);
     assert_eq!(checked.primary_region(), Region::Lumbar);
-    assert_eq!(checked.intake().duration.days(), 21);
+    assert_eq!(checked.intake().duration.days(), Some(21));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::pathway::{Pathway, Phase, PhaseStatus};
-use crate::triage::Tier;
+use crate::triage::{Tier, UnknownAnswer};
 
 /// One rule that fired.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +60,9 @@ pub struct TriageDecision {
     /// The screens run, with their outcome.
     #[serde(default)]
     pub screens: Vec<ScreenOutcome>,
+    /// Answers the patient was not sure of, and how the rules treated each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknowns: Vec<UnknownAnswer>,
     /// The pathway, on the exercise tier only: above it, care waits for a clinician.
     pub pathway: Option<Pathway>,
     /// The phase on that pathway, on the exercise tier only.
@@ -79,6 +82,7 @@ impl TriageDecision {
         tier: Tier,
         reasons: Vec<Reason>,
         screens: Vec<ScreenOutcome>,
+        unknowns: Vec<UnknownAnswer>,
         phase_status: Option<PhaseStatus>,
         review: bool,
     ) -> TriageDecision {
@@ -88,6 +92,7 @@ impl TriageDecision {
             clinician_action: tier.clinician_action().to_owned(),
             reasons,
             screens,
+            unknowns,
             pathway: phase_status.as_ref().map(|s| s.pathway),
             phase: phase_status.as_ref().map(|s| s.phase),
             phase_status,

@@ -2,8 +2,8 @@
 
 use crate::intake::PainScore;
 use crate::intake::{
-    ConservativeCare, Finding, FindingKind, Imaging, Intake, PainDuration, Procedure, Region,
-    RiskFactor, Surgery, Symptom, Trauma,
+    Answer, CareHelped, ConservativeCare, Finding, FindingKind, Imaging, Intake, PainDuration,
+    Procedure, Region, RiskFactor, Surgery, Symptom, Trauma,
 };
 use crate::pathway::{self, Pathway, Phase};
 use crate::triage::rules;
@@ -22,14 +22,15 @@ fn base() -> Intake {
     Intake {
         regions: vec![Region::Lumbar],
         duration: PainDuration::Weeks(3),
-        pain_now: 4,
+        pain_now: Answer::Known(4),
         age: Some(40),
         date_of_birth: None,
         history: vec![],
         trauma: Trauma::None,
         symptoms: vec![],
+        symptoms_not_sure: vec![],
         imaging: None,
-        conservative_care: ConservativeCare { weeks: 0, helped: None },
+        conservative_care: ConservativeCare { weeks: Answer::Known(0), helped: None },
         surgery: Surgery::None {},
         lifting_limit_kg: None,
         goals: vec![],
@@ -78,6 +79,7 @@ fn highest_tier_wins_and_every_reason_is_listed_in_order() {
         symptoms: vec![Symptom::MarkedMorningStiffness, Symptom::SaddleNumbness],
         imaging: Some(Imaging {
             findings: vec![Finding { kind: FindingKind::Instability, region: None }],
+            findings_not_sure: false,
         }),
         ..base()
     });
@@ -131,7 +133,14 @@ fn rule_table_is_well_formed() {
     let mut last_tier = Tier::Emergency;
     for rule in rules::rules() {
         assert!(ids.insert(rule.id), "duplicate rule id {}", rule.id);
-        assert!(rule.tier != Tier::Exercise, "{} proposes nothing", rule.id);
+        // Exercise-tier rules keep the tier and ask for a review; they come last.
+        if rule.tier == Tier::Exercise {
+            assert!(
+                rule.clinician_note.len() > 40,
+                "{} must tell the reviewer what to do",
+                rule.id
+            );
+        }
         assert!(rule.tier <= last_tier, "{} is out of tier order", rule.id);
         last_tier = rule.tier;
         assert!(rule.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{}", rule.id);
@@ -252,27 +261,52 @@ fn any_intake() -> impl Strategy<Value = Intake> {
     let regions = proptest::sample::subsequence(Region::ALL.to_vec(), 1..=3);
     let symptoms = proptest::sample::subsequence(Symptom::ALL.to_vec(), 0..=4);
     let history = proptest::sample::subsequence(RiskFactor::ALL.to_vec(), 0..=3);
-    let trauma = proptest::sample::select(vec![Trauma::None, Trauma::Minor, Trauma::Major]);
-    let kinds = vec![
-        FindingKind::DiscHerniation,
-        FindingKind::CordCompression,
-        FindingKind::Fracture,
-        FindingKind::Instability,
-        FindingKind::Infection,
-        FindingKind::Tumour,
-    ];
-    let findings = proptest::option::of(proptest::sample::subsequence(kinds, 0..=3));
-    let care = (0u16..20, any::<bool>());
+    let trauma = proptest::sample::select(Trauma::ALL.to_vec());
+    let findings = proptest::option::of((
+        proptest::sample::subsequence(FindingKind::ALL.to_vec(), 0..=3),
+        any::<bool>(),
+    ));
+    // Weeks of care: 0..20, with 20 standing for "not sure"; then the answer to "did it help?".
+    let care = (0u16..=20, proptest::sample::select(CareHelped::ALL.to_vec()));
     let surgery = (0u8..4, proptest::sample::select(Procedure::ALL.to_vec()), 0i64..400);
-    (regions, symptoms, history, trauma, findings, care, surgery, 0u8..=10, 18u8..95, 0u32..200)
+    // Pain 11 and duration 200 weeks stand for "not sure"; unsure symptoms are drawn too.
+    let unsure = proptest::sample::subsequence(Symptom::ALL.to_vec(), 0..=2);
+    (
+        regions,
+        (symptoms, unsure),
+        history,
+        trauma,
+        findings,
+        care,
+        surgery,
+        0u8..=11,
+        18u8..95,
+        0u32..=200,
+    )
         .prop_map(
-            |(regions, symptoms, history, trauma, findings, care, surgery, pain, age, weeks)| {
-                let imaging = findings.map(|kinds| Imaging {
+            |(
+                regions,
+                (symptoms, unsure),
+                history,
+                trauma,
+                findings,
+                care,
+                surgery,
+                pain,
+                age,
+                weeks,
+            )| {
+                let imaging = findings.map(|(kinds, findings_not_sure)| Imaging {
                     findings: kinds
                         .into_iter()
                         .map(|kind| Finding { kind, region: Some(Region::Thoracic) })
                         .collect(),
+                    findings_not_sure,
                 });
+                let symptoms_not_sure: Vec<Symptom> =
+                    unsure.into_iter().filter(|s| !symptoms.contains(s)).collect();
+                let weeks_of_care =
+                    if care.0 == 20 { Answer::NotSure } else { Answer::Known(care.0) };
                 let (status, procedure, days) = surgery;
                 let surgery = match status {
                     0 => Surgery::None {},
@@ -282,16 +316,21 @@ fn any_intake() -> impl Strategy<Value = Intake> {
                 };
                 Intake {
                     regions,
-                    duration: PainDuration::Weeks(weeks),
-                    pain_now: pain,
+                    duration: if weeks == 200 {
+                        PainDuration::NotSure
+                    } else {
+                        PainDuration::Weeks(weeks)
+                    },
+                    pain_now: if pain == 11 { Answer::NotSure } else { Answer::Known(pain) },
                     age: Some(age),
                     history,
                     trauma,
                     symptoms,
+                    symptoms_not_sure,
                     imaging,
                     conservative_care: ConservativeCare {
-                        weeks: care.0,
-                        helped: (care.0 > 0).then_some(care.1),
+                        weeks: weeks_of_care,
+                        helped: (weeks_of_care != Answer::Known(0)).then_some(care.1),
                     },
                     surgery,
                     ..base()
