@@ -205,3 +205,132 @@ proptest::proptest! {
         let _ = parse(&input, TODAY);
     }
 }
+
+/// The wire names serde accepts for a unit-variant enum, read from its own "unknown variant"
+/// message, so the list comes from the derive itself and cannot miss a variant.
+fn wire_variants<T: serde::de::DeserializeOwned>() -> Vec<String> {
+    let message = match serde_json::from_str::<T>("\"no such variant\"") {
+        Ok(_) => panic!("a made-up name was accepted"),
+        Err(err) => err.to_string(),
+    };
+    let expected = message.split("expected").nth(1).unwrap_or_default();
+    expected.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+}
+
+/// Every enum the intake form asks about lists each variant in `ALL` exactly once, and every
+/// variant has a patient label (and, where given, help text) that is not empty. The form is
+/// built from these lists, so a variant missing here would be a question never asked.
+#[test]
+fn every_answer_the_form_offers_is_listed_once_with_words() {
+    fn check<T>(
+        all: &[T],
+        as_str: fn(T) -> &'static str,
+        label: fn(T) -> &'static str,
+        help: fn(T) -> Option<&'static str>,
+    ) where
+        T: Copy + PartialEq + std::fmt::Debug + serde::de::DeserializeOwned,
+    {
+        let mut names: Vec<&str> = all.iter().map(|v| as_str(*v)).collect();
+        let mut wire = wire_variants::<T>();
+        assert_eq!(names.len(), wire.len(), "ALL and the wire names differ: {names:?} vs {wire:?}");
+        names.sort_unstable();
+        wire.sort_unstable();
+        assert_eq!(names, wire, "ALL must list every variant exactly once");
+        let mut labels = std::collections::BTreeSet::new();
+        for v in all {
+            assert!(!label(*v).trim().is_empty(), "{v:?} has no patient label");
+            assert!(labels.insert(label(*v)), "{v:?} shares its label with another answer");
+            assert!(help(*v).is_none_or(|h| !h.trim().is_empty()), "{v:?} has empty help");
+            let read: T = serde_json::from_value(Value::from(as_str(*v))).expect("reads back");
+            assert_eq!(read, *v);
+        }
+    }
+    check(&Region::ALL, Region::as_str, Region::patient_label, Region::help);
+    check(&Symptom::ALL, Symptom::as_str, Symptom::patient_label, Symptom::help);
+    check(&RiskFactor::ALL, RiskFactor::as_str, RiskFactor::patient_label, RiskFactor::help);
+    check(&Trauma::ALL, Trauma::as_str, Trauma::patient_label, Trauma::help);
+    check(&FindingKind::ALL, FindingKind::as_str, FindingKind::patient_label, FindingKind::help);
+    check(&Procedure::ALL, Procedure::as_str, Procedure::patient_label, Procedure::help);
+    check(
+        &SurgeryStatus::ALL,
+        SurgeryStatus::as_str,
+        SurgeryStatus::patient_label,
+        SurgeryStatus::help,
+    );
+    check(
+        &DurationUnit::ALL,
+        DurationUnit::as_str,
+        DurationUnit::patient_label,
+        DurationUnit::help,
+    );
+
+    // "Did it help?" reads old booleans too, so its list is checked with a match the compiler
+    // forces to name every answer.
+    let position = |h: CareHelped| match h {
+        CareHelped::Yes => 0,
+        CareHelped::Partly => 1,
+        CareHelped::No => 2,
+        CareHelped::NotSure => 3,
+    };
+    let positions: Vec<usize> = CareHelped::ALL.iter().map(|h| position(*h)).collect();
+    assert_eq!(positions, vec![0, 1, 2, 3]);
+    assert!(CareHelped::ALL.iter().all(|h| !h.patient_label().is_empty()));
+}
+
+#[test]
+fn unknown_answers_are_accepted_and_checked() {
+    let unsure = with(&[
+        ("pain_now", serde_json::json!("not_sure")),
+        ("duration", serde_json::json!("not_sure")),
+        ("trauma", serde_json::json!("not_sure")),
+        ("symptoms_not_sure", serde_json::json!(["saddle_numbness"])),
+        ("imaging", serde_json::json!({"findings": [], "findings_not_sure": true})),
+        ("conservative_care", serde_json::json!({"weeks": "not_sure", "helped": "partly"})),
+    ]);
+    let checked = parse(&unsure, TODAY).expect("valid");
+    assert_eq!(checked.pain_now(), None);
+    assert!(checked.is_unsure_of(Symptom::SaddleNumbness));
+    assert!(!checked.has_symptom(Symptom::SaddleNumbness));
+    assert!(checked.imaging_findings_not_sure());
+    let again = serde_json::to_string(checked.intake()).expect("encodes");
+    assert_eq!(Intake::from_json(&again).expect("re-reads"), *checked.intake());
+
+    type Case<'a> = (&'a [(&'a str, Value)], &'a [&'a str]);
+    let cases: &[Case<'_>] = &[
+        (&[("duration", serde_json::json!({"months": 3}))], &[]),
+        (&[("duration", serde_json::json!({"years": 200}))], &["duration"]),
+        (&[("duration", serde_json::json!({"fortnights": 2}))], &["duration"]),
+        (&[("pain_now", serde_json::json!("unknown"))], &["pain_now"]),
+        (
+            &[("conservative_care", serde_json::json!({"weeks": "not_sure"}))],
+            &["conservative_care.helped"],
+        ),
+        (
+            &[("conservative_care", serde_json::json!({"weeks": 3, "helped": "maybe"}))],
+            &["conservative_care"],
+        ),
+        (&[("conservative_care", serde_json::json!({"weeks": 3, "helped": false}))], &[]),
+        (
+            &[
+                ("symptoms", serde_json::json!(["fever_or_chills"])),
+                ("symptoms_not_sure", serde_json::json!(["fever_or_chills"])),
+            ],
+            &["symptoms_not_sure[0]"],
+        ),
+        (&[("symptoms_not_sure", serde_json::json!(["fever"]))], &["symptoms_not_sure[0]"]),
+    ];
+    for (patch, expected) in cases {
+        assert_eq!(fields(&with(patch)), *expected, "{patch:?}");
+    }
+}
+
+/// The demo clinic's intakes and the documented examples are written in the older forms
+/// (`helped: true/false`, durations in days or weeks); they must keep reading the same.
+#[test]
+fn older_documents_still_read() {
+    let old = with(&[("conservative_care", serde_json::json!({"weeks": 8, "helped": false}))]);
+    let intake = Intake::from_json(&old).expect("reads");
+    assert_eq!(intake.conservative_care.helped, Some(CareHelped::No));
+    assert_eq!(intake.conservative_care.weeks, Answer::Known(8));
+    assert_eq!(intake.pain_now, Answer::Known(4));
+}
