@@ -234,6 +234,14 @@ fn docs_examples_get_the_tier_in_their_name() {
             include_str!("../../../../docs/examples/exercise-conservative-lumbar.json"),
         ),
         (
+            "exercise-conservative-cervical-not-sure.json",
+            include_str!("../../../../docs/examples/exercise-conservative-cervical-not-sure.json"),
+        ),
+        (
+            "specialist-surgery-recommended.json",
+            include_str!("../../../../docs/examples/specialist-surgery-recommended.json"),
+        ),
+        (
             "exercise-conservative-thoracic.json",
             include_str!("../../../../docs/examples/exercise-conservative-thoracic.json"),
         ),
