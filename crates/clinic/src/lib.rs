@@ -3,9 +3,13 @@
 //! Dates are arguments (`today`), definitions arrive as text the caller has read, and results
 //! are plain values, so every rule here is a fast, deterministic function to test.
 
+pub mod checkin;
+pub mod episode;
 pub mod intake;
 pub mod pathway;
 pub mod questionnaire;
+pub mod review;
 pub mod safety;
 pub mod schedule;
 pub mod triage;
+pub mod wire;

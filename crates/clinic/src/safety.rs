@@ -16,42 +16,50 @@
 
 use crate::triage::Tier;
 
-/// An open (not yet acknowledged) alert from a check-in that stops exercise.
+/// An open (not yet acknowledged) alert from a check-in that stops exercise: one of the flags
+/// of `crate::checkin`, by the code its care-team alert carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SafetyAlert {
-    /// Pain at or above the stop level.
-    PainHigh,
-    /// Pain rose by the re-triage amount or more.
+    /// Triage on the check-in proposed a higher tier than a clinician last confirmed.
+    HigherTier,
+    /// A warning sign not reported before.
+    NewWarningSign,
+    /// Pain at or above [`crate::checkin::HIGH_PAIN`].
+    HighPain,
+    /// Pain rose by [`crate::checkin::PAIN_RISE`] or more.
     PainRise,
-    /// A check-in answer triaged above exercise care.
-    RedFlag,
 }
 
 impl SafetyAlert {
-    /// The alert kinds as the care team's alerts store them.
+    const ALL: [SafetyAlert; 4] = [
+        SafetyAlert::HigherTier,
+        SafetyAlert::NewWarningSign,
+        SafetyAlert::HighPain,
+        SafetyAlert::PainRise,
+    ];
+
+    /// The alert a stored kind names; other alerts (a PHQ-9 answer) do not stop exercise.
     pub fn from_kind(kind: &str) -> Option<SafetyAlert> {
-        match kind {
-            "pain_high" => Some(SafetyAlert::PainHigh),
-            "pain_rise" => Some(SafetyAlert::PainRise),
-            "red_flag" => Some(SafetyAlert::RedFlag),
-            _ => None,
-        }
+        SafetyAlert::ALL.into_iter().find(|a| a.kind() == kind)
     }
 
-    /// The stored kind.
+    /// The stored kind: the code of the check-in's care-team alert.
     pub fn kind(self) -> &'static str {
         match self {
-            SafetyAlert::PainHigh => "pain_high",
+            SafetyAlert::HigherTier => "triage_tier",
+            SafetyAlert::NewWarningSign => "new_warning_sign",
+            SafetyAlert::HighPain => "high_pain",
             SafetyAlert::PainRise => "pain_rise",
-            SafetyAlert::RedFlag => "red_flag",
         }
     }
 
     fn words(self) -> &'static str {
         match self {
-            SafetyAlert::PainHigh => "your pain was very high",
+            SafetyAlert::HigherTier | SafetyAlert::NewWarningSign => {
+                "one of your answers can be a warning sign"
+            }
+            SafetyAlert::HighPain => "your pain was very high",
             SafetyAlert::PainRise => "your pain had gone up a lot",
-            SafetyAlert::RedFlag => "one of your answers can be a warning sign",
         }
     }
 }
@@ -155,10 +163,10 @@ mod tests {
             ),
             (facts(None, Some(Specialist), &[]), None),
             (facts(None, Some(Urgent), &[]), Some(Pause::MedicalCare(Urgent))),
-            (facts(None, Some(Emergency), &[PainHigh]), Some(Pause::MedicalCare(Emergency))),
+            (facts(None, Some(Emergency), &[HighPain]), Some(Pause::MedicalCare(Emergency))),
             (
-                facts(None, Some(Exercise), &[PainHigh, RedFlag]),
-                Some(Pause::CheckIn(vec![PainHigh, RedFlag])),
+                facts(None, Some(Exercise), &[HighPain, NewWarningSign]),
+                Some(Pause::CheckIn(vec![HighPain, NewWarningSign])),
             ),
         ];
         for (f, want) in cases {
@@ -169,12 +177,12 @@ mod tests {
     #[test]
     fn messages_say_why_and_what_to_do() {
         let m =
-            Pause::CheckIn(vec![SafetyAlert::PainHigh, SafetyAlert::PainRise]).patient_message();
+            Pause::CheckIn(vec![SafetyAlert::HighPain, SafetyAlert::PainRise]).patient_message();
         assert!(m.contains("your pain was very high and your pain had gone up a lot"), "{m}");
         assert!(m.contains("emergency department"), "{m}");
         let m = Pause::AwaitingReview(Tier::Emergency).patient_message();
         assert!(m.contains("Go to an emergency department now"), "{m}");
-        for kind in ["pain_high", "pain_rise", "red_flag"] {
+        for kind in ["triage_tier", "new_warning_sign", "high_pain", "pain_rise"] {
             assert_eq!(SafetyAlert::from_kind(kind).map(SafetyAlert::kind), Some(kind));
         }
         assert_eq!(SafetyAlert::from_kind("phq9_item9"), None);

@@ -1,11 +1,29 @@
 //! Which questionnaires a patient should fill in now: a baseline when the episode opens, then
 //! follow-ups at the clinic's reassessment weeks (by default 4 and 8). A missed follow-up is
 //! replaced by the next one rather than piling up; a missing baseline stays due, because every
-//! later change is measured against it.
+//! later change is measured against it. When care ends, the discharge set is due for the
+//! discharge window ([`crate::episode::DISCHARGE_WINDOW_DAYS`]).
+//!
+//! Disability is measured with the NDI when the only pain is in the neck, and with the ODI
+//! otherwise ([`disability_instrument`]).
 
 use time::{Date, Duration};
 
+use crate::episode::EpisodeStatus;
+use crate::intake::Region;
 use crate::questionnaire::InstrumentId;
+
+/// The disability questionnaire for these pain regions: the NDI (Neck Disability Index) when
+/// every region is the neck, the ODI (Oswestry) otherwise. Pain in the neck and the back is
+/// measured with the ODI, as the back usually limits daily life more; with no regions known, the
+/// ODI too, the instrument for the commonest case.
+pub fn disability_instrument(regions: &[Region]) -> InstrumentId {
+    if !regions.is_empty() && regions.iter().all(|r| *r == Region::Cervical) {
+        InstrumentId::Ndi
+    } else {
+        InstrumentId::Odi
+    }
+}
 
 /// The name under which answers at `week` are stored: `baseline` or `week_4`, `week_8`, ...
 pub fn timepoint(week: u32) -> String {
@@ -15,8 +33,16 @@ pub fn timepoint(week: u32) -> String {
 /// The questionnaires asked at a time point. Neck pain is measured with the NDI, other back
 /// pain with the ODI; the baseline adds mood, anxiety and the STarT Back risk screen, and
 /// follow-ups add the patient's own rating of change (PGIC).
+///
+/// Kept for callers that decide "neck" themselves; new code uses [`instruments_for`].
 pub fn instruments_at(week: u32, neck: bool) -> Vec<InstrumentId> {
-    let disability = if neck { InstrumentId::Ndi } else { InstrumentId::Odi };
+    let regions: &[Region] = if neck { &[Region::Cervical] } else { &[Region::Lumbar] };
+    instruments_for(week, regions)
+}
+
+/// The questionnaires asked at a time point for pain in `regions` (see [`instruments_at`]).
+pub fn instruments_for(week: u32, regions: &[Region]) -> Vec<InstrumentId> {
+    let disability = disability_instrument(regions);
     if week == 0 {
         vec![
             InstrumentId::Nprs,
@@ -33,14 +59,32 @@ pub fn instruments_at(week: u32, neck: bool) -> Vec<InstrumentId> {
 
 /// The questionnaires asked when care ends: the follow-up set plus satisfaction with care.
 pub fn instruments_at_discharge(neck: bool) -> Vec<InstrumentId> {
-    let mut v = instruments_at(4, neck);
+    let regions: &[Region] = if neck { &[Region::Cervical] } else { &[Region::Lumbar] };
+    instruments_at_discharge_for(regions)
+}
+
+/// The questionnaires asked when care ends, for pain in `regions`.
+pub fn instruments_at_discharge_for(regions: &[Region]) -> Vec<InstrumentId> {
+    let mut v = instruments_for(4, regions);
     v.push(InstrumentId::Satisfaction);
     v
 }
 
 /// The discharge questionnaires not yet answered, due from the day of discharge.
+///
+/// Kept for callers that decide "neck" themselves; new code uses [`due_now`], which also applies
+/// the discharge window.
 pub fn due_at_discharge(discharged: Date, neck: bool, done: &[(InstrumentId, String)]) -> Vec<Due> {
-    instruments_at_discharge(neck)
+    let regions: &[Region] = if neck { &[Region::Cervical] } else { &[Region::Lumbar] };
+    discharge_set(discharged, regions, done)
+}
+
+fn discharge_set(
+    discharged: Date,
+    regions: &[Region],
+    done: &[(InstrumentId, String)],
+) -> Vec<Due> {
+    instruments_at_discharge_for(regions)
         .into_iter()
         .filter(|i| !done.iter().any(|(d, t)| d == i && t == "discharge"))
         .map(|instrument| Due { instrument, timepoint: "discharge".to_owned(), since: discharged })
@@ -57,13 +101,58 @@ pub struct Due {
     pub since: Date,
 }
 
+/// An episode as the schedule sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EpisodeDates<'a> {
+    /// Where the episode stands.
+    pub status: EpisodeStatus,
+    /// The day it opened (the baseline is due from then).
+    pub opened: Date,
+    /// The day care ended, once discharged.
+    pub discharged: Option<Date>,
+    /// Where the pain is, from the intake; decides NDI or ODI.
+    pub regions: &'a [Region],
+}
+
+/// Everything due on `today` in an episode: nothing before the intake is sent; the baseline and
+/// the latest follow-up reached while care goes on (the clinic's reassessment weeks, 0 =
+/// baseline); after discharge, the discharge set while the discharge window is open, then
+/// nothing. `done` lists the (instrument, time point) pairs already answered in the episode.
+pub fn due_now(
+    schedule: &[u32],
+    episode: &EpisodeDates<'_>,
+    today: Date,
+    done: &[(InstrumentId, String)],
+) -> Vec<Due> {
+    if !episode.status.questionnaires_open(episode.discharged, today) {
+        return Vec::new();
+    }
+    match (episode.status, episode.discharged) {
+        (EpisodeStatus::Discharged, Some(day)) => discharge_set(day, episode.regions, done),
+        _ => reassessments(schedule, episode.opened, today, episode.regions, done),
+    }
+}
+
 /// What is due on `today` for an episode opened on `opened`, given the clinic's reassessment
 /// weeks (0 = baseline) and the (instrument, time point) pairs already answered.
+///
+/// Kept for callers that decide "neck" themselves; new code uses [`due_now`].
 pub fn due(
     schedule: &[u32],
     opened: Date,
     today: Date,
     neck: bool,
+    done: &[(InstrumentId, String)],
+) -> Vec<Due> {
+    let regions: &[Region] = if neck { &[Region::Cervical] } else { &[Region::Lumbar] };
+    reassessments(schedule, opened, today, regions, done)
+}
+
+fn reassessments(
+    schedule: &[u32],
+    opened: Date,
+    today: Date,
+    regions: &[Region],
     done: &[(InstrumentId, String)],
 ) -> Vec<Due> {
     let mut weeks: Vec<u32> = schedule.to_vec();
@@ -78,7 +167,7 @@ pub fn due(
     let mut out = vec![];
     for w in points {
         let name = timepoint(w);
-        for i in instruments_at(w, neck) {
+        for i in instruments_for(w, regions) {
             if !done.iter().any(|(d, t)| *d == i && *t == name) {
                 out.push(Due {
                     instrument: i,
@@ -133,6 +222,47 @@ mod tests {
         let d = due_at_discharge(on, false, &done);
         assert_eq!(d.len(), 4);
         assert!(d.iter().any(|x| x.instrument == InstrumentId::Nprs));
+    }
+
+    #[test]
+    fn neck_only_pain_is_measured_with_the_ndi() {
+        use Region::{Cervical, Lumbar, Thoracic};
+        let cases: &[(&[Region], InstrumentId)] = &[
+            (&[Cervical], InstrumentId::Ndi),
+            (&[Lumbar], InstrumentId::Odi),
+            (&[Thoracic], InstrumentId::Odi),
+            (&[Cervical, Lumbar], InstrumentId::Odi),
+            (&[Thoracic, Cervical], InstrumentId::Odi),
+            (&[], InstrumentId::Odi),
+        ];
+        for (regions, expected) in cases {
+            assert_eq!(disability_instrument(regions), *expected, "{regions:?}");
+            assert!(instruments_for(0, regions).contains(expected));
+            assert!(instruments_at_discharge_for(regions).contains(expected));
+        }
+    }
+
+    #[test]
+    fn due_now_follows_the_episode() {
+        let regions = [Region::Cervical];
+        let ep = |status, discharged| EpisodeDates {
+            status,
+            opened: OPENED,
+            discharged,
+            regions: &regions,
+        };
+        let on = date!(2026 - 11 - 20);
+        assert!(due_now(&[0, 4], &ep(EpisodeStatus::Intake, None), OPENED, &[]).is_empty());
+        let active = due_now(&[0, 4], &ep(EpisodeStatus::AwaitingReview, None), OPENED, &[]);
+        assert!(active.iter().all(|d| d.timepoint == "baseline"));
+        assert!(active.iter().any(|d| d.instrument == InstrumentId::Ndi));
+        let discharged = ep(EpisodeStatus::Discharged, Some(on));
+        let cases: &[(i64, usize)] = &[(0, 5), (29, 5), (30, 0)];
+        for (after, count) in cases {
+            let due = due_now(&[0, 4], &discharged, on + Duration::days(*after), &[]);
+            assert_eq!(due.len(), *count, "{after} days after discharge");
+            assert!(due.iter().all(|d| d.timepoint == "discharge"));
+        }
     }
 
     #[test]

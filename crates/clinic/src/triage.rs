@@ -4,157 +4,34 @@
 //! The rules are a table ([`rules::rules`]) evaluated in full on every run: the tier is the
 //! highest tier of any rule that fired, and every fired rule is reported, highest tier first, with
 //! the reason for the patient, the note for the clinician and the parts of the intake that made
-//! it fire. Triage proposes; a clinician reviews every tier above `exercise`.
+//! it fire. Triage proposes; a clinician reviews every tier above `exercise`, and every decision
+//! in which any rule fired ([`TriageDecision::needs_clinician_review`]).
 
 pub mod condition;
+pub mod decision;
+pub mod retriage;
 pub mod rules;
+#[cfg(test)]
+mod tests;
+pub mod tier;
+pub mod unknown;
 
-use serde::Serialize;
 use serde_json::Value;
 use time::Date;
 
-use crate::intake::{self, CheckedIntake, IntakeError, PainScore};
-use crate::pathway::{self, Pathway, Phase, PhaseStatus};
+use crate::intake::{self, CheckedIntake, IntakeError};
+use crate::pathway;
+
+// One file per concept; the items are also named here so `triage::Tier` keeps working.
+pub use self::decision::{Reason, ScreenOutcome, ScreenResult, TriageDecision};
+pub use self::retriage::{RetriageTrigger, retriage_due};
+pub use self::tier::Tier;
+pub use self::unknown::UnknownAnswer;
 
 /// Days between routine re-triage runs: every weekly check-in (clinical.md §8.4).
 pub const RETRIAGE_INTERVAL_DAYS: u32 = 7;
 /// A pain rise of this many points or more since the last triage runs it again (§8.4).
 pub const RETRIAGE_PAIN_RISE: u8 = 3;
-
-/// How urgently a patient needs a clinician, lowest first so that `max` picks the most urgent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Tier {
-    /// No warning signs: exercise-based care on the pathway chosen for the patient.
-    Exercise,
-    /// Refer for a spine-surgery opinion; not urgent.
-    Specialist,
-    /// A medical review the same day.
-    Urgent,
-    /// Go to an emergency department now.
-    Emergency,
-}
-
-impl Tier {
-    /// Every tier, lowest first.
-    pub const ALL: [Tier; 4] = [Tier::Exercise, Tier::Specialist, Tier::Urgent, Tier::Emergency];
-
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::Exercise => "exercise",
-            Tier::Specialist => "specialist",
-            Tier::Urgent => "urgent",
-            Tier::Emergency => "emergency",
-        }
-    }
-
-    /// What the patient should do, first thing on the page.
-    pub fn patient_action(self) -> &'static str {
-        match self {
-            Tier::Emergency => {
-                "Go to an emergency department now, or call an ambulance. Do not drive yourself. \
-                 Do not start or continue your exercises. Show the staff these reasons."
-            }
-            Tier::Urgent => {
-                "You need to see a doctor today. Your care team has been told and will contact \
-                 you. Pause your exercises until a clinician has spoken with you. If you get \
-                 worse before then, go to an emergency department."
-            }
-            Tier::Specialist => {
-                "We suggest an appointment with a spine surgeon for their opinion. This is not \
-                 an emergency. Your physiotherapist will talk it through with you and help \
-                 arrange it."
-            }
-            Tier::Exercise => {
-                "Your answers did not show any warning signs. Your physiotherapist will check \
-                 them and start your exercise programme."
-            }
-        }
-    }
-
-    /// What the clinician should do.
-    pub fn clinician_action(self) -> &'static str {
-        match self {
-            Tier::Emergency => {
-                "Stop the programme. Contact the patient now to make sure they are on their way \
-                 to an emergency department, and alert the on-call clinician."
-            }
-            Tier::Urgent => {
-                "Hold the programme. Call the patient today (within 24 hours at most) and \
-                 arrange a same-day medical review."
-            }
-            Tier::Specialist => {
-                "Review the reasons and discuss a referral for a spine-surgery opinion. Decide \
-                 whether exercise may continue meanwhile."
-            }
-            Tier::Exercise => {
-                "Confirm the pathway and phase at the first assessment and record milestones as \
-                 they are met."
-            }
-        }
-    }
-}
-
-/// One rule that fired.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Reason {
-    /// The rule's id.
-    pub rule: &'static str,
-    /// The tier the rule proposes.
-    pub tier: Tier,
-    /// Why, for the patient.
-    pub reason: &'static str,
-    /// What the clinician should consider.
-    pub clinician_note: &'static str,
-    /// The parts of the intake that made the rule fire.
-    pub because: Vec<String>,
-}
-
-/// Whether a screen found anything.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ScreenResult {
-    /// None of the screen's rules fired.
-    Clear,
-    /// At least one did; see the reasons.
-    Flagged,
-}
-
-/// A screen that was run, reported even when it found nothing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ScreenOutcome {
-    /// The screen's id.
-    pub screen: &'static str,
-    /// What it found.
-    pub result: ScreenResult,
-    /// What was checked and what it found, for the patient.
-    pub reason: &'static str,
-}
-
-/// What triage proposes for an intake.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TriageDecision {
-    /// The highest tier of any rule that fired; `exercise` when none did.
-    pub tier: Tier,
-    /// What the patient should do now.
-    pub action: &'static str,
-    /// What the clinician should do.
-    pub clinician_action: &'static str,
-    /// Every rule that fired, highest tier first, table order within a tier.
-    pub reasons: Vec<Reason>,
-    /// The screens run, with their outcome.
-    pub screens: Vec<ScreenOutcome>,
-    /// The pathway, on the exercise tier only: above it, care waits for a clinician.
-    pub pathway: Option<Pathway>,
-    /// The phase on that pathway, on the exercise tier only.
-    pub phase: Option<Phase>,
-    /// The whole phase status on the exercise tier: week, focus, precautions in force (each
-    /// with its explanation) and what would open the next phase.
-    pub phase_status: Option<PhaseStatus>,
-    /// True for every tier above `exercise`.
-    pub needs_clinician_review: bool,
-}
 
 /// Runs every rule and screen on a checked intake.
 pub fn triage(intake: &CheckedIntake) -> TriageDecision {
@@ -162,10 +39,10 @@ pub fn triage(intake: &CheckedIntake) -> TriageDecision {
         .iter()
         .filter(|rule| rule.condition.holds(intake))
         .map(|rule| Reason {
-            rule: rule.id,
+            rule: rule.id.to_owned(),
             tier: rule.tier,
-            reason: rule.reason,
-            clinician_note: rule.clinician_note,
+            reason: rule.reason.to_owned(),
+            clinician_note: rule.clinician_note.to_owned(),
             because: rule.condition.because(intake),
         })
         .collect();
@@ -177,439 +54,37 @@ pub fn triage(intake: &CheckedIntake) -> TriageDecision {
         .iter()
         .filter(|screen| screen.applies_when.holds(intake))
         .map(|screen| {
-            let flagged = reasons.iter().any(|r| screen.rules.contains(&r.rule));
+            let flagged = reasons.iter().any(|r| screen.rules.contains(&r.rule.as_str()));
             ScreenOutcome {
-                screen: screen.id,
+                screen: screen.id.to_owned(),
                 result: if flagged { ScreenResult::Flagged } else { ScreenResult::Clear },
-                reason: if flagged { screen.flagged_reason } else { screen.clear_reason },
+                reason: if flagged { screen.flagged_reason } else { screen.clear_reason }
+                    .to_owned(),
             }
         })
         .collect();
 
     // Above the exercise tier care waits for a clinician, so no pathway is proposed.
     let phase_status = (tier == Tier::Exercise).then(|| pathway::intake_status(intake));
+    // Every rule that fired asks for a clinician, including the review rules that leave the tier
+    // at exercise care.
+    let review = !reasons.is_empty();
 
-    TriageDecision {
-        tier,
-        action: tier.patient_action(),
-        clinician_action: tier.clinician_action(),
-        reasons,
-        screens,
-        pathway: phase_status.as_ref().map(|s| s.pathway),
-        phase: phase_status.as_ref().map(|s| s.phase),
-        phase_status,
-        needs_clinician_review: tier != Tier::Exercise,
-    }
+    let unknowns = unknown::unknown_answers(intake);
+    TriageDecision::new(tier, reasons, screens, unknowns, phase_status, review)
+}
+
+/// Parses and checks intake JSON as of `today`, then triages it: the typed entry point for
+/// callers that hold the intake as text. Store the result with serde; read it back with serde
+/// as a [`TriageDecision`].
+pub fn triage_text(input: &str, today: Date) -> Result<TriageDecision, IntakeError> {
+    Ok(triage(&intake::parse(input, today)?))
 }
 
 /// The JSON entry point for `physio triage`: parses and checks intake JSON as of `today`, then
 /// triages it. The value has `tier`, `action`, `clinician_action`, `reasons` (each with `rule`
 /// and `reason`), `screens`, `pathway`, `phase`, `phase_status` and `needs_clinician_review`.
 pub fn triage_json(input: &str, today: Date) -> Result<Value, IntakeError> {
-    let checked = intake::parse(input, today)?;
-    serde_json::to_value(triage(&checked))
+    serde_json::to_value(triage_text(input, today)?)
         .map_err(|err| IntakeError::Encode { message: err.to_string() })
-}
-
-/// Why triage must run again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(tag = "trigger", rename_all = "snake_case")]
-pub enum RetriageTrigger {
-    /// A week or more has passed: the weekly check-in re-asks the red-flag questions.
-    WeeklyCheckIn {
-        /// Days since the last triage.
-        days_since_last: u32,
-    },
-    /// Pain has risen by [`RETRIAGE_PAIN_RISE`] points or more since the last triage.
-    PainRise {
-        /// Pain at the last triage.
-        from: u8,
-        /// Pain now.
-        to: u8,
-    },
-}
-
-impl RetriageTrigger {
-    /// The trigger in words, for the clinician's log and the patient's check-in screen.
-    pub fn explanation(&self) -> String {
-        match *self {
-            RetriageTrigger::WeeklyCheckIn { days_since_last } => format!(
-                "It has been {days_since_last} days since the last safety questions; we ask them \
-                 again every week."
-            ),
-            RetriageTrigger::PainRise { from, to } => format!(
-                "Pain has gone up from {from} to {to} out of 10. A rise of {RETRIAGE_PAIN_RISE} \
-                 points or more means we ask the safety questions again."
-            ),
-        }
-    }
-}
-
-/// Whether triage must run again, and every reason why; empty when it need not.
-///
-/// Pain falling or rising by less than [`RETRIAGE_PAIN_RISE`] never triggers it on its own; a
-/// gap of [`RETRIAGE_INTERVAL_DAYS`] days or more always does.
-pub fn retriage_due(
-    last_pain: PainScore,
-    new_pain: PainScore,
-    days_since_last: u32,
-) -> Vec<RetriageTrigger> {
-    let mut triggers = Vec::new();
-    let (from, to) = (last_pain.get(), new_pain.get());
-    if to.saturating_sub(from) >= RETRIAGE_PAIN_RISE {
-        triggers.push(RetriageTrigger::PainRise { from, to });
-    }
-    if days_since_last >= RETRIAGE_INTERVAL_DAYS {
-        triggers.push(RetriageTrigger::WeeklyCheckIn { days_since_last });
-    }
-    triggers
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::intake::{
-        ConservativeCare, Finding, FindingKind, Imaging, Intake, PainDuration, Procedure, Region,
-        RiskFactor, Surgery, Symptom, Trauma,
-    };
-    use proptest::prelude::*;
-    use std::collections::BTreeSet;
-    use time::macros::date;
-
-    const TODAY: Date = date!(2025 - 06 - 02);
-    /// The day the examples in docs/examples are written for.
-    const EXAMPLES_TODAY: Date = date!(2026 - 11 - 25);
-
-    fn base() -> Intake {
-        Intake {
-            regions: vec![Region::Lumbar],
-            duration: PainDuration::Weeks(3),
-            pain_now: 4,
-            age: Some(40),
-            date_of_birth: None,
-            history: vec![],
-            trauma: Trauma::None,
-            symptoms: vec![],
-            imaging: None,
-            conservative_care: ConservativeCare { weeks: 0, helped: None },
-            surgery: Surgery::None {},
-            lifting_limit_kg: None,
-            goals: vec![],
-            baseline: Default::default(),
-        }
-    }
-
-    fn run(intake: Intake) -> TriageDecision {
-        triage(&intake.check(TODAY).expect("valid intake"))
-    }
-
-    fn fired(d: &TriageDecision) -> Vec<&'static str> {
-        d.reasons.iter().map(|r| r.rule).collect()
-    }
-
-    #[test]
-    fn no_flags_is_exercise_on_the_regional_pathway() {
-        let d = run(base());
-        assert_eq!(d.tier, Tier::Exercise);
-        assert!(d.reasons.is_empty() && !d.needs_clinician_review);
-        assert_eq!(
-            (d.pathway, d.phase),
-            (Some(Pathway::ConservativeLumbar), Some(Phase::ActiveCare))
-        );
-        assert_eq!(d.screens.len(), 1, "lumbar pain gets the general screen only");
-        assert_eq!(d.screens[0].result, ScreenResult::Clear);
-    }
-
-    #[test]
-    fn thoracic_pain_always_reports_the_cardiac_screen() {
-        let d = run(Intake { regions: vec![Region::Thoracic], ..base() });
-        let screen = d.screens.iter().find(|s| s.screen == "cardiac_aortic").expect("screen ran");
-        assert_eq!(screen.result, ScreenResult::Clear);
-        assert!(screen.reason.contains("heart"));
-
-        let d = run(Intake {
-            regions: vec![Region::Thoracic],
-            symptoms: vec![Symptom::PainNotAffectedByMovement],
-            ..base()
-        });
-        assert_eq!((d.tier, fired(&d)), (Tier::Emergency, vec!["cardiac_aortic_thoracic"]));
-        let screen = d.screens.iter().find(|s| s.screen == "cardiac_aortic").expect("screen ran");
-        assert_eq!(screen.result, ScreenResult::Flagged);
-    }
-
-    #[test]
-    fn highest_tier_wins_and_every_reason_is_listed_in_order() {
-        let d = run(Intake {
-            symptoms: vec![Symptom::MarkedMorningStiffness, Symptom::SaddleNumbness],
-            imaging: Some(Imaging {
-                findings: vec![Finding { kind: FindingKind::Instability, region: None }],
-            }),
-            ..base()
-        });
-        assert_eq!(d.tier, Tier::Emergency);
-        assert_eq!(
-            fired(&d),
-            vec!["cauda_equina", "inflammatory_disease", "cord_compression_or_instability"]
-        );
-        assert!(d.needs_clinician_review);
-        assert_eq!((d.pathway, d.phase), (None, None));
-    }
-
-    #[test]
-    fn reasons_say_what_matched() {
-        let d = run(Intake {
-            trauma: Trauma::Minor,
-            history: vec![RiskFactor::Osteoporosis],
-            ..base()
-        });
-        assert_eq!(d.reasons[0].because, vec!["trauma: minor", "history: osteoporosis"]);
-    }
-
-    #[test]
-    fn post_op_intake_gets_phase_and_precautions() {
-        let d = run(Intake {
-            surgery: Surgery::Done { procedure: Procedure::Fusion, date: date!(2025 - 05 - 12) },
-            lifting_limit_kg: Some(3.0),
-            ..base()
-        });
-        assert_eq!((d.pathway, d.phase), (Some(Pathway::PostOpFusion), Some(Phase::Early)));
-        let status = d.phase_status.expect("status");
-        assert!(status.active_precautions.iter().any(|p| p.instruction.contains("3 kg")));
-    }
-
-    #[test]
-    fn json_entry_point_reports_tier_reasons_and_errors() {
-        let input = serde_json::to_string(&Intake {
-            symptoms: vec![Symptom::BladderOrBowelChange],
-            ..base()
-        })
-        .expect("encodes");
-        let out = triage_json(&input, TODAY).expect("triaged");
-        assert_eq!(out["tier"], "emergency");
-        assert_eq!(out["reasons"][0]["rule"], "cauda_equina");
-        assert!(out["reasons"][0]["reason"].as_str().is_some_and(|r| !r.is_empty()));
-        assert!(out["pathway"].is_null() && out["phase"].is_null());
-
-        let err = triage_json(&input.replace("\"pain_now\":4", "\"pain_now\":\"four\""), TODAY)
-            .expect_err("bad pain");
-        assert_eq!(err.fields(), vec!["pain_now"]);
-    }
-
-    #[test]
-    fn rule_table_is_well_formed() {
-        let mut ids = BTreeSet::new();
-        let mut last_tier = Tier::Emergency;
-        for rule in rules::rules() {
-            assert!(ids.insert(rule.id), "duplicate rule id {}", rule.id);
-            assert!(rule.tier != Tier::Exercise, "{} proposes nothing", rule.id);
-            assert!(rule.tier <= last_tier, "{} is out of tier order", rule.id);
-            last_tier = rule.tier;
-            assert!(rule.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{}", rule.id);
-            assert!(!rule.reason.is_empty() && !rule.clinician_note.is_empty());
-        }
-        for screen in rules::screens() {
-            for id in screen.rules {
-                assert!(ids.contains(id), "screen {} names unknown rule {id}", screen.id);
-            }
-        }
-        let red_flags = rules::screens().iter().find(|s| s.id == "red_flags").expect("screen");
-        for rule in rules::rules().iter().filter(|r| r.tier >= Tier::Urgent) {
-            assert!(red_flags.rules.contains(&rule.id), "{} missing from red_flags", rule.id);
-        }
-    }
-
-    #[test]
-    fn retriage_weekly_and_on_pain_rise() {
-        let p = |v| PainScore::new(v).expect("pain");
-        assert_eq!(retriage_due(p(3), p(5), 6), vec![]);
-        assert_eq!(retriage_due(p(3), p(6), 1), vec![RetriageTrigger::PainRise { from: 3, to: 6 }]);
-        assert_eq!(
-            retriage_due(p(7), p(2), 7),
-            vec![RetriageTrigger::WeeklyCheckIn { days_since_last: 7 }]
-        );
-        assert_eq!(retriage_due(p(0), p(10), 30).len(), 2);
-        assert!(retriage_due(p(2), p(5), 0)[0].explanation().contains("from 2 to 5"));
-    }
-
-    /// The rule, screen and precaution tables in docs/triage.md are the code's own words.
-    #[test]
-    fn docs_list_every_rule_with_its_condition() {
-        let doc = include_str!("../../../docs/triage.md");
-        let mut rows = Vec::new();
-        for rule in rules::rules() {
-            let (id, tier, cond) = (rule.id, rule.tier.as_str(), rule.condition.describe());
-            rows.push(format!("| `{id}` | {tier} | {cond} | {} | {} |", rule.reason, rule.source));
-            rows.push(format!("| `{id}` | {} |", rule.clinician_note));
-        }
-        for s in rules::screens() {
-            let ids = s.rules.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ");
-            let (when, clear, flagged) =
-                (s.applies_when.describe(), s.clear_reason, s.flagged_reason);
-            rows.push(format!("| `{}` | {when} | {ids} | {clear} | {flagged} |", s.id));
-        }
-        for t in Tier::ALL {
-            rows.push(format!(
-                "| `{t}` | {} | {} |",
-                t.patient_action(),
-                t.clinician_action(),
-                t = t.as_str()
-            ));
-        }
-        for p in pathway::precaution_rules() {
-            let (procedure, until) = (p.procedure.label(), p.applies_until());
-            rows.push(format!("| {procedure} | `{}` | {until} |", p.id));
-        }
-        for m in pathway::Milestone::ALL {
-            rows.push(format!("| `{}` | {} |", m.as_str(), m.description()));
-        }
-        for row in rows {
-            assert!(doc.contains(&row), "docs/triage.md lacks or misstates:\n{row}");
-        }
-    }
-
-    /// Every example in docs/examples parses and gets the tier its file name starts with.
-    #[test]
-    fn docs_examples_get_the_tier_in_their_name() {
-        let examples: &[(&str, &str)] = &[
-            (
-                "emergency-cauda-equina.json",
-                include_str!("../../../docs/examples/emergency-cauda-equina.json"),
-            ),
-            (
-                "emergency-thoracic-chest-pain.json",
-                include_str!("../../../docs/examples/emergency-thoracic-chest-pain.json"),
-            ),
-            (
-                "urgent-myelopathy.json",
-                include_str!("../../../docs/examples/urgent-myelopathy.json"),
-            ),
-            (
-                "urgent-fracture-osteoporosis.json",
-                include_str!("../../../docs/examples/urgent-fracture-osteoporosis.json"),
-            ),
-            (
-                "specialist-thoracic-disc-failed-care.json",
-                include_str!("../../../docs/examples/specialist-thoracic-disc-failed-care.json"),
-            ),
-            (
-                "exercise-conservative-lumbar.json",
-                include_str!("../../../docs/examples/exercise-conservative-lumbar.json"),
-            ),
-            (
-                "exercise-conservative-thoracic.json",
-                include_str!("../../../docs/examples/exercise-conservative-thoracic.json"),
-            ),
-            (
-                "exercise-prehab-fusion.json",
-                include_str!("../../../docs/examples/exercise-prehab-fusion.json"),
-            ),
-            (
-                "exercise-post-op-fusion.json",
-                include_str!("../../../docs/examples/exercise-post-op-fusion.json"),
-            ),
-            (
-                "exercise-post-op-vertebral-augmentation.json",
-                include_str!("../../../docs/examples/exercise-post-op-vertebral-augmentation.json"),
-            ),
-        ];
-        for (name, text) in examples {
-            let out = triage_json(text, EXAMPLES_TODAY).unwrap_or_else(|e| panic!("{name}: {e}"));
-            let expected = name.split('-').next().unwrap_or_default();
-            assert_eq!(out["tier"], *expected, "{name}");
-        }
-    }
-
-    fn any_intake() -> impl Strategy<Value = Intake> {
-        let regions = proptest::sample::subsequence(Region::ALL.to_vec(), 1..=3);
-        let symptoms = proptest::sample::subsequence(Symptom::ALL.to_vec(), 0..=4);
-        let history = proptest::sample::subsequence(RiskFactor::ALL.to_vec(), 0..=3);
-        let trauma = proptest::sample::select(vec![Trauma::None, Trauma::Minor, Trauma::Major]);
-        let kinds = vec![
-            FindingKind::DiscHerniation,
-            FindingKind::CordCompression,
-            FindingKind::Fracture,
-            FindingKind::Instability,
-            FindingKind::Infection,
-            FindingKind::Tumour,
-        ];
-        let findings = proptest::option::of(proptest::sample::subsequence(kinds, 0..=3));
-        let care = (0u16..20, any::<bool>());
-        let surgery = (0u8..4, proptest::sample::select(Procedure::ALL.to_vec()), 0i64..400);
-        (regions, symptoms, history, trauma, findings, care, surgery, 0u8..=10, 18u8..95, 0u32..200)
-            .prop_map(
-                |(
-                    regions,
-                    symptoms,
-                    history,
-                    trauma,
-                    findings,
-                    care,
-                    surgery,
-                    pain,
-                    age,
-                    weeks,
-                )| {
-                    let imaging = findings.map(|kinds| Imaging {
-                        findings: kinds
-                            .into_iter()
-                            .map(|kind| Finding { kind, region: Some(Region::Thoracic) })
-                            .collect(),
-                    });
-                    let (status, procedure, days) = surgery;
-                    let surgery = match status {
-                        0 => Surgery::None {},
-                        1 => Surgery::Recommended { procedure: Some(procedure) },
-                        2 => Surgery::Scheduled {
-                            procedure,
-                            date: TODAY + time::Duration::days(days),
-                        },
-                        _ => Surgery::Done { procedure, date: TODAY - time::Duration::days(days) },
-                    };
-                    Intake {
-                        regions,
-                        duration: PainDuration::Weeks(weeks),
-                        pain_now: pain,
-                        age: Some(age),
-                        history,
-                        trauma,
-                        symptoms,
-                        imaging,
-                        conservative_care: ConservativeCare {
-                            weeks: care.0,
-                            helped: (care.0 > 0).then_some(care.1),
-                        },
-                        surgery,
-                        ..base()
-                    }
-                },
-            )
-    }
-
-    proptest! {
-        #[test]
-        fn decisions_are_consistent(intake in any_intake()) {
-            let d = run(intake);
-            let top = d.reasons.iter().map(|r| r.tier).max().unwrap_or(Tier::Exercise);
-            prop_assert_eq!(d.tier, top);
-            prop_assert!(d.reasons.windows(2).all(|w| w[0].tier >= w[1].tier));
-            prop_assert_eq!(d.needs_clinician_review, d.tier != Tier::Exercise);
-            prop_assert_eq!(d.pathway.is_some(), d.tier == Tier::Exercise);
-            prop_assert!(d.reasons.iter().all(|r| !r.because.is_empty()));
-            prop_assert!(d.screens.iter().any(|s| s.screen == "red_flags"));
-        }
-
-        #[test]
-        fn any_json_value_is_answered_without_panicking(
-            pain in any::<i64>(),
-            region in "[a-z]{0,10}",
-            date in "[0-9-]{0,12}",
-        ) {
-            let text = format!(
-                r#"{{"regions":["{region}"],"duration":{{"days":3}},"pain_now":{pain},"age":30,
-                "history":[],"trauma":"none","symptoms":[],"conservative_care":{{"weeks":0}},
-                "surgery":{{"status":"done","procedure":"fusion","date":"{date}"}}}}"#
-            );
-            let _ = triage_json(&text, TODAY);
-        }
-    }
 }

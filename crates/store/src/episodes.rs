@@ -5,7 +5,7 @@
 //! does not interpret; the `physio-clinic` rules give them meaning. Every query is scoped by
 //! `clinic_id`, so a wrong clinic reads as "not found".
 
-use physio_clinic::triage::Tier;
+use physio_clinic::triage::{Tier, TriageDecision};
 use serde_json::Value;
 use sqlx::{FromRow, types::Json};
 use time::{Date, OffsetDateTime};
@@ -13,34 +13,18 @@ use uuid::Uuid;
 
 use crate::{Db, Result, StoreError, Tx, db_time};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EpisodeStatus {
-    /// The patient is filling in the intake.
-    Intake,
-    /// Triage proposed something other than exercise care; a clinician must review it.
-    AwaitingReview,
-    /// On a pathway.
-    Active,
-    Discharged,
+use physio_clinic::episode::EpisodeEvent;
+/// Episode statuses and their transitions are a clinical rule (`physio_clinic::episode`).
+pub use physio_clinic::episode::EpisodeStatus;
+
+/// A transition the episode rules refuse, as the store reports it.
+fn refused(e: physio_clinic::episode::TransitionRefused) -> StoreError {
+    StoreError::Conflict(e.message.to_owned())
 }
 
-impl EpisodeStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EpisodeStatus::Intake => "intake",
-            EpisodeStatus::AwaitingReview => "awaiting_review",
-            EpisodeStatus::Active => "active",
-            EpisodeStatus::Discharged => "discharged",
-        }
-    }
-
-    fn parse(s: &str) -> Result<EpisodeStatus> {
-        [Self::Intake, Self::AwaitingReview, Self::Active, Self::Discharged]
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| StoreError::Database(format!("unknown episode status {s:?}")))
-    }
+/// A stored status, read back typed; an unknown one is an error, never a default.
+fn parse_status(s: &str) -> Result<EpisodeStatus> {
+    s.parse().map_err(|e| StoreError::Database(format!("{e}")))
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -90,7 +74,7 @@ pub struct NewTriage {
     pub trigger: String,
     pub tier: Tier,
     /// The whole decision, reasons included.
-    pub decision: Value,
+    pub decision: TriageDecision,
     /// The pathway the rules propose, recorded on the episode when no review is needed.
     pub proposed_pathway: Option<String>,
     pub needs_review: bool,
@@ -104,8 +88,15 @@ pub struct TriageRecord {
     pub decided_at: OffsetDateTime,
     pub trigger: String,
     pub tier: Tier,
-    pub decision: Value,
+    pub decision: TriageDecision,
     pub review: Option<TriageReview>,
+}
+
+impl TriageRecord {
+    /// The tier in force: the one a clinician settled on once reviewed, else the rules'.
+    pub fn tier_in_force(&self) -> Tier {
+        self.review.as_ref().map_or(self.tier, |r| r.final_tier)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -447,13 +438,12 @@ impl Tx {
         now: OffsetDateTime,
     ) -> Result<TriageRecord> {
         let ep = self.episode(triage.clinic_id, triage.episode_id).await?;
-        if ep.status != EpisodeStatus::Intake {
-            return Err(StoreError::Conflict("the intake has already been submitted".into()));
-        }
+        let status = ep
+            .status
+            .after(EpisodeEvent::IntakeSubmitted { needs_review: triage.needs_review })
+            .map_err(refused)?;
         let now = db_time(now);
         let id = Uuid::now_v7();
-        let status =
-            if triage.needs_review { EpisodeStatus::AwaitingReview } else { EpisodeStatus::Active };
         let pathway = if triage.needs_review { None } else { triage.proposed_pathway.clone() };
         with_tx!(self, |tx| {
             let moved = sqlx::query(
@@ -500,13 +490,19 @@ impl Tx {
         if ep.status == EpisodeStatus::Discharged {
             return Err(StoreError::Conflict("the episode is discharged".into()));
         }
+        let flagged = if triage.needs_review {
+            Some(ep.status.after(EpisodeEvent::FlaggedForReview).map_err(refused)?)
+        } else {
+            None
+        };
         let now = db_time(now);
         let id = Uuid::now_v7();
         with_tx!(self, |tx| {
             insert_triage!(tx, id, ep, triage, now);
-            if triage.needs_review {
-                sqlx::query("UPDATE episodes SET status = 'awaiting_review' WHERE id = $1")
+            if let Some(status) = flagged {
+                sqlx::query("UPDATE episodes SET status = $2 WHERE id = $1")
                     .bind(ep.id)
+                    .bind(status.as_str())
                     .execute(&mut *tx)
                     .await?;
             }
@@ -706,14 +702,31 @@ impl Tx {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+        });
+        self.add_alerts(ep.clinic_id, ep.patient_id, alerts, now).await?;
+        let mut list = self.responses(r.clinic_id, ep.patient_id, None).await?;
+        list.retain(|x| x.id == id);
+        list.pop().ok_or(StoreError::NotFound("response"))
+    }
+
+    /// Raises alerts (kind, message) about a patient for the care team.
+    pub async fn add_alerts(
+        &mut self,
+        clinic_id: Uuid,
+        patient_id: Uuid,
+        alerts: &[(String, String)],
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let now = db_time(now);
+        with_tx!(self, |tx| {
             for (kind, message) in alerts {
                 sqlx::query(
                     "INSERT INTO alerts (id, clinic_id, patient_id, kind, message, created_at)
                      VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(Uuid::now_v7())
-                .bind(ep.clinic_id)
-                .bind(ep.patient_id)
+                .bind(clinic_id)
+                .bind(patient_id)
                 .bind(kind)
                 .bind(message)
                 .bind(now)
@@ -721,9 +734,7 @@ impl Tx {
                 .await?;
             }
         });
-        let mut list = self.responses(r.clinic_id, ep.patient_id, None).await?;
-        list.retain(|x| x.id == id);
-        list.pop().ok_or(StoreError::NotFound("response"))
+        Ok(())
     }
 
     pub async fn acknowledge_alert(
@@ -806,7 +817,7 @@ impl TryFrom<EpisodeRow> for Episode {
             id: r.id,
             clinic_id: r.clinic_id,
             patient_id: r.patient_id,
-            status: EpisodeStatus::parse(&r.status)?,
+            status: parse_status(&r.status)?,
             opened_at: r.opened_at,
             discharged_at: r.discharged_at,
             discharge_reason: r.discharge_reason,
@@ -872,7 +883,9 @@ impl TryFrom<TriageRow> for TriageRecord {
             decided_at: r.decided_at,
             trigger: r.trigger,
             tier: parse_tier(&r.tier)?,
-            decision: r.decision.0,
+            decision: serde_json::from_value(r.decision.0).map_err(|e| {
+                StoreError::Database(format!("triage decision {} does not read back: {e}", r.id))
+            })?,
             review,
         })
     }

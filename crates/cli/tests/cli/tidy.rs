@@ -231,9 +231,8 @@ fn the_server_uses_typed_triage() {
         let text = read(&path);
         let code = blank_comments_and_strings(&text);
         for (n, (line, raw)) in code.lines().zip(text.lines()).enumerate() {
-            let tier_literal = ["\"emergency\"", "\"urgent\"", "\"specialist\""]
-                .iter()
-                .any(|t| raw.contains(t));
+            let tier_literal =
+                ["\"emergency\"", "\"urgent\"", "\"specialist\""].iter().any(|t| raw.contains(t));
             if line.contains("triage_json") || tier_literal {
                 found.push(format!("{}:{}: {}", relative(&path), n + 1, raw.trim()));
             }

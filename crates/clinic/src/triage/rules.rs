@@ -4,6 +4,10 @@
 //! to the patient and a note for the clinician. Thresholds here (6 weeks of failed care, age over
 //! 50, one month without improvement) are the platform's starting choices from the sources; a
 //! licensed clinician must sign them off before release. Patients cannot change any of it.
+//!
+//! Rules on the `exercise` tier do not raise the tier: they keep the proposed pathway but ask a
+//! clinician to review the decision before exercise starts (a fracture on imaging, a scan the
+//! patient cannot describe, …). Every rule that fires, on any tier, asks for that review.
 
 use crate::intake::{FindingKind, Region, RiskFactor, Symptom, Trauma};
 use crate::triage::Tier;
@@ -265,6 +269,30 @@ const RULES: &[Rule] = &[
                          arrange an urgent rheumatology referral; not an emergency.",
         source: "clinical.md §4 row 9 (inflammatory disease)",
     },
+    Rule {
+        id: "unsure_red_flag",
+        tier: Tier::Urgent,
+        condition: Any(&[
+            Unsure(Symptom::SaddleNumbness),
+            Unsure(Symptom::BladderOrBowelChange),
+            Unsure(Symptom::BothLegsWeakOrNumb),
+            Unsure(Symptom::ProgressiveWeakness),
+            Unsure(Symptom::UnsteadyWalkingOrClumsyHands),
+            Unsure(Symptom::BandLikeChestPain),
+            Unsure(Symptom::NumbnessBelowALevel),
+            Unsure(Symptom::FeverOrChills),
+            Unsure(Symptom::ChestPainOrBreathlessness),
+            Unsure(Symptom::PainNotAffectedByMovement),
+        ]),
+        reason: "You were not sure about one or more warning signs that can need a doctor \
+                 quickly. Someone from your care team will call you today to go through them \
+                 with you. If you find that you do have one of them, or you get worse, go to an \
+                 emergency department straight away.",
+        clinician_note: "The patient is unsure about a red-flag symptom (listed under because). \
+                         Call today and ask about it directly; a confirmed answer is handled as \
+                         the matching red-flag rule would handle it.",
+        source: "platform choice: an unsure answer to a red flag is asked again the same day",
+    },
     // ---- Specialist: refer for a spine-surgery opinion. ----
     // These apply only before any surgical opinion: once a surgeon has recommended, booked or
     // done an operation, sending the patient back to a surgeon for the same finding adds nothing.
@@ -318,6 +346,19 @@ const RULES: &[Rule] = &[
         source: "seed article (infection, tumour)",
     },
     Rule {
+        id: "surgery_recommended",
+        tier: Tier::Specialist,
+        condition: SurgeryRecommended,
+        reason: "A surgeon has suggested an operation. Until you and your care team have made \
+                 that decision together, your care stays with it: you can read our guide to \
+                 deciding about surgery, and your physiotherapist will talk it through with you \
+                 before any exercise programme starts.",
+        clinician_note: "Surgery recommended, neither booked nor done: the patient stays in the \
+                         surgical decision (decision aid) until a clinician decides otherwise at \
+                         review, for example exercise-based care while they decide.",
+        source: "issue #10 §5 (surgical decision); seed article (shared decision)",
+    },
+    Rule {
         id: "nerve_injury_weakness",
         tier: Tier::Specialist,
         condition: All(&[NoSurgicalOpinion, Symptom(Symptom::WeaknessInOneLimb)]),
@@ -326,6 +367,73 @@ const RULES: &[Rule] = &[
         clinician_note: "Stable motor deficit in one limb: confirm on examination and refer for \
                          a spine-surgery opinion. If it is worsening, use progressive_deficit.",
         source: "seed article (nerve injury affecting strength or walking)",
+    },
+    // ---- Review: exercise care may go ahead, but only once a clinician has looked. ----
+    Rule {
+        id: "structural_finding_with_surgical_opinion",
+        tier: Tier::Exercise,
+        condition: All(&[
+            SurgicalOpinion,
+            Any(&[
+                Finding(FindingKind::CordCompression),
+                Finding(FindingKind::Instability),
+                Finding(FindingKind::Fracture),
+            ]),
+        ]),
+        reason: "Your scan shows pressure on the spinal cord, a part of the spine that moves more \
+                 than it should, or a broken bone. Your surgeon knows about it; before you \
+                 exercise, your physiotherapist will check with your surgical team what is safe \
+                 for you.",
+        clinician_note: "Cord compression, instability or fracture on imaging with a surgical \
+                         opinion already given (recommended, booked or done). Confirm with the \
+                         surgical team whether it is treated and what loading is safe before the \
+                         pathway starts.",
+        source: "issue #10 §5 (structural threats whatever the surgery status)",
+    },
+    Rule {
+        id: "fracture_on_imaging",
+        tier: Tier::Exercise,
+        condition: All(&[
+            NoSurgicalOpinion,
+            Finding(FindingKind::Fracture),
+            Not(&CareNotHelped { min_weeks: FAILED_CARE_WEEKS }),
+        ]),
+        reason: "Your scan shows a broken bone in the spine. Many of these are old and have \
+                 healed, but your physiotherapist will check it before you start exercising, so \
+                 your programme suits your bones.",
+        clinician_note: "Fracture on imaging without failed conservative care (with failed care, \
+                         structural_failed_care refers instead). Check age and stability of the \
+                         fracture and bone health before loading; refer if it is recent or \
+                         unstable.",
+        source: "issue #10 §5 (structural threats); clinical.md §4 row 6 (fracture)",
+    },
+    Rule {
+        id: "imaging_findings_not_sure",
+        tier: Tier::Exercise,
+        condition: ImagingFindingsNotSure,
+        reason: "You have had a scan but were not sure what it showed. Your physiotherapist will \
+                 look at the report, or ask for it, before you start exercising, in case it \
+                 shows something that changes your plan.",
+        clinician_note: "Imaging done, findings unknown to the patient. Obtain the report before \
+                         exercise; cord compression, instability or a fracture on it changes \
+                         the decision.",
+        source: "platform choice: an unknown scan result is read before exercise",
+    },
+    Rule {
+        id: "unsure_other_sign",
+        tier: Tier::Exercise,
+        condition: Any(&[
+            Unsure(Symptom::UnexplainedWeightLoss),
+            Unsure(Symptom::NightPainNotEasedByPosition),
+            Unsure(Symptom::MarkedMorningStiffness),
+            Unsure(Symptom::WeaknessInOneLimb),
+        ]),
+        reason: "You were not sure about one or more of the signs we asked about. Your \
+                 physiotherapist will go through them with you before you start exercising.",
+        clinician_note: "The patient is unsure about a non-urgent warning sign (listed under \
+                         because). Ask at the first assessment; a confirmed answer is handled as \
+                         the matching rule would handle it.",
+        source: "platform choice: an unsure answer is asked again before exercise",
     },
 ];
 
@@ -345,6 +453,7 @@ const SCREENS: &[Screen] = &[
             "suspected_fracture",
             "non_mechanical_pain",
             "inflammatory_disease",
+            "unsure_red_flag",
         ],
         clear_reason: "We asked about warning signs that need a doctor quickly. None of your \
                        answers pointed to one.",

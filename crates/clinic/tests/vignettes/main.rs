@@ -3,8 +3,9 @@
 //! Each `*.json` file next to this one holds a list of vignettes: a `name`, a `note` on why the
 //! case matters, the `today` it is judged on, the `intake` exactly as `physio triage` would read
 //! it, and what to `expect` (tier and the rules that fire, in output order; optionally pathway,
-//! phase, precaution ids and screen results, where `null` means "must be null" and a missing key
-//! means "not checked"). Every mismatch is reported with its file and vignette name, so one run
+//! phase, precaution ids, screen results, whether a clinician must review, and the intake fields
+//! the patient was not sure of, where `null` means "must be null" and a missing key means "not
+//! checked"). When a rule change moved an expectation, the vignette's `note` says why, clinically. Every mismatch is reported with its file and vignette name, so one run
 //! shows all of them. A second test checks the set covers every rule, tier, region and pathway,
 //! and a third runs every intake in docs/examples.
 
@@ -57,6 +58,10 @@ struct Expect {
     precautions: Option<Vec<String>>,
     #[serde(default)]
     screens: Option<Map<String, Value>>,
+    #[serde(default)]
+    needs_clinician_review: Option<bool>,
+    #[serde(default)]
+    unknowns: Option<Vec<String>>,
 }
 
 /// Keeps an explicit `null` as `Some(Null)`, so "must be null" differs from "not checked".
@@ -124,6 +129,20 @@ fn mismatches(v: &Vignette) -> Vec<String> {
         let got = strings(&out["phase_status"], "active_precautions", "id");
         if got != *expected {
             problems.push(format!("precautions: expected {expected:?}, got {got:?}"));
+        }
+    }
+    if let Some(expected) = e.needs_clinician_review
+        && out["needs_clinician_review"] != expected
+    {
+        problems.push(format!(
+            "needs_clinician_review: expected {expected}, got {}",
+            out["needs_clinician_review"]
+        ));
+    }
+    if let Some(expected) = &e.unknowns {
+        let got = strings(&out, "unknowns", "field");
+        if got != *expected {
+            problems.push(format!("unknowns: expected {expected:?}, got {got:?}"));
         }
     }
     for (screen, expected) in e.screens.iter().flatten() {

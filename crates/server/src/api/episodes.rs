@@ -113,7 +113,7 @@ impl From<TriageRecord> for TriageView {
             decided_at: t.decided_at,
             trigger: t.trigger,
             tier: t.tier.as_str().to_owned(),
-            decision: t.decision,
+            decision: serde_json::to_value(&t.decision).unwrap_or(Value::Null),
             review: t.review.map(|r| ReviewView {
                 by: r.by,
                 at: r.at,

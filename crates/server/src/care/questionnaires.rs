@@ -4,20 +4,18 @@
 use physio_clinic::{
     intake::Region,
     questionnaire::{AlertCode, Instrument, InstrumentId, ScoreResult},
-    schedule::Due,
+    schedule::{Due, EpisodeDates},
 };
-use physio_store::{Episode, EpisodeStatus, NewResponse, ResponseRecord, Role, Store};
+use physio_store::{Episode, NewResponse, ResponseRecord, Role, Store};
 use serde_json::Value;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::{auth::Principal, care::Act, error::ApiError, state::AppState};
 
-/// Discharge questionnaires stay due this long after discharge.
-const DISCHARGE_WINDOW_DAYS: i64 = 30;
-
-/// The episode a patient's questionnaires belong to: the open one once its intake is sent,
-/// else the last one if it was discharged within the discharge window.
+/// The episode a patient's questionnaires belong to: the latest, while its questionnaires are
+/// open (`physio_clinic::episode`: once the intake is sent, and for the discharge window after
+/// discharge).
 pub async fn episode_of(
     store: &Store,
     clinic_id: Uuid,
@@ -25,26 +23,11 @@ pub async fn episode_of(
     now: OffsetDateTime,
 ) -> Result<Option<Episode>, ApiError> {
     let latest = store.episodes(clinic_id, patient_id).await?.into_iter().next();
-    Ok(latest.filter(|e| match e.status {
-        EpisodeStatus::Intake => false,
-        EpisodeStatus::Discharged => {
-            e.discharged_at.is_some_and(|d| now - d < time::Duration::days(DISCHARGE_WINDOW_DAYS))
-        }
-        _ => true,
-    }))
+    Ok(latest
+        .filter(|e| e.status.questionnaires_open(e.discharged_at.map(|d| d.date()), now.date())))
 }
 
-/// Neck pain alone is measured with the NDI rather than the ODI.
-async fn neck_only(store: &Store, ep: &Episode) -> Result<bool, ApiError> {
-    let intake = store.intake(ep.clinic_id, ep.id).await?;
-    let regions: Vec<Region> = intake
-        .and_then(|i| i.answers.get("regions").cloned())
-        .and_then(|r| serde_json::from_value(r).ok())
-        .unwrap_or_default();
-    Ok(regions == [Region::Cervical])
-}
-
-/// What is due now in an episode: the clinic's reassessments, or the discharge set.
+/// What is due now in an episode (`physio_clinic::schedule::due_now`).
 pub async fn due_in(
     store: &Store,
     ep: &Episode,
@@ -57,12 +40,19 @@ pub async fn due_in(
         .filter(|r| r.episode_id == ep.id)
         .filter_map(|r| Some((r.instrument.parse().ok()?, r.timepoint)))
         .collect();
-    let neck = neck_only(store, ep).await?;
-    if let Some(discharged) = ep.discharged_at {
-        return Ok(physio_clinic::schedule::due_at_discharge(discharged.date(), neck, &done));
-    }
+    let intake = store.intake(ep.clinic_id, ep.id).await?;
+    let regions: Vec<Region> = intake
+        .and_then(|i| i.answers.get("regions").cloned())
+        .and_then(|r| serde_json::from_value(r).ok())
+        .unwrap_or_default();
     let weeks = store.reassessment_weeks(ep.clinic_id).await?;
-    Ok(physio_clinic::schedule::due(&weeks, ep.opened_at.date(), now.date(), neck, &done))
+    let dates = EpisodeDates {
+        status: ep.status,
+        opened: ep.opened_at.date(),
+        discharged: ep.discharged_at.map(|d| d.date()),
+        regions: &regions,
+    };
+    Ok(physio_clinic::schedule::due_now(&weeks, &dates, now.date(), &done))
 }
 
 /// The clinic's wording when it loaded one, else Physio's own labels.

@@ -2,7 +2,8 @@
 
 use physio_clinic::{
     intake::CheckedIntake,
-    triage::{Tier, TriageDecision},
+    review::{ReviewForm, check_review},
+    triage::TriageDecision,
 };
 use physio_store::{Role, StoreError, TriageRecord};
 use uuid::Uuid;
@@ -18,7 +19,7 @@ pub fn new_triage(
     decision: &TriageDecision,
     flag: bool,
 ) -> Result<physio_store::NewTriage, ApiError> {
-    let needs_review = decision.needs_clinician_review || decision.tier != Tier::Exercise || flag;
+    let needs_review = decision.needs_clinician_review() || flag;
     Ok(physio_store::NewTriage {
         clinic_id,
         episode_id,
@@ -29,8 +30,7 @@ pub fn new_triage(
         } else {
             decision.pathway.map(|p| p.as_str().to_owned())
         },
-        decision: serde_json::to_value(decision)
-            .map_err(|e| ApiError::Internal(format!("encoding a triage decision: {e}")))?,
+        decision: decision.clone(),
         needs_review,
     })
 }
@@ -86,30 +86,15 @@ pub async fn review(
             Err(e) => return Err(e.into()),
         };
         act.patient(t.patient_id).await?;
-        let Some(final_tier) = Tier::ALL.into_iter().find(|x| x.as_str() == req.final_tier) else {
-            let names: Vec<&str> = Tier::ALL.iter().rev().map(|t| t.as_str()).collect();
-            return Err(ApiError::invalid(
-                "final_tier",
-                format!("choose one of: {}", names.join(", ")),
-            ));
+        let form = ReviewForm {
+            final_tier: &req.final_tier,
+            note: req.note.as_deref(),
+            pathway: req.pathway.as_deref(),
         };
-        let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-        if final_tier != t.tier && note.is_none() {
-            return Err(ApiError::invalid("note", "say why you are changing the proposed tier"));
-        }
-        if note.is_some_and(|n| n.chars().count() > 2000) {
-            return Err(ApiError::invalid("note", "keep the note under 2000 characters"));
-        }
-        let pathway = req.pathway.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        if pathway.is_some() && final_tier != Tier::Exercise {
-            return Err(ApiError::invalid("pathway", "a pathway starts only with exercise care"));
-        }
-        if let Some(pw) = pathway
-            && serde_json::from_value::<physio_clinic::pathway::Pathway>(serde_json::json!(pw))
-                .is_err()
-        {
-            return Err(ApiError::invalid("pathway", "choose one of the clinic's pathways"));
-        }
+        let review = check_review(t.tier, &form).map_err(|refused| match refused.first() {
+            Some(problem) => ApiError::invalid(problem.field.as_str(), problem.message.clone()),
+            None => ApiError::invalid("final_tier", refused.to_string()),
+        })?;
         if t.review.is_some() {
             return Err(ApiError::Conflict(
                 "this triage decision has already been reviewed".into(),
@@ -118,7 +103,15 @@ pub async fn review(
         let now = act.now();
         let tx = act.tx().await?;
         Ok(tx
-            .review_triage(p.user.clinic_id, triage_id, p.user.id, final_tier, note, pathway, now)
+            .review_triage(
+                p.user.clinic_id,
+                triage_id,
+                p.user.id,
+                review.final_tier,
+                review.note.as_deref(),
+                review.pathway.map(|pw| pw.as_str()),
+                now,
+            )
             .await?)
     }
     .await;

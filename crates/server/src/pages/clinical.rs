@@ -39,26 +39,6 @@ pub(crate) fn tier_label(tier: Tier) -> (&'static str, &'static str) {
     }
 }
 
-/// (rule, reason shown to the patient, note for the clinician) of every rule that fired.
-fn reasons(decision: &Value) -> Vec<(String, String, String)> {
-    decision
-        .get("reasons")
-        .and_then(Value::as_array)
-        .map(|rs| {
-            rs.iter()
-                .filter_map(|r| {
-                    let text = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
-                    Some((
-                        r.get("rule")?.as_str()?.to_owned(),
-                        text("reason"),
-                        text("clinician_note"),
-                    ))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn date_time(t: time::OffsetDateTime) -> String {
     format!("{} {} {} {:02}:{:02} UTC", t.day(), t.month(), t.year(), t.hour(), t.minute())
 }
@@ -140,13 +120,17 @@ fn triage_section(p: &Principal, history: &[TriageRecord], clinician: bool) -> M
                 " (" (latest.trigger.replace('_', " ")) ")."
             }
             h3 { "Why" }
-            @if reasons(&latest.decision).is_empty() { p { "No rule fired: exercise-based care is the default." } }
-            ul { @for (rule, reason, note) in reasons(&latest.decision) {
+            @if latest.decision.reasons.is_empty() { p { "No rule fired: exercise-based care is the default." } }
+            ul { @for r in &latest.decision.reasons {
                 li {
-                    strong { (rule.replace('_', " ")) ": " } (note)
-                    br; span.hint { "Told to the patient: " (reason) }
+                    strong { (r.rule.replace('_', " ")) ": " } (r.clinician_note)
+                    br; span.hint { "Told to the patient: " (r.reason) }
                 }
             } }
+            @if !latest.decision.unknowns.is_empty() {
+                h3 { "Answers the patient was not sure of" }
+                ul { @for u in &latest.decision.unknowns { li { (u.field.replace('_', " ")) ": " (u.treated_as) } } }
+            }
             @match &latest.review {
                 Some(r) => p {
                     "Reviewed " (date_time(r.at)) ": "
@@ -167,14 +151,14 @@ fn triage_section(p: &Principal, history: &[TriageRecord], clinician: bool) -> M
     }
 }
 
-/// Whether a decision waits for a clinician: every tier but exercise care does, and so does a
-/// check-in that raised an alert.
+/// Whether a decision waits for a clinician: the rules asked for one (every tier above
+/// exercise care, and some findings within it), or a check-in flagged it.
 fn needs_review(t: &TriageRecord) -> bool {
-    t.tier != Tier::Exercise || t.trigger == "pain_rise"
+    t.decision.needs_clinician_review() || t.trigger == "pain_rise"
 }
 
 fn review_form(p: &Principal, t: &TriageRecord) -> Markup {
-    let proposed_pathway = t.decision.get("pathway").and_then(Value::as_str).unwrap_or("");
+    let proposed_pathway = t.decision.pathway.map_or("", |p| p.as_str());
     html! {
         form.review method="post" action={ "/triage/" (t.id) "/review" } {
             (csrf_field(p))

@@ -37,18 +37,7 @@ fn tier(t: &TriageRecord) -> Tier {
 
 fn your_answers(triage: Option<&TriageRecord>, intake: Option<&Value>) -> Markup {
     let reasons: Vec<(String, String)> = triage
-        .and_then(|t| t.decision.get("reasons"))
-        .and_then(Value::as_array)
-        .map(|rs| {
-            rs.iter()
-                .filter_map(|r| {
-                    Some((
-                        r.get("rule")?.as_str()?.to_owned(),
-                        r.get("reason")?.as_str()?.to_owned(),
-                    ))
-                })
-                .collect()
-        })
+        .map(|t| t.decision.reasons.iter().map(|r| (r.rule.clone(), r.reason.clone())).collect())
         .unwrap_or_default();
     let weeks_of_care =
         intake.and_then(|i| i.pointer("/conservative_care/weeks")).and_then(Value::as_f64);

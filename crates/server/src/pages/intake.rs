@@ -717,18 +717,8 @@ pub(crate) async fn result(State(state): State<AppState>, PageUser(p): PageUser)
     let Some(t) = care::triage::history(&state, &p, p.user.id).await?.into_iter().next() else {
         return Ok(Redirect::to("/intake").into_response());
     };
-    let tier = t.review.as_ref().map_or(t.tier, |r| r.final_tier);
-    let reasons: Vec<String> = t
-        .decision
-        .get("reasons")
-        .and_then(Value::as_array)
-        .map(|r| {
-            r.iter()
-                .filter_map(|x| x.get("reason").and_then(Value::as_str))
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    let tier = t.tier_in_force();
+    let reasons: Vec<&str> = t.decision.reasons.iter().map(|r| r.reason.as_str()).collect();
     let body = html! {
         @match tier {
             Tier::Emergency => div.care-card.care-emergency {

@@ -59,8 +59,8 @@ async fn intake_triage_review_and_check_in(app: &TestApp) {
     assert_eq!(history[0].tier, physio_clinic::triage::Tier::Exercise);
     // Thoracic pain always gets the cardiac and aortic screen, and says so.
     assert!(
-        history[0].decision["screens"].to_string().contains("cardiac_aortic"),
-        "{}",
+        history[0].decision.screens.iter().any(|s| s.screen.contains("cardiac_aortic")),
+        "{:?}",
         history[0].decision
     );
     assert_eq!(ep.pathway.as_deref(), Some("conservative_thoracic"));
@@ -87,6 +87,7 @@ async fn intake_triage_review_and_check_in(app: &TestApp) {
     let alerts = app.store.alerts(p.clinic_a, Some(p.p2), false).await.unwrap();
     assert_eq!(alerts.len(), 1, "one alert per check-in: {alerts:?}");
     assert!(alerts[0].message.contains("pain rose from 5 to 9"), "{alerts:?}");
+    assert!(alerts[0].message.contains("new warning signs: chest pain"), "{alerts:?}");
 
     // The clinician on the care team sees it first on the caseload and reviews it.
     let (clinician, ccsrf) = app.login(&email_of("c2")).await;

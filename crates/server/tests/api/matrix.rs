@@ -390,7 +390,12 @@ async fn clinical_targets(app: &TestApp) -> (Vec<uuid::Uuid>, Vec<uuid::Uuid>, u
         episode_id: ep.id,
         trigger: trigger.into(),
         tier: physio_clinic::triage::Tier::Specialist,
-        decision: serde_json::json!({"tier": "specialist", "reasons": []}),
+        decision: serde_json::from_value(serde_json::json!({
+            "tier": "specialist",
+            "action": "See a spine specialist.",
+            "clinician_action": "Review the referral.",
+        }))
+        .unwrap(),
         proposed_pathway: None,
         needs_review: true,
     };

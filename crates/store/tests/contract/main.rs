@@ -544,7 +544,14 @@ fn triage(f: &Fixture, episode: Uuid, tier: Tier, needs_review: bool) -> NewTria
         episode_id: episode,
         trigger: "intake".into(),
         tier,
-        decision: serde_json::json!({"tier": tier.as_str(), "reasons": [{"rule": "r1", "reason": "because"}]}),
+        decision: serde_json::from_value(serde_json::json!({
+            "tier": tier.as_str(),
+            "action": "what to do",
+            "clinician_action": "what the clinician does",
+            "reasons": [{"rule": "r1", "tier": tier.as_str(), "reason": "because",
+                "clinician_note": "note", "because": []}],
+        }))
+        .unwrap(),
         proposed_pathway: Some("conservative_lumbar".into()),
         needs_review,
     }
