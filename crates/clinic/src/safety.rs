@@ -8,7 +8,9 @@
 //! 2. a clinician confirmed emergency or same-day medical care: the patient should be seen
 //!    before exercising again; the next triage (a check-in with no warning sign) lifts it;
 //! 3. a check-in found pain of 8 or more, a rise of 3 points or more, or a new red-flag answer,
-//!    and no clinician has acknowledged the alert yet.
+//!    and no clinician has acknowledged the alert yet;
+//! 4. a decision within exercise care that the rules still send to a clinician (a structural
+//!    finding on imaging, say) has not been reviewed yet: exercise starts once they have.
 //!
 //! A specialist opinion, once a clinician has reviewed it, does not pause exercise by itself:
 //! conservative care usually goes on while the patient waits for the appointment, and the
@@ -67,7 +69,8 @@ impl SafetyAlert {
 /// What is known about a patient's safety right now.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SafetyFacts {
-    /// The tier of the latest triage decision when no clinician has reviewed it yet.
+    /// The tier of the latest triage decision when it waits for a clinician's review (the
+    /// rules asked for one, or a check-in flagged it) and has none yet.
     pub unreviewed: Option<Tier>,
     /// The tier a clinician settled on, when the latest decision has been reviewed.
     pub reviewed: Option<Tier>,
@@ -97,7 +100,7 @@ pub fn exercise_pause(facts: &SafetyFacts) -> Option<Pause> {
     if !facts.open_alerts.is_empty() {
         return Some(Pause::CheckIn(facts.open_alerts.clone()));
     }
-    None
+    facts.unreviewed.map(Pause::AwaitingReview)
 }
 
 impl Pause {
@@ -112,6 +115,10 @@ impl Pause {
     /// Why exercise is paused and what to do, for the patient, in one paragraph.
     pub fn patient_message(&self) -> String {
         match self {
+            Pause::AwaitingReview(Tier::Exercise) => "Your exercises wait for your physical \
+                therapist: something in your answers needs their review before you exercise \
+                with Physio. They have been told and will be in touch."
+                .to_owned(),
             Pause::AwaitingReview(t) | Pause::MedicalCare(t) => {
                 format!("Your exercises are paused. {}", t.patient_action())
             }
@@ -155,7 +162,8 @@ mod tests {
         use Tier::*;
         let cases = [
             (facts(None, None, &[]), None),
-            (facts(Some(Exercise), None, &[]), None),
+            (facts(Some(Exercise), None, &[]), Some(Pause::AwaitingReview(Exercise))),
+            (facts(Some(Exercise), None, &[PainRise]), Some(Pause::CheckIn(vec![PainRise]))),
             (facts(Some(Specialist), None, &[]), Some(Pause::AwaitingReview(Specialist))),
             (
                 facts(Some(Emergency), Some(Exercise), &[PainRise]),

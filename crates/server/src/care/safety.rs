@@ -2,7 +2,7 @@
 //! `physio_clinic::safety`.
 
 use physio_clinic::safety::{Pause, SafetyAlert, SafetyFacts, exercise_pause};
-use physio_store::{Store, User};
+use physio_store::{EpisodeStatus, Store, User};
 use time::OffsetDateTime;
 
 use crate::error::ApiError;
@@ -25,7 +25,12 @@ pub async fn facts(store: &Store, patient: &User) -> Result<SafetyFacts, ApiErro
         // Only the latest decision counts: a later triage (the next check-in) supersedes it.
         if let Some(latest) = history.first() {
             match &latest.review {
-                None => facts.unreviewed = Some(latest.tier),
+                None if latest.decision.needs_clinician_review()
+                    || ep.status == EpisodeStatus::AwaitingReview =>
+                {
+                    facts.unreviewed = Some(latest.tier);
+                }
+                None => {}
                 Some(r) => facts.reviewed = Some(r.final_tier),
             }
         }

@@ -5,11 +5,15 @@ use physio_clinic::{safety::Pause, triage::Tier};
 
 /// The card that leads the patient's pages while care is paused.
 pub(crate) fn care_card(pause: &Pause) -> Markup {
-    let (class, title) = match pause.tier() {
-        Some(Tier::Emergency) => ("care-emergency", "Go to an emergency department now"),
-        Some(Tier::Urgent) => ("care-urgent", "See a doctor today"),
-        Some(Tier::Specialist) => ("care-specialist", "Your answers are with your care team"),
-        Some(Tier::Exercise) | None => ("care-urgent", "Do not exercise today"),
+    let (class, title) = match pause {
+        Pause::CheckIn(_) => ("care-urgent", "Do not exercise today"),
+        _ => match pause.tier() {
+            Some(Tier::Emergency) => ("care-emergency", "Go to an emergency department now"),
+            Some(Tier::Urgent) => ("care-urgent", "See a doctor today"),
+            Some(Tier::Specialist | Tier::Exercise) | None => {
+                ("care-specialist", "Your answers are with your care team")
+            }
+        },
     };
     html! {
         div.care-card.(class) role="alert" data-pause="true" {
