@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod app;
+mod audit_batch;
 pub mod auth;
 pub mod care;
 pub mod clock;

@@ -26,6 +26,7 @@ struct Inner {
     /// store, but the per-account lockout (in the database) holds across processes anyway.
     attempts: Mutex<HashMap<IpAddr, Vec<OffsetDateTime>>>,
     live: crate::live::Parked,
+    audits: crate::audit_batch::AuditBatcher,
 }
 
 /// Who did something, for the audit trail.
@@ -71,6 +72,7 @@ impl AppState {
                 metrics: Metrics::new(),
                 attempts: Mutex::new(HashMap::new()),
                 live: crate::live::Parked::default(),
+                audits: crate::audit_batch::AuditBatcher::default(),
             }),
         }
     }
@@ -116,11 +118,10 @@ impl AppState {
         self.append_audit(&actor.event(self.now(), action, resource, patient_id, outcome)).await
     }
 
-    /// Appends one record in a transaction of its own.
+    /// Appends one record that goes with no other change, durably, grouped with others
+    /// waiting at the same moment (`audit_batch`).
     pub(crate) async fn append_audit(&self, event: &NewAuditEvent) -> Result<(), ApiError> {
-        let mut tx = self.store().begin().await?;
-        tx.append_audit(event).await?;
-        tx.commit().await?;
+        self.inner.audits.append(self.store(), event.clone()).await?;
         self.metrics().audit_records.inc();
         Ok(())
     }

@@ -96,13 +96,15 @@ impl<'a> Act<'a> {
         let event = |outcome| p.actor().event(state.now(), action, resource, patient, outcome);
         match r {
             Ok(v) => {
-                let mut tx = match tx {
-                    Some(tx) => tx,
-                    None => state.store().begin().await?,
-                };
-                tx.append_audit(&event(AuditOutcome::Success)).await?;
-                tx.commit().await?;
-                state.metrics().audit_records.inc();
+                match tx {
+                    Some(mut tx) => {
+                        tx.append_audit(&event(AuditOutcome::Success)).await?;
+                        tx.commit().await?;
+                        state.metrics().audit_records.inc();
+                    }
+                    // A read: its record changes nothing else, so it joins the group commit.
+                    None => state.append_audit(&event(AuditOutcome::Success)).await?,
+                }
                 Ok(v)
             }
             Err(e) => {
