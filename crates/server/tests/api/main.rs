@@ -5,4 +5,5 @@ mod helpers;
 mod live;
 mod matrix;
 mod sessions;
+mod staff_forms;
 mod validation;
