@@ -176,8 +176,9 @@ async fn render(
         }
         section aria-labelledby="zone-title" {
             h2 #zone-title { "Time zone" }
-            p { "Every page shows times in the clinic's time zone. It is now "
-                (zone.date_time(state.now())) " in " (zone.name().replace('_', " ")) "." }
+            p { "Every page shows times in " strong { (zone.name().replace('_', " ")) }
+                @if own_zone.is_none() { " (the server's default)" }
+                ". It is now " (zone.date_time(state.now())) " there." }
             form method="post" action="/admin/time-zone" novalidate {
                 (csrf_field(&p))
                 div.field {

@@ -225,7 +225,7 @@ fn discharge_intro(ep: &Episode) -> Markup {
         }
         p { "It cannot be undone. If their back pain comes back, the patient starts a new episode with a new intake." }
         @if ep.status == EpisodeStatus::AwaitingReview {
-            p.callout { "A triage decision is still waiting for review." }
+            p.callout { "A triage decision is still waiting for review. Review it first unless the patient has left your care." }
         }
     }
 }
