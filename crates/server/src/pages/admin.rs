@@ -432,7 +432,7 @@ pub(crate) fn care_team_form(
         form method="post" action={ "/patients/" (patient_id) "/care-team" } novalidate {
             (csrf_field(p))
             fieldset #clinician_ids {
-                legend { "Change the care team" }
+                legend { "Who looks after this patient" }
                 p.hint { "Choose one or more clinicians." }
                 (field_error(errors, "clinician_ids"))
                 @for c in clinicians.iter().filter(|c| c.active) {
