@@ -50,6 +50,10 @@ pub(crate) struct ServeArgs {
     /// (docs/questionnaires.md); each replaces Physio's own labels for its instrument.
     #[arg(long, env = "PHYSIO_QUESTIONNAIRES_DIR")]
     pub(crate) questionnaires_dir: Option<PathBuf>,
+    /// Time zone pages show times in, for clinics that have not chosen their own: an IANA name
+    /// such as Europe/London [default: UTC].
+    #[arg(long, env = "PHYSIO_TIME_ZONE")]
+    pub(crate) time_zone: Option<String>,
 }
 
 /// The TOML file. Every key is optional.
@@ -64,6 +68,7 @@ pub(crate) struct FileSettings {
     public_url: Option<String>,
     web_dir: Option<PathBuf>,
     questionnaires_dir: Option<PathBuf>,
+    time_zone: Option<String>,
     #[serde(default)]
     sessions: FileSessions,
     #[serde(default)]
@@ -138,6 +143,10 @@ impl Settings {
         {
             c.wording = physio_server::config::load_wording(&dir)
                 .map_err(|e| anyhow::anyhow!("questionnaire wording: {e}"))?;
+        }
+        if let Some(name) = a.time_zone.clone().or_else(|| self.file.time_zone.clone()) {
+            c.time_zone = physio_server::zone::Zone::by_name(&name)
+                .map_err(|e| anyhow::anyhow!("time zone: {e}"))?;
         }
         let positive = |v: Option<i64>, what: &str| -> Result<Option<i64>> {
             match v {

@@ -19,6 +19,8 @@ pub struct Config {
     pub web_dir: std::path::PathBuf,
     /// Questionnaire wording a licensed clinic loaded in place of Physio's own labels.
     pub wording: Vec<physio_clinic::questionnaire::Instrument>,
+    /// The time zone pages show times in, for a clinic that has not chosen its own.
+    pub time_zone: crate::zone::Zone,
 }
 
 /// Reads every `*.json` questionnaire definition in `dir` (a clinic's licensed wording). Each
@@ -100,6 +102,7 @@ impl Config {
             body_limit: 1024 * 1024,
             web_dir: "web/dist".into(),
             wording: vec![],
+            time_zone: crate::zone::Zone::utc(),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod live;
 pub mod metrics;
 pub mod pages;
 pub mod state;
+pub mod zone;
 
 pub use app::{openapi, router, routes, serve};
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -20,6 +20,17 @@ impl Db {
         row.map(Clinic::from).ok_or(StoreError::NotFound("clinic"))
     }
 
+    /// The clinic's time zone as an IANA name (such as `Europe/London`); `None` when the clinic
+    /// has not chosen one and the server's default applies.
+    pub async fn clinic_time_zone(&self, clinic_id: Uuid) -> Result<Option<String>> {
+        let row: Option<(Option<String>,)> =
+            with_pool!(self, |p| sqlx::query_as("SELECT time_zone FROM clinics WHERE id = $1")
+                .bind(clinic_id)
+                .fetch_optional(p)
+                .await?);
+        row.map(|(zone,)| zone).ok_or(StoreError::NotFound("clinic"))
+    }
+
     pub async fn clinic_by_name(&self, name: &str) -> Result<Option<Clinic>> {
         let row: Option<ClinicRow> = with_pool!(self, |p| sqlx::query_as(
             "SELECT id, name, created_at FROM clinics WHERE name = $1"
@@ -225,6 +236,23 @@ impl Tx {
 
     /// Activates or deactivates a user of `clinic_id`. Deactivating also ends their sessions
     /// and revokes their API tokens, in the same transaction.
+    /// Sets the clinic's time zone (an IANA name, checked by the caller), or clears it back to
+    /// the server's default with `None`.
+    pub async fn set_clinic_time_zone(
+        &mut self,
+        clinic_id: Uuid,
+        zone: Option<&str>,
+    ) -> Result<()> {
+        let n =
+            with_pool!(self.db, |p| sqlx::query("UPDATE clinics SET time_zone = $1 WHERE id = $2")
+                .bind(zone)
+                .bind(clinic_id)
+                .execute(p)
+                .await?
+                .rows_affected());
+        if n == 0 { Err(StoreError::NotFound("clinic")) } else { Ok(()) }
+    }
+
     pub async fn set_user_active(
         &mut self,
         clinic_id: Uuid,

@@ -178,6 +178,15 @@ fn settings_come_from_a_toml_file_and_bad_ones_are_named() {
     let r = physio(d, &["--database-url", "mysql://nope", "migrate"], None);
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("expected sqlite:PATH or postgres://"), "{}", r.stderr);
+    // A time zone the database does not know stops the start, naming it (before listening).
+    let zone = ["serve", "--bind", "127.0.0.1:0", "--time-zone", "Mars/Olympus"];
+    let r = physio(d, &zone, None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Mars/Olympus") && r.stderr.contains("Europe/London"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// The shared recordings, or `None` (skip) outside CI when they are absent.

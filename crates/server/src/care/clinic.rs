@@ -3,7 +3,7 @@
 
 use physio_store::Role;
 
-use crate::{auth::Principal, care::Act, error::ApiError, state::AppState};
+use crate::{auth::Principal, care::Act, error::ApiError, state::AppState, zone::Zone};
 
 const ADMINS_ONLY: &str = "only the clinic's admins change its settings";
 
@@ -37,6 +37,40 @@ pub async fn set_schedule(
         weeks.dedup();
         act.tx().await?.set_reassessment_weeks(p.user.clinic_id, &weeks).await?;
         Ok(weeks)
+    }
+    .await;
+    act.finish(r).await
+}
+
+/// The time zone the clinic's pages show times in: its own choice, or the server's default.
+/// A stored name the database no longer knows falls back to the default, and is logged.
+pub async fn zone(state: &AppState, clinic_id: uuid::Uuid) -> Result<Zone, ApiError> {
+    match state.store().clinic_time_zone(clinic_id).await? {
+        None => Ok(state.config().time_zone.clone()),
+        Some(name) => Ok(Zone::by_name(&name).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the clinic's stored time zone is unknown; using the default");
+            state.config().time_zone.clone()
+        })),
+    }
+}
+
+/// Sets the clinic's time zone by its IANA name, or goes back to the server's default when the
+/// name is empty. Returns the zone now in force.
+pub async fn set_time_zone(state: &AppState, p: &Principal, name: &str) -> Result<Zone, ApiError> {
+    let mut act = Act::new(state, p, "update", "clinic_settings");
+    let r = async {
+        act.require_role(Role::Admin, ADMINS_ONLY)?;
+        let name = name.trim();
+        let zone = if name.is_empty() {
+            None
+        } else {
+            Some(Zone::by_name(name).map_err(|_| {
+                ApiError::invalid("time_zone", "choose the clinic's time zone from the list")
+            })?)
+        };
+        let clinic = p.user.clinic_id;
+        act.tx().await?.set_clinic_time_zone(clinic, zone.as_ref().map(Zone::name)).await?;
+        Ok(zone.unwrap_or_else(|| state.config().time_zone.clone()))
     }
     .await;
     act.finish(r).await

@@ -3,7 +3,7 @@
 //! rules are `physio_clinic::pathway`; the clinician decides.
 
 use physio_clinic::pathway::{
-    Milestone, Override, Pathway, PathwayInputs, Phase, PhaseStatus, current_phase,
+    Milestone, Override, Pathway, PathwayError, PathwayInputs, Phase, PhaseStatus, current_phase,
 };
 use physio_store::{Episode, StoreError};
 use serde_json::json;
@@ -16,9 +16,76 @@ fn parse<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
     serde_json::from_value(json!(s)).ok()
 }
 
+/// Why the phase cannot be worked out, in words a clinician reads, and the form field that
+/// would fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathwayProblem {
+    /// `surgery_date`, `lifting_limit_kg`, `phase` or `reason`.
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for PathwayProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn words(s: &str) -> String {
+    s.replace('_', " ")
+}
+
+fn day(d: Date) -> String {
+    format!("{} {} {}", d.day(), d.month(), d.year())
+}
+
+/// The rules' error as a clinician reads it (the rules name fields and wire names).
+fn plain(e: &PathwayError) -> PathwayProblem {
+    let (field, message) = match e {
+        PathwayError::MissingSurgeryDate { pathway } => (
+            "surgery_date",
+            format!(
+                "enter the date of the operation: the {} pathway needs it",
+                words(pathway.as_str())
+            ),
+        ),
+        PathwayError::SurgeryInFuture { date, .. } => (
+            "surgery_date",
+            format!(
+                "the operation on {} has not happened yet: choose the prehab pathway until then, \
+                 or correct the date",
+                day(*date)
+            ),
+        ),
+        PathwayError::SurgeryDatePassed { date, .. } => (
+            "surgery_date",
+            format!(
+                "the operation date {} has passed: choose the pathway for after the operation, \
+                 or correct the date",
+                day(*date)
+            ),
+        ),
+        PathwayError::InvalidLiftingLimit { .. } => {
+            ("lifting_limit_kg", "enter a lifting limit from 0 to 50 kilograms".to_owned())
+        }
+        PathwayError::PhaseNotInPathway { phase, pathway } => (
+            "phase",
+            format!(
+                "the {} pathway has no {} phase: choose one of its phases",
+                words(pathway.as_str()),
+                words(phase.as_str())
+            ),
+        ),
+        PathwayError::InvalidOverride { .. } => {
+            ("reason", "say why you are overriding the phase (up to 500 characters)".to_owned())
+        }
+    };
+    PathwayProblem { field, message }
+}
+
 /// The phase the rules give today, with the clinician's override applied; an error explains
 /// what is missing (for example the surgery date on a post-operative pathway).
-pub fn phase_status(ep: &Episode, today: Date) -> Option<Result<PhaseStatus, String>> {
+pub fn phase_status(ep: &Episode, today: Date) -> Option<Result<PhaseStatus, PathwayProblem>> {
     let pathway: Pathway = parse(ep.pathway.as_deref()?)?;
     let inputs = PathwayInputs {
         pathway,
@@ -28,7 +95,7 @@ pub fn phase_status(ep: &Episode, today: Date) -> Option<Result<PhaseStatus, Str
     let over = ep.phase_override.as_ref().and_then(|o| {
         Some(Override { phase: parse(&o.phase)?, reason: o.reason.clone(), by: o.by.to_string() })
     });
-    Some(current_phase(&inputs, ep.surgery_date, today, over.as_ref()).map_err(|e| e.to_string()))
+    Some(current_phase(&inputs, ep.surgery_date, today, over.as_ref()).map_err(|e| plain(&e)))
 }
 
 /// Where a patient is on their pathway today (`None` when no pathway is set), read on their
@@ -45,7 +112,7 @@ pub async fn status(
         match ep.as_ref().and_then(|e| phase_status(e, act.now().date())) {
             None => Ok(None),
             Some(Ok(s)) => Ok(Some(s)),
-            Some(Err(e)) => Err(ApiError::invalid("pathway", e)),
+            Some(Err(e)) => Err(ApiError::invalid("pathway", e.message)),
         }
     }
     .await;
@@ -65,6 +132,18 @@ async fn clinician_episode(act: &mut Act<'_>, episode_id: Uuid) -> Result<Episod
     };
     act.patient(ep.patient_id).await?;
     Ok(ep)
+}
+
+/// An episode as a clinician on the care team opens it to change it (the discharge page, a
+/// form that came back): read on the patient's behalf and audited.
+pub async fn episode_to_change(
+    state: &AppState,
+    p: &Principal,
+    episode_id: Uuid,
+) -> Result<Episode, ApiError> {
+    let mut act = Act::new(state, p, "read", "episode");
+    let r = clinician_episode(&mut act, episode_id).await;
+    act.finish(r).await
 }
 
 /// A clinician's choice of pathway and the surgery facts it depends on, as typed in.
@@ -92,7 +171,10 @@ pub async fn set_pathway(
         let date = match choice.surgery_date.trim() {
             "" => None,
             d => Some(Date::parse(d, &fmt).map_err(|_| {
-                ApiError::invalid("surgery_date", "enter the date like 2026-11-02")
+                ApiError::invalid(
+                    "surgery_date",
+                    "enter the date of the operation as year-month-day, like 2026-11-02",
+                )
             })?),
         };
         let lifting = match choice.lifting_limit_kg.trim() {
@@ -100,11 +182,11 @@ pub async fn set_pathway(
             v => Some(
                 v.parse::<f64>()
                     .ok()
-                    .filter(|x| x.is_finite() && (0.0..=100.0).contains(x))
+                    .filter(|x| x.is_finite() && (0.0..=50.0).contains(x))
                     .ok_or_else(|| {
                         ApiError::invalid(
                             "lifting_limit_kg",
-                            "enter the limit in kilograms, from 0 to 100",
+                            "enter the limit in kilograms, from 0 to 50, like 5 or 7.5",
                         )
                     })?,
             ),
@@ -115,7 +197,7 @@ pub async fn set_pathway(
         trial.surgery_date = date;
         trial.lifting_limit_kg = lifting;
         if let Some(Err(e)) = phase_status(&trial, act.now().date()) {
-            return Err(ApiError::invalid("surgery_date", e));
+            return Err(ApiError::invalid(e.field, e.message));
         }
         let clinic = act.p.user.clinic_id;
         let tx = act.tx().await?;
@@ -138,7 +220,7 @@ pub async fn set_milestones(
         let mut met: Vec<String> = vec![];
         for v in milestones {
             let m: Milestone = parse(v).ok_or_else(|| {
-                ApiError::invalid("milestone", format!("{v:?} is not a milestone of this pathway"))
+                ApiError::invalid("milestone", "choose the milestones met from the list")
             })?;
             met.push(m.as_str().to_owned());
         }
@@ -167,8 +249,12 @@ pub async fn set_phase(
         if phase.trim().is_empty() {
             return Ok(act.tx().await?.override_phase(clinic, ep.id, None, by, now).await?);
         }
+        let phases = phases_of(&ep);
+        if phases.is_empty() {
+            return Err(ApiError::invalid("phase", "choose a pathway first: its phases follow"));
+        }
         let phase: Phase = parse(phase.trim())
-            .filter(|ph| phases_of(&ep).contains(ph))
+            .filter(|ph| phases.contains(ph))
             .ok_or_else(|| ApiError::invalid("phase", "choose one of this pathway's phases"))?;
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 500 {
@@ -185,7 +271,7 @@ pub async fn set_phase(
             at: now,
         });
         if let Some(Err(e)) = phase_status(&trial, now.date()) {
-            return Err(ApiError::invalid("phase", e));
+            return Err(ApiError::invalid(e.field, e.message));
         }
         let tx = act.tx().await?;
         Ok(tx.override_phase(clinic, ep.id, Some((phase.as_str(), reason)), by, now).await?)

@@ -63,7 +63,7 @@ pub async fn set(
                 Ok(_) | Err(StoreError::NotFound(_)) => {
                     return Err(ApiError::invalid(
                         "session_id",
-                        "no session of this patient and exercise has that id",
+                        "choose a session of this patient doing this exercise",
                     ));
                 }
                 Err(e) => return Err(e.into()),
@@ -95,20 +95,29 @@ pub async fn set(
         (None, Some(rest), Some(peak)) => {
             let plausible = |v: f64| v.is_finite() && (-360.0..=360.0).contains(&v);
             if !plausible(rest) {
-                return Err(ApiError::invalid("rest", "give an angle in degrees, −360 to 360"));
+                return Err(ApiError::invalid(
+                    "rest",
+                    "enter the angle at rest in degrees, from -360 to 360",
+                ));
             }
             if !plausible(peak) || (peak - rest).abs() < 5.0 {
                 return Err(ApiError::invalid(
                     "peak",
-                    "give an angle in degrees, at least 5° away from rest",
+                    "enter a target angle in degrees, at least 5° away from the angle at rest",
                 ));
             }
             ((rest, peak), None, None)
         }
-        _ => {
+        (None, None, _) => {
+            return Err(ApiError::invalid("rest", "enter the angle at rest, in degrees"));
+        }
+        (None, Some(_), None) => {
+            return Err(ApiError::invalid("peak", "enter the target angle, in degrees"));
+        }
+        (Some(_), _, _) => {
             return Err(ApiError::invalid(
                 "session_id",
-                "give either session_id, or both rest and peak",
+                "use either a session or a target range (rest and peak), not both",
             ));
         }
     };

@@ -15,8 +15,9 @@ use crate::{
     care::{self, users::NewAccount},
     error::{ApiError, ApiPath},
     pages::{
-        PageError, PageResult, PageUser,
+        PageResult, PageUser,
         layout::{FieldError, csrf_field, error_summary, field_error, page, sentence},
+        staff_forms::{back_to_patient, failed, field_errors},
     },
     state::AppState,
 };
@@ -42,13 +43,39 @@ pub(crate) struct AddUserForm {
 }
 
 pub(crate) async fn show(State(state): State<AppState>, PageUser(p): PageUser) -> PageResult {
-    render(&state, PageUser(p), AddUserForm::default(), vec![], None).await
+    render(&state, PageUser(p), Typed::default(), vec![], None).await
+}
+
+/// What an admin typed into the page's forms, kept when one of them fails.
+#[derive(Debug, Default)]
+struct Typed {
+    add: AddUserForm,
+    weeks: Option<String>,
+    time_zone: Option<String>,
+}
+
+/// Active patients nobody looks after: no care team, or only deactivated clinicians on it.
+fn without_care_team<'a>(
+    patients: &'a [physio_store::User],
+    teams: &[physio_store::CareTeamMember],
+    users: &[physio_store::User],
+) -> Vec<(&'a physio_store::User, bool)> {
+    let active = |id: Uuid| users.iter().any(|u| u.id == id && u.active);
+    patients
+        .iter()
+        .filter(|pt| pt.active)
+        .filter_map(|pt| {
+            let team: Vec<_> = teams.iter().filter(|m| m.patient_id == pt.id).collect();
+            let looked_after = team.iter().any(|m| active(m.clinician_id));
+            (!looked_after).then_some((pt, !team.is_empty()))
+        })
+        .collect()
 }
 
 async fn render(
     state: &AppState,
     PageUser(p): PageUser,
-    form: AddUserForm,
+    typed: Typed,
     errors: Vec<FieldError>,
     notice: Option<String>,
 ) -> PageResult {
@@ -58,19 +85,50 @@ async fn render(
     let users = care::users::list(state, &p, None).await?;
     let query = care::records::ListQuery { include_inactive: true, ..Default::default() };
     let (patients, teams) = care::records::list(state, &p, &query).await?;
-    let weeks = store.reassessment_weeks(p.user.clinic_id).await?;
+    let weeks = match typed.weeks {
+        Some(w) => w,
+        None => {
+            let stored = store.reassessment_weeks(p.user.clinic_id).await?;
+            stored.iter().filter(|w| **w > 0).map(u32::to_string).collect::<Vec<_>>().join(", ")
+        }
+    };
+    let own_zone = store.clinic_time_zone(p.user.clinic_id).await?;
+    let zone = care::clinic::zone(state, p.user.clinic_id).await?;
+    let chosen_zone = typed.time_zone.unwrap_or_else(|| own_zone.clone().unwrap_or_default());
+    let default_zone = state.config().time_zone.name().to_owned();
     let staff: Vec<_> = users.iter().filter(|u| u.role != Role::Patient).collect();
+    let orphans = without_care_team(&patients, &teams, &users);
+    let form = typed.add;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let body = html! {
         (error_summary(&errors))
         h1 { "Clinic admin" }
         p.lead { (clinic.name) ": " (staff.len()) " staff, " (patients.len()) " patients." }
         @if let Some(n) = notice { div.notice role="status" { (n) } }
+        @if !orphans.is_empty() {
+            section.flag #no-care-team aria-labelledby="no-team-title" {
+                h2 #no-team-title {
+                    (orphans.len()) @if orphans.len() == 1 { " patient has" } @else { " patients have" }
+                    " no care team"
+                }
+                p { "Nobody looks after them until you choose at least one clinician. Open each patient to set their care team." }
+                ul {
+                    @for (pt, has_inactive) in &orphans {
+                        li {
+                            a href={ "/patients/" (pt.id) } { (pt.name) }
+                            @if *has_inactive { span.hint { ": only deactivated clinicians" } }
+                        }
+                    }
+                }
+            }
+        }
         nav aria-label="On this page" {
             ul.inline-list {
                 li { a href="#add-title" { "Add a user" } }
                 li { a href="#staff-title" { "Staff" } }
                 li { a href="#patients-title" { "Patients" } }
+                li { a href="#schedule-title" { "Reassessment schedule" } }
+                li { a href="#zone-title" { "Time zone" } }
             }
         }
         section aria-labelledby="staff-title" {
@@ -92,7 +150,10 @@ async fn render(
                     tbody { @for u in &patients { tr data-patient-id=(u.id) {
                         td { a href={ "/patients/" (u.id) } { (u.name) } }
                         td { (u.email) }
-                        td { (teams.iter().filter(|m| m.patient_id == u.id).map(|m| m.clinician_name.as_str()).collect::<Vec<_>>().join(", ")) }
+                        td {
+                            @if orphans.iter().any(|(o, _)| o.id == u.id) { strong.tag.tag-urgent { "No care team" } " " }
+                            (teams.iter().filter(|m| m.patient_id == u.id).map(|m| m.clinician_name.as_str()).collect::<Vec<_>>().join(", "))
+                        }
                         td { (active_toggle(&p, u, false)) } } } }
                 }
             }
@@ -107,27 +168,55 @@ async fn render(
                     label for="weeks" { "Follow-up weeks" }
                     p.hint { "Whole numbers separated by commas, for example 4, 8, 12." }
                     (field_error(&errors, "weeks"))
-                    input #weeks name="weeks" type="text" style="max-width:16rem"
-                        value=(weeks.iter().filter(|w| **w > 0).map(u32::to_string).collect::<Vec<_>>().join(", "));
+                    input #weeks name="weeks" type="text" style="max-width:16rem" value=(weeks)
+                        aria-invalid=(errors.iter().any(|e| e.field == "weeks"));
                 }
                 button.button type="submit" { "Save schedule" }
+            }
+        }
+        section aria-labelledby="zone-title" {
+            h2 #zone-title { "Time zone" }
+            p { "Every page shows times in " strong { (zone.name().replace('_', " ")) }
+                @if own_zone.is_none() { " (the server's default)" }
+                ". It is now " (zone.date_time(state.now())) " there." }
+            form method="post" action="/admin/time-zone" novalidate {
+                (csrf_field(&p))
+                div.field {
+                    label for="time_zone" { "Clinic time zone" }
+                    p.hint { "The city whose clocks the clinic follows." }
+                    (field_error(&errors, "time_zone"))
+                    select #time_zone name="time_zone" aria-invalid=(errors.iter().any(|e| e.field == "time_zone")) {
+                        option value="" selected[chosen_zone.is_empty()] { "The server's default (" (default_zone.replace('_', " ")) ")" }
+                        @for name in crate::zone::choices() {
+                            option value=(name) selected[name == chosen_zone] { (name.replace('_', " ")) }
+                        }
+                    }
+                }
+                button.button type="submit" { "Save time zone" }
             }
         }
     };
     Ok((status, page("Clinic admin", Some(&p), body)).into_response())
 }
 
+/// An account's status, with the way to change it: reactivating is one click; deactivating asks
+/// first, on a page of its own.
 fn active_toggle(p: &crate::auth::Principal, u: &physio_store::User, is_self: bool) -> Markup {
-    let (id, active) = (u.id, u.active);
     html! {
-        @if active { "Active" } @else { "Deactivated" }
+        @if u.active { "Active" } @else { "Deactivated" }
         @if !is_self {
-            form.inline method="post" action={ "/admin/users/" (id) "/active" } {
-                (csrf_field(p))
-                input type="hidden" name="active" value=(!active);
-                button.button-secondary.button-small type="submit" {
-                    @if active { "Deactivate" } @else { "Reactivate" }
-                    span.visually-hidden { " " (u.name) }
+            @if u.active {
+                " "
+                a.button-secondary.button-small href={ "/admin/users/" (u.id) "/deactivate" } {
+                    "Deactivate" span.visually-hidden { " " (u.name) }
+                }
+            } @else {
+                form.inline method="post" action={ "/admin/users/" (u.id) "/active" } {
+                    (csrf_field(p))
+                    input type="hidden" name="active" value="true";
+                    button.button-secondary.button-small type="submit" {
+                        "Reactivate" span.visually-hidden { " " (u.name) }
+                    }
                 }
             }
         }
@@ -191,7 +280,8 @@ pub(crate) async fn add_user(
         vec![FieldError { field, message: message.to_owned() }]
     };
     let Some(role) = Role::parse(&f.role) else {
-        return render(&state, PageUser(p), f, field("role", "Choose a role"), None).await;
+        let typed = Typed { add: f, ..Default::default() };
+        return render(&state, PageUser(p), typed, field("role", "Choose a role"), None).await;
     };
     let dob = if f.date_of_birth.trim().is_empty() {
         None
@@ -204,7 +294,14 @@ pub(crate) async fn add_user(
                     "date_of_birth",
                     "Enter the date of birth as year-month-day, like 1958-07-21",
                 );
-                return render(&state, PageUser(p), f, e, None).await;
+                return render(
+                    &state,
+                    PageUser(p),
+                    Typed { add: f, ..Default::default() },
+                    e,
+                    None,
+                )
+                .await;
             }
         }
     };
@@ -222,14 +319,15 @@ pub(crate) async fn add_user(
     match care::users::add(&state, &p, req).await {
         Ok(u) => {
             let notice = format!("Added {} ({}).", u.name, u.role);
-            render(&state, PageUser(p), AddUserForm::default(), vec![], Some(notice)).await
+            render(&state, PageUser(p), Typed::default(), vec![], Some(notice)).await
         }
         Err(ApiError::Invalid { field: f_name, message }) => {
-            render(&state, PageUser(p), f, field(f_name, &sentence(&message)), None).await
+            let e = field(f_name, &sentence(&message));
+            render(&state, PageUser(p), Typed { add: f, ..Default::default() }, e, None).await
         }
         Err(ApiError::Conflict(_)) => {
             let e = field("email", "An account with this e-mail address already exists");
-            render(&state, PageUser(p), f, e, None).await
+            render(&state, PageUser(p), Typed { add: f, ..Default::default() }, e, None).await
         }
         Err(e) => Err(e.into()),
     }
@@ -238,6 +336,9 @@ pub(crate) async fn add_user(
 #[derive(Debug, Deserialize)]
 pub(crate) struct ActiveForm {
     active: bool,
+    /// `yes` once the admin has confirmed a deactivation.
+    #[serde(default)]
+    confirm: String,
 }
 
 pub(crate) async fn set_active(
@@ -246,8 +347,105 @@ pub(crate) async fn set_active(
     ApiPath(user_id): ApiPath<Uuid>,
     Form(f): Form<ActiveForm>,
 ) -> PageResult {
+    if !f.active && f.confirm != "yes" {
+        return confirm_deactivation(&state, &p, user_id).await;
+    }
     care::users::set_active(&state, &p, user_id, f.active).await?;
     Ok(Redirect::to("/admin").into_response())
+}
+
+/// "Are you sure?" before an account is deactivated.
+pub(crate) async fn deactivate_page(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    ApiPath(user_id): ApiPath<Uuid>,
+) -> PageResult {
+    confirm_deactivation(&state, &p, user_id).await
+}
+
+async fn confirm_deactivation(
+    state: &AppState,
+    p: &crate::auth::Principal,
+    user_id: Uuid,
+) -> PageResult {
+    let u = care::users::get(state, p, user_id).await?;
+    if u.id == p.user.id {
+        return Err(ApiError::Conflict("you cannot deactivate your own account".into()).into());
+    }
+    if !u.active {
+        return Ok(Redirect::to("/admin").into_response());
+    }
+    // Patients this clinician is the last active one for.
+    let mut left_alone = vec![];
+    if u.role == Role::Clinician {
+        let users = care::users::list(state, p, None).await?;
+        let teams = state.store().care_teams(p.user.clinic_id, None).await?;
+        let active = |id: Uuid| id != u.id && users.iter().any(|x| x.id == id && x.active);
+        for pt in users.iter().filter(|x| x.role == Role::Patient && x.active) {
+            let team: Vec<_> = teams.iter().filter(|m| m.patient_id == pt.id).collect();
+            if team.iter().any(|m| m.clinician_id == u.id)
+                && !team.iter().any(|m| active(m.clinician_id))
+            {
+                left_alone.push(pt.clone());
+            }
+        }
+    }
+    let title = format!("Deactivate {}?", u.name);
+    let body = html! {
+        a.back-link href="/admin" { "Back to clinic admin" }
+        h1 { (title) }
+        dl.summary-list {
+            div { dt { "Role" } dd { (u.role) } }
+            div { dt { "E-mail" } dd { (u.email) } }
+        }
+        p { (u.name) " is signed out at once and cannot sign in again. Their API tokens stop working." }
+        p { "Nothing is deleted: their records and everything they wrote are kept, and you can reactivate the account later." }
+        @if !left_alone.is_empty() {
+            div.callout {
+                p { (left_alone.len()) @if left_alone.len() == 1 { " patient has" } @else { " patients have" }
+                    " no other active clinician on their care team. Nobody looks after them until you choose another:" }
+                ul { @for pt in &left_alone { li { a href={ "/patients/" (pt.id) } { (pt.name) } } } }
+            }
+        }
+        form method="post" action={ "/admin/users/" (u.id) "/active" } {
+            (csrf_field(p))
+            input type="hidden" name="active" value="false";
+            input type="hidden" name="confirm" value="yes";
+            div.button-row {
+                button.button-warning type="submit" { "Yes, deactivate " (u.name) }
+                a href="/admin" { "No, go back" }
+            }
+        }
+    };
+    Ok(page(&title, Some(p), body).into_response())
+}
+
+/// The care-team form of a patient's page: `chosen` are the ticked clinicians.
+pub(crate) fn care_team_form(
+    p: &crate::auth::Principal,
+    patient_id: Uuid,
+    clinicians: &[physio_store::User],
+    chosen: &[Uuid],
+    errors: &[FieldError],
+) -> Markup {
+    html! {
+        form method="post" action={ "/patients/" (patient_id) "/care-team" } novalidate {
+            (csrf_field(p))
+            fieldset #clinician_ids {
+                legend { "Who looks after this patient" }
+                p.hint { "Choose one or more clinicians." }
+                (field_error(errors, "clinician_ids"))
+                @for c in clinicians.iter().filter(|c| c.active) {
+                    div.checkbox {
+                        input type="checkbox" name="clinician_id" value=(c.id) id={ "c-" (c.id) }
+                            checked[chosen.contains(&c.id)];
+                        label for={ "c-" (c.id) } { (c.name) }
+                    }
+                }
+            }
+            button.button type="submit" { "Save care team" }
+        }
+    }
 }
 
 pub(crate) async fn set_care_team(
@@ -256,17 +454,19 @@ pub(crate) async fn set_care_team(
     ApiPath(patient_id): ApiPath<Uuid>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let mut ids = vec![];
-    for (k, v) in fields {
-        if k == "clinician_id" {
-            ids.push(
-                v.parse::<Uuid>()
-                    .map_err(|_| PageError(ApiError::BadRequest("bad clinician id".into())))?,
-            );
-        }
-    }
-    care::users::set_care_team(&state, &p, patient_id, &ids).await?;
-    Ok(Redirect::to(&format!("/patients/{patient_id}")).into_response())
+    let chosen: Vec<&str> =
+        fields.iter().filter(|(k, _)| k == "clinician_id").map(|(_, v)| v.as_str()).collect();
+    let ids: Vec<Uuid> = chosen.iter().filter_map(|v| v.parse().ok()).collect();
+    let r = if ids.len() == chosen.len() {
+        care::users::set_care_team(&state, &p, patient_id, &ids).await.map(drop)
+    } else {
+        Err(ApiError::invalid("clinician_ids", "choose clinicians from the list"))
+    };
+    let Err(e) = r else { return back_to_patient(patient_id) };
+    let errors = field_errors(e, |_| "clinician_ids")?;
+    let clinicians = care::users::list(&state, &p, Some(Role::Clinician)).await?;
+    let form = care_team_form(&p, patient_id, &clinicians, &ids, &errors);
+    failed(&state, &p, patient_id, "Change the care team", &errors, html! {}, form).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -284,11 +484,41 @@ pub(crate) async fn set_schedule(
     match care::clinic::set_schedule(&state, &p, &f.weeks).await {
         Ok(_) => {
             let notice = "Saved the reassessment schedule.".to_owned();
-            render(&state, PageUser(p), AddUserForm::default(), vec![], Some(notice)).await
+            render(&state, PageUser(p), Typed::default(), vec![], Some(notice)).await
         }
         Err(ApiError::Invalid { field, message }) => {
             let e = vec![FieldError { field, message: sentence(&message) }];
-            render(&state, PageUser(p), AddUserForm::default(), e, None).await
+            let typed = Typed { weeks: Some(f.weeks), ..Default::default() };
+            render(&state, PageUser(p), typed, e, None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct TimeZoneForm {
+    #[serde(default)]
+    time_zone: String,
+}
+
+pub(crate) async fn set_time_zone(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    Form(f): Form<TimeZoneForm>,
+) -> PageResult {
+    PageUser(p.clone()).require(&state, Role::Admin, "admin").await?;
+    match care::clinic::set_time_zone(&state, &p, &f.time_zone).await {
+        Ok(zone) => {
+            let notice = format!(
+                "Saved the time zone: pages now show times in {}.",
+                zone.name().replace('_', " ")
+            );
+            render(&state, PageUser(p), Typed::default(), vec![], Some(notice)).await
+        }
+        Err(ApiError::Invalid { field, message }) => {
+            let e = vec![FieldError { field, message: sentence(&message) }];
+            let typed = Typed { time_zone: Some(f.time_zone), ..Default::default() };
+            render(&state, PageUser(p), typed, e, None).await
         }
         Err(e) => Err(e.into()),
     }

@@ -2,10 +2,7 @@
 //! with its reasons and the review form, and outcome scores over time; plus the form handlers.
 
 use super::Form;
-use axum::{
-    extract::State,
-    response::{IntoResponse, Redirect},
-};
+use axum::extract::State;
 use maud::{Markup, html};
 use physio_clinic::triage::Tier;
 use physio_store::{Episode, ResponseRecord, Role, TriageRecord};
@@ -23,9 +20,11 @@ use crate::{
     pages::{
         PageError, PageResult, PageUser,
         charts::{Chart, Point, line_chart},
-        layout::csrf_field,
+        layout::{FieldError, csrf_field, field_error},
+        staff_forms::{back_to_patient, failed, field_errors},
     },
     state::AppState,
+    zone::Zone,
 };
 
 /// How a tier reads to a clinician, and the tag style that carries its urgency (never colour
@@ -37,10 +36,6 @@ pub(crate) fn tier_label(tier: Tier) -> (&'static str, &'static str) {
         Tier::Specialist => ("Spine specialist opinion", "tag-specialist"),
         Tier::Exercise => ("Exercise care", "tag-exercise"),
     }
-}
-
-fn date_time(t: time::OffsetDateTime) -> String {
-    format!("{} {} {} {:02}:{:02} UTC", t.day(), t.month(), t.year(), t.hour(), t.minute())
 }
 
 /// Everything clinical about one patient, for their page.
@@ -62,6 +57,7 @@ pub(crate) async fn sections(
     let sessions = store.exercise_sessions(clinic, patient_id, 50).await?;
     let references = store.exercise_references(clinic, patient_id).await?;
     let clinician = p.role() == Role::Clinician;
+    let z = &care::clinic::zone(state, clinic).await?;
     Ok(html! {
         @if !alerts.is_empty() {
             section.alerts aria-labelledby="alerts-title" {
@@ -70,7 +66,7 @@ pub(crate) async fn sections(
                     @for a in &alerts {
                         li.alert-item {
                             strong { "Alert: " } (a.message)
-                            span.hint { " (" (date_time(a.created_at)) ")" }
+                            span.hint { " (" (z.date_time(a.created_at)) ")" }
                             @if clinician {
                                 form.inline method="post" action={ "/alerts/" (a.id) "/acknowledge" } {
                                     (csrf_field(p))
@@ -82,23 +78,23 @@ pub(crate) async fn sections(
                 }
             }
         }
-        (triage_section(p, &history, clinician))
-        (episode_section(episode.as_ref()))
+        (triage_section(p, z, &history, clinician))
+        (episode_section(z, episode.as_ref()))
         @if let Some(ep) = &episode { (crate::pages::pathway::section(p, ep, state.now().date())) }
         (change_summary(&responses, episode.as_ref()))
-        (outcomes_section(&responses))
-        (sessions_section(p, patient_id, &sessions, &references, clinician))
+        (outcomes_section(z, &responses))
+        (sessions_section(p, z, patient_id, &sessions, &references, clinician))
     })
 }
 
-fn episode_section(ep: Option<&Episode>) -> Markup {
+fn episode_section(z: &Zone, ep: Option<&Episode>) -> Markup {
     html! {
         h2 { "Episode of care" }
         @match ep {
             None => p { "No episode of care yet: the patient has not started the intake." },
             Some(ep) => dl.summary-list {
                 div { dt { "Status" } dd { (ep.status.as_str().replace('_', " ")) } }
-                div { dt { "Opened" } dd { (date_time(ep.opened_at)) } }
+                div { dt { "Opened" } dd { (z.date_time(ep.opened_at)) } }
                 @if let Some(pw) = &ep.pathway { div { dt { "Pathway" } dd { (pw.replace('_', " ")) } } }
                 @if let Some(d) = ep.surgery_date { div { dt { "Surgery date" } dd { (d) } } }
                 @if let Some(o) = &ep.phase_override {
@@ -109,14 +105,14 @@ fn episode_section(ep: Option<&Episode>) -> Markup {
     }
 }
 
-fn triage_section(p: &Principal, history: &[TriageRecord], clinician: bool) -> Markup {
+fn triage_section(p: &Principal, z: &Zone, history: &[TriageRecord], clinician: bool) -> Markup {
     let Some(latest) = history.first() else { return html! {} };
     let (label, class) = tier_label(latest.tier);
     html! {
         section aria-labelledby="triage-title" {
             h2 #triage-title { "Triage" }
             p {
-                span.tag.(class) { (label) } " proposed by the rules on " (date_time(latest.decided_at))
+                span.tag.(class) { (label) } " proposed by the rules on " (z.date_time(latest.decided_at))
                 " (" (latest.trigger.replace('_', " ")) ")."
             }
             h3 { "Why" }
@@ -133,18 +129,18 @@ fn triage_section(p: &Principal, history: &[TriageRecord], clinician: bool) -> M
             }
             @match &latest.review {
                 Some(r) => p {
-                    "Reviewed " (date_time(r.at)) ": "
+                    "Reviewed " (z.date_time(r.at)) ": "
                     @if r.final_tier == latest.tier { "confirmed" } @else { "changed to " strong { (tier_label(r.final_tier).0) } }
                     @if let Some(n) = &r.note { ". Note: " (n) }
                 },
                 None if !needs_review(latest) => p.hint { "No review needed: no warning sign fired, so exercise care goes ahead." },
-                None if clinician => (review_form(p, latest)),
+                None if clinician => (review_form(p, latest, &ReviewForm::proposed(latest), &[])),
                 None => p.hint { "Waiting for a clinician on the care team to review it." },
             }
             @if history.len() > 1 {
                 details {
                     summary { "Earlier triage (" (history.len() - 1) ")" }
-                    ul { @for t in &history[1..] { li { (date_time(t.decided_at)) ": " (tier_label(t.tier).0) } } }
+                    ul { @for t in &history[1..] { li { (z.date_time(t.decided_at)) ": " (tier_label(t.tier).0) } } }
                 }
             }
         }
@@ -157,17 +153,19 @@ fn needs_review(t: &TriageRecord) -> bool {
     t.decision.needs_clinician_review() || t.trigger == "pain_rise"
 }
 
-fn review_form(p: &Principal, t: &TriageRecord) -> Markup {
-    let proposed_pathway = t.decision.pathway.map_or("", |p| p.as_str());
+/// The review form, holding `v` (what the rules proposed, or what the clinician typed).
+fn review_form(p: &Principal, t: &TriageRecord, v: &ReviewForm, errors: &[FieldError]) -> Markup {
+    let invalid = |id: &str| errors.iter().any(|e| e.field == id);
     html! {
-        form.review method="post" action={ "/triage/" (t.id) "/review" } {
+        form.review method="post" action={ "/triage/" (t.id) "/review" } novalidate {
             (csrf_field(p))
-            fieldset {
+            fieldset #final_tier {
                 legend { "Your review" }
                 p.hint { "Confirm the proposed tier, or choose another and say why." }
+                (field_error(errors, "final_tier"))
                 @for tier in Tier::ALL.into_iter().rev() {
                     div.radio {
-                        input type="radio" name="final_tier" value=(tier.as_str()) id={ "tier-" (tier.as_str()) } checked[tier == t.tier];
+                        input type="radio" name="final_tier" value=(tier.as_str()) id={ "tier-" (tier.as_str()) } checked[tier.as_str() == v.final_tier];
                         label for={ "tier-" (tier.as_str()) } { (tier_label(tier).0) @if tier == t.tier { " (proposed)" } }
                     }
                 }
@@ -175,14 +173,16 @@ fn review_form(p: &Principal, t: &TriageRecord) -> Markup {
             div.field {
                 label for="note" { "Note" }
                 p.hint { "Required if you change the tier." }
-                textarea #note name="note" rows="3" {}
+                (field_error(errors, "note"))
+                textarea #note name="note" rows="3" aria-invalid=(invalid("note")) { (v.note) }
             }
             div.field {
                 label for="pathway" { "Pathway to start (exercise care only)" }
-                select #pathway name="pathway" {
+                (field_error(errors, "pathway"))
+                select #pathway name="pathway" aria-invalid=(invalid("pathway")) {
                     option value="" { "None yet" }
                     @for pw in physio_clinic::pathway::Pathway::ALL {
-                        option value=(pw.as_str()) selected[pw.as_str() == proposed_pathway] { (pw.as_str().replace('_', " ")) }
+                        option value=(pw.as_str()) selected[pw.as_str() == v.pathway] { (pw.as_str().replace('_', " ")) }
                     }
                 }
             }
@@ -236,7 +236,7 @@ fn change_summary(responses: &[ResponseRecord], episode: Option<&Episode>) -> Ma
     }
 }
 
-fn outcomes_section(responses: &[ResponseRecord]) -> Markup {
+fn outcomes_section(z: &Zone, responses: &[ResponseRecord]) -> Markup {
     let mut instruments: Vec<&str> = responses.iter().map(|r| r.instrument.as_str()).collect();
     instruments.dedup();
     instruments.sort_unstable();
@@ -246,7 +246,7 @@ fn outcomes_section(responses: &[ResponseRecord]) -> Markup {
         @if responses.is_empty() { p { "No questionnaires completed yet." } }
         @for inst in instruments {
             @let rows: Vec<&ResponseRecord> = responses.iter().filter(|r| r.instrument == inst).collect();
-            @let points: Vec<Point> = rows.iter().map(|r| Point { at: r.submitted_at, value: r.score }).collect();
+            @let points: Vec<Point> = rows.iter().map(|r| Point { at: z.local(r.submitted_at), value: r.score }).collect();
             @let scale = inst.parse::<physio_clinic::questionnaire::InstrumentId>().ok().map(|i| i.scale());
             @let max = scale.as_ref().map_or_else(|| rows.iter().map(|r| r.score).fold(10.0, f64::max), |s| s.max);
             div.outcome {
@@ -255,7 +255,7 @@ fn outcomes_section(responses: &[ResponseRecord]) -> Markup {
                     caption.visually-hidden { (inst) " scores" }
                     thead { tr { th scope="col" { "Date" } th scope="col" { "Time point" } th scope="col" { "Score" } th scope="col" { "Band" } } }
                     tbody { @for r in &rows { tr {
-                        td { (date_time(r.submitted_at)) }
+                        td { (z.date_time(r.submitted_at)) }
                         td { (r.timepoint.replace('_', " ")) }
                         td { (format!("{:.1}", r.score).trim_end_matches(".0")) }
                         td { (r.result.get("band").and_then(Value::as_str).unwrap_or("").replace('_', " ")) }
@@ -275,42 +275,46 @@ fn mean_of(reps: &Value, field: &str) -> Option<f64> {
 
 /// A target range for any exercise, before or instead of a supervised session (for example a
 /// patient whose range is limited after surgery, whose repetitions would otherwise be counted
-/// against the exercise's nominal range).
-fn target_form(p: &Principal, action: &str) -> Markup {
+/// against the exercise's nominal range). `v` holds what was typed.
+fn target_form(p: &Principal, action: &str, v: &ReferenceForm, errors: &[FieldError]) -> Markup {
+    let invalid = |id: &str| errors.iter().any(|e| e.field == id);
     html! {
-        details.target-range {
-            summary { "Set a target range" }
-            form method="post" action=(action) {
-                (csrf_field(p))
-                p.hint { "With a target range, that exercise's repetitions are counted and judged \
-                    against it until you clear it or use a supervised session instead. Each \
-                    exercise names the angle it measures." }
-                div.field {
-                    label for="target-exercise" { "Exercise" }
-                    select id="target-exercise" name="exercise" required {
-                        @for e in physio_motion::analysis::exercises() {
-                            option value=(e.id) { (e.name) " — " (e.primary.describe()) }
-                        }
+        form method="post" action=(action) novalidate {
+            (csrf_field(p))
+            p.hint { "With a target range, that exercise's repetitions are counted and judged \
+                against it until you clear it or use a supervised session instead. Each \
+                exercise names the angle it measures." }
+            div.field {
+                label for="target-exercise" { "Exercise" }
+                (field_error(errors, "target-exercise"))
+                select id="target-exercise" name="exercise" aria-invalid=(invalid("target-exercise")) {
+                    @for e in physio_motion::analysis::exercises() {
+                        option value=(e.id) selected[e.id == v.exercise] { (e.name) " — " (e.primary.describe()) }
                     }
                 }
-                div.field {
-                    label for="target-rest" { "Angle at rest (°)" }
-                    input id="target-rest" name="rest" type="number" inputmode="decimal"
-                        step="any" min="-360" max="360" required;
-                }
-                div.field {
-                    label for="target-peak" { "Target angle (°)" }
-                    input id="target-peak" name="peak" type="number" inputmode="decimal"
-                        step="any" min="-360" max="360" required;
-                }
-                button.button-secondary type="submit" { "Set target range" }
             }
+            div.field {
+                label for="target-rest" { "Angle at rest (°)" }
+                p.hint { "A whole number or a decimal, from -360 to 360." }
+                (field_error(errors, "target-rest"))
+                input id="target-rest" name="rest" type="text" inputmode="decimal" value=(v.rest)
+                    aria-invalid=(invalid("target-rest"));
+            }
+            div.field {
+                label for="target-peak" { "Target angle (°)" }
+                p.hint { "At least 5° away from the angle at rest." }
+                (field_error(errors, "target-peak"))
+                input id="target-peak" name="peak" type="text" inputmode="decimal" value=(v.peak)
+                    aria-invalid=(invalid("target-peak"));
+            }
+            button.button-secondary type="submit" { "Set target range" }
         }
     }
 }
 
 fn sessions_section(
     p: &Principal,
+    z: &Zone,
     patient_id: Uuid,
     sessions: &[physio_store::ExerciseSession],
     references: &[physio_store::ExerciseReference],
@@ -342,7 +346,7 @@ fn sessions_section(
             ul.references { @for r in references { li {
                 strong { (r.exercise) } ": " (format!("{:.0}° to {:.0}°", r.rest, r.peak))
                 span.hint { " (" @if r.session_id.is_some() { "from a session" } @else { "target" }
-                    ", set " (date_time(r.set_at)) ")" }
+                    ", set " (z.date_time(r.set_at)) ")" }
                 @if clinician {
                     form.inline method="post" action=(action) {
                         (csrf_field(p))
@@ -353,10 +357,15 @@ fn sessions_section(
                 }
             } } }
         }
-        @if clinician { (target_form(p, &action)) }
+        @if clinician {
+            details.target-range {
+                summary { "Set a target range" }
+                (target_form(p, &action, &ReferenceForm::default(), &[]))
+            }
+        }
         @for ex in &exercises {
             @let points: Vec<Point> = sessions.iter().rev().filter(|s| s.exercise == *ex)
-                .filter_map(|s| Some(Point { at: s.started_at, value: mean_of(&s.reps, "rom_deg")? })).collect();
+                .filter_map(|s| Some(Point { at: z.local(s.started_at), value: mean_of(&s.reps, "rom_deg")? })).collect();
             @if points.len() > 1 {
                 (line_chart(&Chart { title: &format!("{ex}: mean range per session (degrees)"), points: &points, y_min: 0.0, y_max: 180.0, band: None }))
             }
@@ -368,7 +377,7 @@ fn sessions_section(
                 thead { tr { th scope="col" { "Started" } th scope="col" { "Exercise" } th scope="col" { "Repetitions (correct)" } th scope="col" { "Mean range" } th scope="col" { "Status" }
                     @if clinician { th scope="col" { "Reference" } } } }
                 tbody { @for s in sessions { tr {
-                    td { (date_time(s.started_at)) }
+                    td { (z.date_time(s.started_at)) }
                     td { (s.exercise) }
                     td { (s.rep_count) " (" (s.correct_count) ")" }
                     td { @if let Some(m) = mean_of(&s.reps, "rom_deg") { (format!("{m:.0}°")) } }
@@ -381,7 +390,7 @@ fn sessions_section(
                             input type="hidden" name="exercise" value=(s.exercise);
                             input type="hidden" name="session_id" value=(s.id);
                             button.button-secondary.button-small type="submit"
-                                aria-label={ "Use as reference: " (s.exercise) ", session of " (date_time(s.started_at)) } { "Use as reference" }
+                                aria-label={ "Use as reference: " (s.exercise) ", session of " (z.date_time(s.started_at)) } { "Use as reference" }
                         }
                     } } }
                 } } }
@@ -408,7 +417,7 @@ fn sessions_section(
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub(crate) struct ReviewForm {
     #[serde(default)]
     final_tier: String,
@@ -418,6 +427,17 @@ pub(crate) struct ReviewForm {
     pathway: String,
 }
 
+impl ReviewForm {
+    /// The form as it first appears: the rules' tier and pathway, no note.
+    fn proposed(t: &TriageRecord) -> ReviewForm {
+        ReviewForm {
+            final_tier: t.tier.as_str().to_owned(),
+            note: String::new(),
+            pathway: t.decision.pathway.map_or("", |p| p.as_str()).to_owned(),
+        }
+    }
+}
+
 pub(crate) async fn review(
     State(state): State<AppState>,
     PageUser(p): PageUser,
@@ -425,15 +445,26 @@ pub(crate) async fn review(
     Form(f): Form<ReviewForm>,
 ) -> PageResult {
     let req = care::triage::Review {
-        final_tier: f.final_tier,
-        note: Some(f.note).filter(|n| !n.trim().is_empty()),
-        pathway: Some(f.pathway).filter(|s| !s.trim().is_empty()),
+        final_tier: f.final_tier.clone(),
+        note: Some(f.note.clone()).filter(|n| !n.trim().is_empty()),
+        pathway: Some(f.pathway.clone()).filter(|s| !s.trim().is_empty()),
     };
-    let t = care::triage::review(&state, &p, triage_id, &req).await?;
-    Ok(Redirect::to(&format!("/patients/{}", t.patient_id)).into_response())
+    let e = match care::triage::review(&state, &p, triage_id, &req).await {
+        Ok(t) => return back_to_patient(t.patient_id),
+        Err(e) => e,
+    };
+    let errors = field_errors(e, |field| field)?;
+    let t = state.store().triage_record(p.user.clinic_id, triage_id).await?;
+    let z = care::clinic::zone(&state, p.user.clinic_id).await?;
+    let (label, class) = tier_label(t.tier);
+    let intro = html! {
+        p { "The rules proposed " span.tag.(class) { (label) } " on " (z.date_time(t.decided_at)) "." }
+    };
+    let form = review_form(&p, &t, &f, &errors);
+    failed(&state, &p, t.patient_id, "Review the triage decision", &errors, intro, form).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub(crate) struct ReferenceForm {
     #[serde(default)]
     exercise: String,
@@ -456,22 +487,37 @@ pub(crate) async fn set_reference(
 ) -> PageResult {
     if f.clear == "1" {
         care::references::clear(&state, &p, patient_id, &f.exercise).await?;
-    } else {
-        let angle = |field: &'static str, text: &str| {
-            let text = text.trim();
-            (!text.is_empty())
-                .then(|| text.replace(',', ".").parse::<f64>())
-                .transpose()
-                .map_err(|_| ApiError::invalid(field, "give an angle in degrees, such as 15 or 90"))
-        };
-        let req = ReferenceRequest {
-            session_id: f.session_id,
-            rest: angle("rest", &f.rest)?,
-            peak: angle("peak", &f.peak)?,
-        };
-        care::references::set(&state, &p, patient_id, &f.exercise, &req).await?;
+        return back_to_patient(patient_id);
     }
-    Ok(Redirect::to(&format!("/patients/{patient_id}")).into_response())
+    let angle = |field: &'static str, text: &str| {
+        let text = text.trim();
+        (!text.is_empty())
+            .then(|| text.replace(',', ".").replace('−', "-").parse::<f64>())
+            .transpose()
+            .map_err(|_| {
+                ApiError::invalid(field, "enter the angle as a number of degrees, like 15 or 90")
+            })
+    };
+    let r = match (angle("rest", &f.rest), angle("peak", &f.peak)) {
+        (Ok(rest), Ok(peak)) => {
+            let req = ReferenceRequest { session_id: f.session_id, rest, peak };
+            care::references::set(&state, &p, patient_id, &f.exercise, &req).await.map(drop)
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    let Err(e) = r else { return back_to_patient(patient_id) };
+    // A session's "Use as reference" button has nothing typed to keep: its refusal is a page.
+    if f.session_id.is_some() {
+        return Err(e.into());
+    }
+    let errors = field_errors(e, |field| match field {
+        "rest" => "target-rest",
+        "peak" => "target-peak",
+        _ => "target-exercise",
+    })?;
+    let action = format!("/patients/{patient_id}/references");
+    let form = target_form(&p, &action, &f, &errors);
+    failed(&state, &p, patient_id, "Set a target range", &errors, html! {}, form).await
 }
 
 pub(crate) async fn acknowledge(
@@ -480,5 +526,5 @@ pub(crate) async fn acknowledge(
     ApiPath(alert_id): ApiPath<Uuid>,
 ) -> PageResult {
     let alert = care::alerts::acknowledge(&state, &p, alert_id).await?;
-    Ok(Redirect::to(&format!("/patients/{}", alert.patient_id)).into_response())
+    back_to_patient(alert.patient_id)
 }

@@ -1,7 +1,7 @@
 //! Server-rendered pages for patients, clinicians and admins: plain HTML forms that work
 //! without JavaScript, one layout, errors rendered as pages.
 
-mod admin;
+pub(crate) mod admin;
 mod charts;
 mod clinical;
 mod decision_aid;
@@ -13,6 +13,7 @@ mod pathway;
 mod patients;
 pub(crate) mod questionnaires;
 mod safety;
+mod staff_forms;
 
 use axum::{
     Router,
@@ -61,11 +62,14 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/episodes/{episode_id}/pathway", post(pathway::set_pathway)),
         ("POST", "/episodes/{episode_id}/milestones", post(pathway::set_milestones)),
         ("POST", "/episodes/{episode_id}/phase", post(pathway::set_phase)),
+        ("GET", "/episodes/{episode_id}/discharge", get(pathway::discharge_page)),
         ("POST", "/episodes/{episode_id}/discharge", post(pathway::discharge)),
         ("GET", "/admin", get(admin::show)),
         ("POST", "/admin/users", post(admin::add_user)),
         ("POST", "/admin/schedule", post(admin::set_schedule)),
+        ("GET", "/admin/users/{user_id}/deactivate", get(admin::deactivate_page)),
         ("POST", "/admin/users/{user_id}/active", post(admin::set_active)),
+        ("POST", "/admin/time-zone", post(admin::set_time_zone)),
         ("GET", "/static/app.css", get(stylesheet)),
     ]
 }

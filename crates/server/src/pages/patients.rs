@@ -12,7 +12,7 @@ use crate::{
     error::{ApiPath, ApiQuery},
     pages::{
         PageResult, PageUser,
-        layout::{age, csrf_field, long_date, page},
+        layout::{age, long_date, page},
     },
     state::AppState,
 };
@@ -220,6 +220,10 @@ pub(crate) async fn show(
     } else {
         vec![]
     };
+    // Flagged to the admin until someone looks after the patient.
+    let no_team = p.role() == Role::Admin
+        && view.active
+        && !care_team.iter().any(|m| clinicians.iter().any(|c| c.id == m.clinician_id && c.active));
     let today = state.now().date();
     let clinical = if p.role() == Role::Patient {
         html! {}
@@ -235,6 +239,13 @@ pub(crate) async fn show(
         a.back-link href=(back.0) { (back.1) }
         h1 { (view.name) }
         @if !view.active { p.tag.tag-grey { "Deactivated" } }
+        @if no_team {
+            div.callout #no-care-team {
+                p { @if care_team.is_empty() { "No care team yet. " } @else { "Only deactivated clinicians on the care team. " }
+                    "Nobody looks after this patient until you choose at least one clinician." }
+                p { a href="#care-team-title" { "Choose the care team" } }
+            }
+        }
         dl.summary-list {
             @if let Some(dob) = view.date_of_birth {
                 div { dt { "Age" } dd { (age(dob, today)) " (born " (long_date(dob)) ")" } }
@@ -245,27 +256,11 @@ pub(crate) async fn show(
             }
         }
         (clinical)
-        h2 { "Care team" }
-        @if care_team.is_empty() && p.role() == Role::Admin {
-            p.callout { strong { "No care team yet. " } "Nobody looks after this patient until you choose at least one clinician below." }
-        }
+        h2 #care-team-title { "Care team" }
         (care_team_list(&care_team))
         @if p.role() == Role::Admin {
-            form method="post" action={ "/patients/" (view.id) "/care-team" } {
-                (csrf_field(&p))
-                fieldset {
-                    legend { "Change the care team" }
-                    p.hint { "Choose one or more clinicians." }
-                    @for c in clinicians.iter().filter(|c| c.active) {
-                        div.checkbox {
-                            input type="checkbox" name="clinician_id" value=(c.id) id={ "c-" (c.id) }
-                                checked[care_team.iter().any(|m| m.clinician_id == c.id)];
-                            label for={ "c-" (c.id) } { (c.name) }
-                        }
-                    }
-                }
-                button.button type="submit" { "Save care team" }
-            }
+            @let chosen: Vec<Uuid> = care_team.iter().map(|m| m.clinician_id).collect();
+            (crate::pages::admin::care_team_form(&p, view.id, &clinicians, &chosen, &[]))
         }
     };
     Ok(page(&view.name, Some(&p), body).into_response())

@@ -6,4 +6,5 @@ mod helpers;
 mod live;
 mod matrix;
 mod sessions;
+mod staff_forms;
 mod validation;

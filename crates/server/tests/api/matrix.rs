@@ -236,6 +236,7 @@ const MATRIX: &[Row] = &[
         Form("name=New&email=form{n}%40x.test&role=patient&password=long+enough+pw"),
         [303, 403, 403, 403, 403, 200, 200, 403],
     ),
+    row("GET", "/admin/users/{user}/deactivate", NoBody, [303, 403, 403, 403, 403, 200, 404, 403]),
     row(
         "POST",
         "/admin/users/{user}/active",
@@ -243,6 +244,12 @@ const MATRIX: &[Row] = &[
         [303, 403, 403, 403, 403, 303, 404, 403],
     ),
     row("POST", "/admin/schedule", Form("weeks=4%2C+8"), [303, 403, 403, 403, 403, 200, 200, 403]),
+    row(
+        "POST",
+        "/admin/time-zone",
+        Form("time_zone=Europe%2FLondon"),
+        [303, 403, 403, 403, 403, 200, 200, 403],
+    ),
     row("GET", "/static/app.css", NoBody, [200; 8]),
     row("GET", "/healthz", NoBody, [200; 8]),
     row("GET", "/readyz", NoBody, [200; 8]),
@@ -268,6 +275,7 @@ const MATRIX: &[Row] = &[
         Form("phase="),
         [303, 403, 403, 303, 403, 403, 403, 404],
     ),
+    row("GET", "/episodes/{episode}/discharge", NoBody, [303, 403, 403, 200, 403, 403, 403, 404]),
     row(
         "POST",
         "/episodes/{episode}/discharge",

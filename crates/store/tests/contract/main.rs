@@ -51,6 +51,7 @@ contract!(
     responses_and_alerts,
     episodes_are_clinic_scoped,
     reassessment_schedule,
+    clinic_time_zone_is_set_and_cleared,
     exercise_sessions_keep_every_repetition,
     exercise_references_are_set_replaced_and_cleared,
     tx_commits_a_write_with_its_audit_record_or_neither,
@@ -779,6 +780,32 @@ async fn reassessment_schedule(store: &Store) {
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(store.reassessment_weeks(f.other_clinic).await.unwrap(), vec![0, 4, 8]);
+}
+
+async fn clinic_time_zone_is_set_and_cleared(store: &Store) {
+    let f = fixture(store).await;
+    // A new clinic has none: the server's default applies.
+    assert_eq!(store.clinic_time_zone(f.clinic).await.unwrap(), None);
+    write(store, async |tx| tx.set_clinic_time_zone(f.clinic, Some("Europe/London")).await)
+        .await
+        .unwrap();
+    assert_eq!(store.clinic_time_zone(f.clinic).await.unwrap().as_deref(), Some("Europe/London"));
+    // Only that clinic's.
+    assert_eq!(store.clinic_time_zone(f.other_clinic).await.unwrap(), None);
+    // A transaction reads its own change; a rolled-back one leaves the stored zone alone.
+    let mut tx = store.begin().await.unwrap();
+    tx.set_clinic_time_zone(f.clinic, Some("America/Chicago")).await.unwrap();
+    assert_eq!(tx.clinic_time_zone(f.clinic).await.unwrap().as_deref(), Some("America/Chicago"));
+    tx.rollback().await.unwrap();
+    assert_eq!(store.clinic_time_zone(f.clinic).await.unwrap().as_deref(), Some("Europe/London"));
+    write(store, async |tx| tx.set_clinic_time_zone(f.clinic, None).await).await.unwrap();
+    assert_eq!(store.clinic_time_zone(f.clinic).await.unwrap(), None);
+    let nowhere = Uuid::now_v7();
+    assert!(matches!(store.clinic_time_zone(nowhere).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        write(store, async |tx| tx.set_clinic_time_zone(nowhere, Some("UTC")).await).await,
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 async fn exercise_sessions_keep_every_repetition(store: &Store) {
