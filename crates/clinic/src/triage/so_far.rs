@@ -32,7 +32,6 @@ use crate::intake::{
     Answer, CheckedIntake, ConservativeCare, Finding, Imaging, Intake, PainDuration, Region,
     RiskFactor, Surgery, Symptom, Trauma,
 };
-use crate::triage::condition::Condition;
 use crate::triage::{Reason, Tier, rules};
 
 /// The answers an emergency rule can read, as far as the patient has given them. A question not
@@ -119,24 +118,11 @@ pub fn emergency_raised(before: &AnswersSoFar, now: &AnswersSoFar) -> Vec<Reason
     emergency_so_far(now).into_iter().filter(|r| !earlier.contains(&r.rule)).collect()
 }
 
-/// Whether a rule's leaf is one of the answers [`AnswersSoFar`] holds, so that an unanswered
-/// question can only make it false (or, for `RegionAbsent`, is covered by the argument above).
-fn is_report(leaf: Condition) -> bool {
-    matches!(
-        leaf,
-        Condition::Symptom(_)
-            | Condition::History(_)
-            | Condition::Region(_)
-            | Condition::RegionAbsent(_)
-            | Condition::Finding(_)
-            | Condition::FindingIn(..)
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::intake::FindingKind;
+    use crate::triage::condition::Condition;
     use crate::triage::triage;
 
     fn so_far(regions: &[Region], history: &[RiskFactor], symptoms: &[Symptom]) -> AnswersSoFar {
@@ -146,6 +132,20 @@ mod tests {
             symptoms: symptoms.to_vec(),
             findings: vec![],
         }
+    }
+
+    /// Whether a rule's leaf is one of the answers [`AnswersSoFar`] holds, so that an unanswered
+    /// question can only make it false (or, for `RegionAbsent`, is covered by the argument above).
+    fn is_report(leaf: Condition) -> bool {
+        matches!(
+            leaf,
+            Condition::Symptom(_)
+                | Condition::History(_)
+                | Condition::Region(_)
+                | Condition::RegionAbsent(_)
+                | Condition::Finding(_)
+                | Condition::FindingIn(..)
+        )
     }
 
     fn negates(c: Condition) -> bool {
