@@ -153,9 +153,10 @@ impl Pause {
                 format!("Your exercises are paused. {}", t.patient_action())
             }
             Pause::Alerts(alerts) if alerts.contains(&SafetyAlert::IntakeEmergency) => format!(
-                "Your exercises are paused because {}. {} Your care team has been told.",
+                "Your exercises are paused because {}. Go to an emergency department now, or \
+                 call an ambulance. Do not drive yourself. Your care team has been told and \
+                 will be in touch.",
                 SafetyAlert::IntakeEmergency.words(),
-                Tier::Emergency.patient_action()
             ),
             Pause::Alerts(alerts) => {
                 let why: Vec<&str> = alerts.iter().map(|a| a.words()).collect();
