@@ -62,7 +62,7 @@ test('patient: intake to a triage result; clinician: review', { timeout: 180_000
     await page.getByRole('alert').filter({ hasText: 'Tick where your pain is' }).waitFor();
     await screenshot(page, 'intake-error');
     await checkA11y(page, 'intake error');
-    await page.getByLabel('Middle of the back').check();
+    await page.getByLabel('Middle or upper back').check();
     await next(page);
     await page.getByLabel('Number').fill('16');
     await page.getByLabel('Weeks').check();
@@ -70,18 +70,22 @@ test('patient: intake to a triage result; clinician: review', { timeout: 180_000
     await page.locator('#pain_now-6').check();
     await checkA11y(page, 'intake pain');
     await next(page);
-    await page.getByLabel('No', { exact: true }).check();
-    await next(page);
     await page.getByLabel('None of these').check();
     await next(page);
-    await page.getByLabel('Yes (MRI, CT or X-ray)').check();
+    await page.getByLabel('No', { exact: true }).check();
+    await next(page);
+    // Each warning sign is its own question: yes, no or not sure.
+    for (const no of await page.locator('input[type=radio][value=no]').all()) await no.check();
+    await checkA11y(page, 'intake symptoms');
+    await next(page);
+    await page.getByLabel('Yes', { exact: true }).check();
     await page.getByLabel('A slipped, bulging or herniated disc').check();
     await page.locator('#finding_region-thoracic').check();
     await next(page);
     await page.getByLabel(/how many weeks/).fill('12');
-    await page.getByLabel('No, or not enough').check();
-    await next(page);
     await page.getByLabel('No', { exact: true }).check();
+    await next(page);
+    await page.getByLabel('No, no one has suggested an operation').check();
     await next(page);
     await page.getByLabel('Your goals').fill('Sit through a concert\nCarry the shopping');
     await next(page);

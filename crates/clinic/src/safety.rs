@@ -3,13 +3,16 @@
 //! Exercise pauses everywhere (the camera, and every programme later) while any of these
 //! holds, and the first that holds is the reason shown:
 //!
-//! 1. a triage decision above exercise care has not been reviewed by a clinician yet: until
+//! 1. an answer part-way through the intake fired an emergency rule
+//!    (`crate::triage::emergency_so_far`) and no clinician has acknowledged the alert yet: the
+//!    most urgent thing known comes first, whatever else is waiting;
+//! 2. a triage decision above exercise care has not been reviewed by a clinician yet: until
 //!    someone qualified has looked, the rules' warning stands;
-//! 2. a clinician confirmed emergency or same-day medical care: the patient should be seen
+//! 3. a clinician confirmed emergency or same-day medical care: the patient should be seen
 //!    before exercising again; the next triage (a check-in with no warning sign) lifts it;
-//! 3. a check-in found pain of 8 or more, a rise of 3 points or more, or a new red-flag answer,
+//! 4. a check-in found pain of 8 or more, a rise of 3 points or more, or a new red-flag answer,
 //!    and no clinician has acknowledged the alert yet;
-//! 4. a decision within exercise care that the rules still send to a clinician (a structural
+//! 5. a decision within exercise care that the rules still send to a clinician (a structural
 //!    finding on imaging, say) has not been reviewed yet: exercise starts once they have.
 //!
 //! A specialist opinion, once a clinician has reviewed it, does not pause exercise by itself:
@@ -18,10 +21,13 @@
 
 use crate::triage::Tier;
 
-/// An open (not yet acknowledged) alert from a check-in that stops exercise: one of the flags
-/// of `crate::checkin`, by the code its care-team alert carries.
+/// An open (not yet acknowledged) alert that stops exercise: an emergency answer during the
+/// intake, or one of the flags of `crate::checkin`, by the code its care-team alert carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SafetyAlert {
+    /// An intake answer fired an emergency rule before the intake was sent
+    /// (`crate::triage::emergency_so_far`).
+    IntakeEmergency,
     /// Triage on the check-in proposed a higher tier than a clinician last confirmed.
     HigherTier,
     /// A warning sign not reported before.
@@ -33,7 +39,8 @@ pub enum SafetyAlert {
 }
 
 impl SafetyAlert {
-    const ALL: [SafetyAlert; 4] = [
+    const ALL: [SafetyAlert; 5] = [
+        SafetyAlert::IntakeEmergency,
         SafetyAlert::HigherTier,
         SafetyAlert::NewWarningSign,
         SafetyAlert::HighPain,
@@ -48,6 +55,7 @@ impl SafetyAlert {
     /// The stored kind: the code of the check-in's care-team alert.
     pub fn kind(self) -> &'static str {
         match self {
+            SafetyAlert::IntakeEmergency => "intake_emergency",
             SafetyAlert::HigherTier => "triage_tier",
             SafetyAlert::NewWarningSign => "new_warning_sign",
             SafetyAlert::HighPain => "high_pain",
@@ -55,8 +63,33 @@ impl SafetyAlert {
         }
     }
 
+    /// The tier the alert itself calls for, when it names one.
+    pub fn tier(self) -> Option<Tier> {
+        match self {
+            SafetyAlert::IntakeEmergency => Some(Tier::Emergency),
+            SafetyAlert::HigherTier
+            | SafetyAlert::NewWarningSign
+            | SafetyAlert::HighPain
+            | SafetyAlert::PainRise => None,
+        }
+    }
+
+    /// What the care team reads with an [`SafetyAlert::IntakeEmergency`] alert: the rules that
+    /// fired and what made them fire.
+    pub fn intake_emergency_message(reasons: &[crate::triage::Reason]) -> String {
+        let fired: Vec<String> =
+            reasons.iter().map(|r| format!("{} ({})", r.rule, r.because.join("; "))).collect();
+        format!(
+            "Emergency answer during the intake, which is not finished: {}. The patient was told \
+             to go to an emergency department now. {}",
+            fired.join(", "),
+            Tier::Emergency.clinician_action()
+        )
+    }
+
     fn words(self) -> &'static str {
         match self {
+            SafetyAlert::IntakeEmergency => "one of your answers can be a sign of an emergency",
             SafetyAlert::HigherTier | SafetyAlert::NewWarningSign => {
                 "one of your answers can be a warning sign"
             }
@@ -74,7 +107,7 @@ pub struct SafetyFacts {
     pub unreviewed: Option<Tier>,
     /// The tier a clinician settled on, when the latest decision has been reviewed.
     pub reviewed: Option<Tier>,
-    /// Check-in alerts no clinician has acknowledged yet.
+    /// Safety alerts (an emergency answer, check-in flags) no clinician has acknowledged yet.
     pub open_alerts: Vec<SafetyAlert>,
 }
 
@@ -85,12 +118,16 @@ pub enum Pause {
     AwaitingReview(Tier),
     /// A clinician confirmed emergency or same-day medical care.
     MedicalCare(Tier),
-    /// A check-in raised alerts that no clinician has acknowledged yet.
-    CheckIn(Vec<SafetyAlert>),
+    /// Alerts (an emergency answer during the intake, check-in flags) that no clinician has
+    /// acknowledged yet.
+    Alerts(Vec<SafetyAlert>),
 }
 
 /// Whether exercise must pause, and why (the first rule in the module's list that holds).
 pub fn exercise_pause(facts: &SafetyFacts) -> Option<Pause> {
+    if facts.open_alerts.contains(&SafetyAlert::IntakeEmergency) {
+        return Some(Pause::Alerts(facts.open_alerts.clone()));
+    }
     if let Some(tier) = facts.unreviewed.filter(|t| *t > Tier::Exercise) {
         return Some(Pause::AwaitingReview(tier));
     }
@@ -98,17 +135,17 @@ pub fn exercise_pause(facts: &SafetyFacts) -> Option<Pause> {
         return Some(Pause::MedicalCare(tier));
     }
     if !facts.open_alerts.is_empty() {
-        return Some(Pause::CheckIn(facts.open_alerts.clone()));
+        return Some(Pause::Alerts(facts.open_alerts.clone()));
     }
     facts.unreviewed.map(Pause::AwaitingReview)
 }
 
 impl Pause {
-    /// The tier behind the pause, when a triage decision is.
+    /// The tier behind the pause, when a triage decision or an emergency answer is.
     pub fn tier(&self) -> Option<Tier> {
         match self {
             Pause::AwaitingReview(t) | Pause::MedicalCare(t) => Some(*t),
-            Pause::CheckIn(_) => None,
+            Pause::Alerts(alerts) => alerts.iter().filter_map(|a| a.tier()).max(),
         }
     }
 
@@ -122,7 +159,13 @@ impl Pause {
             Pause::AwaitingReview(t) | Pause::MedicalCare(t) => {
                 format!("Your exercises are paused. {}", t.patient_action())
             }
-            Pause::CheckIn(alerts) => {
+            Pause::Alerts(alerts) if alerts.contains(&SafetyAlert::IntakeEmergency) => format!(
+                "Your exercises are paused because {}. Go to an emergency department now, or \
+                 call an ambulance. Do not drive yourself. Your care team has been told and \
+                 will be in touch.",
+                SafetyAlert::IntakeEmergency.words(),
+            ),
+            Pause::Alerts(alerts) => {
                 let why: Vec<&str> = alerts.iter().map(|a| a.words()).collect();
                 format!(
                     "Your exercises are paused because at your check-in {}. Do not exercise \
@@ -163,7 +206,7 @@ mod tests {
         let cases = [
             (facts(None, None, &[]), None),
             (facts(Some(Exercise), None, &[]), Some(Pause::AwaitingReview(Exercise))),
-            (facts(Some(Exercise), None, &[PainRise]), Some(Pause::CheckIn(vec![PainRise]))),
+            (facts(Some(Exercise), None, &[PainRise]), Some(Pause::Alerts(vec![PainRise]))),
             (facts(Some(Specialist), None, &[]), Some(Pause::AwaitingReview(Specialist))),
             (
                 facts(Some(Emergency), Some(Exercise), &[PainRise]),
@@ -174,7 +217,11 @@ mod tests {
             (facts(None, Some(Emergency), &[HighPain]), Some(Pause::MedicalCare(Emergency))),
             (
                 facts(None, Some(Exercise), &[HighPain, NewWarningSign]),
-                Some(Pause::CheckIn(vec![HighPain, NewWarningSign])),
+                Some(Pause::Alerts(vec![HighPain, NewWarningSign])),
+            ),
+            (
+                facts(Some(Specialist), None, &[PainRise, IntakeEmergency]),
+                Some(Pause::Alerts(vec![PainRise, IntakeEmergency])),
             ),
         ];
         for (f, want) in cases {
@@ -184,13 +231,22 @@ mod tests {
 
     #[test]
     fn messages_say_why_and_what_to_do() {
-        let m =
-            Pause::CheckIn(vec![SafetyAlert::HighPain, SafetyAlert::PainRise]).patient_message();
+        let m = Pause::Alerts(vec![SafetyAlert::HighPain, SafetyAlert::PainRise]).patient_message();
         assert!(m.contains("your pain was very high and your pain had gone up a lot"), "{m}");
         assert!(m.contains("emergency department"), "{m}");
         let m = Pause::AwaitingReview(Tier::Emergency).patient_message();
         assert!(m.contains("Go to an emergency department now"), "{m}");
-        for kind in ["triage_tier", "new_warning_sign", "high_pain", "pain_rise"] {
+        let p = Pause::Alerts(vec![SafetyAlert::IntakeEmergency]);
+        assert_eq!(p.tier(), Some(Tier::Emergency));
+        let m = p.patient_message();
+        assert!(
+            m.contains("Go to an emergency department now") && m.contains("Do not drive"),
+            "{m}"
+        );
+        assert_eq!(Pause::Alerts(vec![SafetyAlert::HighPain]).tier(), None);
+        for kind in
+            ["intake_emergency", "triage_tier", "new_warning_sign", "high_pain", "pain_rise"]
+        {
             assert_eq!(SafetyAlert::from_kind(kind).map(SafetyAlert::kind), Some(kind));
         }
         assert_eq!(SafetyAlert::from_kind("phq9_item9"), None);

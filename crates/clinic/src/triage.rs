@@ -11,6 +11,7 @@ pub mod condition;
 pub mod decision;
 pub mod retriage;
 pub mod rules;
+pub mod so_far;
 #[cfg(test)]
 mod tests;
 pub mod tier;
@@ -25,6 +26,7 @@ use crate::pathway;
 // One file per concept; the items are also named here so `triage::Tier` keeps working.
 pub use self::decision::{Reason, ScreenOutcome, ScreenResult, TriageDecision};
 pub use self::retriage::{RetriageTrigger, retriage_due};
+pub use self::so_far::{AnswersSoFar, emergency_raised, emergency_so_far};
 pub use self::tier::Tier;
 pub use self::unknown::UnknownAnswer;
 

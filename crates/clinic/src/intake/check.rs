@@ -21,6 +21,15 @@ pub struct CheckedIntake {
 }
 
 impl CheckedIntake {
+    /// An intake taken as checked without [`Intake::check`], for rules that read only answers it
+    /// holds as given (`crate::triage::so_far`, whose tests pin which answers those are). The age
+    /// is the intake's `age` (0 when absent) and the primary region the first listed, else lumbar.
+    pub(crate) fn for_rules(intake: Intake, as_of: Date) -> CheckedIntake {
+        let age_years = intake.age.unwrap_or(0);
+        let primary_region = intake.regions.first().copied().unwrap_or(Region::Lumbar);
+        CheckedIntake { intake, age_years, primary_region, as_of }
+    }
+
     /// The intake as submitted.
     pub fn intake(&self) -> &Intake {
         &self.intake

@@ -1,6 +1,11 @@
 //! The intake: a patient's draft, saved page by page, and sending it, which triages it at once
-//! and stores the decision with it.
+//! and stores the decision with it. A saved page whose answers already fire an emergency rule
+//! (`physio_clinic::triage::emergency_so_far`) alerts the care team in the same transaction.
 
+use physio_clinic::{
+    safety::SafetyAlert,
+    triage::{AnswersSoFar, Reason, emergency_raised, emergency_so_far},
+};
 use physio_store::{Episode, EpisodeStatus, Role, TriageRecord, User};
 use serde_json::{Map, Value};
 
@@ -21,6 +26,20 @@ impl Draft {
     pub fn sent(&self) -> bool {
         self.episode.as_ref().is_some_and(|e| e.status != EpisodeStatus::Intake)
     }
+
+    /// The emergency rules the answers so far already fire (empty when none does).
+    pub fn emergency(&self) -> Vec<Reason> {
+        emergency_so_far(&AnswersSoFar::from_draft(&Value::Object(self.answers.clone())))
+    }
+}
+
+/// What saving a page did.
+#[derive(Debug, Clone, Default)]
+pub struct Saved {
+    /// The emergency rules this page newly fired. When not empty the care team has been
+    /// alerted, in the same transaction as the save, and the patient must be told what to do
+    /// now before anything else.
+    pub emergency_raised: Vec<Reason>,
 }
 
 /// The patient's own intake draft, read on their behalf.
@@ -53,12 +72,16 @@ async fn open_episode(act: &mut Act<'_>) -> Result<Episode, ApiError> {
 }
 
 /// Saves the draft as it stands and the page to resume at. Refused once the intake is sent.
+///
+/// When the answers fire an emergency rule that the answers saved before did not, one
+/// `intake_emergency` alert for the care team is written in the same transaction: the alert
+/// exists exactly when the save does, and a later page (which fires nothing new) writes none.
 pub async fn save(
     state: &AppState,
     p: &Principal,
     answers: Map<String, Value>,
     resume_at: &str,
-) -> Result<(), ApiError> {
+) -> Result<Saved, ApiError> {
     let mut act = Act::new(state, p, "update", "intake");
     let r = async {
         act.about(p.user.id);
@@ -67,12 +90,23 @@ pub async fn save(
         if ep.status != EpisodeStatus::Intake {
             return Err(ApiError::Conflict("your intake was already sent".into()));
         }
+        let before = match act.store().intake(ep.clinic_id, ep.id).await? {
+            Some(i) => AnswersSoFar::from_draft(&i.answers),
+            None => AnswersSoFar::default(),
+        };
+        let answers = Value::Object(answers);
+        let raised = emergency_raised(&before, &AnswersSoFar::from_draft(&answers));
         let now = act.now();
-        act.tx()
-            .await?
-            .save_intake(ep.clinic_id, ep.id, &Value::Object(answers), resume_at, now)
-            .await?;
-        Ok(())
+        let tx = act.tx().await?;
+        tx.save_intake(ep.clinic_id, ep.id, &answers, resume_at, now).await?;
+        if !raised.is_empty() {
+            let alert = (
+                SafetyAlert::IntakeEmergency.kind().to_owned(),
+                SafetyAlert::intake_emergency_message(&raised),
+            );
+            tx.add_alerts(ep.clinic_id, p.user.id, &[alert], now).await?;
+        }
+        Ok(Saved { emergency_raised: raised })
     }
     .await;
     act.finish(r).await

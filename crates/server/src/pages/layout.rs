@@ -55,6 +55,7 @@ pub(crate) fn page(title: &str, who: Option<&Principal>, body: Markup) -> Markup
 }
 
 /// One problem with a form: the field's id and how to fix it.
+#[derive(Debug)]
 pub(crate) struct FieldError {
     pub(crate) field: &'static str,
     pub(crate) message: String,

@@ -5,15 +5,11 @@ use physio_clinic::{safety::Pause, triage::Tier};
 
 /// The card that leads the patient's pages while care is paused.
 pub(crate) fn care_card(pause: &Pause) -> Markup {
-    let (class, title) = match pause {
-        Pause::CheckIn(_) => ("care-urgent", "Do not exercise today"),
-        _ => match pause.tier() {
-            Some(Tier::Emergency) => ("care-emergency", "Go to an emergency department now"),
-            Some(Tier::Urgent) => ("care-urgent", "See a doctor today"),
-            Some(Tier::Specialist | Tier::Exercise) | None => {
-                ("care-specialist", "Your answers are with your care team")
-            }
-        },
+    let (class, title) = match (pause, pause.tier()) {
+        (_, Some(Tier::Emergency)) => ("care-emergency", "Go to an emergency department now"),
+        (_, Some(Tier::Urgent)) => ("care-urgent", "See a doctor today"),
+        (Pause::Alerts(_), _) => ("care-urgent", "Do not exercise today"),
+        _ => ("care-specialist", "Your answers are with your care team"),
     };
     html! {
         div.care-card.(class) role="alert" data-pause="true" {

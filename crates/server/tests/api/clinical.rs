@@ -9,7 +9,11 @@ use crate::{
     helpers::{TestApp, email_of},
 };
 
-both_backends!(intake_triage_review_and_check_in, questionnaires_are_scored_and_alert);
+both_backends!(
+    intake_triage_review_and_check_in,
+    emergency_answer_stops_the_intake,
+    questionnaires_are_scored_and_alert
+);
 
 async fn form(
     app: &TestApp,
@@ -23,16 +27,109 @@ async fn form(
     c.post(app.url(path)).form(&body).send().await.unwrap().status()
 }
 
+/// Posts a page; returns where it sends the browser next.
+async fn post_to(
+    app: &TestApp,
+    c: &Client,
+    csrf: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> String {
+    let mut body: Vec<(&str, &str)> = vec![("csrf_token", csrf)];
+    body.extend_from_slice(fields);
+    let res = c.post(app.url(path)).form(&body).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
+    res.headers()["location"].to_str().unwrap().to_owned()
+}
+
+async fn text(app: &TestApp, c: &Client, path: &str) -> String {
+    c.get(app.url(path)).send().await.unwrap().text().await.unwrap()
+}
+
+/// An answer that is an emergency stops the intake on the page that gave it: the interruption
+/// page, one alert for the care team written with the save (not again on later pages), exercise
+/// paused everywhere until a clinician acknowledges it; the answers are kept.
+async fn emergency_answer_stops_the_intake(app: &TestApp) {
+    let p = &app.people;
+    let (c, csrf) = app.login(&email_of("p2")).await;
+    for (step, fields) in [
+        ("region", vec![("regions", "lumbar")]),
+        ("duration", vec![("duration_amount", "3"), ("duration_unit", "days")]),
+        ("pain", vec![("pain_now", "7")]),
+        ("history", vec![("history", "none")]),
+        ("injury", vec![("trauma", "none")]),
+    ] {
+        let next = post_to(app, &c, &csrf, &format!("/intake/{step}"), &fields).await;
+        assert_ne!(next, "/intake/emergency", "{step}");
+    }
+    assert!(app.store.alerts(p.clinic_a, Some(p.p2), true).await.unwrap().is_empty());
+    let answers = symptom_answers(&["saddle_numbness"]);
+    let next = post_to(app, &c, &csrf, "/intake/symptoms", &answers).await;
+    assert_eq!(next, "/intake/emergency", "the intake stops at once");
+    let stop = text(app, &c, &next).await;
+    for words in [
+        "Go to an emergency department now",
+        "Do not drive yourself",
+        "Show this page",
+        "answers are saved",
+    ] {
+        assert!(stop.contains(words), "{words}: {stop}");
+    }
+    let alerts = app.store.alerts(p.clinic_a, Some(p.p2), false).await.unwrap();
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0].kind, "intake_emergency");
+    assert!(alerts[0].message.contains("cauda_equina"), "{}", alerts[0].message);
+
+    // Home leads with the emergency card; no exercise is offered and the camera page refuses.
+    let home = text(app, &c, "/home").await;
+    let card = home.find("care-emergency").expect("an emergency card");
+    assert!(card < home.find("Your next step").unwrap(), "the card comes first");
+    assert!(!home.contains("/exercise/deep-squat"), "exercise is paused");
+    let camera = text(app, &c, "/exercise/deep-squat").await;
+    assert!(
+        camera.contains("Your exercises are paused") && camera.contains("emergency department")
+    );
+    assert!(!camera.contains("id=\"live\""), "no camera session");
+
+    // The rest can be finished later; a later page raises nothing new.
+    let next = post_to(app, &c, &csrf, "/intake/imaging", &[("had_scan", "no")]).await;
+    assert_eq!(next, "/intake/treatment");
+    let again = post_to(app, &c, &csrf, "/intake/symptoms", &answers).await;
+    assert_eq!(again, "/intake/imaging", "the same answer again is not a new emergency");
+    assert_eq!(app.store.alerts(p.clinic_a, Some(p.p2), true).await.unwrap().len(), 1);
+    let ep = app.store.open_episode_of(p.clinic_a, p.p2).await.unwrap().unwrap();
+    let draft = app.store.intake(p.clinic_a, ep.id).await.unwrap().unwrap().answers;
+    assert_eq!(draft["symptoms"], serde_json::json!(["saddle_numbness"]));
+
+    // Once a clinician on the care team acknowledges it, the pause lifts.
+    let (clinician, ccsrf) = app.login(&email_of("c2")).await;
+    let record = text(app, &clinician, &format!("/patients/{}", p.p2)).await;
+    assert!(record.contains("Emergency answer during the intake"), "{record}");
+    let ack = format!("/alerts/{}/acknowledge", alerts[0].id);
+    assert_eq!(form(app, &clinician, &ccsrf, &ack, &[]).await, StatusCode::SEE_OTHER);
+    let home = text(app, &c, "/home").await;
+    assert!(!home.contains("care-emergency"), "{home}");
+}
+
+/// The warning-sign questions answered: `yes` to those listed, `no` to the rest.
+fn symptom_answers(yes: &[&str]) -> Vec<(&'static str, &'static str)> {
+    physio_clinic::intake::Symptom::ALL
+        .iter()
+        .map(|s| (s.as_str(), if yes.contains(&s.as_str()) { "yes" } else { "no" }))
+        .collect()
+}
+
 /// Sends a whole intake for `p2` through the pages; returns the patient's client and token.
 async fn send_intake(app: &TestApp, symptoms: &[&str]) -> (Client, String) {
     let (c, csrf) = app.login(&email_of("p2")).await;
     assert_eq!(c.get(app.url("/intake")).send().await.unwrap().status(), StatusCode::OK);
     let mut steps: Vec<(&str, Vec<(&str, &str)>)> = vec![
         ("region", vec![("regions", "thoracic")]),
-        ("duration", vec![("duration_value", "10"), ("duration_unit", "weeks")]),
+        ("duration", vec![("duration_amount", "10"), ("duration_unit", "weeks")]),
         ("pain", vec![("pain_now", "5")]),
-        ("history", vec![("trauma", "none")]),
-        ("symptoms", symptoms.iter().map(|s| ("symptoms", *s)).collect()),
+        ("history", vec![("history", "none")]),
+        ("injury", vec![("trauma", "none")]),
+        ("symptoms", symptom_answers(symptoms)),
         ("imaging", vec![("had_scan", "no")]),
         ("treatment", vec![("care_weeks", "3"), ("care_helped", "yes")]),
         ("surgery", vec![("surgery_status", "none")]),
@@ -52,7 +149,7 @@ async fn send_intake(app: &TestApp, symptoms: &[&str]) -> (Client, String) {
 
 async fn intake_triage_review_and_check_in(app: &TestApp) {
     let p = &app.people;
-    let (patient, csrf) = send_intake(app, &["none"]).await;
+    let (patient, csrf) = send_intake(app, &[]).await;
     let ep = app.store.open_episode_of(p.clinic_a, p.p2).await.unwrap().unwrap();
     let history = app.store.triage_history(p.clinic_a, ep.id).await.unwrap();
     assert_eq!(history.len(), 1);
@@ -76,7 +173,7 @@ async fn intake_triage_review_and_check_in(app: &TestApp) {
         &patient,
         &csrf2,
         "/check-in",
-        &[("pain_now", "9"), ("symptoms", "chest_pain_or_breathlessness")],
+        &[&[("pain_now", "9")][..], &symptom_answers(&["chest_pain_or_breathlessness"])].concat(),
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -185,7 +282,7 @@ async fn intake_triage_review_and_check_in(app: &TestApp) {
 
 async fn questionnaires_are_scored_and_alert(app: &TestApp) {
     let p = &app.people;
-    let (patient, csrf) = send_intake(app, &["none"]).await;
+    let (patient, csrf) = send_intake(app, &[]).await;
     let list = patient.get(app.url("/questionnaires")).send().await.unwrap().text().await.unwrap();
     for title in ["/questionnaires/odi", "/questionnaires/phq9", "/questionnaires/startback"] {
         assert!(list.contains(title), "{title} due at baseline");

@@ -196,6 +196,8 @@ const MATRIX: &[Row] = &[
     row("POST", "/intake/{step}", Form("regions=lumbar"), [303, 303, 303, 403, 403, 403, 403, 403]),
     row("POST", "/intake/submit", NoBody, [303, 303, 422, 403, 403, 403, 403, 403]),
     row("GET", "/intake/result", NoBody, [303, 200, 303, 403, 403, 403, 403, 403]),
+    // No answer so far is an emergency: the patient is sent on.
+    row("GET", "/intake/emergency", NoBody, [303, 303, 303, 403, 403, 403, 403, 403]),
     row("GET", "/exercise/{exercise}", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
     // The patient's exercise is paused: the fixture's specialist decisions await review.
     row(
@@ -217,7 +219,14 @@ const MATRIX: &[Row] = &[
     row(
         "POST",
         "/check-in",
-        Form("pain_now=4&symptoms=none"),
+        // Pain now, and no to each warning sign.
+        Form(
+            "pain_now=4&saddle_numbness=no&bladder_or_bowel_change=no&both_legs_weak_or_numb=no&\
+             progressive_weakness=no&unsteady_walking_or_clumsy_hands=no&band_like_chest_pain=no&\
+             numbness_below_a_level=no&fever_or_chills=no&unexplained_weight_loss=no&\
+             night_pain_not_eased_by_position=no&chest_pain_or_breathlessness=no&\
+             pain_not_affected_by_movement=no&marked_morning_stiffness=no&weakness_in_one_limb=no",
+        ),
         [303, 303, 303, 403, 403, 403, 403, 403],
     ),
     row("GET", "/check-in/result", NoBody, [303, 200, 303, 403, 403, 403, 403, 403]),
