@@ -245,7 +245,7 @@ test('clinician: makes the replayed session the patient\'s reference range', { s
     await open();
     await screenshot(page, 'patient-target-range-form');
     await target('10', '12');
-    assert.match(await page.textContent('main'), /at least 5° away from rest/, 'a range too small is refused, with the reason');
+    assert.match(await page.textContent('main'), /at least 5° away from the angle at rest/, 'a range too small is refused, with the reason');
     await page.goto(`/patients/${patient.id}`);
     await open();
     await target('5', '90');
