@@ -183,9 +183,9 @@ impl Demo {
     }
 }
 
-/// Creates the demo clinic unless it exists, and returns it. A clinic left incomplete by an
-/// interrupted seeding is refused with what to do.
-pub(crate) async fn ensure(store: &Store, config: &Config, demo: &Demo) -> Result<Clinic> {
+/// Creates the demo clinic unless it exists; returns it and whether it was created now. A
+/// clinic left incomplete by an interrupted seeding is refused with what to do.
+pub(crate) async fn ensure(store: &Store, config: &Config, demo: &Demo) -> Result<(Clinic, bool)> {
     const START_AGAIN: &str = "the demo clinic in this database is incomplete (its seeding was \
         interrupted): remove the data directory (or drop the database) and run `physio demo` \
         again";
@@ -194,31 +194,38 @@ pub(crate) async fn ensure(store: &Store, config: &Config, demo: &Demo) -> Resul
         if patients.len() < demo.patients.len() {
             bail!(START_AGAIN);
         }
-        return Ok(c);
+        return Ok((c, false));
     }
-    seed(store, config, demo).await.context(START_AGAIN)
+    let now = OffsetDateTime::now_utc();
+    let steps = plan(demo, now)?;
+    let clinic = seed(store, config, demo, now.date(), &steps).await.context(START_AGAIN)?;
+    Ok((clinic, true))
 }
 
-/// One step of the demo's history, taken by `who` at `at`.
+/// One step of the demo's history.
 enum Step<'a> {
     /// The admin adds the patient and sets their care team.
     Enrol(&'a DemoPatient),
+    /// The patient sends their intake.
     Intake(&'a DemoPatient, &'a Intake),
+    /// The patient answers one questionnaire.
     Answer(&'a DemoPatient, InstrumentId, &'a [Option<f64>]),
+    /// A clinician reviews the intake's triage decision.
     Review(&'a DemoPatient, &'a Review),
+    /// A clinician sets the pathway with its surgery facts.
     Pathway(&'a DemoPatient, &'a PathwayStep),
 }
 
-/// Runs the demo's history through the care layer, oldest step first, on an `AppState` whose
-/// clock is set to each step's time.
-async fn seed(store: &Store, config: &Config, demo: &Demo) -> Result<Clinic> {
-    let today = OffsetDateTime::now_utc().date();
-    let shift = today - demo.clinic.written_for;
-    // Steps happen in office hours, a few minutes apart, so the audit trail reads in order.
-    let at = |days_ago: u32, minutes: usize| {
-        let day = today - Duration::days(i64::from(days_ago));
-        day.midnight().assume_utc() + Duration::minutes(minutes as i64)
-    };
+/// The time of day `minutes` after midnight, `days_ago` days before `today`.
+fn at(today: Date, days_ago: u32, minutes: usize) -> OffsetDateTime {
+    let day = today - Duration::days(i64::from(days_ago));
+    day.midnight().assume_utc() + Duration::minutes(i64::try_from(minutes).unwrap_or(i64::MAX))
+}
+
+/// Every patient's steps, oldest first. They happen in office hours, a few minutes apart, so
+/// the audit trail reads in order; none may come before the clinic opened or after `now`.
+fn plan(demo: &Demo, now: OffsetDateTime) -> Result<Vec<(OffsetDateTime, Step<'_>)>> {
+    let at = |days_ago, minutes| at(now.date(), days_ago, minutes);
     let mut steps: Vec<(OffsetDateTime, Step<'_>)> = vec![];
     for (i, p) in demo.patients.iter().enumerate() {
         // Added by the admin the day before their intake; new patients yesterday.
@@ -241,10 +248,27 @@ async fn seed(store: &Store, config: &Config, demo: &Demo) -> Result<Clinic> {
         }
     }
     steps.sort_by_key(|(t, _)| *t);
-    if steps.last().is_some_and(|(t, _)| *t > OffsetDateTime::now_utc()) {
+    let opened = at(demo.clinic.opened_days_ago, 9 * 60);
+    if steps.first().is_some_and(|(t, _)| *t < opened) {
+        bail!("demo data has a step before the clinic opened (opened_days_ago)");
+    }
+    if steps.last().is_some_and(|(t, _)| *t > now) {
         bail!("demo data has a step later than now; every step must be at least a day ago");
     }
+    Ok(steps)
+}
 
+/// Runs the demo's history through the care layer, oldest step first, on an `AppState` whose
+/// clock is set to each step's time.
+async fn seed(
+    store: &Store,
+    config: &Config,
+    demo: &Demo,
+    today: Date,
+    steps: &[(OffsetDateTime, Step<'_>)],
+) -> Result<Clinic> {
+    let shift = today - demo.clinic.written_for;
+    let at = |days_ago, minutes| at(today, days_ago, minutes);
     let clock = Arc::new(ManualClock::new(at(demo.clinic.opened_days_ago, 8 * 60)));
     let state = AppState::new(store.clone(), clock.clone(), config.clone());
     let set_clock = |t: OffsetDateTime| clock.advance(t - clock.now());
@@ -278,7 +302,7 @@ async fn seed(store: &Store, config: &Config, demo: &Demo) -> Result<Clinic> {
     let clinician = |email: &str| {
         clinicians.get(email).ok_or_else(|| anyhow!("demo data names no clinician {email}"))
     };
-    for (t, step) in &steps {
+    for (t, step) in steps {
         set_clock(*t);
         match step {
             Step::Enrol(p) => {
@@ -429,6 +453,14 @@ mod tests {
 
     /// Every intake in the data triages as its story says, on the day it was sent; reviews and
     /// pathways are by clinicians on the patient's care team, after the intake.
+    #[test]
+    fn every_step_is_after_the_clinic_opened_and_before_now() {
+        let demo = Demo::load().unwrap();
+        let now = OffsetDateTime::now_utc().date().midnight().assume_utc();
+        let steps = plan(&demo, now).unwrap();
+        assert!(steps.len() > 400, "{} steps", steps.len());
+    }
+
     #[test]
     fn the_data_matches_the_rules() {
         let demo = Demo::load().unwrap();

@@ -393,9 +393,8 @@ async fn shutdown_signal() {
 async fn demo_clinic(store: &Store, config: &physio_server::Config) -> Result<()> {
     let demo = demo::Demo::load()?;
     let started = std::time::Instant::now();
-    let existed = store.clinic_by_name(&demo.clinic.name).await?.is_some();
-    let clinic = demo::ensure(store, config, &demo).await?;
-    if !existed {
+    let (clinic, created) = demo::ensure(store, config, &demo).await?;
+    if created {
         println!("Created the demo clinic in {:.1} s.", started.elapsed().as_secs_f64());
     }
     println!(
