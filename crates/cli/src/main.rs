@@ -2,8 +2,7 @@
 //! trail.
 
 mod analyze;
-mod demo_clinical;
-mod demo_data;
+mod demo;
 mod settings;
 
 use std::{io::BufRead, process::ExitCode, sync::Arc};
@@ -11,7 +10,7 @@ use std::{io::BufRead, process::ExitCode, sync::Arc};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use physio_server::{AppState, SystemClock, care::users::NewAccount, error::ApiError};
-use physio_store::{Licence, NewUser, Role, Store};
+use physio_store::{Role, Store};
 use settings::{GlobalArgs, LogFormat, ServeArgs, Settings};
 use time::OffsetDateTime;
 
@@ -193,8 +192,9 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         }
         Command::Demo(args) => {
             let store = open(&settings).await?;
-            seed_demo(&store).await?;
-            serve(store, settings.server_config(&args)?).await?;
+            let config = settings.server_config(&args)?;
+            demo_clinic(&store, &config).await?;
+            serve(store, config).await?;
         }
         Command::Migrate => {
             open(&settings).await?;
@@ -389,150 +389,26 @@ async fn shutdown_signal() {
     tokio::select! { () = ctrl_c => {}, () = term => {} }
 }
 
-/// The password of every demo account. The demo is for trying Physio out, never for real data.
-const DEMO_PASSWORD: &str = "physio-demo";
-
 /// Creates the demo clinic unless it exists, then prints the logins.
-async fn seed_demo(store: &Store) -> Result<()> {
-    use demo_data::{ADMIN, CLINIC_NAME, CLINICIANS, PATIENTS};
-    let now = OffsetDateTime::now_utc();
-    let clinic = match store.clinic_by_name(CLINIC_NAME).await? {
-        Some(c) => c,
-        None => {
-            let hash = physio_server::auth::hash_password(DEMO_PASSWORD)
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            // One transaction: the demo clinic is there whole or not at all.
-            let mut tx = store.begin().await?;
-            let clinic = tx.create_clinic(CLINIC_NAME, now).await?;
-            let user = |email: &str, name: &str, role: Role| NewUser {
-                clinic_id: clinic.id,
-                email: email.to_owned(),
-                name: name.to_owned(),
-                role,
-                password_hash: hash.clone(),
-                licence: None,
-                date_of_birth: None,
-                summary: None,
-            };
-            tx.create_user(&user(ADMIN.email, ADMIN.name, Role::Admin), now).await?;
-            let mut clinician_ids = vec![];
-            for c in &CLINICIANS {
-                let mut u = user(c.email, c.name, Role::Clinician);
-                u.licence = Some(Licence {
-                    number: c.licence_number.into(),
-                    jurisdiction: c.jurisdiction.into(),
-                });
-                clinician_ids.push(tx.create_user(&u, now).await?.id);
-            }
-            let mut patients = vec![];
-            for p in &PATIENTS {
-                let mut u = user(p.email, p.name, Role::Patient);
-                let (y, m, d) = p.date_of_birth;
-                u.date_of_birth =
-                    Some(time::Date::from_calendar_date(y, time::Month::try_from(m)?, d)?);
-                u.summary = Some(p.summary.into());
-                let patient = tx.create_user(&u, now).await?;
-                let team: Vec<_> = p.care_team.iter().map(|&i| clinician_ids[i]).collect();
-                tx.set_care_team(clinic.id, patient.id, &team, now).await?;
-                patients.push(patient);
-            }
-            seed_clinical(&mut tx, &patients, now).await?;
-            tx.commit().await?;
-            clinic
-        }
-    };
+async fn demo_clinic(store: &Store, config: &physio_server::Config) -> Result<()> {
+    let demo = demo::Demo::load()?;
+    let started = std::time::Instant::now();
+    let (clinic, created) = demo::ensure(store, config, &demo).await?;
+    if created {
+        println!("Created the demo clinic in {:.1} s.", started.elapsed().as_secs_f64());
+    }
     println!(
-        "Demo clinic \"{}\" is ready. Password for every demo account: {DEMO_PASSWORD}",
-        clinic.name
+        "Demo clinic \"{}\" is ready. Password for every demo account: {}",
+        clinic.name,
+        demo::PASSWORD
     );
-    println!("  admin      {}", ADMIN.email);
-    for c in &CLINICIANS {
+    println!("  admin      {}", demo.clinic.admin.email);
+    for c in &demo.clinic.clinicians {
         println!("  clinician  {}", c.email);
     }
-    for p in PATIENTS.iter().take(3) {
+    for p in demo.patients.iter().take(3) {
         println!("  patient    {}", p.email);
     }
-    println!("  ... and {} more patients (see the admin page).", PATIENTS.len() - 3);
-    Ok(())
-}
-
-/// The day the demo's clinical data was written for; dates in it move with the real today.
-const DEMO_DATA_DAY: time::Date = time::macros::date!(2026 - 11 - 25);
-
-/// Gives the demo patients their intakes, triage decisions, pathways and questionnaire
-/// histories (demo_clinical), as if they had used Physio over the past weeks.
-async fn seed_clinical(
-    tx: &mut physio_store::Tx,
-    patients: &[physio_store::User],
-    now: OffsetDateTime,
-) -> Result<()> {
-    use serde_json::Value;
-    let shift = now.date() - DEMO_DATA_DAY;
-    for c in demo_clinical::CLINICAL {
-        let Some(patient) = patients.iter().find(|p| p.email == c.email) else {
-            bail!("demo data names an unknown patient {}", c.email);
-        };
-        let opened = now - time::Duration::days(i64::from(c.intake_days_ago));
-        let mut intake: Value = serde_json::from_str(c.intake)
-            .with_context(|| format!("demo intake of {}", c.email))?;
-        if let Some(dob) = patient.date_of_birth {
-            intake["date_of_birth"] = Value::from(dob.to_string());
-        }
-        let surgery_date = match intake.pointer("/surgery/date").and_then(Value::as_str) {
-            Some(d) => {
-                let d = parse_date(d, "demo surgery date")? + shift;
-                intake["surgery"]["date"] = Value::from(d.to_string());
-                Some(d)
-            }
-            None => None,
-        };
-        let checked = physio_clinic::intake::parse(&intake.to_string(), opened.date())
-            .map_err(|e| anyhow::anyhow!("demo intake of {} does not check: {e}", c.email))?;
-        let decision = physio_server::care::triage::decide(&checked);
-        let episode = tx.open_episode(patient.clinic_id, patient.id, opened).await?;
-        let triage = physio_server::care::triage::new_triage(
-            patient.clinic_id,
-            episode.id,
-            "intake",
-            &decision,
-            false,
-        )
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        tx.submit_intake(&intake, &triage, opened).await?;
-        if let (Some(pathway), false) = (&triage.proposed_pathway, triage.needs_review) {
-            let limit = intake["lifting_limit_kg"].as_f64();
-            tx.set_pathway(patient.clinic_id, episode.id, pathway, surgery_date, limit).await?;
-        }
-        for (instrument, days_ago, answers) in c.responses {
-            let at = now - time::Duration::days(i64::from(*days_ago));
-            let id: physio_clinic::questionnaire::InstrumentId =
-                instrument.parse().map_err(|_| anyhow::anyhow!("demo instrument {instrument}"))?;
-            let given: Vec<Option<f64>> = serde_json::from_str::<Value>(answers)?["answers"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(Value::as_f64)
-                .collect();
-            let scored = physio_clinic::questionnaire::score(id, &given)
-                .map_err(|e| anyhow::anyhow!("demo {instrument} answers of {}: {e}", c.email))?;
-            let weeks = (c.intake_days_ago.saturating_sub(*days_ago) + 3) / 7;
-            let timepoint = match weeks {
-                0 => "baseline".to_owned(),
-                4 | 8 => physio_clinic::schedule::timepoint(weeks),
-                _ => "adhoc".to_owned(),
-            };
-            let alerts = physio_server::care::questionnaires::alerts_of(&scored);
-            let new = physio_store::NewResponse {
-                clinic_id: patient.clinic_id,
-                episode_id: episode.id,
-                instrument: (*instrument).to_owned(),
-                timepoint,
-                answers: serde_json::from_str(answers)?,
-                score: scored.score,
-                result: serde_json::to_value(&scored)?,
-            };
-            tx.add_response(&new, &alerts, at).await?;
-        }
-    }
+    println!("  ... and {} more patients (see the admin page).", demo.patients.len() - 3);
     Ok(())
 }

@@ -64,11 +64,14 @@ pub fn csrf_for(session_secret: &str) -> String {
     sha256_hex(&format!("csrf\0{session_secret}"))
 }
 
-/// How the caller proved who they are.
+/// How the caller proved who they are. `Operator` is the operator at the server's command line
+/// acting as this user, with no session or token (the demo clinic's seeding in `physio demo`);
+/// it never comes from an HTTP request.
 #[derive(Debug, Clone)]
 pub enum Via {
     Session { id: Uuid, csrf_token: String },
     Token { id: Uuid },
+    Operator,
 }
 
 /// An authenticated caller. Extracting it checks the session or token on every request.
@@ -96,7 +99,7 @@ impl Principal {
     pub fn csrf_token(&self) -> &str {
         match &self.via {
             Via::Session { csrf_token, .. } => csrf_token,
-            Via::Token { .. } => "",
+            Via::Token { .. } | Via::Operator => "",
         }
     }
 

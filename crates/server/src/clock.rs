@@ -18,7 +18,8 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock that only moves when told to. For tests.
+/// A clock that only moves when told to: for tests, and for `physio demo`, which replays the
+/// demo clinic's history day by day.
 #[derive(Debug)]
 pub struct ManualClock(Mutex<OffsetDateTime>);
 

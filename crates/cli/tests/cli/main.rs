@@ -1,8 +1,9 @@
 //! The `physio` binary, run as a user would: exit codes, messages, settings, audit verification,
-//! and the server surviving SIGKILL with its data and audit trail consistent (`crash`); and
-//! `tidy`, rules about the source tree itself.
+//! the server surviving SIGKILL with its data and audit trail consistent (`crash`), the demo
+//! clinic seeded through the care layer (`demo`); and `tidy`, rules about the source tree itself.
 
 mod crash;
+mod demo;
 mod tidy;
 
 use std::{

@@ -2,7 +2,7 @@
 //! so that `cargo test` alone enforces them. `physio-clinic` and `physio-motion` stay pure (no
 //! clock, files, environment, processes, network, printing or async; no IO or async crate);
 //! every source file opens with a `//!` line saying what it is; the server's `api` and `pages`
-//! never import each other.
+//! never import each other; the CLI, like them, writes only through the care layer.
 //!
 //! The crates' `clippy.toml` files ban the same calls by resolved path; this reads the text, so
 //! it also runs where clippy does not. Comments and string literals are blanked before
@@ -218,6 +218,26 @@ fn only_the_care_layer_writes() {
     assert!(
         found.is_empty(),
         "the API and the pages write only through crates/server/src/care (issue #10):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_cli_writes_only_through_the_care_layer() {
+    // `physio clinic add`, `user add` and `demo` call the care layer's actions, which audit
+    // each change in its own transaction; the binary never opens one itself.
+    let mut found = Vec::new();
+    for path in rust_files(&root().join("crates/cli/src")) {
+        let code = blank_comments_and_strings(&read(&path));
+        for (n, line) in code.lines().enumerate() {
+            if line.contains(".begin()") || contains_word(line, "Tx") {
+                found.push(format!("{}:{}: {}", relative(&path), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the CLI writes only through crates/server/src/care (issue #10):\n{}",
         found.join("\n")
     );
 }

@@ -1,0 +1,496 @@
+//! The demo clinic of `physio demo`: its staff and patients are data (`crates/cli/demo/*.json`,
+//! built into the binary, described in `crates/cli/demo/README.md`), and seeding them runs the
+//! care layer's own actions as the people who would have taken them, each on its day: the
+//! operator creates the clinic and its admin, the admin adds the clinicians and patients and sets
+//! care teams, each patient sends their intake and answers questionnaires, and clinicians review
+//! triage decisions and enter surgery dates. Every rule runs and every step leaves its real audit
+//! record (request id `demo`).
+
+use std::{collections::HashMap, fmt, sync::Arc};
+
+use anyhow::{Context, Result, anyhow, bail};
+use physio_clinic::questionnaire::InstrumentId;
+use physio_server::{
+    AppState, Clock, Config, ManualClock,
+    auth::{Principal, Via},
+    care::{self, users::NewAccount},
+    error::ApiError,
+};
+use physio_store::{Clinic, Role, Store, TriageRecord, User};
+use serde::{
+    Deserialize, Deserializer,
+    de::{self, MapAccess, Visitor},
+};
+use serde_json::Value;
+use time::{Date, Duration, OffsetDateTime};
+
+/// The password of every demo account. The demo is for trying Physio out, never for real data.
+pub(crate) const PASSWORD: &str = "physio-demo";
+
+const CLINIC_JSON: &str = include_str!("../demo/clinic.json");
+const PATIENTS_JSON: &str = include_str!("../demo/patients.json");
+
+/// The clinic and its staff (`demo/clinic.json`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DemoClinic {
+    pub(crate) name: String,
+    /// The day the data was written for: its days ago count from then, and its dates (surgery)
+    /// move by as many days as today is past it.
+    #[serde(deserialize_with = "date")]
+    written_for: Date,
+    /// When the admin and clinicians were added.
+    opened_days_ago: u32,
+    pub(crate) admin: Staff,
+    pub(crate) clinicians: Vec<Staff>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Staff {
+    name: String,
+    pub(crate) email: String,
+    #[serde(default)]
+    licence_number: Option<String>,
+    #[serde(default)]
+    licence_jurisdiction: Option<String>,
+}
+
+/// One patient (`demo/patients.json`), in caseload order.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DemoPatient {
+    name: String,
+    pub(crate) email: String,
+    #[serde(deserialize_with = "date")]
+    date_of_birth: Date,
+    /// Clinicians' e-mail addresses.
+    care_team: Vec<String>,
+    /// What the caseload shows.
+    summary: String,
+    /// What happens to them in the demo, for whoever edits the data.
+    #[allow(dead_code, reason = "documentation in the data, read by people")]
+    story: String,
+    /// What triage decides on their intake; checked when it runs.
+    triage: Option<Expected>,
+    intake: Option<Intake>,
+    review: Option<Review>,
+    pathway: Option<PathwayStep>,
+    #[serde(default)]
+    questionnaires: Vec<Sitting>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    tier: String,
+    pathway: Option<String>,
+    needs_review: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Intake {
+    days_ago: u32,
+    /// The intake document (docs/intake.md) without age or date of birth: the account's date
+    /// of birth is the one triage uses.
+    answers: Value,
+}
+
+/// A clinician's review of the intake's triage decision.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Review {
+    days_ago: u32,
+    by: String,
+    final_tier: String,
+    pathway: Option<String>,
+    note: Option<String>,
+}
+
+/// A clinician sets the pathway with the surgery facts it needs, as on the pathway page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PathwayStep {
+    days_ago: u32,
+    by: String,
+    pathway: String,
+    #[serde(default, deserialize_with = "some_date")]
+    surgery_date: Option<Date>,
+    lifting_limit_kg: Option<f64>,
+}
+
+/// Questionnaires answered at one sitting: `{"days_ago": 36, "nprs": [6], "odi": [...]}`, in
+/// the order answered; `null` is a skipped item.
+#[derive(Debug)]
+struct Sitting {
+    days_ago: u32,
+    answers: Vec<(InstrumentId, Vec<Option<f64>>)>,
+}
+
+impl<'de> Deserialize<'de> for Sitting {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Sitting, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Sitting;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("days_ago and each questionnaire's answers, by instrument id")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Sitting, A::Error> {
+                let (mut days_ago, mut answers) = (None, vec![]);
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "days_ago" {
+                        days_ago = Some(map.next_value()?);
+                    } else {
+                        let id = key.parse().map_err(|_| {
+                            de::Error::custom(format!("{key:?} is not a questionnaire"))
+                        })?;
+                        answers.push((id, map.next_value()?));
+                    }
+                }
+                let days_ago = days_ago.ok_or_else(|| de::Error::missing_field("days_ago"))?;
+                Ok(Sitting { days_ago, answers })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+fn parse_date(s: &str) -> Option<Date> {
+    Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
+}
+
+fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+    let s = String::deserialize(d)?;
+    parse_date(&s).ok_or_else(|| de::Error::custom(format!("{s:?} is not a date like 2026-11-25")))
+}
+
+fn some_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+    date(d).map(Some)
+}
+
+/// The demo clinic's data, as built into the binary.
+pub(crate) struct Demo {
+    pub(crate) clinic: DemoClinic,
+    pub(crate) patients: Vec<DemoPatient>,
+}
+
+impl Demo {
+    pub(crate) fn load() -> Result<Demo> {
+        let clinic = serde_json::from_str(CLINIC_JSON).context("demo/clinic.json")?;
+        let patients = serde_json::from_str(PATIENTS_JSON).context("demo/patients.json")?;
+        Ok(Demo { clinic, patients })
+    }
+}
+
+/// Creates the demo clinic unless it exists; returns it and whether it was created now. A
+/// clinic left incomplete by an interrupted seeding is refused with what to do.
+pub(crate) async fn ensure(store: &Store, config: &Config, demo: &Demo) -> Result<(Clinic, bool)> {
+    const START_AGAIN: &str = "the demo clinic in this database is incomplete (its seeding was \
+        interrupted): remove the data directory (or drop the database) and run `physio demo` \
+        again";
+    if let Some(c) = store.clinic_by_name(&demo.clinic.name).await? {
+        let patients = store.users(c.id, Some(Role::Patient)).await?;
+        if patients.len() < demo.patients.len() {
+            bail!(START_AGAIN);
+        }
+        return Ok((c, false));
+    }
+    let now = OffsetDateTime::now_utc();
+    let steps = plan(demo, now)?;
+    let clinic = seed(store, config, demo, now.date(), &steps).await.context(START_AGAIN)?;
+    Ok((clinic, true))
+}
+
+/// One step of the demo's history.
+enum Step<'a> {
+    /// The admin adds the patient and sets their care team.
+    Enrol(&'a DemoPatient),
+    /// The patient sends their intake.
+    Intake(&'a DemoPatient, &'a Intake),
+    /// The patient answers one questionnaire.
+    Answer(&'a DemoPatient, InstrumentId, &'a [Option<f64>]),
+    /// A clinician reviews the intake's triage decision.
+    Review(&'a DemoPatient, &'a Review),
+    /// A clinician sets the pathway with its surgery facts.
+    Pathway(&'a DemoPatient, &'a PathwayStep),
+}
+
+/// The time of day `minutes` after midnight, `days_ago` days before `today`.
+fn at(today: Date, days_ago: u32, minutes: usize) -> OffsetDateTime {
+    let day = today - Duration::days(i64::from(days_ago));
+    day.midnight().assume_utc() + Duration::minutes(i64::try_from(minutes).unwrap_or(i64::MAX))
+}
+
+/// Every patient's steps, oldest first. They happen in office hours, a few minutes apart, so
+/// the audit trail reads in order; none may come before the clinic opened or after `now`.
+fn plan(demo: &Demo, now: OffsetDateTime) -> Result<Vec<(OffsetDateTime, Step<'_>)>> {
+    let at = |days_ago, minutes| at(now.date(), days_ago, minutes);
+    let mut steps: Vec<(OffsetDateTime, Step<'_>)> = vec![];
+    for (i, p) in demo.patients.iter().enumerate() {
+        // Added by the admin the day before their intake; new patients yesterday.
+        let enrolled = p.intake.as_ref().map_or(1, |x| x.days_ago + 1);
+        steps.push((at(enrolled, 7 * 60 + i), Step::Enrol(p)));
+        if let Some(intake) = &p.intake {
+            let start = 8 * 60 + 12 * i;
+            steps.push((at(intake.days_ago, start), Step::Intake(p, intake)));
+            for s in &p.questionnaires {
+                for (n, (id, answers)) in s.answers.iter().enumerate() {
+                    steps.push((at(s.days_ago, start + 1 + n), Step::Answer(p, *id, answers)));
+                }
+            }
+        }
+        if let Some(r) = &p.review {
+            steps.push((at(r.days_ago, 17 * 60 + i), Step::Review(p, r)));
+        }
+        if let Some(s) = &p.pathway {
+            steps.push((at(s.days_ago, 17 * 60 + 45 + i), Step::Pathway(p, s)));
+        }
+    }
+    steps.sort_by_key(|(t, _)| *t);
+    let opened = at(demo.clinic.opened_days_ago, 9 * 60);
+    if steps.first().is_some_and(|(t, _)| *t < opened) {
+        bail!("demo data has a step before the clinic opened (opened_days_ago)");
+    }
+    if steps.last().is_some_and(|(t, _)| *t > now) {
+        bail!("demo data has a step later than now; every step must be at least a day ago");
+    }
+    Ok(steps)
+}
+
+/// Runs the demo's history through the care layer, oldest step first, on an `AppState` whose
+/// clock is set to each step's time.
+async fn seed(
+    store: &Store,
+    config: &Config,
+    demo: &Demo,
+    today: Date,
+    steps: &[(OffsetDateTime, Step<'_>)],
+) -> Result<Clinic> {
+    let shift = today - demo.clinic.written_for;
+    let at = |days_ago, minutes| at(today, days_ago, minutes);
+    let clock = Arc::new(ManualClock::new(at(demo.clinic.opened_days_ago, 8 * 60)));
+    let state = AppState::new(store.clone(), clock.clone(), config.clone());
+    let set_clock = |t: OffsetDateTime| clock.advance(t - clock.now());
+
+    let c = &demo.clinic;
+    let clinic = care::operator::add_clinic(store, &c.name, clock.now()).await.map_err(api)?;
+    let account = |s: &Staff, role| NewAccount {
+        email: s.email.clone(),
+        name: s.name.clone(),
+        role,
+        password: PASSWORD.to_owned(),
+        licence_number: s.licence_number.clone(),
+        licence_jurisdiction: s.licence_jurisdiction.clone(),
+        date_of_birth: None,
+        summary: None,
+    };
+    let admin =
+        care::operator::add_user(store, clinic.id, account(&c.admin, Role::Admin), clock.now())
+            .await
+            .map_err(api)?;
+    let admin = acting(admin);
+    let mut clinicians = HashMap::new();
+    for (i, s) in c.clinicians.iter().enumerate() {
+        set_clock(at(c.opened_days_ago, 8 * 60 + 5 + i));
+        let u = care::users::add(&state, &admin, account(s, Role::Clinician)).await.map_err(api)?;
+        clinicians.insert(s.email.as_str(), acting(u));
+    }
+
+    let mut patients: HashMap<&str, Principal> = HashMap::new();
+    let mut intakes: HashMap<&str, TriageRecord> = HashMap::new();
+    let clinician = |email: &str| {
+        clinicians.get(email).ok_or_else(|| anyhow!("demo data names no clinician {email}"))
+    };
+    for (t, step) in steps {
+        set_clock(*t);
+        match step {
+            Step::Enrol(p) => {
+                let req = NewAccount {
+                    email: p.email.clone(),
+                    name: p.name.clone(),
+                    role: Role::Patient,
+                    password: PASSWORD.to_owned(),
+                    licence_number: None,
+                    licence_jurisdiction: None,
+                    date_of_birth: Some(p.date_of_birth),
+                    summary: Some(p.summary.clone()),
+                };
+                let u = care::users::add(&state, &admin, req).await.map_err(api)?;
+                let team = p
+                    .care_team
+                    .iter()
+                    .map(|e| clinician(e).map(|c| c.user.id))
+                    .collect::<Result<Vec<_>>>()?;
+                care::users::set_care_team(&state, &admin, u.id, &team).await.map_err(api)?;
+                patients.insert(p.email.as_str(), acting(u));
+            }
+            Step::Intake(p, intake) => {
+                let mut doc = intake.answers.clone();
+                if let Some(date) = doc.pointer_mut("/surgery/date") {
+                    let d = date.as_str().and_then(parse_date).ok_or_else(|| {
+                        anyhow!("demo intake of {}: surgery date is not a date", p.email)
+                    })?;
+                    *date = Value::from((d + shift).to_string());
+                }
+                let record = care::intake::submit(&state, &patients[p.email.as_str()], doc)
+                    .await
+                    .map_err(api)
+                    .with_context(|| format!("demo intake of {}", p.email))?;
+                check_triage(p, &record)?;
+                intakes.insert(p.email.as_str(), record);
+            }
+            Step::Answer(p, id, answers) => {
+                let me = &patients[p.email.as_str()];
+                answer(&state, me, p, *id, answers)
+                    .await
+                    .with_context(|| format!("demo {id:?} answers of {}", p.email))?;
+            }
+            Step::Review(p, r) => {
+                let triage = intakes.get(p.email.as_str()).ok_or_else(|| {
+                    anyhow!("demo review of {} comes before their intake", p.email)
+                })?;
+                let req = care::triage::Review {
+                    final_tier: r.final_tier.clone(),
+                    note: r.note.clone(),
+                    pathway: r.pathway.clone(),
+                };
+                care::triage::review(&state, clinician(&r.by)?, triage.id, &req)
+                    .await
+                    .map_err(api)
+                    .with_context(|| format!("demo review of {}", p.email))?;
+            }
+            Step::Pathway(p, s) => {
+                let triage = intakes.get(p.email.as_str()).ok_or_else(|| {
+                    anyhow!("demo pathway of {} comes before their intake", p.email)
+                })?;
+                let choice = care::pathway::PathwayChoice {
+                    pathway: s.pathway.clone(),
+                    surgery_date: s
+                        .surgery_date
+                        .map(|d| (d + shift).to_string())
+                        .unwrap_or_default(),
+                    lifting_limit_kg: s
+                        .lifting_limit_kg
+                        .map(|kg| kg.to_string())
+                        .unwrap_or_default(),
+                };
+                care::pathway::set_pathway(&state, clinician(&s.by)?, triage.episode_id, &choice)
+                    .await
+                    .map_err(api)
+                    .with_context(|| format!("demo pathway of {}", p.email))?;
+            }
+        }
+    }
+    Ok(clinic)
+}
+
+/// A patient answers one questionnaire as the questionnaires page would send it: under the
+/// time point it is due at (otherwise `adhoc`), and for the PSFS naming their intake goals as
+/// the activities they rate.
+async fn answer(
+    state: &AppState,
+    me: &Principal,
+    p: &DemoPatient,
+    id: InstrumentId,
+    answers: &[Option<f64>],
+) -> Result<()> {
+    let now = state.now();
+    let clinic = me.user.clinic_id;
+    let ep = care::questionnaires::episode_of(state.store(), clinic, me.user.id, now)
+        .await
+        .map_err(api)?
+        .ok_or_else(|| anyhow!("no episode open for questionnaires"))?;
+    let due = care::questionnaires::due_in(state.store(), &ep, now).await.map_err(api)?;
+    let timepoint = due
+        .iter()
+        .find(|d| d.instrument == id)
+        .map_or_else(|| "adhoc".to_owned(), |d| d.timepoint.clone());
+    let activities = match id {
+        InstrumentId::Psfs => p
+            .intake
+            .as_ref()
+            .and_then(|i| serde_json::from_value::<Vec<String>>(i.answers["goals"].clone()).ok())
+            .filter(|goals| goals.len() == answers.len()),
+        _ => None,
+    };
+    let req = care::questionnaires::Answer { answers: answers.to_vec(), activities, timepoint };
+    care::questionnaires::answer(state, me, id, &req).await.map_err(api)?;
+    Ok(())
+}
+
+/// The data says what triage decides for each patient; a rule change that decides otherwise
+/// must update the patient's story too.
+fn check_triage(p: &DemoPatient, record: &TriageRecord) -> Result<()> {
+    let got = (
+        record.tier.as_str().to_owned(),
+        record.decision.pathway.map(|pw| pw.as_str().to_owned()),
+        record.decision.needs_clinician_review(),
+    );
+    let expected = p.triage.as_ref().map(|t| (t.tier.clone(), t.pathway.clone(), t.needs_review));
+    if expected.as_ref() != Some(&got) {
+        bail!(
+            "demo patient {}: triage decided {got:?}, the data expects {expected:?}; update their \
+             triage and story in crates/cli/demo/patients.json",
+            p.email
+        );
+    }
+    Ok(())
+}
+
+/// The user, acting at the command line through the care layer as if signed in.
+fn acting(user: User) -> Principal {
+    Principal { user, via: Via::Operator, request_id: Some("demo".to_owned()) }
+}
+
+fn api(e: ApiError) -> anyhow::Error {
+    anyhow!("{e:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every intake in the data triages as its story says, on the day it was sent; reviews and
+    /// pathways are by clinicians on the patient's care team, after the intake.
+    #[test]
+    fn every_step_is_after_the_clinic_opened_and_before_now() {
+        let demo = Demo::load().unwrap();
+        let now = OffsetDateTime::now_utc().date().midnight().assume_utc();
+        let steps = plan(&demo, now).unwrap();
+        assert!(steps.len() > 400, "{} steps", steps.len());
+    }
+
+    #[test]
+    fn the_data_matches_the_rules() {
+        let demo = Demo::load().unwrap();
+        assert_eq!(demo.patients.len(), 42);
+        let staff: Vec<&str> = demo.clinic.clinicians.iter().map(|c| c.email.as_str()).collect();
+        for p in &demo.patients {
+            assert!(p.care_team.iter().all(|e| staff.contains(&e.as_str())), "{}", p.email);
+            let Some(intake) = &p.intake else {
+                assert!(p.triage.is_none() && p.review.is_none() && p.questionnaires.is_empty());
+                continue;
+            };
+            let day = demo.clinic.written_for - Duration::days(i64::from(intake.days_ago));
+            let mut doc = intake.answers.clone();
+            doc["date_of_birth"] = Value::from(p.date_of_birth.to_string());
+            let checked = physio_clinic::intake::parse(&doc.to_string(), day)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.email));
+            let d = physio_clinic::triage::triage(&checked);
+            let t = p.triage.as_ref().unwrap();
+            assert_eq!(d.tier.as_str(), t.tier, "{}", p.email);
+            assert_eq!(d.pathway.map(|pw| pw.as_str().to_owned()), t.pathway, "{}", p.email);
+            assert_eq!(d.needs_clinician_review(), t.needs_review, "{}", p.email);
+            assert!(p.review.is_none() || t.needs_review, "{}: review of no review", p.email);
+            let steps = p.review.iter().map(|r| (r.days_ago, &r.by));
+            for (days_ago, by) in steps.chain(p.pathway.iter().map(|s| (s.days_ago, &s.by))) {
+                assert!(days_ago >= 1 && days_ago <= intake.days_ago, "{}", p.email);
+                assert!(p.care_team.contains(by), "{}: {by} is not on the care team", p.email);
+            }
+            for s in &p.questionnaires {
+                assert!(s.days_ago >= 1 && s.days_ago <= intake.days_ago, "{}", p.email);
+            }
+        }
+    }
+}
