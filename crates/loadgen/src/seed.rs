@@ -140,7 +140,7 @@ impl Ctx {
 
     fn progress(&self, what: &str, total: usize) {
         let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        if n % 250 == 0 || n == total {
+        if n.is_multiple_of(250) || n == total {
             eprintln!(
                 "seed: {what} {n}/{total} ({:.0} s since the start)",
                 self.started.elapsed().as_secs_f64()
