@@ -422,6 +422,7 @@ async fn drive(args: &ApiArgs, api: Api, mut planner: Planner) -> Result<Report>
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Sample>();
     let slots = Arc::new(Semaphore::new(args.max_in_flight));
     let mut max_in_flight = 0usize;
+    let timeout = args.timeout;
     for i in 0..warm + measured {
         let due = start + period.mul_f64(i as f64);
         tokio::time::sleep_until(due).await;
@@ -430,10 +431,20 @@ async fn drive(args: &ApiArgs, api: Api, mut planner: Planner) -> Result<Report>
         let (api, tx, slots) = (api.clone(), tx.clone(), slots.clone());
         let record = i >= warm;
         tokio::spawn(async move {
-            let Ok(_slot) = slots.acquire_owned().await else { return };
-            let lag_us = due.elapsed().as_micros() as u64;
-            let (outcome, detail) = send(&api, call.method, &call.path, call.auth, call.body).await;
+            // The timeout runs from the due time, so a request that waited for a slot too long
+            // ends as a timeout like one the server did not answer.
+            let mut lag_us = None;
+            let answered = tokio::time::timeout_at(due + timeout, async {
+                let _slot = slots.acquire_owned().await;
+                lag_us = Some(due.elapsed().as_micros() as u64);
+                send(&api, call.method, &call.path, call.auth, call.body).await
+            })
+            .await;
+            let (outcome, detail) = answered.unwrap_or_else(|_| {
+                (Outcome::Timeout, Some(format!("no answer within {timeout:?} of its due time")))
+            });
             let latency_us = due.elapsed().as_micros() as u64;
+            let lag_us = lag_us.unwrap_or(latency_us);
             if record {
                 let _ = tx.send(Sample { kind: call.kind, latency_us, lag_us, outcome, detail });
             }
@@ -539,6 +550,12 @@ impl Report {
         self.samples.iter().filter(|s| !s.outcome.ok()).count()
     }
 
+    /// Calls that got an answer (any status), and those whose answer was 2xx.
+    fn answered(&self) -> (usize, usize) {
+        let any = self.samples.iter().filter(|s| matches!(s.outcome, Outcome::Status(_))).count();
+        (any, self.samples.len() - self.errors())
+    }
+
     fn row(&self, name: &str, route: &str, share: f64, f: impl Fn(&Sample) -> bool) -> Row {
         let mine: Vec<&Sample> = self.samples.iter().filter(|s| f(s)).collect();
         let mut statuses = BTreeMap::new();
@@ -607,8 +624,11 @@ impl Report {
             "warmup_seconds": self.warmup_s,
             "only": self.only,
             "scheduled": self.scheduled,
-            "answered": self.samples.len(),
-            "achieved_rate": round(self.samples.len() as f64 / self.duration_s, 1),
+            "finished": self.samples.len(),
+            "answered": self.answered().0,
+            "answered_ok": self.answered().1,
+            "answered_rate": round(self.answered().0 as f64 / self.duration_s, 1),
+            "ok_rate": round(self.answered().1 as f64 / self.duration_s, 1),
             "errors": self.errors(),
             "max_in_flight": self.max_in_flight,
             "generator_lag_ms": self.lag_ms().map(|l| json!({"p50": l[0], "p90": l[1], "p99": l[2], "max": l[3]})),
@@ -627,14 +647,15 @@ impl Report {
             s.push('\n');
         };
         line(format!(
-            "target {:.0} requests/s for {:.0} s (after {:.0} s of warm-up){}: {} scheduled, {} answered = {:.1}/s, {} errors",
+            "target {:.0} requests/s for {:.0} s (after {:.0} s of warm-up){}: {} scheduled, {} answered = {:.1}/s ({:.1}/s with 2xx), {} errors",
             self.rate,
             self.duration_s,
             self.warmup_s,
             self.only.as_deref().map(|o| format!(", only {o}")).unwrap_or_default(),
             self.scheduled,
-            self.samples.len(),
-            self.samples.len() as f64 / self.duration_s,
+            self.answered().0,
+            self.answered().0 as f64 / self.duration_s,
+            self.answered().1 as f64 / self.duration_s,
             self.errors()
         ));
         line(format!(
