@@ -1,5 +1,11 @@
-//! `physio-loadgen`: the load generator of the live-session benchmark (docs/benchmarks.md).
+//! `physio-loadgen`: the load generator of Physio's benchmarks (docs/benchmarks.md).
 //!
+//! Three modes. Without a subcommand, the live-session benchmark (below). `physio-loadgen seed`
+//! scales a demo clinic up to N patients through the HTTP API (`seed`), and `physio-loadgen api`
+//! sends a clinic's day of API calls at a constant arrival rate and reports latency per kind of
+//! call (`api`, `clinic`).
+//!
+//! The live-session mode:
 //! It opens N WebSocket sessions to `/api/v1/live` as patients, streams a recorded take into
 //! each in a loop at a fixed rate with real timestamps, sends a ping after every k-th frame and
 //! times the pong (docs/live-sessions.md: the server answers a ping once it has processed every
@@ -14,7 +20,10 @@
 //! (one by default), each with a single-threaded runtime driving its share of the sessions from
 //! one schedule, with pre-encoded frames written straight to the sockets (`drive`, `wire`).
 
+mod api;
+mod clinic;
 mod drive;
+mod seed;
 mod wire;
 
 use std::{
@@ -40,7 +49,10 @@ const LANDMARKS: usize = 33;
 #[command(
     name = "physio-loadgen",
     about = "Streams recorded landmarks into many live exercise sessions of a Physio server on \
-             this machine and measures the ping→pong latency"
+             this machine and measures the ping→pong latency",
+    after_help = "The API benchmark has its own subcommands: `physio-loadgen seed --help` (scale a \
+                  demo clinic up through the API) and `physio-loadgen api --help` (a clinic's day \
+                  of API calls at a constant rate)."
 )]
 struct Args {
     /// The server's address, e.g. http://127.0.0.1:8080 (loopback only).
@@ -100,6 +112,28 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    // `api` and `seed` are subcommands; anything else is the live-session mode, whose flags
+    // stay as they were.
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let sub = argv.get(1).and_then(|a| a.to_str()).unwrap_or("");
+    if sub == "api" || sub == "seed" {
+        let rest = argv[2..].iter().cloned();
+        let name = std::ffi::OsString::from(format!("physio-loadgen {sub}"));
+        let result = if sub == "api" {
+            api::main(&api::ApiArgs::parse_from(std::iter::once(name).chain(rest)))
+        } else {
+            seed::main(&seed::SeedArgs::parse_from(std::iter::once(name).chain(rest)))
+                .map(|()| true)
+        };
+        return match result {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(e) => {
+                eprintln!("physio-loadgen {sub}: {e:#}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let args = Args::parse();
     if let Err(e) = check(&args) {
         eprintln!("physio-loadgen: {e:#}");
@@ -302,30 +336,7 @@ async fn make_tokens(
 ) -> Result<Vec<String>> {
     let mut tokens = Vec::with_capacity(logins.len());
     for email in logins {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .no_proxy()
-            .timeout(Duration::from_secs(30))
-            .build()?;
-        let res = client
-            .post(base.join("/api/v1/auth/login")?)
-            .json(&json!({"email": email, "password": password}))
-            .send()
-            .await
-            .with_context(|| format!("signing in as {email}"))?;
-        ensure!(res.status().is_success(), "signing in as {email}: {}", res.status());
-        let body: Value = res.json().await?;
-        let csrf = body["csrf_token"].as_str().context("no csrf_token in the sign-in response")?;
-        let res = client
-            .post(base.join("/api/v1/tokens")?)
-            .header("x-csrf-token", csrf)
-            .json(&json!({"name": "physio-loadgen"}))
-            .send()
-            .await
-            .with_context(|| format!("making a token for {email}"))?;
-        ensure!(res.status().is_success(), "making a token for {email}: {}", res.status());
-        let body: Value = res.json().await?;
-        tokens.push(body["secret"].as_str().context("no secret in the token response")?.to_owned());
+        tokens.push(clinic::make_token(base, email, password, None, "physio-loadgen").await?.0);
     }
     Ok(tokens)
 }
