@@ -118,3 +118,17 @@ pub fn request_span(req: &Request) -> tracing::Span {
     let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
     tracing::info_span!("request", method = %req.method(), route, request_id)
 }
+
+/// Runs the rest of the request in a task of its own. A client that goes away (or gives up)
+/// drops the request's future; without this, a care action could be cancelled half-way and its
+/// database connection go back to the pool inside an open transaction. In its own task it
+/// always reaches its commit or its rollback; only the answer is lost.
+pub async fn run_to_completion(req: Request, next: Next) -> Response {
+    match tokio::spawn(next.run(req)).await {
+        Ok(response) => response,
+        Err(e) => {
+            tracing::error!(error = %e, "request task failed");
+            ApiError::Internal("the request's task failed".into()).into_response()
+        }
+    }
+}

@@ -151,6 +151,35 @@ impl Db {
     }
 
     /// Care-team links of a clinic, or of one patient.
+    /// The care teams of a clinician's caseload (every patient they are on the team of, with
+    /// all of that patient's clinicians), or of the whole clinic with `None`.
+    pub async fn caseload_care_teams(
+        &self,
+        clinic_id: Uuid,
+        clinician_id: Option<Uuid>,
+    ) -> Result<Vec<CareTeamMember>> {
+        let rows: Vec<CareTeamRow> = with_pool!(self, |p| sqlx::query_as(
+            "SELECT t.patient_id, t.clinician_id, c.name AS clinician_name
+             FROM care_team t JOIN users c ON c.id = t.clinician_id
+             WHERE t.clinic_id = $1
+               AND ($2 IS NULL OR t.patient_id IN
+                    (SELECT mine.patient_id FROM care_team mine WHERE mine.clinician_id = $2))
+             ORDER BY c.name, c.id"
+        )
+        .bind(clinic_id)
+        .bind(clinician_id)
+        .fetch_all(p)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(|r| CareTeamMember {
+                patient_id: r.patient_id,
+                clinician_id: r.clinician_id,
+                clinician_name: r.clinician_name,
+            })
+            .collect())
+    }
+
     pub async fn care_teams(
         &self,
         clinic_id: Uuid,

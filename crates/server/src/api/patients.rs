@@ -63,7 +63,7 @@ pub struct PatientQuery {
     pub include_inactive: bool,
 }
 
-fn patient_view(u: User, team: &[physio_store::CareTeamMember]) -> PatientView {
+fn patient_view(u: User, team: Vec<physio_store::CareTeamMember>) -> PatientView {
     PatientView {
         id: u.id,
         name: u.name,
@@ -71,7 +71,7 @@ fn patient_view(u: User, team: &[physio_store::CareTeamMember]) -> PatientView {
         date_of_birth: u.date_of_birth,
         summary: u.summary,
         active: u.active,
-        care_team: team.iter().filter(|m| m.patient_id == u.id).cloned().map(Into::into).collect(),
+        care_team: team.into_iter().map(Into::into).collect(),
     }
 }
 
@@ -90,8 +90,20 @@ async fn list_patients(
         include_inactive: q.include_inactive,
     };
     let (patients, teams) = care::records::list(&state, &p, &query).await?;
+    // Each patient's team, grouped once rather than searched for per patient.
+    let mut by_patient: std::collections::HashMap<Uuid, Vec<physio_store::CareTeamMember>> =
+        std::collections::HashMap::new();
+    for m in teams {
+        by_patient.entry(m.patient_id).or_default().push(m);
+    }
     Ok(ApiJson(PatientList {
-        patients: patients.into_iter().map(|u| patient_view(u, &teams)).collect(),
+        patients: patients
+            .into_iter()
+            .map(|u| {
+                let team = by_patient.remove(&u.id).unwrap_or_default();
+                patient_view(u, team)
+            })
+            .collect(),
     }))
 }
 
@@ -106,7 +118,7 @@ async fn get_patient(
     ApiPath(patient_id): ApiPath<Uuid>,
 ) -> Result<ApiJson<PatientView>, ApiError> {
     let (patient, team) = care::records::patient(&state, &p, patient_id).await?;
-    Ok(ApiJson(patient_view(patient, &team)))
+    Ok(ApiJson(patient_view(patient, team)))
 }
 
 /// A patient's care team.

@@ -2,6 +2,7 @@
 //! and stores the decision with it. A saved page whose answers already fire an emergency rule
 //! (`physio_clinic::triage::emergency_so_far`) alerts the care team in the same transaction.
 
+use physio_clinic::intake::Surgery;
 use physio_clinic::{
     safety::SafetyAlert,
     triage::{AnswersSoFar, Reason, emergency_raised, emergency_so_far},
@@ -172,5 +173,25 @@ async fn submit_in(
     }
     let decision = crate::care::triage::decide(&checked);
     let triage = crate::care::triage::new_triage(ep.clinic_id, ep.id, "intake", &decision, false)?;
-    Ok(act.tx().await?.submit_intake(&document, &triage, now).await?)
+    let tx = act.tx().await?;
+    let record = tx.submit_intake(&document, &triage, now).await?;
+    // Straight onto a pathway: it starts with the surgery facts the intake gave, so a
+    // post-operative pathway knows its week from the first day.
+    if let Some(pathway) = &triage.proposed_pathway
+        && !triage.needs_review
+    {
+        let (date, limit) = surgery_facts(checked.intake());
+        tx.set_pathway(ep.clinic_id, ep.id, pathway, date, limit).await?;
+    }
+    Ok(record)
+}
+
+/// The surgery date and the surgeon's lifting limit an intake gives, which a post-operative
+/// pathway needs to know its week and its limits.
+pub fn surgery_facts(intake: &physio_clinic::intake::Intake) -> (Option<time::Date>, Option<f64>) {
+    let date = match intake.surgery {
+        Surgery::Scheduled { date, .. } | Surgery::Done { date, .. } => Some(date),
+        Surgery::None {} | Surgery::Recommended { .. } => None,
+    };
+    (date, intake.lifting_limit_kg)
 }

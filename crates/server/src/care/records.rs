@@ -107,7 +107,7 @@ pub async fn list(
         };
         let store = act.store();
         let patients = store.patients(p.user.clinic_id, &filter).await?;
-        let teams = store.care_teams(p.user.clinic_id, None).await?;
+        let teams = store.caseload_care_teams(p.user.clinic_id, clinician_id).await?;
         Ok((patients, teams))
     }
     .await;

@@ -101,8 +101,19 @@ pub async fn review(
             ));
         }
         let now = act.now();
+        // A pathway started here takes the surgery facts from the intake, as one started at
+        // the intake does.
+        let surgery =
+            match (review.pathway, act.store().intake(p.user.clinic_id, t.episode_id).await?) {
+                (Some(_), Some(intake)) => {
+                    physio_clinic::intake::Intake::from_json(&intake.answers.to_string())
+                        .map(|i| crate::care::intake::surgery_facts(&i))
+                        .unwrap_or_default()
+                }
+                _ => (None, None),
+            };
         let tx = act.tx().await?;
-        Ok(tx
+        let record = tx
             .review_triage(
                 p.user.clinic_id,
                 triage_id,
@@ -112,7 +123,12 @@ pub async fn review(
                 review.pathway.map(|pw| pw.as_str()),
                 now,
             )
-            .await?)
+            .await?;
+        if let Some(pathway) = review.pathway {
+            let (date, limit) = surgery;
+            tx.set_pathway(p.user.clinic_id, t.episode_id, pathway.as_str(), date, limit).await?;
+        }
+        Ok(record)
     }
     .await;
     act.finish(r).await

@@ -11,7 +11,11 @@ use crate::{
     helpers::{TestApp, email_of},
 };
 
-both_backends!(refusals_are_recorded_as_what_they_were, a_decision_awaiting_review_pauses_exercise);
+both_backends!(
+    refusals_are_recorded_as_what_they_were,
+    a_decision_awaiting_review_pauses_exercise,
+    a_pathway_starts_with_the_intakes_surgery_facts,
+);
 
 /// The intake of a patient with cord compression on imaging and surgery recommended but not done.
 fn surgery_recommended() -> Value {
@@ -175,4 +179,44 @@ async fn a_decision_awaiting_review_pauses_exercise(app: &TestApp) {
     let home = browser.get(app.url("/home")).send().await.unwrap().text().await.unwrap();
     assert!(!home.contains("data-pause"), "{home}");
     assert!(home.contains("/exercise/deep-squat"));
+}
+
+async fn a_pathway_starts_with_the_intakes_surgery_facts(app: &TestApp) {
+    // After a fusion with instability on imaging: exercise care, but a clinician reviews it
+    // first; the pathway they start knows the operation's date and the lifting limit.
+    let p = &app.people;
+    let c = app.client();
+    let mut doc: Value = serde_json::from_str(include_str!(
+        "../../../../docs/examples/exercise-post-op-fusion.json"
+    ))
+    .unwrap();
+    doc.as_object_mut().unwrap().remove("age");
+    let patient = app.token_for(p.p1).await;
+    let res =
+        app.req(&c, Method::POST, "/api/v1/intake").bearer_auth(&patient).json(&doc).send().await;
+    let decision: Value = res.unwrap().json().await.unwrap();
+    assert_eq!(decision["tier"], "exercise", "{decision}");
+    let clinician = app.token_for(p.c1).await;
+    let review = format!("/api/v1/triage/{}/review", decision["id"].as_str().unwrap());
+    let res = app
+        .req(&c, Method::POST, &review)
+        .bearer_auth(&clinician)
+        .json(&json!({"final_tier": "exercise", "pathway": "post_op_fusion"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let res = app
+        .req(&c, Method::GET, &format!("/api/v1/patients/{}/pathway", p.p1))
+        .bearer_auth(&clinician)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let status: Value = res.json().await.unwrap();
+    assert_eq!(status["pathway"], "post_op_fusion", "{status}");
+    // 2026-10-12 to 2026-11-25 is 44 days: six whole weeks since the operation.
+    assert_eq!(status["week"], 6, "{status}");
+    let ep = app.store.open_episode_of(p.clinic_a, p.p1).await.unwrap().unwrap();
+    assert_eq!(ep.lifting_limit_kg, Some(4.0));
 }
