@@ -4,8 +4,9 @@
 //! else the pain given at intake. A check-in raises a flag, pauses exercise and alerts the care
 //! team when pain is [`HIGH_PAIN`] or more, when it has risen by [`PAIN_RISE`] points or more over
 //! the baseline, when the patient ticks a warning sign they had not reported before, or when triage
-//! on today's answers proposes a higher tier than a clinician last confirmed. The patient is then
-//! told what to do now and who has been told, never that all is well.
+//! on today's answers proposes a higher tier than a clinician last confirmed. What the patient
+//! reads then comes from [`crate::safety`]: the pause, why, and who has been told; never that
+//! all is well.
 
 use serde::Serialize;
 
@@ -127,15 +128,6 @@ pub struct CareTeamAlert {
     pub message: String,
 }
 
-/// What the patient reads after the check-in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PatientMessage {
-    /// The heading: what to do now.
-    pub title: String,
-    /// Paragraphs, most important first: what to do, who has been told, when to go to hospital.
-    pub paragraphs: Vec<String>,
-}
-
 /// The judgement on a check-in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CheckInOutcome {
@@ -154,8 +146,6 @@ pub struct CheckInOutcome {
     /// Notes for the clinician that are not alerts, such as a pain score the patient could not
     /// give.
     pub notes: Vec<String>,
-    /// What to tell the patient.
-    pub patient: PatientMessage,
 }
 
 impl CheckInOutcome {
@@ -243,7 +233,6 @@ pub fn assess(c: &CheckIn<'_>) -> CheckInOutcome {
     }
 
     let alerts = flags.iter().map(alert).collect();
-    let patient = patient_message(c.tier, &flags);
     CheckInOutcome {
         baseline,
         pain_now: c.pain_now,
@@ -252,7 +241,6 @@ pub fn assess(c: &CheckIn<'_>) -> CheckInOutcome {
         flags,
         alerts,
         notes,
-        patient,
     }
 }
 
@@ -291,74 +279,6 @@ fn alert(flag: &CheckInFlag) -> CareTeamAlert {
                     BaselineSource::Intake => "the intake",
                 }
             ),
-        },
-    }
-}
-
-const GO_TO_HOSPITAL: &str = "If you get worse before then, or you notice numbness between your \
-    legs, trouble controlling your bladder or bowels, or weakness in both legs, go to an \
-    emergency department or call an ambulance.";
-
-fn patient_message(tier: Tier, flags: &[CheckInFlag]) -> PatientMessage {
-    let told = "Your care team has been told and will contact you.".to_owned();
-    let pause = "Please do not do your exercises on Physio until a clinician has spoken with you."
-        .to_owned();
-    let higher = flags.iter().find_map(|f| match f {
-        CheckInFlag::HigherTier { tier } => Some(*tier),
-        _ => None,
-    });
-    let new_signs = flags.iter().find_map(|f| match f {
-        CheckInFlag::NewWarningSigns { symptoms } => Some(symptoms),
-        _ => None,
-    });
-    // A rise says more than the level alone, so it is the one the patient reads.
-    let rise = flags.iter().find_map(|f| match f {
-        CheckInFlag::PainRise { from, to, .. } => {
-            Some(format!("Your pain has gone up from {from} to {to} out of 10."))
-        }
-        _ => None,
-    });
-    let high = flags.iter().find_map(|f| match f {
-        CheckInFlag::HighPain { pain } => Some(format!("Your pain is {pain} out of 10.")),
-        _ => None,
-    });
-    let pain = rise.or(high);
-    match (higher, new_signs, pain) {
-        (Some(Tier::Emergency), _, _) => PatientMessage {
-            title: "Go to an emergency department now".to_owned(),
-            paragraphs: vec![tier.patient_action().to_owned(), told],
-        },
-        (Some(Tier::Urgent), _, _) => PatientMessage {
-            title: "You need to see a doctor today".to_owned(),
-            paragraphs: vec![Tier::Urgent.patient_action().to_owned(), told],
-        },
-        (_, Some(symptoms), _) => PatientMessage {
-            title: "Please pause your exercises".to_owned(),
-            paragraphs: vec![
-                format!(
-                    "You told us about something new: {}. This can need a doctor's attention.",
-                    list(symptoms.iter().map(|s| s.patient_label()))
-                ),
-                told,
-                pause,
-                GO_TO_HOSPITAL.to_owned(),
-            ],
-        },
-        (_, None, Some(pain)) => PatientMessage {
-            title: "Please pause your exercises".to_owned(),
-            paragraphs: vec![pain, told, pause, GO_TO_HOSPITAL.to_owned()],
-        },
-        (Some(tier), None, None) => PatientMessage {
-            title: "Your care team will look at your answers".to_owned(),
-            paragraphs: vec![tier.patient_action().to_owned(), told, pause],
-        },
-        (None, None, None) => PatientMessage {
-            title: "Thank you for checking in".to_owned(),
-            paragraphs: vec![
-                "Your answers have been sent to your care team. Carry on with your programme."
-                    .to_owned(),
-                GO_TO_HOSPITAL.to_owned(),
-            ],
         },
     }
 }
@@ -443,9 +363,7 @@ mod tests {
     #[test]
     fn a_flagged_check_in_never_reassures() {
         let o = check(Some(2), None, Some(9));
-        assert_eq!(o.patient.title, "Please pause your exercises");
-        assert!(o.patient.paragraphs[0].contains("from 2 to 9"));
-        assert!(o.patient.paragraphs.iter().any(|t| t.contains("care team has been told")));
+        assert!(o.pause_exercise);
         assert!(o.alerts.iter().any(|a| a.message.contains("from 2 to 9")));
         let one = o.care_team_alert().expect("an alert");
         assert_eq!(one.code, "high_pain");
@@ -453,7 +371,6 @@ mod tests {
         let calm = check(Some(2), None, Some(3));
         assert!(!calm.pause_exercise && calm.alerts.is_empty());
         assert_eq!(calm.care_team_alert(), None);
-        assert_eq!(calm.patient.title, "Thank you for checking in");
         let unsure = check(Some(2), None, None);
         assert!(unsure.notes.iter().any(|n| n.contains("not sure")));
     }
@@ -474,7 +391,6 @@ mod tests {
         let o = assess(&c);
         assert_eq!(codes(&o), vec!["triage_tier", "new_warning_sign"]);
         assert!(o.pause_exercise);
-        assert_eq!(o.patient.title, "You need to see a doctor today");
         assert!(o.alerts[1].message.contains("fever or chills"));
 
         // Only what is new counts; a tier a clinician already confirmed is not raised again.
@@ -487,10 +403,11 @@ mod tests {
         assert!(same.flags.is_empty() && !same.pause_exercise);
 
         let signs = assess(&CheckIn { tier: Tier::Exercise, ..c });
-        assert_eq!(signs.patient.title, "Please pause your exercises");
-        assert!(signs.patient.paragraphs[0].contains("Fever"), "{:?}", signs.patient);
+        assert_eq!(codes(&signs), vec!["new_warning_sign"]);
+        let alert = signs.care_team_alert().expect("an alert");
+        assert!(alert.message.contains("new warning signs: fever or chills"), "{}", alert.message);
 
         let emergency = assess(&CheckIn { tier: Tier::Emergency, ..c });
-        assert_eq!(emergency.patient.title, "Go to an emergency department now");
+        assert_eq!(emergency.care_team_alert().map(|a| a.code), Some("triage_tier"));
     }
 }

@@ -30,17 +30,10 @@ pub fn timepoint(week: u32) -> String {
     if week == 0 { "baseline".to_owned() } else { format!("week_{week}") }
 }
 
-/// The questionnaires asked at a time point. Neck pain is measured with the NDI, other back
-/// pain with the ODI; the baseline adds mood, anxiety and the STarT Back risk screen, and
-/// follow-ups add the patient's own rating of change (PGIC).
-///
-/// Kept for callers that decide "neck" themselves; new code uses [`instruments_for`].
-pub fn instruments_at(week: u32, neck: bool) -> Vec<InstrumentId> {
-    let regions: &[Region] = if neck { &[Region::Cervical] } else { &[Region::Lumbar] };
-    instruments_for(week, regions)
-}
-
-/// The questionnaires asked at a time point for pain in `regions` (see [`instruments_at`]).
+/// The questionnaires asked at a time point for pain in `regions`: the pain score, the
+/// disability questionnaire ([`disability_instrument`]) and the patient's own activities; the
+/// baseline adds mood, anxiety and the STarT Back risk screen, and follow-ups add the patient's
+/// own rating of change (PGIC).
 pub fn instruments_for(week: u32, regions: &[Region]) -> Vec<InstrumentId> {
     let disability = disability_instrument(regions);
     if week == 0 {
@@ -57,13 +50,8 @@ pub fn instruments_for(week: u32, regions: &[Region]) -> Vec<InstrumentId> {
     }
 }
 
-/// The questionnaires asked when care ends: the follow-up set plus satisfaction with care.
-pub fn instruments_at_discharge(neck: bool) -> Vec<InstrumentId> {
-    let regions: &[Region] = if neck { &[Region::Cervical] } else { &[Region::Lumbar] };
-    instruments_at_discharge_for(regions)
-}
-
-/// The questionnaires asked when care ends, for pain in `regions`.
+/// The questionnaires asked when care ends, for pain in `regions`: the follow-up set plus
+/// satisfaction with care.
 pub fn instruments_at_discharge_for(regions: &[Region]) -> Vec<InstrumentId> {
     let mut v = instruments_for(4, regions);
     v.push(InstrumentId::Satisfaction);
@@ -71,14 +59,6 @@ pub fn instruments_at_discharge_for(regions: &[Region]) -> Vec<InstrumentId> {
 }
 
 /// The discharge questionnaires not yet answered, due from the day of discharge.
-///
-/// Kept for callers that decide "neck" themselves; new code uses [`due_now`], which also applies
-/// the discharge window.
-pub fn due_at_discharge(discharged: Date, neck: bool, done: &[(InstrumentId, String)]) -> Vec<Due> {
-    let regions: &[Region] = if neck { &[Region::Cervical] } else { &[Region::Lumbar] };
-    discharge_set(discharged, regions, done)
-}
-
 fn discharge_set(
     discharged: Date,
     regions: &[Region],
@@ -135,19 +115,6 @@ pub fn due_now(
 
 /// What is due on `today` for an episode opened on `opened`, given the clinic's reassessment
 /// weeks (0 = baseline) and the (instrument, time point) pairs already answered.
-///
-/// Kept for callers that decide "neck" themselves; new code uses [`due_now`].
-pub fn due(
-    schedule: &[u32],
-    opened: Date,
-    today: Date,
-    neck: bool,
-    done: &[(InstrumentId, String)],
-) -> Vec<Due> {
-    let regions: &[Region] = if neck { &[Region::Cervical] } else { &[Region::Lumbar] };
-    reassessments(schedule, opened, today, regions, done)
-}
-
 fn reassessments(
     schedule: &[u32],
     opened: Date,
@@ -187,6 +154,8 @@ mod tests {
     use super::*;
 
     const OPENED: Date = date!(2026 - 09 - 01);
+    const LUMBAR: &[Region] = &[Region::Lumbar];
+    const NECK: &[Region] = &[Region::Cervical];
 
     fn names(d: &[Due]) -> Vec<(String, &'static str)> {
         d.iter().map(|d| (d.timepoint.clone(), d.instrument.as_str())).collect()
@@ -194,15 +163,15 @@ mod tests {
 
     #[test]
     fn baseline_is_due_at_once_and_stays_due_until_answered() {
-        let d = due(&[0, 4, 8], OPENED, OPENED, false, &[]);
+        let d = reassessments(&[0, 4, 8], OPENED, OPENED, LUMBAR, &[]);
         assert_eq!(d.len(), 6);
         assert!(d.iter().all(|x| x.timepoint == "baseline" && x.since == OPENED));
         assert!(d.iter().any(|x| x.instrument == InstrumentId::Odi));
-        let neck = due(&[0, 4, 8], OPENED, OPENED, true, &[]);
+        let neck = reassessments(&[0, 4, 8], OPENED, OPENED, NECK, &[]);
         assert!(neck.iter().any(|x| x.instrument == InstrumentId::Ndi));
         assert!(!neck.iter().any(|x| x.instrument == InstrumentId::Odi));
         // Ten weeks on with nothing answered: the baseline and week 8, not week 4.
-        let late = due(&[0, 4, 8], OPENED, OPENED + Duration::weeks(10), false, &[]);
+        let late = reassessments(&[0, 4, 8], OPENED, OPENED + Duration::weeks(10), LUMBAR, &[]);
         let points: std::collections::BTreeSet<String> =
             late.iter().map(|d| d.timepoint.clone()).collect();
         assert_eq!(points.into_iter().collect::<Vec<_>>(), vec!["baseline", "week_8"]);
@@ -211,7 +180,7 @@ mod tests {
     #[test]
     fn discharge_asks_the_follow_up_set_and_satisfaction_once() {
         let on = date!(2026 - 11 - 20);
-        let d = due_at_discharge(on, false, &[]);
+        let d = discharge_set(on, LUMBAR, &[]);
         assert_eq!(d.len(), 5);
         assert!(d.iter().all(|x| x.timepoint == "discharge" && x.since == on));
         assert!(d.iter().any(|x| x.instrument == InstrumentId::Satisfaction));
@@ -219,7 +188,7 @@ mod tests {
             (InstrumentId::Satisfaction, "discharge".to_owned()),
             (InstrumentId::Nprs, "week_4".to_owned()),
         ];
-        let d = due_at_discharge(on, false, &done);
+        let d = discharge_set(on, LUMBAR, &done);
         assert_eq!(d.len(), 4);
         assert!(d.iter().any(|x| x.instrument == InstrumentId::Nprs));
     }
@@ -268,9 +237,12 @@ mod tests {
     #[test]
     fn answered_questionnaires_are_not_due_again() {
         let done: Vec<(InstrumentId, String)> =
-            instruments_at(0, false).into_iter().map(|i| (i, timepoint(0))).collect();
-        assert!(due(&[0, 4, 8], OPENED, OPENED + Duration::days(27), false, &done).is_empty());
-        let at4 = due(&[0, 4, 8], OPENED, OPENED + Duration::weeks(4), false, &done);
+            instruments_for(0, LUMBAR).into_iter().map(|i| (i, timepoint(0))).collect();
+        assert!(
+            reassessments(&[0, 4, 8], OPENED, OPENED + Duration::days(27), LUMBAR, &done)
+                .is_empty()
+        );
+        let at4 = reassessments(&[0, 4, 8], OPENED, OPENED + Duration::weeks(4), LUMBAR, &done);
         assert_eq!(
             names(&at4),
             vec![
@@ -282,7 +254,7 @@ mod tests {
         );
         assert!(at4.iter().all(|d| d.since == OPENED + Duration::weeks(4)));
         // A clinic that reassesses at week 6 only.
-        let six = due(&[6, 0], OPENED, OPENED + Duration::weeks(7), false, &done);
+        let six = reassessments(&[6, 0], OPENED, OPENED + Duration::weeks(7), LUMBAR, &done);
         assert!(six.iter().all(|d| d.timepoint == "week_6"));
     }
 }

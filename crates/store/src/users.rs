@@ -108,24 +108,42 @@ impl Db {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(|s| format!("%{}%", s.to_lowercase().replace(['%', '_'], "")));
-        let rows: Vec<UserRow> = with_pool!(self, |p| sqlx::query_as(concat!(
-            "SELECT ",
-            user_columns!(),
-            " FROM users u
-             WHERE u.clinic_id = $1 AND u.role = 'patient'
-               AND ($2 IS NULL OR EXISTS (
-                   SELECT 1 FROM care_team t WHERE t.patient_id = u.id AND t.clinician_id = $2))
-               AND ($3 IS NULL OR lower(u.name) LIKE $3 OR lower(u.email) LIKE $3
-                    OR lower(coalesce(u.summary, '')) LIKE $3)
-               AND ($4 OR u.active)
-             ORDER BY u.name, u.id"
-        ))
-        .bind(clinic_id)
-        .bind(filter.clinician_id)
-        .bind(search)
-        .bind(filter.include_inactive)
-        .fetch_all(p)
-        .await?);
+        // A caseload is found from the clinician's care-team rows (an index), not by testing
+        // every patient of the clinic; the whole clinic is read only when it is asked for.
+        let rows: Vec<UserRow> = match filter.clinician_id {
+            Some(clinician) => with_pool!(self, |p| sqlx::query_as(concat!(
+                "SELECT ",
+                user_columns!(),
+                " FROM users u
+                 WHERE u.id IN (SELECT t.patient_id FROM care_team t WHERE t.clinician_id = $2)
+                   AND u.clinic_id = $1 AND u.role = 'patient'
+                   AND ($3 IS NULL OR lower(u.name) LIKE $3 OR lower(u.email) LIKE $3
+                        OR lower(coalesce(u.summary, '')) LIKE $3)
+                   AND ($4 OR u.active)
+                 ORDER BY u.name, u.id"
+            ))
+            .bind(clinic_id)
+            .bind(clinician)
+            .bind(search)
+            .bind(filter.include_inactive)
+            .fetch_all(p)
+            .await?),
+            None => with_pool!(self, |p| sqlx::query_as(concat!(
+                "SELECT ",
+                user_columns!(),
+                " FROM users u
+                 WHERE u.clinic_id = $1 AND u.role = 'patient'
+                   AND ($2 IS NULL OR lower(u.name) LIKE $2 OR lower(u.email) LIKE $2
+                        OR lower(coalesce(u.summary, '')) LIKE $2)
+                   AND ($3 OR u.active)
+                 ORDER BY u.name, u.id"
+            ))
+            .bind(clinic_id)
+            .bind(search)
+            .bind(filter.include_inactive)
+            .fetch_all(p)
+            .await?),
+        };
         rows.into_iter().map(User::try_from).collect()
     }
 
@@ -158,18 +176,22 @@ impl Db {
         clinic_id: Uuid,
         clinician_id: Option<Uuid>,
     ) -> Result<Vec<CareTeamMember>> {
-        let rows: Vec<CareTeamRow> = with_pool!(self, |p| sqlx::query_as(
-            "SELECT t.patient_id, t.clinician_id, c.name AS clinician_name
-             FROM care_team t JOIN users c ON c.id = t.clinician_id
-             WHERE t.clinic_id = $1
-               AND ($2 IS NULL OR t.patient_id IN
-                    (SELECT mine.patient_id FROM care_team mine WHERE mine.clinician_id = $2))
-             ORDER BY c.name, c.id"
-        )
-        .bind(clinic_id)
-        .bind(clinician_id)
-        .fetch_all(p)
-        .await?);
+        let rows: Vec<CareTeamRow> = match clinician_id {
+            // From the clinician's own care-team rows (an index), as `patients` does.
+            Some(clinician) => with_pool!(self, |p| sqlx::query_as(
+                "SELECT t.patient_id, t.clinician_id, c.name AS clinician_name
+                 FROM care_team t JOIN users c ON c.id = t.clinician_id
+                 WHERE t.patient_id IN
+                       (SELECT mine.patient_id FROM care_team mine WHERE mine.clinician_id = $2)
+                   AND t.clinic_id = $1
+                 ORDER BY c.name, c.id"
+            )
+            .bind(clinic_id)
+            .bind(clinician)
+            .fetch_all(p)
+            .await?),
+            None => return self.care_teams(clinic_id, None).await,
+        };
         Ok(rows
             .into_iter()
             .map(|r| CareTeamMember {

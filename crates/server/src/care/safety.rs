@@ -3,21 +3,16 @@
 
 use physio_clinic::safety::{Pause, SafetyAlert, SafetyFacts, exercise_pause};
 use physio_store::{EpisodeStatus, Store, User};
-use time::OffsetDateTime;
 
 use crate::error::ApiError;
 
 /// The pause in force for `patient`, if any. Reads only; the caller's action is audited.
-pub async fn pause(
-    store: &Store,
-    patient: &User,
-    _now: OffsetDateTime,
-) -> Result<Option<Pause>, ApiError> {
+pub async fn pause(store: &Store, patient: &User) -> Result<Option<Pause>, ApiError> {
     Ok(exercise_pause(&facts(store, patient).await?))
 }
 
 /// What the record says about the patient's safety now.
-pub async fn facts(store: &Store, patient: &User) -> Result<SafetyFacts, ApiError> {
+async fn facts(store: &Store, patient: &User) -> Result<SafetyFacts, ApiError> {
     let (clinic, id) = (patient.clinic_id, patient.id);
     let mut facts = SafetyFacts::default();
     if let Some(ep) = store.open_episode_of(clinic, id).await? {

@@ -32,7 +32,7 @@ pub async fn open(
         if physio_motion::exercises::find(exercise).is_none() {
             return Err(ApiError::invalid("exercise", format!("unknown exercise {exercise:?}")));
         }
-        if let Some(pause) = crate::care::safety::pause(act.store(), &p.user, act.now()).await? {
+        if let Some(pause) = crate::care::safety::pause(act.store(), &p.user).await? {
             return Err(ApiError::Forbidden(pause.patient_message()));
         }
         let (clinic, now) = (p.user.clinic_id, act.now());

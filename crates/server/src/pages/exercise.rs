@@ -37,7 +37,7 @@ pub(crate) async fn show(
     let spec = physio_motion::exercises::find(&exercise_id)
         .ok_or(PageError(ApiError::NotFound("exercise")))?;
     let me = crate::care::records::open(&state, &p, p.user.id, "exercise_plan").await?;
-    if let Some(pause) = crate::care::safety::pause(state.store(), &me, state.now()).await? {
+    if let Some(pause) = crate::care::safety::pause(state.store(), &me).await? {
         let body = html! {
             a.back-link href="/home" { "Back to your home page" }
             h1 { (spec.name) }

@@ -33,7 +33,7 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
     let store = state.store();
     let clinic = store.clinic(p.user.clinic_id).await?;
     let episode = store.episodes(p.user.clinic_id, view.id).await?.into_iter().next();
-    let pause = care::safety::pause(store, &view, state.now()).await?;
+    let pause = care::safety::pause(store, &view).await?;
     // Someone told to get medical care now is not asked to fill in questionnaires.
     let due = if pause.as_ref().and_then(|p| p.tier()).is_some_and(|t| t >= Tier::Urgent) {
         vec![]

@@ -87,7 +87,7 @@ pub(crate) async fn check_in_result(
     else {
         return Ok(Redirect::to("/intake").into_response());
     };
-    let pause = care::safety::pause(state.store(), &p.user, state.now()).await?;
+    let pause = care::safety::pause(state.store(), &p.user).await?;
     let tier = latest.review.as_ref().map_or(latest.tier, |r| r.final_tier);
     let tier = pause.as_ref().and_then(|p| p.tier()).map_or(tier, |t| t.max(tier));
     let body = html! {
