@@ -55,8 +55,7 @@ impl TestDb {
             Ok(c) => c,
             Err(e) if !in_ci() => {
                 let reason = format!("PostgreSQL test: cannot connect to {admin_url}: {e}");
-                eprintln!("SKIPPED {reason}");
-                log_skip(&reason);
+                skip(&reason);
                 return None;
             }
             Err(e) => panic!("CI=true but PostgreSQL at {admin_url} is unreachable: {e}"),
@@ -104,8 +103,10 @@ impl Drop for TestDb {
     }
 }
 
-/// Adds a skip to the file `scripts/test` names in `PHYSIO_SKIP_LOG`, so its summary lists it.
-fn log_skip(reason: &str) {
+/// Reports that the calling test skips, and why: on stderr, and as a `reason<TAB>test` line in
+/// the file `scripts/test` names in `PHYSIO_SKIP_LOG`, so its summary lists every skip.
+pub fn skip(reason: &str) {
+    eprintln!("SKIPPED {reason}");
     let Some(log) = std::env::var_os("PHYSIO_SKIP_LOG") else { return };
     let test = std::thread::current().name().unwrap_or("?").to_owned();
     let line = format!("{reason}\t{test}\n");
@@ -115,6 +116,6 @@ fn log_skip(reason: &str) {
         .open(&log)
         .and_then(|mut f| std::io::Write::write_all(&mut f, line.as_bytes()));
     if let Err(e) = written {
-        eprintln!("could not record the skip in {}: {e}", log.display());
+        panic!("PHYSIO_SKIP_LOG={}: {e}", log.display());
     }
 }

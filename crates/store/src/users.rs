@@ -192,14 +192,7 @@ impl Db {
             .await?),
             None => return self.care_teams(clinic_id, None).await,
         };
-        Ok(rows
-            .into_iter()
-            .map(|r| CareTeamMember {
-                patient_id: r.patient_id,
-                clinician_id: r.clinician_id,
-                clinician_name: r.clinician_name,
-            })
-            .collect())
+        Ok(rows.into_iter().map(CareTeamMember::from).collect())
     }
 
     pub async fn care_teams(
@@ -217,14 +210,7 @@ impl Db {
         .bind(patient_id)
         .fetch_all(p)
         .await?);
-        Ok(rows
-            .into_iter()
-            .map(|r| CareTeamMember {
-                patient_id: r.patient_id,
-                clinician_id: r.clinician_id,
-                clinician_name: r.clinician_name,
-            })
-            .collect())
+        Ok(rows.into_iter().map(CareTeamMember::from).collect())
     }
 }
 
@@ -502,4 +488,14 @@ struct CareTeamRow {
     patient_id: Uuid,
     clinician_id: Uuid,
     clinician_name: String,
+}
+
+impl From<CareTeamRow> for CareTeamMember {
+    fn from(r: CareTeamRow) -> Self {
+        CareTeamMember {
+            patient_id: r.patient_id,
+            clinician_id: r.clinician_id,
+            clinician_name: r.clinician_name,
+        }
+    }
 }

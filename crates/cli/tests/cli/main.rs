@@ -6,6 +6,7 @@ mod crash;
 mod demo;
 mod tidy;
 
+use physio_store::testing::skip;
 use std::{
     io::Write,
     path::Path,
@@ -206,21 +207,6 @@ fn shared_data() -> Option<std::path::PathBuf> {
     );
     skip(&format!("{} not found", dir.display()));
     None
-}
-
-/// Says why a test is skipped: on stderr, and as a line `reason<TAB>test` appended to the file
-/// `$PHYSIO_SKIP_LOG` names, when set (scripts/test lists those in its summary).
-fn skip(reason: &str) {
-    eprintln!("skipping: {reason}");
-    let Some(log) = std::env::var_os("PHYSIO_SKIP_LOG") else { return };
-    let test = std::thread::current().name().unwrap_or("?").to_owned();
-    let line = format!("{reason}\t{}: {test}\n", env!("CARGO_PKG_NAME"));
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&log)
-        .unwrap_or_else(|e| panic!("PHYSIO_SKIP_LOG={}: {e}", log.display()));
-    std::io::Write::write_all(&mut file, line.as_bytes()).expect("write PHYSIO_SKIP_LOG");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! landmark frames is counted, stored, survives a dropped connection, and only its patient
 //! may stream into it.
 
+use physio_store::testing::skip;
 use std::io::Read;
 
 use futures_util::{SinkExt, StreamExt};
@@ -317,19 +318,4 @@ async fn a_reference_session_judges_the_next_ones(app: &TestApp) {
     assert_eq!(res.status(), 204);
     let (hello, _) = take(app, &patient, &reduced[..30]).await;
     assert!(hello["reference"].is_null(), "{hello}");
-}
-
-/// Says why a test is skipped: on stderr, and as a line `reason<TAB>test` appended to the file
-/// `$PHYSIO_SKIP_LOG` names, when set (scripts/test lists those in its summary).
-fn skip(reason: &str) {
-    eprintln!("skipping: {reason}");
-    let Some(log) = std::env::var_os("PHYSIO_SKIP_LOG") else { return };
-    let test = std::thread::current().name().unwrap_or("?").to_owned();
-    let line = format!("{reason}\t{}: {test}\n", env!("CARGO_PKG_NAME"));
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&log)
-        .unwrap_or_else(|e| panic!("PHYSIO_SKIP_LOG={}: {e}", log.display()));
-    std::io::Write::write_all(&mut file, line.as_bytes()).expect("write PHYSIO_SKIP_LOG");
 }
