@@ -120,6 +120,8 @@ test('an emergency answer stops the intake at once; home leads with the card; th
     });
     assert.ok(order, 'the care card comes before the next step');
     assert.equal(await page.locator('a[href^="/exercise/"]').count(), 0, 'exercise is paused');
+    assert.equal(await page.locator('a.button[href="/intake"]').count(), 0, 'finishing the intake is not the main action now');
+    await page.getByRole('link', { name: 'Continue your answers later' }).waitFor();
     await screenshot(page, 'home-emergency');
     await checkA11y(page, 'home with emergency card');
 

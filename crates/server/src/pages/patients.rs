@@ -34,12 +34,11 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
     let clinic = store.clinic(p.user.clinic_id).await?;
     let episode = store.episodes(p.user.clinic_id, view.id).await?.into_iter().next();
     let pause = care::safety::pause(store, &view).await?;
-    // Someone told to get medical care now is not asked to fill in questionnaires.
-    let due = if pause.as_ref().and_then(|p| p.tier()).is_some_and(|t| t >= Tier::Urgent) {
-        vec![]
-    } else {
-        crate::pages::questionnaires::due_now(&state, &p).await?
-    };
+    // Told to get medical care now: nothing else on the page competes with that, and no
+    // questionnaire is asked for.
+    let medical = pause.as_ref().and_then(|p| p.tier()).is_some_and(|t| t >= Tier::Urgent);
+    let due =
+        if medical { vec![] } else { crate::pages::questionnaires::due_now(&state, &p).await? };
     let first = view.name.split_whitespace().next().unwrap_or(&view.name).to_owned();
     let body = html! {
         h1 { "Hello, " (first) }
@@ -51,6 +50,10 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
                 None => {
                     p { "Tell us about your back pain so your physical therapist can plan your care. About 5 minutes." }
                     a.button href="/intake" { "Tell us about your back pain" }
+                },
+                Some(physio_store::EpisodeStatus::Intake) if medical => {
+                    p { "Your answers so far are saved. Get the care the box above describes first; you can finish them later." }
+                    a.button-secondary href="/intake" { "Continue your answers later" }
                 },
                 Some(physio_store::EpisodeStatus::Intake) => {
                     p { "You started telling us about your back pain. Your answers are saved." }
