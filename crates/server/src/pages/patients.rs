@@ -131,21 +131,22 @@ pub(crate) async fn caseload(
     let (mut patients, teams) = care::records::list(&state, &p, &filter).await?;
     let today = state.now().date();
     let store = state.store();
-    // Decisions waiting for review, with the tier the rules proposed.
+    // Decisions waiting for review on this caseload, with the tier the rules proposed (the
+    // clinic's other patients are not looked at one by one).
+    let mine: std::collections::HashSet<Uuid> = patients.iter().map(|pt| pt.id).collect();
     let mut review: std::collections::HashMap<Uuid, Tier> = std::collections::HashMap::new();
-    for e in store
-        .open_episodes(p.user.clinic_id)
-        .await?
-        .iter()
-        .filter(|e| e.status == physio_store::EpisodeStatus::AwaitingReview)
-    {
+    for e in store.open_episodes(p.user.clinic_id).await?.iter().filter(|e| {
+        e.status == physio_store::EpisodeStatus::AwaitingReview && mine.contains(&e.patient_id)
+    }) {
         if let Some(t) = store.triage_history(p.user.clinic_id, e.id).await?.into_iter().next() {
             review.insert(e.patient_id, t.tier);
         }
     }
     let mut alerts: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
     for a in store.alerts(p.user.clinic_id, None, false).await? {
-        *alerts.entry(a.patient_id).or_default() += 1;
+        if mine.contains(&a.patient_id) {
+            *alerts.entry(a.patient_id).or_default() += 1;
+        }
     }
     let urgency = |tier: Option<&Tier>| match tier {
         Some(Tier::Emergency) => 0,
