@@ -323,3 +323,19 @@ export async function screenshot(page, name) {
   }
   if (previous) await page.setViewportSize(previous);
 }
+
+/** Signs in on the login page and waits to leave it. */
+export async function signIn(page, email, password) {
+  await page.goto('/login');
+  await page.getByLabel('Email address', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await Promise.all([
+    page.waitForURL((u) => !u.pathname.startsWith('/login')),
+    page.getByRole('button', { name: 'Sign in', exact: true }).click(),
+  ]);
+}
+
+/** Submits an intake page with its "Save and continue" button and waits for the next page. */
+export async function next(page) {
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Save and continue' }).click()]);
+}

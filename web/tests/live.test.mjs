@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { WEB_DIR, api, checkA11y, launchBrowser, screenshot, startServer, withPage } from './helpers.mjs';
+import { WEB_DIR, api, checkA11y, launchBrowser, screenshot, signIn, startServer, withPage } from './helpers.mjs';
 
 const DATA_DIR = path.resolve(WEB_DIR, '../../shared/data');
 const POSITIONS_DIR = path.join(DATA_DIR, 'ui-prmd', 'correct', 'kinect', 'positions');
@@ -119,15 +119,6 @@ function convert(files) {
   });
 }
 
-async function signIn(page, email, password) {
-  await page.goto('/login');
-  await page.getByLabel('Email address', { exact: true }).fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await Promise.all([
-    page.waitForURL((u) => u.pathname !== '/login'),
-    page.getByRole('button', { name: 'Sign in', exact: true }).click(),
-  ]);
-}
 
 test('patient: replay of ten recorded shoulder abductions counts ten', { skip, timeout: 120_000 }, async () => {
   assert.deepEqual(missing, [], `UI-PRMD recordings missing under ${POSITIONS_DIR} (CI needs ../shared/data)`);

@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, checkA11y, launchBrowser, screenshot, startServer, withPage } from './helpers.mjs';
+import { api, checkA11y, launchBrowser, screenshot, next, signIn, startServer, withPage } from './helpers.mjs';
 
 let server;
 let browser;
@@ -45,16 +45,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function signIn(page, email, password) {
-  await page.goto('/login');
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.getByRole('button', { name: 'Sign in' }).click()]);
-}
 
-async function next(page) {
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Save and continue' }).click()]);
-}
 
 /** Answers every warning sign: `yes` to those named, `no` to the rest. */
 async function answerSymptoms(page, yes = []) {

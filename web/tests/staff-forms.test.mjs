@@ -7,7 +7,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, checkA11y, launchBrowser, screenshot, startServer, withPage } from './helpers.mjs';
+import { api, checkA11y, launchBrowser, screenshot, signIn, startServer, withPage } from './helpers.mjs';
 
 let server;
 let browser;
@@ -36,12 +36,6 @@ after(async () => {
   await server?.stop();
 });
 
-async function signIn(page, email) {
-  await page.goto('/login');
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(server.password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.getByRole('button', { name: 'Sign in' }).click()]);
-}
 
 async function submit(page, name) {
   await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name }).click()]);
@@ -60,7 +54,7 @@ async function assertCameBack(page, field, words) {
 test('a staff form that fails keeps what was typed', { timeout: 180_000 }, async () => {
   await withPage(browser, server.baseUrl, 'staff-forms', async (page) => {
     const clinician = server.logins.clinician[0];
-    await signIn(page, clinician);
+    await signIn(page, clinician, server.password);
     // A decision waiting for this clinician's review, from the demo clinic.
     const row = page.locator('#caseload tbody tr', { hasText: ': review' }).first();
     const patient = (await row.locator('td').first().innerText()).trim();
@@ -112,7 +106,7 @@ test('a staff form that fails keeps what was typed', { timeout: 180_000 }, async
 
 test('the admin sees who has no care team and is asked before deactivating', { timeout: 120_000 }, async () => {
   await withPage(browser, server.baseUrl, 'admin-flags', async (page) => {
-    await signIn(page, server.logins.admin[0]);
+    await signIn(page, server.logins.admin[0], server.password);
     const flag = page.locator('#no-care-team');
     await flag.getByRole('heading', { name: /1 patient has no care team/ }).waitFor();
     await flag.getByRole('link', { name: ALONE.name }).waitFor();

@@ -22,7 +22,10 @@ use reqwest::{Method, header::HeaderValue};
 use serde_json::{Value, json};
 use tokio::{sync::Semaphore, time::Instant};
 
-use crate::clinic::{Api, ClinicFile};
+use crate::{
+    clinic::{Api, ClinicFile},
+    round,
+};
 
 #[derive(Debug, clap::Parser)]
 #[command(
@@ -706,9 +709,4 @@ impl Report {
         ));
         s
     }
-}
-
-fn round(x: f64, digits: i32) -> f64 {
-    let k = 10f64.powi(digits);
-    (x * k).round() / k
 }

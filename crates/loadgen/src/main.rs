@@ -614,6 +614,7 @@ impl Report {
     }
 }
 
+/// `x` rounded to `digits` decimals, for reports.
 fn round(x: f64, digits: i32) -> f64 {
     let k = 10f64.powi(digits);
     (x * k).round() / k
