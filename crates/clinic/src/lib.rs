@@ -5,8 +5,10 @@
 
 pub mod checkin;
 pub mod episode;
+pub mod exercise;
 pub mod intake;
 pub mod pathway;
+pub mod programme;
 pub mod questionnaire;
 pub mod review;
 pub mod safety;

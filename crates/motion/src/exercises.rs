@@ -496,6 +496,30 @@ pub static EXERCISES: [ExerciseSpec; 19] = [
     },
 ];
 
+/// Exercises whose repetition counting has been measured against labelled real recordings
+/// (UI-PRMD, docs/motion-accuracy.md): a count there is evidence, elsewhere it is a best effort.
+pub const COUNTING_VALIDATED: &[&str] = &[
+    "deep-squat",
+    "sit-to-stand",
+    "shoulder-abduction",
+    "shoulder-extension",
+    "shoulder-rotation",
+    "shoulder-scaption",
+];
+
+impl ExerciseSpec {
+    /// Whether a single browser camera can follow it: the spine-curve channel needs a
+    /// mid-spine joint that BlazePose does not have (motion capture and depth cameras do).
+    pub fn camera_can_track(&self) -> bool {
+        self.primary != Channel::SpineFlexion
+    }
+
+    /// Whether its counting is validated on real recordings ([`COUNTING_VALIDATED`]).
+    pub fn counting_validated(&self) -> bool {
+        COUNTING_VALIDATED.contains(&self.id)
+    }
+}
+
 /// The spec with this id.
 pub fn find(id: &str) -> Option<&'static ExerciseSpec> {
     EXERCISES.iter().find(|e| e.id == id)

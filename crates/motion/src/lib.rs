@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod exercises;
+pub mod figure;
 pub mod filter;
 pub mod formats;
 pub mod geom;

@@ -9,7 +9,19 @@ use crate::pathway::Phase;
 use crate::wire::{UnknownName, parse_name};
 
 /// A care pathway.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Pathway {
     /// Exercise-based care for neck pain.

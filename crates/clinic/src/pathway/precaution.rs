@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::exercise::MovementTag;
 use crate::intake::Procedure;
 use crate::pathway::{Milestone, Phase};
 
@@ -34,6 +35,9 @@ pub struct PrecautionRule {
     pub lifted_by: Option<Milestone>,
     /// What the patient should do.
     pub instruction: Instruction,
+    /// The kinds of exercise it rules out: an exercise tagged with any of them cannot be
+    /// prescribed while it is in force, unless a clinician overrides with a reason.
+    pub forbids: &'static [MovementTag],
     /// Why, for the patient.
     pub why: &'static str,
     /// Where it comes from.
@@ -48,6 +52,12 @@ pub fn precaution_rules() -> &'static [PrecautionRule] {
 const LIFTING_WHY: &str = "Surgeons set different lifting limits, so we follow the one your \
     surgeon gave you rather than a general number.";
 
+use MovementTag as T;
+
+// What each precaution rules out is our reading of its instruction: "keep the spine neutral"
+// rules out every spinal movement and the end of any range; "do not bend, lift or twist" rules
+// out flexion, rotation and lifting (and impact, which loads the spine as lifting does); the
+// lifting limit rules out lifting exercises, whose load the surgeon's number governs.
 pub(crate) const PRECAUTIONS: &[PrecautionRule] = &[
     PrecautionRule {
         id: "neutral_spine",
@@ -60,6 +70,7 @@ pub(crate) const PRECAUTIONS: &[PrecautionRule] = &[
              onto your side in one piece, like a log. Wear your brace if your surgeon gave you \
              one.",
         ),
+        forbids: &[T::Flexion, T::Extension, T::Rotation, T::SideBending, T::EndRange, T::Impact],
         why: "In the first weeks the bones have only started to join; keeping the spine still \
               as you move protects the fusion.",
         source: "clinical.md §5, fusion weeks 0–6",
@@ -73,6 +84,7 @@ pub(crate) const PRECAUTIONS: &[PrecautionRule] = &[
         instruction: Instruction::Fixed(
             "Sit for no longer than 15 to 30 minutes at a time, then get up and move.",
         ),
+        forbids: &[],
         why: "Long spells of sitting load and stiffen the healing spine; short spells with \
               walking in between are easier on it.",
         source: "clinical.md §5, fusion weeks 0–6",
@@ -84,6 +96,7 @@ pub(crate) const PRECAUTIONS: &[PrecautionRule] = &[
         until_week: 12,
         lifted_by: None,
         instruction: Instruction::Fixed("Do not bend forward, twist, or lift with your back."),
+        forbids: &[T::Flexion, T::Rotation, T::Lifting, T::Impact],
         why: "Bending, twisting and lifting strain the fused levels most while the bone is \
               still knitting together.",
         source: "clinical.md §5, BLT precautions",
@@ -95,6 +108,7 @@ pub(crate) const PRECAUTIONS: &[PrecautionRule] = &[
         until_week: 12,
         lifted_by: None,
         instruction: Instruction::LiftingLimit,
+        forbids: &[T::Lifting],
         why: LIFTING_WHY,
         source: "clinical.md §5, lifting limits are surgeon-set",
     },
@@ -107,6 +121,7 @@ pub(crate) const PRECAUTIONS: &[PrecautionRule] = &[
         instruction: Instruction::Fixed(
             "Do not reach above your head, for example to a high shelf.",
         ),
+        forbids: &[T::Overhead],
         why: "Reaching overhead arches the back and loads the fusion; after a fusion it waits \
               until week 12.",
         source: "clinical.md §5, fusion weeks 6–12",
@@ -121,6 +136,7 @@ pub(crate) const PRECAUTIONS: &[PrecautionRule] = &[
             "Stop each movement before the very end of your range; do not push into a full \
              stretch.",
         ),
+        forbids: &[T::EndRange],
         why: "Full activity usually returns about six months after a fusion; until then, \
               staying short of the end of the range keeps the load on the spine moderate.",
         source: "clinical.md §5, fusion after week 12",
@@ -135,6 +151,7 @@ pub(crate) const PRECAUTIONS: &[PrecautionRule] = &[
             "Add bending to the side and turning movements only once your physiotherapist says \
              your trunk control is good.",
         ),
+        forbids: &[T::SideBending, T::Rotation],
         why: "Side bending and turning come back last, when the muscles around the spine can \
               control them.",
         source: "clinical.md §5, fusion after week 12",
@@ -146,6 +163,7 @@ pub(crate) const PRECAUTIONS: &[PrecautionRule] = &[
         until_week: 6,
         lifted_by: None,
         instruction: Instruction::Fixed("Do not bend, twist, push or lift."),
+        forbids: &[T::Flexion, T::Rotation, T::Lifting, T::Pushing, T::Impact],
         why: "These movements raise the pressure on the operated level while it heals.",
         source: "clinical.md §5, laminectomy/discectomy weeks 0–6",
     },
@@ -156,6 +174,7 @@ pub(crate) const PRECAUTIONS: &[PrecautionRule] = &[
         until_week: 6,
         lifted_by: None,
         instruction: Instruction::LiftingLimit,
+        forbids: &[T::Lifting],
         why: LIFTING_WHY,
         source: "clinical.md §5, lifting limits are surgeon-set",
     },
@@ -169,6 +188,7 @@ pub(crate) const PRECAUTIONS: &[PrecautionRule] = &[
             "Keep each spell of sitting to 20 to 30 minutes, about four times a day, and walk \
              in between.",
         ),
+        forbids: &[],
         why: "Sitting loads the spine more than standing or walking; short spells let it heal.",
         source: "clinical.md §5, laminectomy/discectomy weeks 0–6",
     },
@@ -182,6 +202,7 @@ pub(crate) const PRECAUTIONS: &[PrecautionRule] = &[
             "Call your surgical team the same day if your temperature goes above 38 °C or the \
              wound pain keeps getting worse.",
         ),
+        forbids: &[],
         why: "These can be early signs of a wound infection, which is easiest to treat when it \
               is caught early.",
         source: "clinical.md §5, laminectomy/discectomy weeks 0–6",
@@ -193,6 +214,7 @@ pub(crate) const PRECAUTIONS: &[PrecautionRule] = &[
         until_week: 4,
         lifted_by: Some(Milestone::SurgeonClearedFlexion),
         instruction: Instruction::Fixed("Do not bend forward until your surgeon says you may."),
+        forbids: &[T::Flexion],
         why: "Bending forward presses hardest on the front of the vertebrae, where the fracture \
               was. It usually waits four to six weeks.",
         source: "clinical.md §5, kypho-/vertebroplasty weeks 0–6",
@@ -204,6 +226,7 @@ pub(crate) const PRECAUTIONS: &[PrecautionRule] = &[
         until_week: 6,
         lifted_by: None,
         instruction: Instruction::Fixed("Do not lift with your back or twist it."),
+        forbids: &[T::Lifting, T::Rotation, T::Impact],
         why: "The cement sets within minutes, but the bone around it takes about three months \
               to heal; lifting and twisting load it most.",
         source: "clinical.md §5, kypho-/vertebroplasty weeks 0–6",
@@ -215,6 +238,7 @@ pub(crate) const PRECAUTIONS: &[PrecautionRule] = &[
         until_week: 6,
         lifted_by: None,
         instruction: Instruction::LiftingLimit,
+        forbids: &[T::Lifting],
         why: LIFTING_WHY,
         source: "clinical.md §5, lifting limits are surgeon-set",
     },
@@ -257,6 +281,9 @@ pub struct ActivePrecaution {
     pub why: String,
     /// When it ends.
     pub applies_until: String,
+    /// The kinds of exercise it rules out.
+    #[serde(default)]
+    pub forbids: Vec<MovementTag>,
     /// Something a clinician must do, such as recording a missing lifting limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clinician_note: Option<String>,
@@ -285,6 +312,7 @@ pub(crate) fn activate(rule: &PrecautionRule, lifting_limit_kg: Option<f64>) -> 
         instruction,
         why: rule.why.to_owned(),
         applies_until: rule.applies_until(),
+        forbids: rule.forbids.to_vec(),
         clinician_note,
     }
 }
