@@ -23,7 +23,8 @@ use crate::triage::Tier;
 
 /// An open (not yet acknowledged) alert that stops exercise: an emergency answer during the
 /// intake, or one of the flags of `crate::checkin`, by the code its care-team alert carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SafetyAlert {
     /// An intake answer fired an emergency rule before the intake was sent
     /// (`crate::triage::emergency_so_far`).
@@ -112,7 +113,8 @@ pub struct SafetyFacts {
 }
 
 /// Why exercise is paused.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Pause {
     /// A decision above exercise care waits for a clinician's review.
     AwaitingReview(Tier),

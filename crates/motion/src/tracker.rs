@@ -57,7 +57,8 @@ const HISTORY: usize = 5;
 
 /// The per-session tracker.
 pub struct Tracker {
-    spec: &'static ExerciseSpec,
+    /// A copy: a prescription may set its own target and maximum range (`reach`, `limit`).
+    spec: ExerciseSpec,
     cfg: TrackerConfig,
     cond: Conditioner,
     events: Vec<Event>,
@@ -101,13 +102,13 @@ pub struct Tracker {
 
 impl Tracker {
     /// A tracker for one exercise session.
-    pub fn new(spec: &'static ExerciseSpec, cfg: TrackerConfig) -> Tracker {
+    pub fn new(spec: &ExerciseSpec, cfg: TrackerConfig) -> Tracker {
         let calibrated =
             cfg.calibration.map(|c| c.range(spec.direction)).filter(|r| r.is_finite() && *r > 1.0);
         let initial = cfg.initial_range.filter(|r| r.is_finite() && *r > 1.0);
         let reference = initial.or(calibrated).unwrap_or(spec.nominal_rom);
         Tracker {
-            spec,
+            spec: *spec,
             cfg,
             cond: Conditioner::for_joints(cfg.filter, joints_read(channels_read(spec))),
             events: Vec::with_capacity(8),
@@ -165,8 +166,8 @@ impl Tracker {
     }
 
     /// The exercise being tracked.
-    pub fn spec(&self) -> &'static ExerciseSpec {
-        self.spec
+    pub fn spec(&self) -> &ExerciseSpec {
+        &self.spec
     }
 
     /// The movement signal of the last accepted frame (`None` when unavailable).

@@ -6,6 +6,7 @@ use axum::{
     http::{StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
 };
+use physio_clinic::exercise::Problem;
 use physio_store::StoreError;
 use serde::{Serialize, de::DeserializeOwned};
 use utoipa::ToSchema;
@@ -21,6 +22,9 @@ pub enum ApiError {
         field: &'static str,
         message: String,
     },
+    /// Well-formed but several fields are not acceptable; each names its path in the request
+    /// (`items[2].dose.reps`). Never empty.
+    Problems(Vec<Problem>),
     Unauthorized,
     Forbidden(String),
     NotFound(&'static str),
@@ -52,13 +56,25 @@ pub struct ErrorDetail {
     /// The request field at fault, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<&'static str>,
+    /// Every problem, when there are several: each with the path of its field in the request.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<ProblemDetail>,
+}
+
+/// One problem of several: the path of the field in the request and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ProblemDetail {
+    /// The field, as a path into the request (`items[2].dose.reps`).
+    pub field: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
 }
 
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Invalid { .. } | ApiError::Problems(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -82,6 +98,13 @@ impl ApiError {
         let (code, message, field) = match self {
             ApiError::BadRequest(m) => ("bad_request", m.clone(), None),
             ApiError::Invalid { field, message } => ("invalid", message.clone(), Some(*field)),
+            ApiError::Problems(list) => {
+                let message = match list.as_slice() {
+                    [one] => format!("{}: {}", one.field, one.message),
+                    many => format!("{} problems; see `problems`", many.len()),
+                };
+                ("invalid", message, None)
+            }
             ApiError::Unauthorized => {
                 ("unauthorized", "sign in, or send a valid API token".to_owned(), None)
             }
@@ -101,7 +124,14 @@ impl ApiError {
                 None,
             ),
         };
-        ErrorDetail { status: self.status().as_u16(), code, message, field }
+        let problems = match self {
+            ApiError::Problems(list) => list
+                .iter()
+                .map(|p| ProblemDetail { field: p.field.clone(), message: p.message.clone() })
+                .collect(),
+            _ => Vec::new(),
+        };
+        ErrorDetail { status: self.status().as_u16(), code, message, field, problems }
     }
 }
 
@@ -118,6 +148,18 @@ impl IntoResponse for ApiError {
             res.headers_mut().insert(header::RETRY_AFTER, v);
         }
         res
+    }
+}
+
+impl ApiError {
+    /// The problems of a refused request, or one internal error if there are none (a rule that
+    /// refuses must say why).
+    pub fn problems(list: Vec<Problem>) -> ApiError {
+        if list.is_empty() {
+            ApiError::Internal("a check refused without naming a problem".into())
+        } else {
+            ApiError::Problems(list)
+        }
     }
 }
 

@@ -112,7 +112,8 @@ struct Live {
 pub struct LiveQuery {
     exercise: String,
     session: Option<Uuid>,
-    /// Repetitions in the set (default 10).
+    /// Ignored: the prescription sets the repetitions (kept so older pages still connect).
+    #[allow(dead_code, reason = "accepted for compatibility; the prescription decides")]
     target: Option<u32>,
 }
 
@@ -128,12 +129,9 @@ pub async fn connect(
     if !crate::http::same_origin(&headers) {
         return Err(ApiError::Forbidden("cross-site requests are not accepted".into()));
     }
-    let Some(spec) = physio_motion::exercises::find(&q.exercise) else {
-        return Err(ApiError::invalid("exercise", format!("unknown exercise {:?}", q.exercise)));
-    };
-    let target = q.target.unwrap_or(10).clamp(1, 100);
-    let crate::care::sessions::Opened { session, resumed, calibration } =
+    let crate::care::sessions::Opened { session, resumed, calibration, spec, target_reps } =
         crate::care::sessions::open(&state, &p, &q.exercise, q.session).await?;
+    let target = target_reps.clamp(1, 100);
     // A parked engine behind what was stored (an overlapping connection) is dropped.
     let live = if resumed {
         state
@@ -150,7 +148,7 @@ pub async fn connect(
         let reps = session.reps.as_array().cloned().unwrap_or_default();
         Live {
             tracker: Tracker::new(
-                spec,
+                &spec,
                 TrackerConfig { target_reps: Some(target), calibration, ..TrackerConfig::DEFAULT },
             ),
             correct: session.correct_count,

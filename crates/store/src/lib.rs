@@ -69,6 +69,7 @@ pub mod audit;
 mod episodes;
 mod exercise;
 pub mod model;
+mod programmes;
 mod sessions;
 pub mod testing;
 mod tx;
@@ -88,6 +89,7 @@ pub use audit::{AuditBreak, AuditEvent, AuditOutcome, AuditVerification, NewAudi
 pub use episodes::*;
 pub use exercise::*;
 pub use model::*;
+pub use programmes::*;
 pub use tx::Tx;
 
 #[derive(Debug, thiserror::Error)]
@@ -324,6 +326,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "milestones", include_str!("../migrations/sqlite/0004_milestones.sql")),
     (5, "exercise_references", include_str!("../migrations/sqlite/0005_exercise_references.sql")),
     (6, "care_layer", include_str!("../migrations/sqlite/0006_care_layer.sql")),
+    (7, "programmes", include_str!("../migrations/sqlite/0007_programmes.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -332,6 +335,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "milestones", include_str!("../migrations/postgres/0004_milestones.sql")),
     (5, "exercise_references", include_str!("../migrations/postgres/0005_exercise_references.sql")),
     (6, "care_layer", include_str!("../migrations/postgres/0006_care_layer.sql")),
+    (7, "programmes", include_str!("../migrations/postgres/0007_programmes.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

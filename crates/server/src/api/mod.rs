@@ -2,7 +2,9 @@
 
 pub mod auth;
 pub mod episodes;
+pub mod exercises;
 pub mod patients;
+pub mod programmes;
 pub mod references;
 pub mod sessions;
 pub mod tokens;
@@ -35,6 +37,7 @@ use crate::state::AppState;
         (name = "patients", description = "Patients and their care teams"),
         (name = "users", description = "Clinic accounts (admins only)"),
         (name = "episodes", description = "Episodes of care: triage and its review, outcomes, alerts"),
+        (name = "programmes", description = "The exercise library, templates and each patient's prescribed programme"),
     )
 )]
 struct ApiDoc;
@@ -65,6 +68,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(episodes::router())
         .merge(references::router())
         .merge(sessions::router())
+        .merge(exercises::router())
+        .merge(programmes::router())
 }
 
 /// A role, as the API spells it.

@@ -22,8 +22,10 @@ pub mod alerts;
 pub mod checkin;
 pub mod clinic;
 pub mod intake;
+pub mod library;
 pub mod operator;
 pub mod pathway;
+pub mod programme;
 pub mod questionnaires;
 pub mod records;
 pub mod references;
@@ -127,6 +129,7 @@ fn outcome_of(e: &ApiError) -> AuditOutcome {
         ApiError::NotFound(_) => AuditOutcome::NotFound,
         ApiError::BadRequest(_)
         | ApiError::Invalid { .. }
+        | ApiError::Problems(_)
         | ApiError::PayloadTooLarge
         | ApiError::UnsupportedMediaType(_) => AuditOutcome::Invalid,
         ApiError::Conflict(_) | ApiError::TooManyRequests { .. } | ApiError::Internal(_) => {

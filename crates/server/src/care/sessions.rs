@@ -1,6 +1,7 @@
 //! Exercise sessions with the camera: starting or resuming one, storing its repetitions as
 //! they complete, ending it, and reading them back. Exercise is refused while care is paused.
 
+use physio_motion::exercises::ExerciseSpec;
 use physio_motion::tracker::Calibration;
 use physio_store::{ExerciseSession, Role, StoreError};
 use serde_json::Value;
@@ -15,6 +16,11 @@ pub struct Opened {
     pub resumed: bool,
     /// The clinician's reference range for this exercise, when set.
     pub calibration: Option<Calibration>,
+    /// How to track it: the exercise's motion specification, with the prescription's target
+    /// and maximum range when it sets them.
+    pub spec: ExerciseSpec,
+    /// Repetitions in one set, as prescribed.
+    pub target_reps: u32,
 }
 
 /// Starts a session of `exercise`, or resumes the patient's open session `resume`.
@@ -29,12 +35,26 @@ pub async fn open(
     let r = async {
         act.about(p.user.id);
         act.require_role(Role::Patient, "only patients stream exercise sessions")?;
-        if physio_motion::exercises::find(exercise).is_none() {
-            return Err(ApiError::invalid("exercise", format!("unknown exercise {exercise:?}")));
-        }
         if let Some(pause) = crate::care::safety::pause(act.store(), &p.user).await? {
             return Err(ApiError::Forbidden(pause.patient_message()));
         }
+        // Only an exercise of the patient's own programme, in force today, with camera
+        // tracking; its prescription sets the target range.
+        let prescribed = crate::care::programme::prescribed(state, &p.user, exercise).await?;
+        let Some(tracking) = prescribed.exercise.tracking.as_ref() else {
+            return Err(ApiError::invalid(
+                "exercise",
+                format!("{} is not tracked by the camera", prescribed.exercise.name),
+            ));
+        };
+        let mut spec = *physio_motion::exercises::find(&tracking.spec)
+            .ok_or(ApiError::Internal(format!("no motion specification {:?}", tracking.spec)))?;
+        if let Some(range) = prescribed.item.range {
+            spec.reach = Some(range.target_deg);
+            spec.limit = Some(range.max_deg);
+        }
+        let dose = &prescribed.item.dose;
+        let target_reps = u32::from(dose.reps.unwrap_or(1));
         let (clinic, now) = (p.user.clinic_id, act.now());
         let calibration = act
             .store()
@@ -62,7 +82,7 @@ pub async fn open(
                 false,
             ),
         };
-        Ok(Opened { session, resumed, calibration })
+        Ok(Opened { session, resumed, calibration, spec, target_reps })
     }
     .await;
     act.finish(r).await

@@ -54,6 +54,8 @@ contract!(
     clinic_time_zone_is_set_and_cleared,
     exercise_sessions_keep_every_repetition,
     exercise_references_are_set_replaced_and_cleared,
+    programme_versions_append_in_order_and_read_back_typed,
+    clinic_exercises_and_templates_stay_in_their_clinic,
     tx_commits_a_write_with_its_audit_record_or_neither,
     tx_reads_its_own_writes_others_see_them_on_commit,
     concurrent_writers_all_commit_and_keep_one_chain,
@@ -1131,4 +1133,133 @@ async fn concurrent_writers_all_commit_and_keep_one_chain(store: &Store) {
         let s = &stored[e.seq as usize - 1];
         assert_eq!((s, s.patient_id), (e, Some(*user)));
     }
+}
+
+fn programme_item(exercise: &str, reps: u16) -> physio_clinic::programme::Item {
+    serde_json::from_value(serde_json::json!({
+        "exercise": exercise,
+        "dose": {"sets": 2, "reps": reps, "rest_s": 30, "side": "both",
+                 "days": ["monday", "thursday"], "times_per_day": 1},
+        "start": "2026-11-25",
+        "override": {"reason": "Surgeon agreed", "precautions": ["no_flexion"]}
+    }))
+    .unwrap()
+}
+
+async fn programme_versions_append_in_order_and_read_back_typed(store: &Store) {
+    use physio_store::NewProgrammeVersion;
+    let f = fixture(store).await;
+    let p = f.patients[0];
+    assert_eq!(store.programme(f.clinic, p).await.unwrap(), None);
+    let add = async |version, items: Vec<physio_clinic::programme::Item>, at| {
+        let changes = physio_clinic::programme::diff(&[], &items);
+        write(store, async |tx| {
+            tx.add_programme_version(
+                f.clinic,
+                p,
+                NewProgrammeVersion {
+                    version,
+                    items: &items,
+                    changes: &changes,
+                    reason: "Started",
+                    template: Some("post-op-fusion-early"),
+                    created_by: f.clinician,
+                    now: at,
+                },
+            )
+            .await
+        })
+        .await
+    };
+    let v1 = add(1, vec![programme_item("ankle-pumps", 10)], NOW).await.unwrap();
+    assert_eq!(v1.version, 1);
+    assert_eq!(v1.items, vec![programme_item("ankle-pumps", 10)]);
+    assert_eq!(v1.template.as_deref(), Some("post-op-fusion-early"));
+    assert_eq!(v1.created_at, physio_store::db_time(NOW));
+    // A version that skips or repeats a number is refused and writes nothing: two clinicians
+    // saving at once cannot both become version 2.
+    assert!(matches!(add(1, vec![], NOW).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(add(3, vec![], NOW).await, Err(StoreError::Conflict(_))));
+    let later = NOW + Duration::days(7);
+    let v2 = add(2, vec![programme_item("ankle-pumps", 12), programme_item("bridge", 8)], later)
+        .await
+        .unwrap();
+    assert_eq!(store.programme(f.clinic, p).await.unwrap(), Some(v2.clone()));
+    let all = store.programme_versions(f.clinic, p).await.unwrap();
+    assert_eq!(all.iter().map(|v| v.version).collect::<Vec<_>>(), [2, 1]);
+    assert_eq!(all[1], v1);
+    // Another clinic reads nothing, and cannot write to this patient.
+    assert_eq!(store.programme(f.other_clinic, p).await.unwrap(), None);
+    let foreign = write(store, async |tx| {
+        tx.add_programme_version(
+            f.other_clinic,
+            p,
+            NewProgrammeVersion {
+                version: 1,
+                items: &[],
+                changes: &[],
+                reason: "x",
+                template: None,
+                created_by: f.clinician,
+                now: NOW,
+            },
+        )
+        .await
+    })
+    .await;
+    assert!(matches!(foreign, Err(StoreError::NotFound(_))));
+}
+
+async fn clinic_exercises_and_templates_stay_in_their_clinic(store: &Store) {
+    let f = fixture(store).await;
+    let mut exercise: physio_clinic::exercise::Exercise = serde_json::from_value(serde_json::json!({
+        "id": "clinic-stretch",
+        "name": "Clinic stretch",
+        "summary": "Loosens the hips.",
+        "purpose": "mobility",
+        "region": "legs",
+        "position": "standing",
+        "instructions": {"start": "Stand tall.", "steps": ["Step forward."], "cues": ["Breathe."],
+                          "mistakes": ["Rushing."], "feel": "A gentle stretch.",
+                          "stop_if": "It hurts."},
+        "dose": {"sets": 1, "hold_s": 30, "rest_s": 0, "side": "alternating",
+                 "days": ["monday"], "times_per_day": 1},
+        "figure": {"view": "side", "start": {"base": "standing"}, "end": {"base": "standing"}}
+    }))
+    .unwrap();
+    write(store, async |tx| {
+        tx.put_clinic_exercises(f.clinic, std::slice::from_ref(&exercise), Some(f.clinician), NOW)
+            .await
+    })
+    .await
+    .unwrap();
+    assert_eq!(store.clinic_exercises(f.clinic).await.unwrap(), vec![exercise.clone()]);
+    assert!(store.clinic_exercises(f.other_clinic).await.unwrap().is_empty());
+    // Importing again updates in place.
+    exercise.name = "Clinic hip stretch".to_owned();
+    write(store, async |tx| {
+        tx.put_clinic_exercises(f.clinic, std::slice::from_ref(&exercise), Some(f.clinician), NOW)
+            .await
+    })
+    .await
+    .unwrap();
+    assert_eq!(store.clinic_exercises(f.clinic).await.unwrap(), vec![exercise]);
+
+    let template: physio_clinic::programme::Template = serde_json::from_value(serde_json::json!({
+        "id": "0190d1a4-0000-7000-8000-000000000001",
+        "name": "Our lumbar start",
+        "description": "",
+        "pathway": "conservative_lumbar",
+        "phase": "active_care",
+        "items": [{"exercise": "clinic-stretch"}]
+    }))
+    .unwrap();
+    let id = Uuid::now_v7();
+    let saved = write(store, async |tx| {
+        tx.add_clinic_template(f.clinic, id, &template, f.clinician, NOW).await
+    })
+    .await
+    .unwrap();
+    assert_eq!(store.clinic_templates(f.clinic).await.unwrap(), vec![saved]);
+    assert!(store.clinic_templates(f.other_clinic).await.unwrap().is_empty());
 }
