@@ -351,11 +351,17 @@ pub async fn prescribed(
         ));
     };
     if !entry.active_today {
-        return Err(ApiError::Forbidden(format!(
-            "this exercise is in your programme from {} to {}, not today",
-            entry.item.start,
-            entry.item.end.map_or_else(|| "open-ended".to_owned(), |d| d.to_string())
-        )));
+        // Dates as the patient reads them ("7 December 2026"); this message is shown to them.
+        let words = |d: Date| format!("{} {} {}", d.day(), d.month(), d.year());
+        return Err(ApiError::Forbidden(match entry.item.end {
+            Some(end) if end < view.today => {
+                format!(
+                    "this exercise finished on {}; it is no longer part of your programme",
+                    words(end)
+                )
+            }
+            _ => format!("this exercise starts on {}, not today", words(entry.item.start)),
+        }));
     }
     if !entry.flags.is_empty() {
         return Err(ApiError::Forbidden(

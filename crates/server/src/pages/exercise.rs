@@ -2,14 +2,18 @@
 //! estimates their pose and streams landmarks to the server (`live.rs`). The page itself is
 //! server-rendered; `web/src/live.ts` brings it to life. Video never leaves the device.
 
-use axum::{extract::State, response::IntoResponse};
+use axum::{extract::State, http::StatusCode, response::IntoResponse};
 use maud::html;
 use physio_motion::exercises::View;
-use physio_store::Role;
+use physio_store::{AuditOutcome, Role};
 
 use crate::{
+    care::programme::Prescribed,
     error::{ApiError, ApiPath},
-    pages::{PageError, PageResult, PageUser, layout::page},
+    pages::{
+        PageError, PageResult, PageUser,
+        layout::{page, sentence},
+    },
     state::AppState,
 };
 
@@ -34,17 +38,45 @@ pub(crate) async fn show(
     ApiPath(exercise_id): ApiPath<String>,
 ) -> PageResult {
     PageUser(p.clone()).require(&state, Role::Patient, "exercise").await?;
-    let spec = physio_motion::exercises::find(&exercise_id)
-        .ok_or(PageError(ApiError::NotFound("exercise")))?;
     let me = crate::care::records::open(&state, &p, p.user.id, "exercise_plan").await?;
+    // Only an exercise of the patient's own programme, in force today; the live socket asks
+    // the same question (`care::sessions::open`).
+    let prescribed = crate::care::programme::prescribed(&state, &me, &exercise_id).await;
     if let Some(pause) = crate::care::safety::pause(state.store(), &me).await? {
+        let title = prescribed.as_ref().map_or("Your exercises are paused", |r| &r.exercise.name);
         let body = html! {
-            a.back-link href="/home" { "Back to your home page" }
-            h1 { (spec.name) }
+            a.back-link href="/programme" { "Back to your programme" }
+            h1 { (title) }
             (crate::pages::safety::care_card(&pause))
         };
-        return Ok(page(spec.name, Some(&p), body).into_response());
+        return Ok(page(title, Some(&p), body).into_response());
     }
+    let Prescribed { item, exercise } = match prescribed {
+        Ok(r) => r,
+        Err(ApiError::Forbidden(why)) => {
+            state.audit(p.actor(), "view", "exercise", Some(me.id), AuditOutcome::Denied).await?;
+            let title = "You cannot do this exercise today";
+            let body = html! {
+                a.back-link href="/programme" { "Back to your programme" }
+                h1 { (title) }
+                p { (sentence(&why)) "." }
+                p { a href="/programme" { "See the exercises in your programme" } }
+            };
+            return Ok((StatusCode::FORBIDDEN, page(title, Some(&p), body)).into_response());
+        }
+        Err(e) => return Err(PageError(e)),
+    };
+    let card = format!("/programme#{}", crate::pages::programme::card_id(&exercise.id));
+    let spec = exercise.tracking.as_ref().and_then(|t| physio_motion::exercises::find(&t.spec));
+    let Some(spec) = spec else {
+        let body = html! {
+            a.back-link href=(card) { "Back to your programme" }
+            h1 { (exercise.name) }
+            p { "This exercise has no camera version. Do it on your own, following the steps in your programme." }
+            p { a.button href=(card) { "See how to do " (exercise.name) } }
+        };
+        return Ok(page(&exercise.name, Some(&p), body).into_response());
+    };
     let built = state.config().web_dir.join("live.js").is_file();
     if !built {
         tracing::warn!(web_dir = %state.config().web_dir.display(), "camera page requested but web/dist is not built");
@@ -54,19 +86,31 @@ pub(crate) async fn show(
         View::Side => "side",
         View::Any => "any",
     };
+    // What the live socket counts to: one set, as prescribed (`care::sessions::open`).
+    let target = item.dose.reps.unwrap_or(1);
     let body = html! {
-        a.back-link href="/home" { "Back to your home page" }
-        h1 { (spec.name) }
+        a.back-link href=(card) { "Back to your programme" }
+        h1 { (exercise.name) }
+        p.lead { (item.dose.patient_text()) }
+        @if item.dose.sets > 1 {
+            p { "The camera counts one set of " (target) ". Rest, then press Start again for the next set." }
+        }
+        @if let Some(note) = item.note.as_deref().filter(|n| !n.trim().is_empty()) {
+            div.therapist-note {
+                h2 { "Note from your physiotherapist" }
+                p { (note) }
+            }
+        }
         @if !built {
             p.callout { "The camera session is not available on this server yet. Please tell your clinic." }
         } @else {
-            div #live data-exercise=(spec.id) data-exercise-name=(spec.name) data-view=(view)
-                data-target-reps="10" data-ws-path="/api/v1/live" data-mediapipe-path="/web/mediapipe/" {
+            div #live data-exercise=(exercise.id) data-exercise-name=(exercise.name) data-view=(view)
+                data-target-reps=(target) data-ws-path="/api/v1/live" data-mediapipe-path="/web/mediapipe/" {
                 p #setup .live-setup { (setup_text(spec.view)) " Then stand still for a moment in the starting position while we check the camera can see you." }
                 p.hint { "Your video stays on this device. Only the positions of your joints are sent, to count your movements." }
                 div.live-stage { video #camera playsinline muted {} canvas #overlay {} }
                 p #status role="status" aria-live="polite" {}
-                div.live-counter { span #counter { "0" } " of " span #target { "10" } }
+                div.live-counter { span #counter { "0" } " of " span #target { (target) } }
                 div.live-range { div #range-bar {} }
                 p #feedback aria-live="assertive" {}
                 button #start .button type="button" { "Start" }
@@ -74,10 +118,10 @@ pub(crate) async fn show(
                 button #finish .button-secondary type="button" hidden { "Finish" }
                 p #summary hidden {}
             }
-            p.hint { "Stop if the pain gets worse than a 5 out of 10, or if you feel dizzy or unwell." }
+            p.hint { (exercise.instructions.stop_if) " Stop too if you feel dizzy or unwell." }
             script src="/web/mediapipe/pose.js" {}
             script type="module" src="/web/live.js" {}
         }
     };
-    Ok(page(spec.name, Some(&p), body).into_response())
+    Ok(page(&exercise.name, Some(&p), body).into_response())
 }

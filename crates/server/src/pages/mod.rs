@@ -12,6 +12,7 @@ mod layout;
 mod login;
 mod pathway;
 mod patients;
+mod programme;
 pub(crate) mod questionnaires;
 mod safety;
 mod staff_forms;
@@ -43,6 +44,8 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/home", get(patients::home)),
         ("GET", "/decision-aid", get(decision_aid::show)),
         ("GET", "/exercise/{exercise_id}", get(exercise::show)),
+        ("GET", "/programme", get(programme::show)),
+        ("GET", "/programme/print", get(programme::print)),
         ("GET", "/intake", get(intake::start)),
         ("GET", "/check-in", get(intake::checkin::check_in)),
         ("POST", "/check-in", post(intake::checkin::submit_check_in)),

@@ -40,10 +40,18 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
     let due =
         if medical { vec![] } else { crate::pages::questionnaires::due_now(&state, &p).await? };
     let first = view.name.split_whitespace().next().unwrap_or(&view.name).to_owned();
+    // The patient's own programme, never the whole library. What to do today leads the page
+    // once there is something to do and nothing stops them.
+    let programme = care::programme::read(&state, &p, p.user.id).await?;
+    let done = crate::pages::programme::done_today(&state, &p, &programme).await?;
+    let exercises = crate::pages::programme::home_section(&programme, pause.is_some(), &done);
+    let lead_with_exercises = pause.is_none()
+        && programme.entries.iter().any(|e| !crate::pages::programme::finished(e, programme.today));
     let body = html! {
         h1 { "Hello, " (first) }
         p.lead { "This is your space at " (clinic.name) "." }
         @if let Some(pause) = &pause { (crate::pages::safety::care_card(pause)) }
+        @if lead_with_exercises { (exercises) }
         section.next-step aria-labelledby="next-title" {
             h2 #next-title { "Your next step" }
             @match episode.as_ref().map(|e| e.status) {
@@ -79,19 +87,7 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
             p { a href="/decision-aid" { "Is surgery right for me? A guide to help you decide" } }
         }
         @if let Some(ep) = &episode { (crate::pages::pathway::patient_section(ep, state.now().date())) }
-        section aria-labelledby="exercises-title" {
-            h2 #exercises-title { "Exercise with your camera" }
-            @if pause.is_some() {
-                p { "Your exercises are paused for now. The box at the top of this page says why and what to do." }
-            } @else {
-                p { "Your camera counts your movements and gives you tips as you go. Only do the exercises your physical therapist has shown you." }
-                ul.exercise-list {
-                    @for e in physio_motion::exercises() {
-                        li { a href={ "/exercise/" (e.id) } { (e.name) } }
-                    }
-                }
-            }
-        }
+        @if !lead_with_exercises { (exercises) }
         section aria-labelledby="team-title" {
             h2 #team-title { "Your care team" }
             p { "These physical therapists look after your care and see what you record here." }

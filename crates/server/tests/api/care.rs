@@ -141,7 +141,8 @@ async fn a_decision_awaiting_review_pauses_exercise(app: &TestApp) {
     let (browser, _) = app.login(&email_of("p1")).await;
     let home = browser.get(app.url("/home")).send().await.unwrap().text().await.unwrap();
     let card = home.find("data-pause").expect("a care card on the home page");
-    let exercises = home.find("Exercise with your camera").unwrap();
+    let exercises = home.find("Today&#39;s exercises").or_else(|| home.find("Today's exercises"));
+    let exercises = exercises.expect("the exercises section");
     assert!(card < exercises, "the care card comes first");
     assert!(!home.contains("/exercise/deep-squat"), "no camera exercise is offered while paused");
     let camera = browser.get(app.url("/exercise/deep-squat")).send().await.unwrap().text().await;
@@ -178,7 +179,17 @@ async fn a_decision_awaiting_review_pauses_exercise(app: &TestApp) {
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
     let home = browser.get(app.url("/home")).send().await.unwrap().text().await.unwrap();
     assert!(!home.contains("data-pause"), "{home}");
-    assert!(home.contains("/exercise/deep-squat"));
+    // The clinician starts the pathway's programme: its camera exercise for today is offered.
+    let res = app
+        .req(&c, Method::POST, &format!("/api/v1/patients/{}/programme/from-template", p.p1))
+        .bearer_auth(&clinician)
+        .json(&json!({"based_on": 0, "template": "prehab"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let home = browser.get(app.url("/home")).send().await.unwrap().text().await.unwrap();
+    assert!(home.contains("/exercise/sit-to-stand"), "{home}");
 }
 
 async fn a_pathway_starts_with_the_intakes_surgery_facts(app: &TestApp) {

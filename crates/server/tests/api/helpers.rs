@@ -113,6 +113,11 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// The directory the server serves `/web/` from (empty but for `hello.txt`).
+    pub(crate) fn web_dir(&self) -> &std::path::Path {
+        self._web.path()
+    }
+
     pub(crate) fn req(&self, client: &Client, method: Method, path: &str) -> RequestBuilder {
         client.request(method, self.url(path))
     }

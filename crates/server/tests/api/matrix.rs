@@ -230,6 +230,9 @@ const MATRIX: &[Row] = &[
         [303, 303, 303, 403, 403, 403, 403, 403],
     ),
     row("GET", "/check-in/result", NoBody, [303, 200, 303, 403, 403, 403, 403, 403]),
+    // The patient's own programme and its print copy (staff see it on the patient's page).
+    row("GET", "/programme", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
+    row("GET", "/programme/print", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
     row("GET", "/caseload", NoBody, [303, 403, 403, 200, 200, 403, 403, 200]),
     row("GET", "/patients/{patient}", NoBody, [303, 200, 403, 200, 403, 200, 404, 404]),
     row(
