@@ -55,11 +55,11 @@ pub(crate) async fn show(
         Ok(r) => r,
         Err(ApiError::Forbidden(why)) => {
             state.audit(p.actor(), "view", "exercise", Some(me.id), AuditOutcome::Denied).await?;
-            let title = "You cannot do this exercise today";
+            let title = "You cannot start this exercise";
             let body = html! {
                 a.back-link href="/programme" { "Back to your programme" }
                 h1 { (title) }
-                p { (sentence(&why)) "." }
+                p { (sentence(&why)) @if !why.ends_with('.') { "." } }
                 p { a href="/programme" { "See the exercises in your programme" } }
             };
             return Ok((StatusCode::FORBIDDEN, page(title, Some(&p), body)).into_response());
@@ -73,7 +73,7 @@ pub(crate) async fn show(
             a.back-link href=(card) { "Back to your programme" }
             h1 { (exercise.name) }
             p { "This exercise has no camera version. Do it on your own, following the steps in your programme." }
-            p { a.button href=(card) { "See how to do " (exercise.name) } }
+            p { a.button href=(card) { "See how to do this exercise" } }
         };
         return Ok(page(&exercise.name, Some(&p), body).into_response());
     };

@@ -50,7 +50,7 @@ pub(crate) fn finished(e: &Entry, today: Date) -> bool {
     e.item.end.is_some_and(|end| end < today)
 }
 
-/// When an exercise that is not for today is done, in plain words.
+/// When an exercise that is not for today is done, in plain words ("Next: Friday").
 pub(crate) fn when_text(item: &Item, today: Date) -> String {
     if item.start > today {
         return format!("Starts on {}", long_date(item.start));
@@ -62,9 +62,9 @@ pub(crate) fn when_text(item: &Item, today: Date) -> String {
         .filter_map(|k| today.checked_add(Duration::days(k)))
         .find(|d| scheduled_on(item, *d));
     match next {
-        Some(d) if Some(d) == today.next_day() => "Not today. Next: tomorrow".to_owned(),
-        Some(d) => format!("Not today. Next: {}", Weekday::of(d).label()),
-        None => "Not today".to_owned(),
+        Some(d) if Some(d) == today.next_day() => "Next: tomorrow".to_owned(),
+        Some(d) => format!("Next: {}", Weekday::of(d).label()),
+        None => "Not in the coming week".to_owned(),
     }
 }
 
@@ -133,14 +133,18 @@ fn card(e: &Entry, today: Date, paused: bool) -> Markup {
             } @else if !for_today(e, today) {
                 p.exercise-when { (when_text(&e.item, today)) "." }
             }
-            (figure_of(ex))
-            h3 { "How much and how often" }
-            p.dose { (e.item.dose.patient_text()) }
-            @for d in e.item.dose.details_text() { p.dose-detail { (d) } }
-            p.dates { (dates_text(&e.item)) }
-            (note_of(&e.item))
-            @if !paused && e.doable_today() && ex.tracking.is_some() {
-                p { a.button href={ "/exercise/" (ex.id) } { "Do it with the camera" } }
+            div.exercise-card-top {
+                (figure_of(ex))
+                div.exercise-dose {
+                    h3 { "How much and how often" }
+                    p.dose { (e.item.dose.patient_text()) }
+                    @for d in e.item.dose.details_text() { p.dose-detail { (d) } }
+                    p.dates { (dates_text(&e.item)) "." }
+                    (note_of(&e.item))
+                    @if !paused && e.doable_today() && ex.tracking.is_some() {
+                        p { a.button href={ "/exercise/" (ex.id) } { "Do it with the camera" } }
+                    }
+                }
             }
             h3 { "How to start" }
             p { (ex.instructions.start) }
@@ -236,6 +240,12 @@ pub(crate) async fn print(State(state): State<AppState>, PageUser(p): PageUser) 
     let entries: Vec<&Entry> = view.entries.iter().filter(|e| !finished(e, today)).collect();
     let team: Vec<&str> = team.iter().map(|m| m.clinician_name.as_str()).collect();
     let title = format!("Exercise programme for {}", me.name);
+    let credits: std::collections::BTreeSet<String> = entries
+        .iter()
+        .filter_map(|e| e.exercise.as_ref())
+        .map(|x| x.figure_credit.line())
+        .collect();
+    let credits: Vec<String> = credits.into_iter().collect();
     let body = html! {
         header.print-head {
             p.print-clinic { (clinic.name) }
@@ -246,7 +256,7 @@ pub(crate) async fn print(State(state): State<AppState>, PageUser(p): PageUser) 
             dl.print-facts {
                 div { dt { "Printed on" } dd { (long_date(today)) } }
                 @if let Some(v) = &view.current {
-                    div { dt { "Programme of" } dd { (long_date(zone.local(v.created_at).date())) " (version " (v.version) ")" } }
+                    div { dt { "Programme set on" } dd { (long_date(zone.local(v.created_at).date())) " (version " (v.version) ")" } }
                 }
             }
         }
@@ -267,9 +277,9 @@ pub(crate) async fn print(State(state): State<AppState>, PageUser(p): PageUser) 
             @if let Some(ex) = &e.exercise {
                 section.print-exercise aria-labelledby=(format!("{}-title", card_id(&ex.id))) {
                     h2 id=(format!("{}-title", card_id(&ex.id))) { (ex.name) }
-                    div.print-exercise-body {
+                    div.print-exercise-top {
                         div.print-figure { (still(&ex.figure, &format!("{}: start and end positions", ex.name))) }
-                        div.print-text {
+                        div.print-dose {
                             p.dose { strong { (e.item.dose.patient_text()) } }
                             @for d in e.item.dose.details_text() { p { (d) } }
                             p { (dates_text(&e.item)) "." }
@@ -277,20 +287,20 @@ pub(crate) async fn print(State(state): State<AppState>, PageUser(p): PageUser) 
                             @if let Some(note) = e.item.note.as_deref().filter(|n| !n.trim().is_empty()) {
                                 div.therapist-note { h3 { "Note from your physiotherapist" } p { (note) } }
                             }
-                            h3 { "How to start" }
-                            p { (ex.instructions.start) }
-                            h3 { "What to do" }
-                            ol { @for s in &ex.instructions.steps { li { (s) } } }
-                            h3 { "When to stop" }
-                            p { (ex.instructions.stop_if) }
                         }
                     }
+                    h3 { "How to start" }
+                    p { (ex.instructions.start) }
+                    h3 { "What to do" }
+                    ol { @for s in &ex.instructions.steps { li { (s) } } }
+                    h3 { "When to stop" }
+                    p { (ex.instructions.stop_if) }
                 }
             }
         }
         footer.print-foot {
             p { "Stop any exercise that makes your pain much worse, and tell your physiotherapist. If you get numbness between your legs, or new trouble with your bladder or bowels, go to an emergency department now." }
-            p { "Printed from Physio for " (me.name) ". Drawings: " (entries.iter().filter_map(|e| e.exercise.as_ref()).map(|x| x.figure_credit.line()).collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>().join("; ")) "." }
+            p { "Printed from Physio for " (me.name) ". Drawings: " (credits.join("; ")) "." }
         }
     };
     Ok(print_layout(&format!("{title} – {}", clinic.name), body).into_response())
@@ -312,12 +322,13 @@ fn task(e: &Entry, today: Date, done: &HashMap<String, usize>) -> Markup {
     let name = e.exercise.as_ref().map_or("An exercise that is no longer available", |x| &x.name);
     let href = format!("/programme#{}", card_id(&e.item.exercise));
     let now = for_today(e, today);
-    let (label, class) = if now {
-        done_state(e, done)
-    } else if e.exercise.is_none() || !e.flags.is_empty() {
-        ("Leave out for now", "tag-held")
+    // Under "Not today" only a held exercise needs a tag: the heading says the rest.
+    let status = if now {
+        Some(done_state(e, done))
+    } else if e.exercise.is_none() || (!e.flags.is_empty() && e.item.active_on(today)) {
+        Some(("Leave out for now", "tag-held"))
     } else {
-        ("Not today", "tag-grey")
+        None
     };
     let tracked = e.exercise.as_ref().is_some_and(|x| x.tracking.is_some());
     html! {
@@ -337,7 +348,7 @@ fn task(e: &Entry, today: Date, done: &HashMap<String, usize>) -> Markup {
                     p.task-camera { a href={ "/exercise/" (e.item.exercise) } { "Do it with the camera" } }
                 }
             }
-            strong.tag.task-status.(class) { (label) }
+            @if let Some((label, class)) = status { strong.tag.task-status.(class) { (label) } }
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The patient's side of their exercise programme, on both backends: the home page's task list
 //! and `/programme` show only their own exercises; the print copy has no navigation and every
 //! dose; the camera page opens only an exercise prescribed for today, counting to the
-//! prescription; and another patient cannot read the programme.
+//! prescription; a pause shows on each of them; and another patient cannot read the programme.
 
 use physio_clinic::exercise::Dose;
 use reqwest::{Client, StatusCode};
@@ -16,6 +16,7 @@ both_backends!(
     a_patient_sees_only_their_own_programme,
     the_camera_page_follows_the_prescription,
     staff_and_other_patients_do_not_see_it,
+    a_paused_programme_says_so_everywhere,
 );
 
 /// Deep squat (tracked by the camera; Monday, Wednesday and Friday, so today: the test clock
@@ -207,4 +208,42 @@ async fn staff_and_other_patients_do_not_see_it(app: &TestApp) {
         let (status, _) = get(app, &clinician, path).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
     }
+}
+
+async fn a_paused_programme_says_so_everywhere(app: &TestApp) {
+    let p = &app.people;
+    prescribe(app).await;
+    std::fs::write(app.web_dir().join("live.js"), "").unwrap();
+    // An intake that waits for a clinician's review pauses exercise.
+    let mut intake: Value = serde_json::from_str(include_str!(
+        "../../../../docs/examples/specialist-surgery-recommended.json"
+    ))
+    .unwrap();
+    intake.as_object_mut().unwrap().remove("age");
+    let token = app.token_for(p.p1).await;
+    let res = app
+        .req(&app.client(), reqwest::Method::POST, "/api/v1/intake")
+        .bearer_auth(&token)
+        .json(&intake)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    let (c, _) = app.login(&email_of("p1")).await;
+    let (_, home) = get(app, &c, "/home").await;
+    assert!(home.contains("data-pause") && home.contains("Your programme is paused"), "{home}");
+    assert!(!home.contains("/exercise/deep-squat"), "no camera while paused");
+    let (status, page) = get(app, &c, "/programme").await;
+    assert_eq!(status, StatusCode::OK);
+    let card = page.find("data-pause").expect("the care card");
+    assert!(card < page.find("Deep squat").unwrap(), "the care card comes first");
+    assert!(page.contains("Your programme is paused."));
+    assert!(!page.contains("Do it with the camera") && !page.contains("href=\"/exercise/"));
+    let (_, print) = get(app, &c, "/programme/print").await;
+    assert!(print.contains("Your exercises are paused"), "{print}");
+    let (status, camera) = get(app, &c, "/exercise/deep-squat").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(camera.contains("data-pause") && !camera.contains("id=\"live\""), "{camera}");
+    assert!(camera.contains("<h1>Deep squat</h1>"));
 }
