@@ -56,7 +56,7 @@ pub(crate) async fn run(command: ExercisesCommand, settings: &Settings) -> Resul
 
 /// The JSON Schema of the export format.
 pub(crate) fn schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(Library)).unwrap_or_default()
+    library::library_schema()
 }
 
 /// Prints `value` as pretty JSON. A reader that stops early (`| head`) is not an error.
