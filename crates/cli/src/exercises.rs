@@ -14,7 +14,7 @@ use crate::{BadInput, settings::Settings};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ExercisesCommand {
-    /// Print the exercise library as JSON in the export format (docs/exercises.md): the
+    /// Print the exercise library as JSON in the export format (docs/programmes.md): the
     /// built-in library, or with --clinic the built-in one and that clinic's own exercises.
     Export {
         /// The clinic's name or id; without it, the built-in library (no database needed).
