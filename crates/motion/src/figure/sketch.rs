@@ -106,19 +106,17 @@ pub(crate) fn draw(fig: &Figure, t: f32) -> Sketch {
             (true, _) => still_prop(prop, &first, a, &[&first, &last]),
             (false, true) => still_prop(prop, &last, b, &[&first, &last]),
         };
-        let shown = mix(f32::from(u8::from(in_a)), f32::from(u8::from(in_b)), t);
+        let shown = presence(in_a, in_b, t);
         out.extend(shapes.iter().map(|s| Stroke {
             ink: Ink::Prop,
             shape: seen(s, view),
             opacity: shown,
         }));
     }
-    if a.props.contains(&Prop::Band) || b.props.contains(&Prop::Band) {
-        let shown = mix(
-            f32::from(u8::from(a.props.contains(&Prop::Band))),
-            f32::from(u8::from(b.props.contains(&Prop::Band))),
-            t,
-        );
+    let (band_a, band_b) = (a.props.contains(&Prop::Band), b.props.contains(&Prop::Band));
+    if band_a || band_b {
+        let shown = presence(band_a, band_b, t);
+        // Tied to a post ahead of the feet at chest height: it stays put while the hands pull.
         let h = heading(&first);
         let post = h.scale(1.25);
         let anchor = post.sub(h.scale(0.04)).add(V3::new(0.0, 1.25, 0.0));
@@ -207,6 +205,12 @@ pub(crate) fn draw(fig: &Figure, t: f32) -> Sketch {
 
 fn mix(a: f32, b: f32, t: f32) -> f32 {
     a + (b - a) * t
+}
+
+/// The opacity of something drawn in the start pose (`a`), the end pose (`b`) or both: what
+/// only one pose has fades in or out over the movement.
+fn presence(a: bool, b: bool, t: f32) -> f32 {
+    mix(f32::from(u8::from(a)), f32::from(u8::from(b)), t)
 }
 
 /// Where the pelvis faces, level (standing), or toward the head (lying): the direction
@@ -392,7 +396,7 @@ fn outlines(a: &Pose, b: &Pose, now: &Body, t: f32, view: FigureView) -> Vec<Str
         (x.is_some() || y.is_some()).then(|| {
             (
                 mix(x.unwrap_or(0.0), y.unwrap_or(0.0), t) / 100.0,
-                mix(f32::from(u8::from(x.is_some())), f32::from(u8::from(y.is_some())), t),
+                presence(x.is_some(), y.is_some(), t),
             )
         })
     };
@@ -433,7 +437,7 @@ fn marks(a: &Pose, b: &Pose, now: &Body, t: f32, view: FigureView) -> Vec<Stroke
         if !in_a && !in_b {
             continue;
         }
-        let opacity = mix(f32::from(u8::from(in_a)), f32::from(u8::from(in_b)), t);
+        let opacity = presence(in_a, in_b, t);
         let thigh = |k: usize, hip: Joint, knee: Joint| {
             (now.at(hip).mid(now.at(knee)), now.thighs[k].apply(V3::new(0.0, 0.0, 1.0)), 0.05)
         };

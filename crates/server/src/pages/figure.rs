@@ -4,7 +4,7 @@
 //! Black line drawings on white, so they print in black and white: one stroke width with
 //! round caps and joins, the head a circle, the far-side limbs grey so left and right read
 //! apart, objects a darker grey. Every figure is drawn at the same scale (centimetres of the
-//! body per SVG unit) in panels at least `MIN_PANEL` wide, so figures next to each other
+//! body per SVG unit) in panels `PANEL` wide, so figures next to each other
 //! show bodies of the same size.
 
 use maud::{Markup, html};
@@ -22,8 +22,10 @@ const SCALE: f32 = 100.0;
 const STROKE: f32 = 4.5;
 /// Space around the body in a panel.
 const MARGIN: f32 = 12.0;
-/// Narrowest panel (SVG units): 2.2 m of floor, enough for a person lying down.
-const MIN_PANEL: f32 = 220.0;
+/// Width of a panel (SVG units): 2.4 m of floor, enough for every built-in figure (the widest,
+/// the bird dog, reaches 2.2 m), so that all are drawn at one scale. A wider figure (a clinic's
+/// own) gets a wider panel.
+const PANEL: f32 = 264.0;
 /// Space under a still panel for its label.
 const LABEL: f32 = 30.0;
 /// Between the two still panels.
@@ -55,7 +57,7 @@ pub fn still(figure: &Figure, title: &str) -> Markup {
                     @for stroke in s.strokes.iter().filter(|s| s.opacity > 0.5) {
                         (draw(&win, &stroke.shape, stroke.ink, None))
                     }
-                    text x=(fmt(w / 2.0)) y=(fmt(label_y)) text-anchor="middle" font-size="14" font-family="system-ui, sans-serif" fill=(INK) { (label) }
+                    text x=(fmt(w / 2.0)) y=(fmt(label_y)) text-anchor="middle" font-size="16" font-family="system-ui, sans-serif" fill=(INK) { (label) }
                 }
             }
         }
@@ -150,7 +152,7 @@ impl Window {
     /// Panel width and height (SVG units).
     fn panel(&self) -> (f32, f32) {
         (
-            ((self.x1 - self.x0) * SCALE + 2.0 * MARGIN).max(MIN_PANEL),
+            ((self.x1 - self.x0) * SCALE + 2.0 * MARGIN).max(PANEL),
             (self.y1 - self.y0) * SCALE + 2.0 * MARGIN,
         )
     }
@@ -282,6 +284,18 @@ mod tests {
         assert!(FIGURE_CSS.contains("prefers-reduced-motion: reduce"));
     }
 
+    #[test]
+    fn every_built_in_figure_is_drawn_at_the_same_scale() {
+        let figures: std::collections::BTreeMap<String, Figure> =
+            serde_json::from_str(include_str!("../../../clinic/library/figures.json"))
+                .expect("figures.json parses");
+        for (id, figure) in &figures {
+            let frames: Vec<Sketch> = (0..=8).map(|k| sketch(figure, k as f32 / 8.0)).collect();
+            let (w, _) = Window::around(&frames, figure.view).panel();
+            assert_eq!(w, PANEL, "{id} is too wide for the standard panel");
+        }
+    }
+
     /// Writes every built-in figure to `$FIGURE_GALLERY/gallery.html` when that variable names
     /// a directory (for looking at them in a browser); does nothing otherwise.
     #[test]
@@ -327,6 +341,14 @@ mod tests {
                     c(C::TrunkFlexion), c(C::TrunkSideLean), c(C::ThoracicRotation), c(C::HipFlexionLeft), c(C::HipFlexionRight), c(C::KneeFlexionLeft), c(C::KneeFlexionRight), c(C::ShoulderElevationLeft), c(C::ShoulderElevationRight), c(C::ShoulderFlexionLeft), c(C::ShoulderFlexionRight), c(C::SpineFlexion), c(C::HeadForward),
                 ));
             }
+        }
+        for (id, figure) in &figures {
+            let win = Window::around(&[sketch(figure, 0.0), sketch(figure, 1.0)], figure.view);
+            text.push_str(&format!(
+                "{id:22} width {:.2} m height {:.2} m\n",
+                win.x1 - win.x0,
+                win.y1 - win.y0
+            ));
         }
         std::fs::write(std::path::Path::new(&dir).join("gallery.txt"), text)
             .expect("numbers written");
