@@ -6,7 +6,7 @@ mod charts;
 mod clinical;
 mod decision_aid;
 mod exercise;
-pub(crate) mod figure;
+pub mod figure;
 mod intake;
 mod layout;
 mod login;
