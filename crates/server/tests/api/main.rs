@@ -5,6 +5,7 @@ mod clinical;
 mod helpers;
 mod live;
 mod matrix;
+mod programme_pages;
 mod sessions;
 mod staff_forms;
 mod validation;
