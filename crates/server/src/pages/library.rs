@@ -45,6 +45,7 @@ pub(crate) fn exercise_tags(e: &Exercise, own: bool) -> Markup {
 /// A dose in words, with its details (rest, load, effort) after it.
 pub(crate) fn dose_words(d: &Dose) -> String {
     let mut text = sentence(&d.patient_text());
+    text.push('.');
     for extra in d.details_text() {
         text.push(' ');
         text.push_str(&extra);

@@ -132,11 +132,11 @@ fn template_options(
     let label = |e: &TemplateEntry| {
         let t = &e.template;
         format!(
-            "{} ({}, {}){}",
+            "{} \u{2013} {} pathway, {} phase{}",
             t.name,
             words(t.pathway.as_str()),
             words(t.phase.as_str()),
-            if e.own { ", your clinic's" } else { "" }
+            if e.own { " (your clinic's)" } else { "" }
         )
     };
     let (suggested, others): (Vec<&TemplateEntry>, Vec<&TemplateEntry>) =
@@ -263,8 +263,8 @@ pub(crate) async fn section(
                             (z.date_time(v.created_at)) " by " (who.get(&v.created_by).map_or("someone no longer at the clinic", String::as_str))
                         } }
                         div { dt { "Why" } dd { (v.reason) } }
-                        @if let Some(t) = &v.template {
-                            div { dt { "From the template" } dd { (template_name(t)) } }
+                        @if let Some(t) = v.template.as_deref().map(template_name).filter(|t| !v.reason.contains(t.as_str())) {
+                            div { dt { "From the template" } dd { (t) } }
                         }
                     }
                     @for w in &view.warnings {

@@ -307,11 +307,13 @@ async fn a_clinician_prescribes_through_the_pages(app: &TestApp) {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location, format!("/patients/{}#programme", p.p1));
     let (_, html) = get(app, &c, &record).await;
-    assert!(html.contains("Fusion early with the open book (post op fusion, early), your clinic"));
+    assert!(html.contains(
+        "Fusion early with the open book – post op fusion pathway, early phase (your clinic"
+    ));
 
     // ...which the patient's precautions then refuse to start as it is (no override travels
     // with a template): a page naming why, with the way to the editor.
-    let option = html.find(">Fusion early with the open book (").unwrap();
+    let option = html.find(">Fusion early with the open book – ").unwrap();
     let id = html[..option].rsplit("value=\"").next().unwrap().split('"').next().unwrap();
     let typed = [("template", id), ("start", ""), ("based_on", "3")];
     let (status, _, html) = post(app, &c, &csrf, &from_template, &pairs(&typed)).await;
