@@ -537,7 +537,7 @@ fn textarea(
             label for=(id) { (label) }
             @if let Some(h) = hint { p.hint id={ (id) "-hint" } { (h) } }
             (error_at(problems, &id))
-            textarea id=(id) name=(place.name(field)) rows="2"
+            textarea id=(id) name=(place.name(field)) rows="3"
                 aria-invalid=(invalid(problems, &id)) aria-describedby=[described(problems, &id, hint.is_some())] { (value) }
         }
     }
@@ -592,7 +592,6 @@ fn dose_fields(
                 }
             }
         }
-        (textarea(place, "note", "Note to the patient (optional)", None, &row.note, problems))
         @if add || tracked.is_some() {
             @let spec = tracked.and_then(|e| e.tracking.as_ref()).and_then(|t| physio_motion::exercises::find(&t.spec));
             div.rx-range {
@@ -655,6 +654,8 @@ fn row_fields(
             @for f in flags {
                 div.rx-flag { p { strong { "Now conflicts with: " } (f.explain()) "." } }
             }
+            div.rx-texts {
+            (textarea(place, "note", "Note to the patient (optional)", None, &row.note, problems))
             div.field.rx-text {
                 label for=(override_id) { "Reason to override a precaution" }
                 p.hint id={ (override_id) "-hint" } {
@@ -664,6 +665,7 @@ fn row_fields(
                 (error_at(problems, &override_id))
                 textarea id=(override_id) name=(place.name("override")) rows="2"
                     aria-invalid=(invalid(problems, &override_id)) aria-describedby=[described(problems, &override_id, true)] { (row.override_reason) }
+            }
             }
         }
     }
@@ -702,12 +704,15 @@ fn add_fields(ed: &Editor, lib: &ClinicLibrary, problems: &[Problem]) -> Markup 
                 }
             }
             (dose_fields(place, row, chosen.filter(|e| e.tracking.is_some()), problems))
+            div.rx-texts {
+            (textarea(place, "note", "Note to the patient (optional)", None, &row.note, problems))
             div.field.rx-text {
                 label for=(override_id) { "Reason to override a precaution" }
                 p.hint id={ (override_id) "-hint" } { "Only needed if a precaution rules this exercise out." }
                 (error_at(problems, &override_id))
                 textarea id=(override_id) name=(place.name("override")) rows="2"
                     aria-invalid=(invalid(problems, &override_id)) aria-describedby=[described(problems, &override_id, true)] { (row.override_reason) }
+            }
             }
         }
     }
