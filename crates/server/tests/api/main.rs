@@ -5,6 +5,7 @@ mod clinical;
 mod helpers;
 mod live;
 mod matrix;
+mod programme_pages;
 mod programmes;
 mod sessions;
 mod staff_forms;

@@ -336,6 +336,41 @@ const MATRIX: &[Row] = &[
         Form("phase="),
         [303, 403, 403, 303, 403, 403, 403, 404],
     ),
+    // The staff's programme pages, on the pathway just set. Only the care team's clinician
+    // prescribes (the admin reads but does not prescribe); `{version}` is the programme's
+    // version as it stands, so each save is made on the latest.
+    row("GET", "/library", NoBody, [303, 403, 403, 200, 200, 200, 200, 200]),
+    row("GET", "/library/{exercise}", NoBody, [303, 403, 403, 200, 200, 200, 200, 200]),
+    row(
+        "GET",
+        "/patients/{patient}/programme/edit",
+        NoBody,
+        [303, 403, 403, 200, 403, 403, 403, 404],
+    ),
+    row(
+        "POST",
+        "/patients/{patient}/programme/edit",
+        Form("based_on={version}&reason=matrix+{n}&add.exercise=pelvic-tilt"),
+        [303, 403, 403, 303, 403, 403, 403, 404],
+    ),
+    row(
+        "POST",
+        "/patients/{patient}/programme/from-template",
+        Form("based_on={version}&template=conservative-lumbar-active-care"),
+        [303, 403, 403, 303, 403, 403, 403, 404],
+    ),
+    row(
+        "POST",
+        "/patients/{patient}/programme/template",
+        Form("name=Matrix+{n}&description="),
+        [303, 403, 403, 303, 403, 403, 403, 404],
+    ),
+    row(
+        "GET",
+        "/patients/{patient}/programme/history",
+        NoBody,
+        [303, 403, 403, 200, 403, 200, 404, 404],
+    ),
     row("GET", "/episodes/{episode}/discharge", NoBody, [303, 403, 403, 200, 403, 403, 403, 404]),
     row(
         "POST",
@@ -398,6 +433,8 @@ async fn role_route_matrix(app: &TestApp) {
     for r in MATRIX {
         for (i, token) in tokens.iter().enumerate() {
             n += 1;
+            let version =
+                app.store.programme(p.clinic_a, p.p1).await.unwrap().map_or(0, |v| v.version);
             let fill = |s: &str| {
                 s.replace("{patient}", &p.p1.to_string())
                     .replace("{user}", &p.c2.to_string())
@@ -412,6 +449,7 @@ async fn role_route_matrix(app: &TestApp) {
                     .replace("{instrument}", "nprs")
                     .replace("{exercise}", "shoulder-abduction")
                     .replace("{n}", &n.to_string())
+                    .replace("{version}", &version.to_string())
             };
             let method = Method::from_bytes(r.method.as_bytes()).unwrap();
             let mut req = app.req(&client, method, &fill(r.path));
