@@ -269,6 +269,45 @@ export function api(baseUrl) {
   };
 }
 
+/**
+ * Prescribes `exercise` to the demo patient `patient` (an e-mail) the way a clinic does: a
+ * clinician on the patient's care team (the first; `server.logins.clinician[0]`, added by the
+ * admin, if the team is empty) saves a new version of the patient's programme through the API,
+ * at the library's default dose from today, keeping what is there. Nothing changes when the
+ * patient already has it today. The camera page and the live socket open only exercises of the
+ * patient's programme.
+ */
+export async function prescribe(server, { patient, exercise }) {
+  const admin = api(server.baseUrl);
+  await admin.login(server.logins.admin[0], server.password);
+  const { users: patients } = await admin.get('/api/v1/users?role=patient');
+  const person = patients.find((u) => u.email === patient);
+  assert.ok(person, `no demo patient ${patient}`);
+  const { users: clinicians } = await admin.get('/api/v1/users?role=clinician');
+  const { care_team: team } = await admin.get(`/api/v1/patients/${person.id}/care-team`);
+  let clinician = clinicians.find((u) => u.id === team[0]?.clinician_id);
+  if (!clinician) {
+    clinician = clinicians.find((u) => u.email === server.logins.clinician[0]);
+    await admin.put(`/api/v1/patients/${person.id}/care-team`, { clinician_ids: [clinician.id] });
+  }
+
+  const staff = api(server.baseUrl);
+  await staff.login(clinician.email, server.password);
+  const path = `/api/v1/patients/${person.id}/programme`;
+  const view = await staff.get(path);
+  const entry = view.entries.find((e) => e.item.exercise === exercise);
+  if (entry) {
+    assert.ok(entry.active_today && entry.flags.length === 0, `${patient} has ${exercise}, but not today: ${JSON.stringify(entry)}`);
+    return;
+  }
+  const { exercise: found } = await staff.get(`/api/v1/exercises/${exercise}`);
+  await staff.put(path, {
+    based_on: view.current?.version ?? 0,
+    items: [...(view.current?.items ?? []), { exercise, dose: found.dose, start: view.today }],
+    reason: `${found.name} with the camera, for the browser tests`,
+  });
+}
+
 const requireFromHere = createRequire(import.meta.url);
 const AXE_PATH = requireFromHere.resolve('axe-core/axe.min.js');
 

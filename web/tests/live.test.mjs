@@ -6,7 +6,8 @@
 // Then a clinician makes that session the patient's reference; and a clip of a real person
 // raising an arm (scripts/person-video) plays as the webcam, through MediaPipe in the page, to
 // the engine, which must count the raises; with the feet cut off or in the dark, the
-// calibration must say what to change.
+// calibration must say what to change. The camera opens only prescribed exercises, so each
+// patient's clinician first prescribes the abduction through the API (helpers.mjs `prescribe`).
 // Needs web/dist (`npm test` builds it first), ../shared/data and the clip (skipped without
 // them, except under CI where that is a failure).
 
@@ -15,7 +16,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { WEB_DIR, api, checkA11y, launchBrowser, screenshot, signIn, startServer, withPage } from './helpers.mjs';
+import { WEB_DIR, api, checkA11y, launchBrowser, prescribe, screenshot, signIn, startServer, withPage } from './helpers.mjs';
 
 const DATA_DIR = path.resolve(WEB_DIR, '../../shared/data');
 const POSITIONS_DIR = path.join(DATA_DIR, 'ui-prmd', 'correct', 'kinect', 'positions');
@@ -92,6 +93,11 @@ before(
     browser = await launchBrowser();
     assert.ok(server.logins.patient.length > 0, `physio demo printed no patient login\n${server.output()}`);
     assert.ok(server.password, `physio demo printed no demo password\n${server.output()}`);
+    // The camera opens only exercises of the patient's programme: their clinician prescribes
+    // the abduction to the patients who replay it and stand in front of the camera.
+    for (const patient of new Set(server.logins.patient.slice(0, 2))) {
+      await prescribe(server, { patient, exercise: 'shoulder-abduction' });
+    }
   },
   { timeout: 180_000 },
 );

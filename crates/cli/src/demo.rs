@@ -3,20 +3,33 @@
 //! care layer's own actions as the people who would have taken them, each on its day: the
 //! operator creates the clinic and its admin, the admin adds the clinicians and patients and sets
 //! care teams, each patient sends their intake and answers questionnaires, and clinicians review
-//! triage decisions and enter surgery dates. Every rule runs and every step leaves its real audit
-//! record (request id `demo`).
+//! triage decisions, enter surgery dates and milestones, and prescribe and change exercise
+//! programmes. Every rule runs (the precautions gate every programme) and every step leaves its
+//! real audit record (request id `demo`).
 
-use std::{collections::HashMap, fmt, sync::Arc};
+use std::{
+    collections::{BTreeMap, HashMap},
+    fmt,
+    sync::Arc,
+};
 
 use anyhow::{Context, Result, anyhow, bail};
-use physio_clinic::questionnaire::InstrumentId;
+use physio_clinic::{
+    exercise::{Dose, library},
+    programme::{Item, Override, template},
+    questionnaire::InstrumentId,
+};
 use physio_server::{
     AppState, Clock, Config, ManualClock,
     auth::{Principal, Via},
-    care::{self, users::NewAccount},
+    care::{
+        self,
+        programme::{FromTemplate, ProgrammeRequest},
+        users::NewAccount,
+    },
     error::ApiError,
 };
-use physio_store::{Clinic, Role, Store, TriageRecord, User};
+use physio_store::{Clinic, EpisodeStatus, Role, Store, TriageRecord, User};
 use serde::{
     Deserialize, Deserializer,
     de::{self, MapAccess, Visitor},
@@ -76,6 +89,12 @@ pub(crate) struct DemoPatient {
     intake: Option<Intake>,
     review: Option<Review>,
     pathway: Option<PathwayStep>,
+    /// The milestones a clinician confirms, each time as the whole list met so far.
+    #[serde(default)]
+    milestones: Vec<MilestoneStep>,
+    /// The versions of their exercise programme, oldest first.
+    #[serde(default)]
+    programme: Vec<ProgrammeStep>,
     #[serde(default)]
     questionnaires: Vec<Sitting>,
 }
@@ -118,6 +137,133 @@ struct PathwayStep {
     #[serde(default, deserialize_with = "some_date")]
     surgery_date: Option<Date>,
     lifting_limit_kg: Option<f64>,
+}
+
+/// A clinician records the milestones met (the whole list, as on the pathway page): the
+/// phase the rules give follows from them and the weeks since surgery.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MilestoneStep {
+    days_ago: u32,
+    by: String,
+    met: Vec<String>,
+}
+
+/// One version of a patient's programme, saved by a clinician on their care team: the first
+/// starts from the template of the patient's pathway and phase (checked on the day), as may a
+/// later one (a new phase); any other changes the version before it, in this order: `remove`,
+/// `variant` (an exercise swapped for a step on its ladder, at that step's default dose),
+/// `dose` (fields of the dose replaced), `add`, `override` (why an exercise is prescribed
+/// despite a precaution in force).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProgrammeStep {
+    days_ago: u32,
+    by: String,
+    template: Option<String>,
+    /// Why; required except when starting from a template.
+    reason: Option<String>,
+    #[serde(default)]
+    remove: Vec<String>,
+    #[serde(default)]
+    variant: BTreeMap<String, String>,
+    #[serde(default)]
+    dose: BTreeMap<String, Value>,
+    #[serde(default)]
+    add: Vec<NewItem>,
+    #[serde(default, rename = "override")]
+    override_: BTreeMap<String, String>,
+}
+
+/// An exercise added to a programme: the library's default dose with `dose`'s fields replaced.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewItem {
+    exercise: String,
+    dose: Option<Value>,
+    note: Option<String>,
+    #[serde(rename = "override")]
+    override_: Option<String>,
+}
+
+impl ProgrammeStep {
+    fn changes_items(&self) -> bool {
+        !(self.remove.is_empty()
+            && self.variant.is_empty()
+            && self.dose.is_empty()
+            && self.add.is_empty()
+            && self.override_.is_empty())
+    }
+
+    /// The programme after this step's changes to `items`; new exercises start on `today`.
+    fn apply(&self, mut items: Vec<Item>, today: Date) -> Result<Vec<Item>> {
+        let at = |items: &[Item], id: &str| {
+            items
+                .iter()
+                .position(|i| i.exercise == id)
+                .ok_or_else(|| anyhow!("{id} is not in the programme"))
+        };
+        let exercise =
+            |id: &str| library::find(id).ok_or_else(|| anyhow!("no exercise has the id {id}"));
+        let item = |id: &str, dose: Dose| Item {
+            exercise: id.to_owned(),
+            dose,
+            start: today,
+            end: None,
+            note: None,
+            range: None,
+            override_: None,
+        };
+        let because = |reason: &str| Override { reason: reason.to_owned(), precautions: vec![] };
+        for id in &self.remove {
+            items.remove(at(&items, id)?);
+        }
+        for (from, to) in &self.variant {
+            let k = at(&items, from)?;
+            let ladder = exercise(from)?;
+            if !ladder.harder.contains(to) && !ladder.easier.contains(to) {
+                bail!("{to} is not on the ladder of {from} (easier or harder)");
+            }
+            items[k] = item(to, exercise(to)?.dose.clone());
+        }
+        for (id, fields) in &self.dose {
+            let k = at(&items, id)?;
+            items[k].dose = patched(&items[k].dose, fields).with_context(|| id.clone())?;
+        }
+        for new in &self.add {
+            let default = &exercise(&new.exercise)?.dose;
+            let dose = match &new.dose {
+                Some(fields) => patched(default, fields)?,
+                None => default.clone(),
+            };
+            items.push(Item {
+                note: new.note.clone(),
+                override_: new.override_.as_deref().map(because),
+                ..item(&new.exercise, dose)
+            });
+        }
+        for (id, reason) in &self.override_ {
+            let k = at(&items, id)?;
+            items[k].override_ = Some(because(reason));
+        }
+        Ok(items)
+    }
+}
+
+/// `dose` with the fields of `fields` (a JSON object) replaced; `null` removes one.
+fn patched(dose: &Dose, fields: &Value) -> Result<Dose> {
+    let mut value = serde_json::to_value(dose)?;
+    let (Some(to), Some(from)) = (value.as_object_mut(), fields.as_object()) else {
+        bail!("a dose change is an object of the dose's fields");
+    };
+    for (k, v) in from {
+        if v.is_null() {
+            to.remove(k);
+        } else {
+            to.insert(k.clone(), v.clone());
+        }
+    }
+    serde_json::from_value(value).context("the changed dose")
 }
 
 /// Questionnaires answered at one sitting: `{"days_ago": 36, "nprs": [6], "odi": [...]}`, in
@@ -214,6 +360,10 @@ enum Step<'a> {
     Review(&'a DemoPatient, &'a Review),
     /// A clinician sets the pathway with its surgery facts.
     Pathway(&'a DemoPatient, &'a PathwayStep),
+    /// A clinician records the milestones met.
+    Milestones(&'a DemoPatient, &'a MilestoneStep),
+    /// A clinician saves a version of the exercise programme.
+    Programme(&'a DemoPatient, &'a ProgrammeStep),
 }
 
 /// The time of day `minutes` after midnight, `days_ago` days before `today`.
@@ -245,6 +395,13 @@ fn plan(demo: &Demo, now: OffsetDateTime) -> Result<Vec<(OffsetDateTime, Step<'_
         }
         if let Some(s) = &p.pathway {
             steps.push((at(s.days_ago, 17 * 60 + 45 + i), Step::Pathway(p, s)));
+        }
+        // After the pathway on the same day, and the programme after the milestones.
+        for m in &p.milestones {
+            steps.push((at(m.days_ago, 18 * 60 + 30 + i), Step::Milestones(p, m)));
+        }
+        for v in &p.programme {
+            steps.push((at(v.days_ago, 19 * 60 + i), Step::Programme(p, v)));
         }
     }
     steps.sort_by_key(|(t, _)| *t);
@@ -380,9 +537,106 @@ async fn seed(
                     .map_err(api)
                     .with_context(|| format!("demo pathway of {}", p.email))?;
             }
+            Step::Milestones(p, m) => {
+                let triage = intakes.get(p.email.as_str()).ok_or_else(|| {
+                    anyhow!("demo milestones of {} come before their intake", p.email)
+                })?;
+                care::pathway::set_milestones(&state, clinician(&m.by)?, triage.episode_id, &m.met)
+                    .await
+                    .map_err(api)
+                    .with_context(|| format!("demo milestones of {}", p.email))?;
+            }
+            Step::Programme(p, v) => {
+                let patient = &patients[p.email.as_str()].user;
+                programme(&state, clinician(&v.by)?, patient, v).await.with_context(|| {
+                    format!("demo programme of {}, {} days ago", p.email, v.days_ago)
+                })?;
+            }
+        }
+    }
+    for (email, p) in &patients {
+        if on_exercise_care(store, &p.user).await?
+            && store.programme(clinic.id, p.user.id).await?.is_none()
+        {
+            bail!(
+                "demo patient {email} is on exercise care but has no programme: give them one \
+                 in crates/cli/demo/patients.json"
+            );
         }
     }
     Ok(clinic)
+}
+
+/// Whether the patient's exercise care has started: their episode is active on a pathway and
+/// their exercise is not paused.
+pub(crate) async fn on_exercise_care(store: &Store, patient: &User) -> Result<bool> {
+    let Some(ep) = store.open_episode_of(patient.clinic_id, patient.id).await? else {
+        return Ok(false);
+    };
+    let active = ep.status == EpisodeStatus::Active && ep.pathway.is_some();
+    Ok(active && care::safety::pause(store, patient).await.map_err(api)?.is_none())
+}
+
+/// A clinician saves one version of a patient's programme, through the care layer, which checks
+/// it against the library, the doses' limits and the precautions in force that day: a step
+/// the gate refuses stops the demo with the care layer's reasons.
+async fn programme(
+    state: &AppState,
+    by: &Principal,
+    patient: &User,
+    step: &ProgrammeStep,
+) -> Result<()> {
+    let store = state.store();
+    if let Some(pause) = care::safety::pause(store, patient).await.map_err(api)? {
+        bail!("exercise is paused for them ({pause:?}): no programme is prescribed now");
+    }
+    let current = store.programme(patient.clinic_id, patient.id).await?;
+    let based_on = current.as_ref().map_or(0, |c| c.version);
+    let today = care::programme::today(state, patient.clinic_id).await.map_err(api)?;
+    if let Some(id) = &step.template {
+        if step.changes_items() {
+            bail!("a version starts from a template or changes the one before, not both");
+        }
+        let Some(template) = template::builtin().iter().find(|t| &t.id == id) else {
+            bail!("no built-in template has the id {id:?}");
+        };
+        // The template must be the one for where the patient is that day.
+        let ep = store
+            .open_episode_of(patient.clinic_id, patient.id)
+            .await?
+            .ok_or_else(|| anyhow!("no open episode"))?;
+        let status = care::pathway::phase_status(&ep, today)
+            .ok_or_else(|| anyhow!("no pathway set"))?
+            .map_err(|e| anyhow!("{e}"))?;
+        if (template.pathway, template.phase) != (status.pathway, status.phase) {
+            bail!(
+                "the template {id} is for the {} pathway's {} phase; that day they are on {} in \
+                 the {} phase",
+                template.pathway,
+                template.phase,
+                status.pathway,
+                status.phase
+            );
+        }
+        let req = FromTemplate {
+            based_on,
+            template: id.clone(),
+            start: None,
+            reason: step.reason.clone(),
+        };
+        care::programme::start_from_template(state, by, patient.id, req).await.map_err(api)?;
+    } else {
+        let Some(current) = current else {
+            bail!("the first version starts from a template: name it");
+        };
+        let Some(reason) = step.reason.clone() else {
+            bail!("a change to the programme needs its reason");
+        };
+        let items = step.apply(current.items, today)?;
+        let req = ProgrammeRequest { based_on, items, reason };
+        care::programme::save(state, by, patient.id, req).await.map_err(api)?;
+    }
+    Ok(())
 }
 
 /// A patient answers one questionnaire as the questionnaires page would send it: under the
@@ -492,5 +746,66 @@ mod tests {
                 assert!(s.days_ago >= 1 && s.days_ago <= intake.days_ago, "{}", p.email);
             }
         }
+    }
+
+    /// The day (days ago) a patient's exercise care starts by the data: triage puts them on a
+    /// pathway with no review needed, or a clinician's review does; a pathway step after it
+    /// (surgery facts) comes first too.
+    fn exercise_care_from(p: &DemoPatient) -> Option<u32> {
+        let (t, intake) = (p.triage.as_ref()?, p.intake.as_ref()?);
+        let start = if t.tier == "exercise" && t.pathway.is_some() && !t.needs_review {
+            intake.days_ago
+        } else {
+            let r = p.review.as_ref().filter(|r| r.final_tier == "exercise")?;
+            r.pathway.as_ref()?;
+            r.days_ago
+        };
+        Some(p.pathway.as_ref().map_or(start, |s| start.min(s.days_ago)))
+    }
+
+    /// Every patient on exercise care has a programme (and nobody else): it starts from a
+    /// template, by a clinician on the care team, after the pathway was set, and each later
+    /// version's changes apply to the one before (exercises in it, ladder steps on the ladder,
+    /// doses that parse). The care layer checks the rest when seeding (the precautions).
+    #[test]
+    fn every_patient_on_exercise_care_has_a_programme() {
+        let demo = Demo::load().unwrap();
+        let today = demo.clinic.written_for;
+        let mut with_programme = 0;
+        for p in &demo.patients {
+            let Some(from) = exercise_care_from(p) else {
+                assert!(p.programme.is_empty(), "{}: a programme without exercise care", p.email);
+                assert!(p.milestones.is_empty(), "{}: milestones without a pathway", p.email);
+                continue;
+            };
+            assert!(!p.programme.is_empty(), "{}: on exercise care without a programme", p.email);
+            with_programme += 1;
+            let steps = p.milestones.iter().map(|m| (m.days_ago, &m.by));
+            for (days_ago, by) in steps.chain(p.programme.iter().map(|v| (v.days_ago, &v.by))) {
+                assert!(days_ago >= 1 && days_ago <= from, "{}: {days_ago} days ago", p.email);
+                assert!(p.care_team.contains(by), "{}: {by} is not on the care team", p.email);
+            }
+            let mut items: Option<Vec<Item>> = None;
+            let mut last = u32::MAX;
+            for v in &p.programme {
+                assert!(v.days_ago <= last, "{}: versions out of order", p.email);
+                last = v.days_ago;
+                let day = today - Duration::days(i64::from(v.days_ago));
+                items = Some(match (&v.template, items) {
+                    (Some(id), _) => {
+                        assert!(!v.changes_items(), "{}: template and changes", p.email);
+                        let t = template::builtin().iter().find(|t| &t.id == id);
+                        let t = t.unwrap_or_else(|| panic!("{}: no template {id}", p.email));
+                        t.instantiate(&library::find, day).unwrap()
+                    }
+                    (None, Some(before)) => {
+                        assert!(v.reason.is_some(), "{}: a change without a reason", p.email);
+                        v.apply(before, day).unwrap_or_else(|e| panic!("{}: {e:#}", p.email))
+                    }
+                    (None, None) => panic!("{}: the first version names no template", p.email),
+                });
+            }
+        }
+        assert!(with_programme >= 25, "{with_programme} patients with a programme");
     }
 }

@@ -1,8 +1,9 @@
 //! `physio`: serve the platform, set up a demo clinic, migrate, manage users, verify the audit
-//! trail.
+//! trail, export and import the exercise library.
 
 mod analyze;
 mod demo;
+mod exercises;
 mod settings;
 
 use std::{io::BufRead, process::ExitCode, sync::Arc};
@@ -40,6 +41,9 @@ enum Command {
     /// Work with the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Export, import and describe the exercise library.
+    #[command(subcommand)]
+    Exercises(exercises::ExercisesCommand),
     /// Triage an intake: reads the intake JSON (docs/intake.md) from FILE or standard input and
     /// prints the decision: tier, every rule that fired with its reason, pathway and phase.
     Triage {
@@ -267,6 +271,7 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
                 println!("Temporary password: {password}");
             }
         }
+        Command::Exercises(command) => exercises::run(command, &settings).await?,
         Command::Triage { file, today } => {
             let today = match today {
                 Some(d) => parse_date(&d, "--today")?,

@@ -4,6 +4,8 @@
 //! pass before a clinic may add it.
 
 pub mod dose;
+#[cfg(test)]
+mod figures;
 pub mod library;
 pub mod model;
 pub mod tag;

@@ -13,6 +13,8 @@ pub mod diff;
 pub mod gate;
 pub mod item;
 pub mod template;
+#[cfg(test)]
+mod tests;
 
 pub use self::check::{Checked, Warning, check};
 pub use self::diff::{Change, diff};

@@ -23,6 +23,7 @@
 mod api;
 mod clinic;
 mod drive;
+mod prescribe;
 mod seed;
 mod wire;
 
@@ -89,6 +90,12 @@ struct Args {
     /// The password of the --login accounts.
     #[arg(long, env = "PHYSIO_LOADGEN_PASSWORD", requires = "login")]
     password: Option<String>,
+    /// A clinician (repeat for several) who prescribes --exercise to each --login patient on
+    /// their care team who does not have it today, before streaming: the server opens the
+    /// live socket only for an exercise of the patient's programme. Signs in with --password;
+    /// the prescriptions stay, so later --token-file runs need none.
+    #[arg(long = "prescribe-as", value_name = "EMAIL", requires = "login")]
+    prescribe_as: Vec<String>,
     /// Write the tokens made by --login here, for later runs with --token-file (sign-in is
     /// rate limited).
     #[arg(long, requires = "login")]
@@ -228,7 +235,7 @@ fn run(args: &Args) -> Result<Report> {
         }
         None => {
             let password = args.password.as_deref().context("give --password with --login")?;
-            let tokens = runtime()?.block_on(make_tokens(&base, &args.login, password))?;
+            let tokens = runtime()?.block_on(sign_in(&base, args, password))?;
             if let Some(f) = &args.save_tokens {
                 std::fs::write(f, tokens.join("\n") + "\n")
                     .with_context(|| format!("writing {}", f.display()))?;
@@ -328,17 +335,34 @@ fn run(args: &Args) -> Result<Report> {
 }
 
 /// Signs in as each patient (cookie session) and makes an API token with the CSRF token from
-/// the sign-in response.
-async fn make_tokens(
-    base: &reqwest::Url,
-    logins: &[String],
-    password: &str,
-) -> Result<Vec<String>> {
-    let mut tokens = Vec::with_capacity(logins.len());
-    for email in logins {
-        tokens.push(clinic::make_token(base, email, password, None, "physio-loadgen").await?.0);
+/// the sign-in response; then, with --prescribe-as, makes sure each has the exercise in their
+/// programme today.
+async fn sign_in(base: &reqwest::Url, args: &Args, password: &str) -> Result<Vec<String>> {
+    let mut patients = Vec::with_capacity(args.login.len());
+    for email in &args.login {
+        let (token, user) =
+            clinic::make_token(base, email, password, None, "physio-loadgen").await?;
+        let id = user["id"].as_str().context("no id in the sign-in response")?.to_owned();
+        patients.push(prescribe::Streamer { email: email.clone(), id, token });
     }
-    Ok(tokens)
+    if !args.prescribe_as.is_empty() {
+        let mut prescribers = Vec::with_capacity(args.prescribe_as.len());
+        for email in &args.prescribe_as {
+            let (token, user) =
+                clinic::make_token(base, email, password, None, "physio-loadgen prescriber")
+                    .await?;
+            let id = user["id"].as_str().context("no id in the sign-in response")?.to_owned();
+            prescribers.push(prescribe::Prescriber { email: email.clone(), id, token });
+        }
+        let api = clinic::Api::new(base.clone(), Duration::from_secs(60))?;
+        let added = prescribe::ensure_all(&api, &prescribers, &patients, &args.exercise).await?;
+        eprintln!(
+            "physio-loadgen: {} prescribed to {added} of {} patients (the others had it)",
+            args.exercise,
+            patients.len()
+        );
+    }
+    Ok(patients.into_iter().map(|p| p.token).collect())
 }
 
 /// A recording ready to send: each frame's JSON text without its time, and its binary

@@ -1,6 +1,7 @@
 //! `physio demo` on a fresh database: the demo clinic is seeded whole through the care layer, with
-//! the mix of patients its data describes, and an audit trail that is intact and has a `success`
-//! record for every questionnaire answer stored; run again, it reuses the clinic.
+//! the mix of patients its data describes, an exercise programme with its version history for
+//! every patient on exercise care, and an audit trail that is intact and has a `success` record
+//! for every questionnaire answer and programme version stored; run again, it reuses the clinic.
 
 use std::{
     collections::HashMap,
@@ -10,7 +11,7 @@ use std::{
     time::Duration,
 };
 
-use physio_clinic::{episode::EpisodeStatus, triage::Tier};
+use physio_clinic::{episode::EpisodeStatus, programme::Change, triage::Tier};
 use physio_store::{Role, testing::TestDb};
 
 const CLINIC: &str = "Riverside Spine & Back Physiotherapy (Demo)";
@@ -119,6 +120,78 @@ async fn check(db: TestDb) {
     }
     assert_eq!(reviewed, 9, "triage decisions reviewed by a clinician");
     assert!(responses > 300 && follow_ups > 100, "{responses} answers, {follow_ups} follow-ups");
+
+    // Every patient on exercise care (an active episode on a pathway, exercise not paused) has
+    // a programme, started from the template of their pathway, with a version history: among
+    // them progressions (a dose changed) and an override of a precaution with its reason.
+    let today = time::OffsetDateTime::now_utc().date();
+    let (mut with_programme, mut progressed, mut overridden) = (0, 0, 0);
+    for p in &patients {
+        let ep = store.open_episode_of(clinic.id, p.id).await.unwrap();
+        let pathway = ep.as_ref().filter(|e| e.status == EpisodeStatus::Active);
+        let pathway = pathway.and_then(|e| e.pathway.clone());
+        let paused = physio_server::care::safety::pause(store, p).await.unwrap().is_some();
+        let versions = store.programme_versions(clinic.id, p.id).await.unwrap();
+        assert_eq!(
+            pathway.is_some() && !paused,
+            !versions.is_empty(),
+            "{}: on exercise care if and only if they have a programme ({pathway:?}, paused: \
+             {paused})",
+            p.email
+        );
+        let (Some(current), Some(first)) = (versions.first(), versions.last()) else { continue };
+        with_programme += 1;
+        let template = first.template.as_deref().expect("the first version is from a template");
+        let template = physio_clinic::programme::template::builtin()
+            .iter()
+            .find(|t| t.id == template)
+            .expect("a built-in template");
+        assert_eq!(Some(template.pathway.as_str()), pathway.as_deref(), "{}", p.email);
+        let team = store.care_teams(clinic.id, Some(p.id)).await.unwrap();
+        for v in &versions {
+            assert!(
+                !v.reason.trim().is_empty(),
+                "{}: version {} has no reason",
+                p.email,
+                v.version
+            );
+            assert!(
+                team.iter().any(|t| t.clinician_id == v.created_by),
+                "{}: version {} not by their care team",
+                p.email,
+                v.version
+            );
+        }
+        let dose_changed =
+            versions.iter().any(|v| v.changes.iter().any(|c| matches!(c, Change::Dose { .. })));
+        progressed += usize::from(versions.len() >= 2 && dose_changed);
+        overridden += current
+            .items
+            .iter()
+            .filter_map(|i| i.override_.as_ref())
+            .filter(|o| !o.reason.trim().is_empty() && !o.precautions.is_empty())
+            .count();
+        // Nothing in force today is held by a precaution its override does not cover.
+        let phase = physio_server::care::pathway::phase_status(ep.as_ref().unwrap(), today)
+            .expect("on a pathway")
+            .expect("a phase that can be worked out");
+        let flags = physio_clinic::programme::flags(
+            &current.items,
+            &physio_clinic::exercise::library::find,
+            &phase.active_precautions,
+        );
+        assert!(flags.is_empty(), "{}: held by a precaution: {flags:?}", p.email);
+        // Each version was audited as it was saved.
+        let audited = audit
+            .iter()
+            .filter(|e| e.patient_id == Some(p.id) && e.resource == "programme")
+            .filter(|e| e.outcome == "success" && e.action != "read")
+            .count();
+        assert_eq!(audited, versions.len(), "{}: versions without their audit record", p.email);
+    }
+    assert!(with_programme >= 25, "{with_programme} patients with a programme");
+    assert!(progressed >= 5, "{progressed} programmes with a dose changed in a later version");
+    assert!(overridden >= 1, "no exercise prescribed despite a precaution, with its reason");
 
     // Run again: the clinic is reused, not seeded twice.
     let printed = run_demo(&db.url);

@@ -1,9 +1,11 @@
 //! The `physio` binary, run as a user would: exit codes, messages, settings, audit verification,
 //! the server surviving SIGKILL with its data and audit trail consistent (`crash`), the demo
-//! clinic seeded through the care layer (`demo`); and `tidy`, rules about the source tree itself.
+//! clinic seeded through the care layer (`demo`), the exercise library's export, import and
+//! schema (`exercises`); and `tidy`, rules about the source tree itself.
 
 mod crash;
 mod demo;
+mod exercises;
 mod tidy;
 
 use physio_store::testing::skip;
@@ -53,6 +55,9 @@ fn help_is_available_everywhere() {
         vec!["user", "add", "--help"],
         vec!["clinic", "add", "--help"],
         vec!["audit", "verify", "--help"],
+        vec!["exercises", "export", "--help"],
+        vec!["exercises", "import", "--help"],
+        vec!["exercises", "schema", "--help"],
     ] {
         let r = physio(dir.path(), &args, None);
         assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);

@@ -28,29 +28,38 @@ pub const MAX_LOAD_CHARS: usize = 80;
 #[serde(deny_unknown_fields)]
 pub struct Dose {
     /// Sets per session, 1 to 10.
+    #[schemars(range(min = 1, max = MAX_SETS))]
     pub sets: u8,
     /// Repetitions per set (or holds per set when `hold_s` is given), 1 to 50.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = MAX_REPS))]
     pub reps: Option<u16>,
     /// Seconds to hold each repetition, 1 to 120.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = MAX_HOLD_S))]
     pub hold_s: Option<u16>,
     /// Minutes, for a timed exercise such as walking, 1 to 60.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = MAX_MINUTES))]
     pub minutes: Option<u16>,
     /// Rest between sets, in seconds, 0 to 600.
+    #[schemars(range(max = MAX_REST_S))]
     pub rest_s: u16,
     /// Which side.
     pub side: Side,
     /// The days of the week it is done on (at least one, no repeats).
+    #[schemars(length(min = 1, max = 7), extend("uniqueItems" = true))]
     pub days: Vec<Weekday>,
     /// Sessions a day, 1 to 6.
+    #[schemars(range(min = 1, max = MAX_TIMES_PER_DAY))]
     pub times_per_day: u8,
     /// The load, in words ("a light band", "2 kg"), when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = MAX_LOAD_CHARS))]
     pub load: Option<String>,
     /// How hard it should feel, 0 (nothing) to 10 (maximal), when it matters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(max = 10))]
     pub effort: Option<u8>,
 }
 

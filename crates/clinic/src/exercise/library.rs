@@ -25,8 +25,10 @@ pub const MAX_IMPORT: usize = 1000;
 #[serde(deny_unknown_fields)]
 pub struct Library {
     /// Always `physio-exercise-library`.
+    #[schemars(extend("const" = FORMAT))]
     pub format: String,
     /// Always 1.
+    #[schemars(extend("const" = VERSION))]
     pub version: u32,
     /// The exercises.
     pub exercises: Vec<Exercise>,
@@ -138,7 +140,10 @@ pub fn parse_import(
             }),
         }
     }
-    let in_file: BTreeSet<&str> = parsed.iter().map(|(_, e)| e.id.as_str()).collect();
+    // Every id the file names, read or not: an entry that fails to read is reported on its
+    // own, and a ladder step pointing at it is not a second, misleading problem.
+    let in_file: BTreeSet<&str> =
+        entries.iter().filter_map(|e| e.get("id").and_then(|v| v.as_str())).collect();
     let mut seen = BTreeSet::new();
     for (index, exercise) in &parsed {
         let mut add = |problem: Problem| {
@@ -180,6 +185,14 @@ pub fn parse_import(
     } else {
         Err(problems)
     }
+}
+
+/// The JSON Schema of the export format ([`Library`]), as published at
+/// `docs/exercise-library.schema.json`. Clinic writes no files: the command line writes this
+/// out, and `tests::published_schema_is_current` fails (printing the schema to paste) when the
+/// published copy falls behind the types.
+pub fn library_schema() -> serde_json::Value {
+    schemars::schema_for!(Library).to_value()
 }
 
 /// serde's message, without the line and column of a value that was not read from text.
@@ -287,7 +300,84 @@ pub fn problems(e: &Exercise) -> Vec<Problem> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
+    use crate::exercise::{MovementTag, Tracking};
+    use crate::pathway::{Phase, precaution_rules};
+
+    /// The ids agreed with the figures (`figures.json`): renaming one breaks the merge by id.
+    const IDS: [&str; 53] = [
+        "open-book",
+        "thread-the-needle",
+        "cat-camel",
+        "towel-roll-extension",
+        "thoracic-rotation",
+        "prone-y-raise",
+        "prone-t-raise",
+        "prone-w-raise",
+        "band-row",
+        "wall-angel",
+        "scapular-squeeze",
+        "chin-tuck",
+        "chin-tuck-lying",
+        "belly-breathing",
+        "rib-breathing",
+        "short-walk",
+        "walk",
+        "brisk-walk",
+        "tummy-tightening",
+        "dead-bug-arms",
+        "dead-bug",
+        "bird-dog-arms",
+        "bird-dog",
+        "bridge",
+        "single-leg-bridge",
+        "side-plank-knees",
+        "side-plank",
+        "heel-slide",
+        "ankle-pumps",
+        "buttock-squeeze",
+        "thigh-tightening",
+        "log-roll",
+        "hip-hinge",
+        "wall-squat",
+        "single-leg-stance",
+        "deep-squat",
+        "hurdle-step",
+        "inline-lunge",
+        "side-lunge",
+        "sit-to-stand",
+        "straight-leg-raise",
+        "shoulder-abduction",
+        "shoulder-extension",
+        "shoulder-rotation",
+        "shoulder-scaption",
+        "trunk-side-bend",
+        "arm-raise",
+        "shoulder-flexion",
+        "pelvic-tilt",
+        "knee-to-chest",
+        "prone-press-up",
+        "neck-turn",
+        "neck-side-bend",
+    ];
+
+    /// What a patient does in the first days after an operation, before any phase opens.
+    const EARLY_POST_OP: [&str; 8] = [
+        "ankle-pumps",
+        "tummy-tightening",
+        "short-walk",
+        "log-roll",
+        "buttock-squeeze",
+        "thigh-tightening",
+        "heel-slide",
+        "belly-breathing",
+    ];
+
+    fn exercise(id: &str) -> &'static Exercise {
+        find(id).unwrap_or_else(|| panic!("no built-in exercise {id:?}"))
+    }
 
     #[test]
     fn builtin_library_is_valid() {
@@ -300,5 +390,380 @@ mod tests {
                 assert!(ids.contains(step.as_str()), "{}: unknown ladder step {step}", e.id);
             }
         }
+    }
+
+    #[test]
+    fn builtin_library_has_the_agreed_exercises() {
+        let all = builtin();
+        assert!(all.len() >= 40, "{} exercises", all.len());
+        let ids: BTreeSet<&str> = all.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, BTreeSet::from(IDS), "exactly the agreed ids");
+    }
+
+    #[test]
+    fn builtin_instructions_are_complete() {
+        for e in builtin() {
+            let i = &e.instructions;
+            assert!((3..=6).contains(&i.steps.len()), "{}: {} steps", e.id, i.steps.len());
+            assert!((2..=3).contains(&i.cues.len()), "{}: {} cues", e.id, i.cues.len());
+            assert!((1..=3).contains(&i.mistakes.len()), "{}: {} mistakes", e.id, i.mistakes.len());
+            assert!(e.media.is_empty(), "{}: built-in media", e.id);
+            assert_eq!(e.figure_credit, crate::exercise::Credit::default(), "{}", e.id);
+            for line in [&e.summary, &i.start, &i.feel, &i.stop_if]
+                .into_iter()
+                .chain(&i.steps)
+                .chain(&i.cues)
+            {
+                assert!(line.trim_end().ends_with(['.', '?', '!']), "{}: {line:?}", e.id);
+            }
+        }
+    }
+
+    /// Every path along `next` from every exercise ends: no exercise is its own harder (or
+    /// easier) variant, however many steps away.
+    fn assert_acyclic(next: &dyn Fn(&Exercise) -> &[String], direction: &str) {
+        fn visit(
+            id: &str,
+            next: &dyn Fn(&Exercise) -> &[String],
+            path: &mut Vec<String>,
+            direction: &str,
+        ) {
+            assert!(!path.iter().any(|p| p == id), "{direction} ladder loops: {path:?} -> {id}");
+            path.push(id.to_owned());
+            for step in next(exercise(id)) {
+                visit(step, next, path, direction);
+            }
+            path.pop();
+        }
+        for e in builtin() {
+            visit(&e.id, next, &mut Vec::new(), direction);
+        }
+    }
+
+    #[test]
+    fn ladders_are_symmetric_and_acyclic() {
+        for e in builtin() {
+            for harder in &e.harder {
+                assert!(
+                    exercise(harder).easier.contains(&e.id),
+                    "{} lists {harder} as harder, but {harder} does not list it as easier",
+                    e.id
+                );
+            }
+            for easier in &e.easier {
+                assert!(
+                    exercise(easier).harder.contains(&e.id),
+                    "{} lists {easier} as easier, but {easier} does not list it as harder",
+                    e.id
+                );
+            }
+        }
+        assert_acyclic(&|e| &e.harder, "harder");
+        assert_acyclic(&|e| &e.easier, "easier");
+    }
+
+    #[test]
+    fn tracking_is_what_the_motion_spec_says() {
+        let mut tracked = Vec::new();
+        for e in builtin() {
+            // The built-in ids are the motion specifications' ids where both exist.
+            assert_eq!(e.tracking, Tracking::of(&e.id), "{}", e.id);
+            if let Some(t) = &e.tracking {
+                assert_eq!(Some(t.clone()), Tracking::of(&t.spec), "{}", e.id);
+                tracked.push(e.id.as_str());
+            }
+        }
+        assert_eq!(tracked.len(), 18, "{tracked:?}");
+        assert!(physio_motion::exercises::find("cat-camel").is_some());
+        assert_eq!(
+            exercise("cat-camel").tracking,
+            None,
+            "a phone camera cannot see the spine curve"
+        );
+    }
+
+    #[test]
+    fn early_post_op_exercises_carry_no_tag_an_early_precaution_forbids() {
+        let forbidden: BTreeSet<MovementTag> = precaution_rules()
+            .iter()
+            .filter(|r| r.phases.contains(&Phase::Early) || r.until_week > 0)
+            .flat_map(|r| r.forbids.iter().copied())
+            .collect();
+        for id in EARLY_POST_OP {
+            let tags: Vec<_> = exercise(id).tags.iter().filter(|t| forbidden.contains(t)).collect();
+            assert!(tags.is_empty(), "{id} is tagged {tags:?}");
+        }
+    }
+
+    #[test]
+    fn tags_follow_the_tagging_rules() {
+        use MovementTag as T;
+        let tags = |id: &str| exercise(id).tags.iter().copied().collect::<BTreeSet<_>>();
+        let set = |list: &[MovementTag]| list.iter().copied().collect::<BTreeSet<_>>();
+        assert_eq!(tags("open-book"), set(&[T::Rotation]));
+        assert_eq!(tags("cat-camel"), set(&[T::Flexion, T::Extension]));
+        assert_eq!(tags("knee-to-chest"), set(&[T::Flexion, T::EndRange]));
+        assert_eq!(tags("prone-press-up"), set(&[T::Extension, T::Prone, T::EndRange]));
+        assert_eq!(tags("deep-squat"), set(&[T::Loaded, T::Flexion]));
+        assert_eq!(tags("band-row"), set(&[T::Loaded, T::Pushing]));
+        assert_eq!(tags("bridge"), set(&[T::Loaded]));
+        assert_eq!(tags("trunk-side-bend"), set(&[T::SideBending]));
+        assert_eq!(tags("hip-hinge"), set(&[]), "the hips bend, the back stays straight");
+        // Arms above the head while upright or face down are overhead work.
+        for id in ["wall-angel", "arm-raise", "shoulder-flexion", "shoulder-abduction"] {
+            assert!(tags(id).contains(&T::Overhead), "{id}");
+        }
+        assert!(tags("prone-y-raise").is_superset(&set(&[T::Overhead, T::Prone])));
+        // Every face-down exercise says so, and nothing else does.
+        for e in builtin() {
+            let prone = e.position == crate::exercise::Position::Prone;
+            assert_eq!(e.tags.contains(&T::Prone), prone, "{}", e.id);
+        }
+    }
+
+    #[test]
+    fn default_doses_follow_the_dosing_rules() {
+        use crate::exercise::{Side, Weekday};
+        let dose = |id: &str| &exercise(id).dose;
+        assert_eq!((dose("open-book").reps, dose("open-book").side), (Some(5), Side::Alternating));
+        assert_eq!(dose("chin-tuck").reps, Some(10));
+        assert_eq!(dose("chin-tuck").hold_s, Some(5));
+        assert!((5..=6).contains(&dose("cat-camel").reps.unwrap_or_default()));
+        assert_eq!(dose("short-walk").minutes, Some(5));
+        assert!(dose("short-walk").times_per_day >= 3, "several short walks a day");
+        for e in builtin() {
+            let d = &e.dose;
+            if let Some(hold) = d.hold_s {
+                assert!(hold <= 30, "{}: hold {hold} s", e.id);
+            }
+            if e.tags.contains(&MovementTag::Loaded) {
+                if d.hold_s.is_none() {
+                    assert!((2..=3).contains(&d.sets), "{}: {} sets", e.id, d.sets);
+                    assert!((8..=12).contains(&d.reps.unwrap_or_default()), "{}", e.id);
+                }
+                assert_eq!(d.days.len(), 3, "{}: strength work on 3 days", e.id);
+            }
+            if d.days.len() == 7 {
+                assert_eq!(d.days_in_order(), Weekday::ALL, "{}", e.id);
+            }
+        }
+    }
+
+    /// The built-in library as a clinic would export it, with every id (and ladder step)
+    /// renamed so that it may be imported back.
+    fn renamed_export() -> Vec<Exercise> {
+        let rename = |id: &str| format!("clinic-{id}");
+        builtin()
+            .iter()
+            .map(|e| Exercise {
+                id: rename(&e.id),
+                easier: e.easier.iter().map(|s| rename(s)).collect(),
+                harder: e.harder.iter().map(|s| rename(s)).collect(),
+                ..e.clone()
+            })
+            .collect()
+    }
+
+    fn known(id: &str) -> bool {
+        find(id).is_some()
+    }
+
+    fn file(entries: &[serde_json::Value]) -> String {
+        serde_json::json!({"format": FORMAT, "version": VERSION, "exercises": entries}).to_string()
+    }
+
+    fn entry(id: &str) -> serde_json::Value {
+        let mut e = exercise("bridge").clone();
+        e.id = id.to_owned();
+        e.easier.clear();
+        e.harder.clear();
+        serde_json::to_value(e).expect("serialises")
+    }
+
+    /// (entry index, id, field) of each problem.
+    fn where_(problems: &[EntryProblem]) -> Vec<(usize, Option<&str>, &str)> {
+        problems.iter().map(|p| (p.index, p.id.as_deref(), p.problem.field.as_str())).collect()
+    }
+
+    #[test]
+    fn an_export_imports_back_unchanged() {
+        let exercises = renamed_export();
+        let text = serde_json::to_string_pretty(&Library::of(exercises.clone())).expect("json");
+        assert_eq!(parse_import(&text, &known), Ok(exercises));
+        // Ladder steps may also name built-in exercises.
+        let mut own = entry("clinic-bridge-march");
+        own["easier"] = serde_json::json!(["bridge"]);
+        assert!(parse_import(&file(&[own]), &known).is_ok());
+    }
+
+    #[test]
+    fn one_bad_entry_stops_the_import_and_is_named() {
+        let mut bad = entry("clinic-bridge-hold");
+        bad["dose"]["sets"] = serde_json::json!(0);
+        let text = file(&[entry("clinic-one"), bad, entry("clinic-three")]);
+        let problems = parse_import(&text, &known).expect_err("refused");
+        assert_eq!(where_(&problems), [(1, Some("clinic-bridge-hold"), "dose.sets")]);
+        assert!(problems[0].to_string().starts_with("exercise \"clinic-bridge-hold\" (entry 2)"));
+
+        // An entry that does not even read is named too, and a ladder step pointing at it is
+        // not reported as unknown.
+        let mut unreadable = entry("clinic-unreadable");
+        unreadable["position"] = serde_json::json!("upside_down");
+        let mut pointing = entry("clinic-pointing");
+        pointing["harder"] = serde_json::json!(["clinic-unreadable"]);
+        let problems = parse_import(&file(&[pointing, unreadable]), &known).expect_err("refused");
+        assert_eq!(where_(&problems), [(1, Some("clinic-unreadable"), "entry")]);
+        assert!(problems[0].problem.message.contains("upside_down"), "{}", problems[0]);
+    }
+
+    #[test]
+    fn import_refuses_duplicate_and_builtin_ids() {
+        let text = file(&[entry("clinic-twice"), entry("clinic-twice")]);
+        let problems = parse_import(&text, &known).expect_err("refused");
+        assert_eq!(where_(&problems), [(1, Some("clinic-twice"), "id")]);
+        assert!(problems[0].problem.message.contains("earlier entry"));
+
+        let problems = parse_import(&file(&[entry("open-book")]), &known).expect_err("refused");
+        assert_eq!(where_(&problems), [(0, Some("open-book"), "id")]);
+        assert!(problems[0].problem.message.contains("built-in"));
+
+        let problems = parse_import(&file(&[entry("Open Book")]), &known).expect_err("refused");
+        assert_eq!(where_(&problems), [(0, Some("Open Book"), "id")]);
+    }
+
+    #[test]
+    fn import_refuses_unknown_ladder_steps() {
+        let mut e = entry("clinic-step-up");
+        e["easier"] = serde_json::json!(["bridge", "clinic-nowhere"]);
+        e["harder"] = serde_json::json!(["clinic-step-up"]);
+        let problems = parse_import(&file(&[e]), &known).expect_err("refused");
+        assert_eq!(
+            where_(&problems),
+            [(0, Some("clinic-step-up"), "harder"), (0, Some("clinic-step-up"), "easier[1]")]
+        );
+        assert!(problems[1].problem.message.contains("\"clinic-nowhere\""));
+    }
+
+    #[test]
+    fn import_checks_tracking_against_the_motion_spec() {
+        let tracked = |tracking: serde_json::Value| {
+            let mut e = entry("clinic-tracked");
+            e["tracking"] = tracking;
+            parse_import(&file(&[e]), &known)
+        };
+        let problems = tracked(
+            serde_json::json!({"spec": "moonwalk", "view": "side", "counting_validated": false}),
+        )
+        .expect_err("refused");
+        assert_eq!(where_(&problems), [(0, Some("clinic-tracked"), "tracking.spec")]);
+        let message = &problems[0].problem.message;
+        assert!(message.contains("unknown motion specification \"moonwalk\""), "{message}");
+        assert!(message.contains("deep-squat") && !message.contains("cat-camel"), "{message}");
+
+        let problems = tracked(
+            serde_json::json!({"spec": "cat-camel", "view": "side", "counting_validated": false}),
+        )
+        .expect_err("refused");
+        assert!(problems[0].problem.message.contains("cannot follow"), "{}", problems[0]);
+
+        let problems = tracked(
+            serde_json::json!({"spec": "deep-squat", "view": "front", "counting_validated": true}),
+        )
+        .expect_err("refused");
+        assert_eq!(where_(&problems), [(0, Some("clinic-tracked"), "tracking.view")]);
+        assert!(problems[0].problem.message.contains("side view"), "{}", problems[0]);
+
+        let problems = tracked(
+            serde_json::json!({"spec": "deep-squat", "view": "side", "counting_validated": false}),
+        )
+        .expect_err("refused");
+        assert_eq!(where_(&problems), [(0, Some("clinic-tracked"), "tracking.counting_validated")]);
+
+        let ok = serde_json::to_value(Tracking::of("deep-squat")).expect("json");
+        assert!(tracked(ok).is_ok());
+    }
+
+    #[test]
+    fn import_refuses_a_file_that_is_not_a_library() {
+        let refused = |text: &str| {
+            let problems = parse_import(text, &known).expect_err("refused");
+            assert_eq!(where_(&problems), [(0, None, "file")], "{text}");
+            problems[0].problem.message.clone()
+        };
+        assert!(refused("not json").contains("not valid JSON"));
+        assert!(refused("[]").contains(FORMAT));
+        assert!(refused(r#"{"format": "physio-exercise-library", "version": 2}"#).contains(FORMAT));
+        let no_list = r#"{"format": "physio-exercise-library", "version": 1, "exercises": {}}"#;
+        assert!(refused(no_list).contains("list"));
+        assert!(refused(&file(&[])).contains("from 1 to"));
+    }
+
+    #[test]
+    fn published_schema_is_current() {
+        let published: serde_json::Value =
+            serde_json::from_str(include_str!("../../../../docs/exercise-library.schema.json"))
+                .expect("docs/exercise-library.schema.json is JSON");
+        let generated = library_schema();
+        assert!(
+            published == generated,
+            "docs/exercise-library.schema.json is out of date. Replace its contents with the \
+             schema between the markers (`physio` writes the same file):\n\
+             --- schema ---\n{}\n--- end ---",
+            serde_json::to_string_pretty(&generated).unwrap_or_default()
+        );
+    }
+
+    #[test]
+    fn schema_lists_values_and_required_fields() {
+        let schema = library_schema();
+        let defs = schema["$defs"].as_object().expect("$defs");
+        let values = |name: &str| -> BTreeSet<String> {
+            let def = &defs[name];
+            let listed = def["enum"].as_array().cloned().unwrap_or_default().into_iter().chain(
+                def["oneOf"].as_array().cloned().unwrap_or_default().into_iter().flat_map(|v| {
+                    v["enum"].as_array().cloned().unwrap_or_else(|| vec![v["const"].clone()])
+                }),
+            );
+            listed.filter_map(|v| v.as_str().map(str::to_owned)).collect()
+        };
+        let wire = |all: Vec<&str>| all.into_iter().map(str::to_owned).collect::<BTreeSet<_>>();
+        assert_eq!(
+            values("MovementTag"),
+            wire(MovementTag::ALL.iter().map(|t| t.as_str()).collect())
+        );
+        assert_eq!(
+            values("Weekday"),
+            wire(crate::exercise::Weekday::ALL.iter().map(|d| d.as_str()).collect())
+        );
+        assert_eq!(
+            values("Licence"),
+            wire(vec!["AGPL-3.0-or-later", "CC0-1.0", "CC-BY-4.0", "CC-BY-SA-4.0", "clinic-own"])
+        );
+        let required = |def: &serde_json::Value| -> BTreeSet<String> {
+            def["required"]
+                .as_array()
+                .expect("required")
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        };
+        assert_eq!(required(&schema), wire(vec!["format", "version", "exercises"]));
+        let exercise = required(&defs["Exercise"]);
+        for field in ["id", "name", "summary", "instructions", "dose", "figure"] {
+            assert!(exercise.contains(field), "Exercise requires {field}: {exercise:?}");
+        }
+        assert!(!exercise.contains("tags") && !exercise.contains("tracking"), "{exercise:?}");
+        assert_eq!(defs["Exercise"]["additionalProperties"], serde_json::json!(false));
+        let dose = required(&defs["Dose"]);
+        assert_eq!(dose, wire(vec!["sets", "rest_s", "side", "days", "times_per_day"]));
+    }
+
+    #[test]
+    fn exercises_by_region_cover_every_pathway() {
+        let mut by_region: BTreeMap<crate::exercise::BodyRegion, usize> = BTreeMap::new();
+        for e in builtin() {
+            *by_region.entry(e.region).or_default() += 1;
+        }
+        assert_eq!(by_region.len(), crate::exercise::BodyRegion::ALL.len(), "{by_region:?}");
     }
 }

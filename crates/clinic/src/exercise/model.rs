@@ -9,6 +9,8 @@ use physio_motion::figure::Figure;
 
 /// Longest exercise name.
 pub const MAX_NAME_CHARS: usize = 80;
+/// What an exercise id looks like, for the published schema (`library::problems` checks it).
+const ID_PATTERN: &str = "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$";
 /// Longest line of instructions (a step, a cue, a mistake).
 pub const MAX_LINE_CHARS: usize = 300;
 
@@ -17,8 +19,10 @@ pub const MAX_LINE_CHARS: usize = 300;
 #[serde(deny_unknown_fields)]
 pub struct Exercise {
     /// Stable id: lowercase letters, digits and hyphens, 3 to 60 characters.
+    #[schemars(pattern(ID_PATTERN), length(min = 3, max = 60))]
     pub id: String,
     /// Its name, as the patient sees it.
+    #[schemars(length(min = 1, max = MAX_NAME_CHARS))]
     pub name: String,
     /// What it is for, in one sentence for the patient.
     pub summary: String,

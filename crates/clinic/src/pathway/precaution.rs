@@ -55,7 +55,8 @@ const LIFTING_WHY: &str = "Surgeons set different lifting limits, so we follow t
 use MovementTag as T;
 
 // What each precaution rules out is our reading of its instruction: "keep the spine neutral"
-// rules out every spinal movement and the end of any range; "do not bend, lift or twist" rules
+// rules out every spinal movement, the end of any range and working against a load (the first
+// six weeks after a fusion are for walking, isometrics and gentle tummy work, clinical.md §5); "do not bend, lift or twist" rules
 // out flexion, rotation and lifting (and impact, which loads the spine as lifting does); the
 // lifting limit rules out lifting exercises, whose load the surgeon's number governs.
 pub(crate) const PRECAUTIONS: &[PrecautionRule] = &[
@@ -70,7 +71,15 @@ pub(crate) const PRECAUTIONS: &[PrecautionRule] = &[
              onto your side in one piece, like a log. Wear your brace if your surgeon gave you \
              one.",
         ),
-        forbids: &[T::Flexion, T::Extension, T::Rotation, T::SideBending, T::EndRange, T::Impact],
+        forbids: &[
+            T::Flexion,
+            T::Extension,
+            T::Rotation,
+            T::SideBending,
+            T::EndRange,
+            T::Impact,
+            T::Loaded,
+        ],
         why: "In the first weeks the bones have only started to join; keeping the spine still \
               as you move protects the fusion.",
         source: "clinical.md §5, fusion weeks 0–6",

@@ -21,15 +21,16 @@ pub struct Conflict {
 }
 
 impl Conflict {
-    /// For staff: "it involves twisting, which 'Do not bend forward, twist, or lift with your
-    /// back.' rules out (bending, twisting and lifting strain the fused levels …)".
+    /// For staff, as part of a sentence the caller ends: "it involves twisting, which the
+    /// precaution “Do not bend forward, twist, or lift with your back” rules out: Bending,
+    /// twisting and lifting strain the fused levels …" (no full stop of its own).
     pub fn explain(&self) -> String {
         let tags: Vec<&str> = self.tags.iter().map(|t| t.label()).collect();
         format!(
             "it involves {}, which the precaution \u{201c}{}\u{201d} rules out: {}",
             crate::exercise::dose::join_and(&tags),
             self.instruction.trim_end_matches('.'),
-            self.why
+            self.why.trim_end_matches('.')
         )
     }
 }

@@ -58,6 +58,7 @@ pub(crate) async fn sections(
     let references = store.exercise_references(clinic, patient_id).await?;
     let clinician = p.role() == Role::Clinician;
     let z = &care::clinic::zone(state, clinic).await?;
+    let programme = crate::pages::programme_staff::section(state, p, patient_id).await?;
     Ok(html! {
         @if !alerts.is_empty() {
             section.alerts aria-labelledby="alerts-title" {
@@ -81,6 +82,7 @@ pub(crate) async fn sections(
         (triage_section(p, z, &history, clinician))
         (episode_section(z, episode.as_ref()))
         @if let Some(ep) = &episode { (crate::pages::pathway::section(p, ep, state.now().date())) }
+        (programme)
         (change_summary(&responses, episode.as_ref()))
         (outcomes_section(z, &responses))
         (sessions_section(p, z, patient_id, &sessions, &references, clinician))

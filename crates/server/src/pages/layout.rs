@@ -30,8 +30,14 @@ pub(crate) fn page(title: &str, who: Option<&Principal>, body: Markup) -> Markup
                                             li { a href="/questionnaires" { "Questionnaires" } }
                                             li { a href="/decision-aid" { "Is surgery right for me?" } }
                                         },
-                                        Role::Clinician => li { a href="/caseload" { "My patients" } },
-                                        Role::Admin => li { a href="/admin" { "Clinic admin" } },
+                                        Role::Clinician => {
+                                            li { a href="/caseload" { "My patients" } }
+                                            li { a href="/library" { "Exercise library" } }
+                                        },
+                                        Role::Admin => {
+                                            li { a href="/admin" { "Clinic admin" } }
+                                            li { a href="/library" { "Exercise library" } }
+                                        },
                                     }
                                 }
                             }

@@ -6,13 +6,16 @@ mod charts;
 mod clinical;
 mod decision_aid;
 mod exercise;
-pub(crate) mod figure;
+pub mod figure;
 mod intake;
 mod layout;
+mod library;
 mod login;
 mod pathway;
 mod patients;
 mod programme;
+mod programme_editor;
+mod programme_staff;
 pub(crate) mod questionnaires;
 mod safety;
 mod staff_forms;
@@ -62,6 +65,17 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/patients/{patient_id}", get(patients::show)),
         ("POST", "/patients/{patient_id}/care-team", post(admin::set_care_team)),
         ("POST", "/patients/{patient_id}/references", post(clinical::set_reference)),
+        ("GET", "/patients/{patient_id}/programme/edit", get(programme_editor::edit)),
+        ("POST", "/patients/{patient_id}/programme/edit", post(programme_editor::save)),
+        (
+            "POST",
+            "/patients/{patient_id}/programme/from-template",
+            post(programme_staff::from_template),
+        ),
+        ("POST", "/patients/{patient_id}/programme/template", post(programme_staff::save_template)),
+        ("GET", "/patients/{patient_id}/programme/history", get(programme_staff::history)),
+        ("GET", "/library", get(library::list)),
+        ("GET", "/library/{exercise_id}", get(library::show)),
         ("POST", "/triage/{triage_id}/review", post(clinical::review)),
         ("POST", "/alerts/{alert_id}/acknowledge", post(clinical::acknowledge)),
         ("POST", "/episodes/{episode_id}/pathway", post(pathway::set_pathway)),

@@ -80,9 +80,9 @@ pub(crate) fn dates_text(item: &Item) -> String {
 /// asks for less motion, and on paper.
 fn figure_of(e: &physio_clinic::exercise::Exercise) -> Markup {
     html! {
-        div.exercise-figure {
-            (animated(&e.figure, &format!("{}: the movement", e.name)))
-            (still(&e.figure, &format!("{}: start and end positions", e.name)))
+        div.card-figure {
+            (animated(&e.figure, &e.name))
+            (still(&e.figure, &e.name))
         }
     }
 }
@@ -156,7 +156,7 @@ fn card(e: &Entry, today: Date, paused: bool) -> Markup {
             }
             h3 { "What it should feel like" }
             p { (ex.instructions.feel) }
-            div.stop-if {
+            div.when-to-stop {
                 h3 { "When to stop" }
                 p { (ex.instructions.stop_if) }
             }
@@ -278,7 +278,7 @@ pub(crate) async fn print(State(state): State<AppState>, PageUser(p): PageUser) 
                 section.print-exercise aria-labelledby=(format!("{}-title", card_id(&ex.id))) {
                     h2 id=(format!("{}-title", card_id(&ex.id))) { (ex.name) }
                     div.print-exercise-top {
-                        div.print-figure { (still(&ex.figure, &format!("{}: start and end positions", ex.name))) }
+                        div.print-figure { (still(&ex.figure, &ex.name)) }
                         div.print-dose {
                             p.dose { strong { (e.item.dose.patient_text()) } }
                             @for d in e.item.dose.details_text() { p { (d) } }

@@ -136,6 +136,42 @@ impl TestApp {
         (c, body["csrf_token"].as_str().unwrap().to_owned())
     }
 
+    /// Prescribes `exercises` (each at the library's default dose, from today, added to what the
+    /// patient already has) the way a clinician does: `clinician`, on the patient's care team,
+    /// saves a new version of the programme through the API. The live socket and the camera
+    /// page open only exercises of the patient's programme.
+    pub(crate) async fn prescribe(&self, patient: Uuid, clinician: Uuid, exercises: &[&str]) {
+        let token = self.token_for(clinician).await;
+        let c = self.client();
+        let path = format!("/api/v1/patients/{patient}/programme");
+        let res = self.req(&c, Method::GET, &path).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        let view: serde_json::Value = res.json().await.unwrap();
+        let based_on = view["current"]["version"].as_i64().unwrap_or(0);
+        let mut items = view["current"]["items"].as_array().cloned().unwrap_or_default();
+        for id in exercises {
+            if items.iter().any(|i| i["exercise"] == *id) {
+                continue;
+            }
+            let exercise = physio_clinic::exercise::library::find(id)
+                .unwrap_or_else(|| panic!("no built-in exercise {id:?}"));
+            items.push(serde_json::json!({
+                "exercise": id,
+                "dose": exercise.dose,
+                "start": view["today"],
+            }));
+        }
+        let body = serde_json::json!({
+            "based_on": based_on,
+            "items": items,
+            "reason": format!("Prescribed for the test: {}", exercises.join(", ")),
+        });
+        let res = self.req(&c, Method::PUT, &path).bearer_auth(&token).json(&body).send().await;
+        let res = res.unwrap();
+        let status = res.status();
+        assert_eq!(status, StatusCode::OK, "PUT {path}: {}", res.text().await.unwrap());
+    }
+
     /// A bearer token acting as `user`, made directly in the store.
     pub(crate) async fn token_for(&self, user: Uuid) -> String {
         let u = self.store.user(user).await.unwrap();

@@ -1,6 +1,7 @@
 //! Live exercise sessions over the real WebSocket: a recorded 10-repetition take streamed as
 //! landmark frames is counted, stored, survives a dropped connection, and only its patient
-//! may stream into it.
+//! may stream into it. The socket opens only exercises of the patient's programme, so each
+//! test has the patient's clinician prescribe them first (`TestApp::prescribe`).
 
 use physio_store::testing::skip;
 use std::io::Read;
@@ -25,7 +26,7 @@ fn recording() -> Option<Vec<String>> {
 }
 
 /// Like `recording`, for a subject's correct or (deliberately) incorrect set.
-fn recording_of(correct: bool, subject: u32) -> Option<Vec<String>> {
+pub(crate) fn recording_of(correct: bool, subject: u32) -> Option<Vec<String>> {
     let (label, suffix) = if correct { ("correct", "") } else { ("incorrect", "_inc") };
     let dir =
         std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/ui-prmd"))
@@ -60,11 +61,11 @@ fn recording_of(correct: bool, subject: u32) -> Option<Vec<String>> {
     )
 }
 
-type Socket =
+pub(crate) type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Opens the live socket with a patient's bearer token.
-async fn open(
+pub(crate) async fn open(
     app: &TestApp,
     token: &str,
     query: &str,
@@ -84,7 +85,7 @@ async fn open(
     }
 }
 
-async fn next_json(s: &mut Socket) -> Value {
+pub(crate) async fn next_json(s: &mut Socket) -> Value {
     loop {
         match s.next().await.expect("socket open").expect("message") {
             Message::Text(t) => return serde_json::from_str(t.as_str()).unwrap(),
@@ -94,14 +95,14 @@ async fn next_json(s: &mut Socket) -> Value {
     }
 }
 
-async fn stream(s: &mut Socket, lines: &[String]) {
+pub(crate) async fn stream(s: &mut Socket, lines: &[String]) {
     for l in lines {
         s.send(Message::Text(l.clone().into())).await.unwrap();
     }
 }
 
 /// Reads events until `summary` (or the socket closes).
-async fn drain(s: &mut Socket) -> Vec<Value> {
+pub(crate) async fn drain(s: &mut Socket) -> Vec<Value> {
     let mut out = vec![];
     loop {
         let v = next_json(s).await;
@@ -116,12 +117,13 @@ async fn drain(s: &mut Socket) -> Vec<Value> {
     }
 }
 
-fn count(events: &[Value], kind: &str) -> usize {
+pub(crate) fn count(events: &[Value], kind: &str) -> usize {
     events.iter().filter(|e| e["type"] == kind).count()
 }
 
 async fn a_streamed_take_is_counted_and_stored(app: &TestApp) {
     let Some(lines) = recording() else { return };
+    app.prescribe(app.people.p1, app.people.c1, &["shoulder-abduction"]).await;
     let token = app.token_for(app.people.p1).await;
     let mut s = open(app, &token, "exercise=shoulder-abduction", None).await.unwrap();
     let hello = next_json(&mut s).await;
@@ -154,6 +156,7 @@ async fn a_streamed_take_is_counted_and_stored(app: &TestApp) {
 
 async fn a_dropped_connection_resumes_the_count(app: &TestApp) {
     let Some(lines) = recording() else { return };
+    app.prescribe(app.people.p1, app.people.c1, &["shoulder-abduction"]).await;
     let token = app.token_for(app.people.p1).await;
     let mut s = open(app, &token, "exercise=shoulder-abduction", None).await.unwrap();
     let hello = next_json(&mut s).await;
@@ -194,6 +197,10 @@ async fn a_dropped_connection_resumes_the_count(app: &TestApp) {
 
 async fn only_the_patient_streams_into_their_session(app: &TestApp) {
     let p = &app.people;
+    // Each patient's clinician has prescribed the squat, so only the session decides.
+    app.prescribe(p.p1, p.c1, &["deep-squat"]).await;
+    app.prescribe(p.p2, p.c2, &["deep-squat"]).await;
+    app.prescribe(p.xp, p.xc, &["deep-squat"]).await;
     let patient = app.token_for(p.p1).await;
     let mut s = open(app, &patient, "exercise=deep-squat", None).await.unwrap();
     let session = next_json(&mut s).await["session_id"].as_str().unwrap().to_owned();
@@ -205,7 +212,9 @@ async fn only_the_patient_streams_into_their_session(app: &TestApp) {
     assert_eq!(open(app, &other, &q, None).await.err(), Some(404));
     let foreign = app.token_for(p.xp).await;
     assert_eq!(open(app, &foreign, &q, None).await.err(), Some(404));
-    assert_eq!(open(app, &patient, "exercise=moonwalk", None).await.err(), Some(422));
+    // An exercise that does not exist is in no programme: refused like any other outside it.
+    assert_eq!(open(app, &patient, "exercise=moonwalk", None).await.err(), Some(403));
+    assert_eq!(open(app, &patient, "exercise=shoulder-abduction", None).await.err(), Some(403));
     assert_eq!(
         open(app, &patient, "exercise=deep-squat", Some("https://evil.example")).await.err(),
         Some(403)
@@ -235,6 +244,7 @@ async fn a_reference_session_judges_the_next_ones(app: &TestApp) {
         return;
     };
     let p = &app.people;
+    app.prescribe(p.p1, p.c1, &["shoulder-abduction"]).await;
     let patient = app.token_for(p.p1).await;
     let clinician = app.token_for(p.c1).await;
     let client = app.client();

@@ -180,6 +180,56 @@ const MATRIX: &[Row] = &[
         NoBody,
         [401, 200, 403, 200, 403, 200, 404, 404],
     ),
+    // Programmes: the patient and their care team read them, only the care team's clinicians
+    // prescribe (the admin manages accounts, not care), and other clinics do not see the
+    // patient. The PUT starts version 1; the template then makes version 2.
+    row(
+        "GET",
+        "/api/v1/patients/{patient}/programme",
+        NoBody,
+        [401, 200, 403, 200, 403, 200, 404, 404],
+    ),
+    row(
+        "PUT",
+        "/api/v1/patients/{patient}/programme",
+        Json(
+            r#"{"based_on":0,"reason":"matrix","items":[{"exercise":"chin-tuck","start":"2026-11-25",
+            "dose":{"sets":1,"reps":10,"rest_s":0,"side":"both","days":["monday"],"times_per_day":1}}]}"#,
+        ),
+        [401, 403, 403, 200, 403, 403, 403, 404],
+    ),
+    row(
+        "POST",
+        "/api/v1/patients/{patient}/programme/from-template",
+        Json(r#"{"based_on":1,"template":"conservative-lumbar-active-care"}"#),
+        [401, 403, 403, 200, 403, 403, 403, 404],
+    ),
+    row(
+        "GET",
+        "/api/v1/patients/{patient}/programme/versions",
+        NoBody,
+        [401, 200, 403, 200, 403, 200, 404, 404],
+    ),
+    // The library and templates are for staff, each clinic its own.
+    row("GET", "/api/v1/exercises", NoBody, [401, 403, 403, 200, 200, 200, 200, 200]),
+    row("GET", "/api/v1/exercises/{exercise}", NoBody, [401, 403, 403, 200, 200, 200, 200, 200]),
+    // Only admins import; an empty file is refused after the role is checked.
+    row(
+        "POST",
+        "/api/v1/exercises/import",
+        Json(r#"{"format":"physio-exercise-library","version":1,"exercises":[]}"#),
+        [401, 403, 403, 403, 403, 422, 422, 403],
+    ),
+    row("GET", "/api/v1/templates", NoBody, [401, 403, 403, 200, 200, 200, 200, 200]),
+    row(
+        "POST",
+        "/api/v1/templates",
+        Json(
+            r#"{"name":"Matrix {n}","pathway":"conservative_lumbar","phase":"active_care",
+            "items":[{"exercise":"walk"}]}"#,
+        ),
+        [401, 403, 403, 200, 200, 403, 403, 200],
+    ),
     row("GET", "/", NoBody, [303, 303, 303, 303, 303, 303, 303, 303]),
     row("GET", "/login", NoBody, [200, 303, 303, 303, 303, 303, 303, 303]),
     row(
@@ -199,7 +249,9 @@ const MATRIX: &[Row] = &[
     // No answer so far is an emergency: the patient is sent on.
     row("GET", "/intake/emergency", NoBody, [303, 303, 303, 403, 403, 403, 403, 403]),
     row("GET", "/exercise/{exercise}", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
-    // The patient's exercise is paused: the fixture's specialist decisions await review.
+    // The patient's exercise is paused: the fixture's specialist decisions await review. The
+    // other patient's clinician has prescribed the squat (and the abduction of the camera page
+    // row above), so only the other patient opens it.
     row(
         "GET",
         "/api/v1/live?exercise=deep-squat",
@@ -287,6 +339,41 @@ const MATRIX: &[Row] = &[
         Form("phase="),
         [303, 403, 403, 303, 403, 403, 403, 404],
     ),
+    // The staff's programme pages, on the pathway just set. Only the care team's clinician
+    // prescribes (the admin reads but does not prescribe); `{version}` is the programme's
+    // version as it stands, so each save is made on the latest.
+    row("GET", "/library", NoBody, [303, 403, 403, 200, 200, 200, 200, 200]),
+    row("GET", "/library/{exercise}", NoBody, [303, 403, 403, 200, 200, 200, 200, 200]),
+    row(
+        "GET",
+        "/patients/{patient}/programme/edit",
+        NoBody,
+        [303, 403, 403, 200, 403, 403, 403, 404],
+    ),
+    row(
+        "POST",
+        "/patients/{patient}/programme/edit",
+        Form("based_on={version}&reason=matrix+{n}&add.exercise=pelvic-tilt"),
+        [303, 403, 403, 303, 403, 403, 403, 404],
+    ),
+    row(
+        "POST",
+        "/patients/{patient}/programme/from-template",
+        Form("based_on={version}&template=conservative-lumbar-active-care"),
+        [303, 403, 403, 303, 403, 403, 403, 404],
+    ),
+    row(
+        "POST",
+        "/patients/{patient}/programme/template",
+        Form("name=Matrix+{n}&description="),
+        [303, 403, 403, 303, 403, 403, 403, 404],
+    ),
+    row(
+        "GET",
+        "/patients/{patient}/programme/history",
+        NoBody,
+        [303, 403, 403, 200, 403, 200, 404, 404],
+    ),
     row("GET", "/episodes/{episode}/discharge", NoBody, [303, 403, 403, 200, 403, 403, 403, 404]),
     row(
         "POST",
@@ -341,12 +428,16 @@ async fn role_route_matrix(app: &TestApp) {
         id
     };
     let (triage, alerts, episode) = clinical_targets(app).await;
+    // The camera opens only prescribed exercises.
+    app.prescribe(p.p2, p.c2, &["deep-squat", "shoulder-abduction"]).await;
     let client = app.client();
     let mut n = 0;
     let mut failures = vec![];
     for r in MATRIX {
         for (i, token) in tokens.iter().enumerate() {
             n += 1;
+            let version =
+                app.store.programme(p.clinic_a, p.p1).await.unwrap().map_or(0, |v| v.version);
             let fill = |s: &str| {
                 s.replace("{patient}", &p.p1.to_string())
                     .replace("{user}", &p.c2.to_string())
@@ -361,6 +452,7 @@ async fn role_route_matrix(app: &TestApp) {
                     .replace("{instrument}", "nprs")
                     .replace("{exercise}", "shoulder-abduction")
                     .replace("{n}", &n.to_string())
+                    .replace("{version}", &version.to_string())
             };
             let method = Method::from_bytes(r.method.as_bytes()).unwrap();
             let mut req = app.req(&client, method, &fill(r.path));
