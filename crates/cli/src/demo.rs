@@ -54,6 +54,8 @@ pub(crate) struct DemoClinic {
     written_for: Date,
     /// When the admin and clinicians were added.
     opened_days_ago: u32,
+    /// How patients reach the clinic, printed on their programmes.
+    contact: String,
     pub(crate) admin: Staff,
     pub(crate) clinicians: Vec<Staff>,
 }
@@ -447,6 +449,7 @@ async fn seed(
             .await
             .map_err(api)?;
     let admin = acting(admin);
+    care::clinic::set_contact(&state, &admin, &c.contact).await.map_err(api)?;
     let mut clinicians = HashMap::new();
     for (i, s) in c.clinicians.iter().enumerate() {
         set_clock(at(c.opened_days_ago, 8 * 60 + 5 + i));

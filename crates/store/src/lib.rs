@@ -327,6 +327,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "exercise_references", include_str!("../migrations/sqlite/0005_exercise_references.sql")),
     (6, "care_layer", include_str!("../migrations/sqlite/0006_care_layer.sql")),
     (7, "programmes", include_str!("../migrations/sqlite/0007_programmes.sql")),
+    (8, "clinic_contact", include_str!("../migrations/sqlite/0008_clinic_contact.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -336,6 +337,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "exercise_references", include_str!("../migrations/postgres/0005_exercise_references.sql")),
     (6, "care_layer", include_str!("../migrations/postgres/0006_care_layer.sql")),
     (7, "programmes", include_str!("../migrations/postgres/0007_programmes.sql")),
+    (8, "clinic_contact", include_str!("../migrations/postgres/0008_clinic_contact.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

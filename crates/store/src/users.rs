@@ -31,6 +31,16 @@ impl Db {
         row.map(|(zone,)| zone).ok_or(StoreError::NotFound("clinic"))
     }
 
+    /// How patients reach the clinic, as its admin wrote it; `None` until set.
+    pub async fn clinic_contact(&self, clinic_id: Uuid) -> Result<Option<String>> {
+        let row: Option<(Option<String>,)> =
+            with_pool!(self, |p| sqlx::query_as("SELECT contact FROM clinics WHERE id = $1")
+                .bind(clinic_id)
+                .fetch_optional(p)
+                .await?);
+        row.map(|(contact,)| contact).ok_or(StoreError::NotFound("clinic"))
+    }
+
     pub async fn clinic_by_name(&self, name: &str) -> Result<Option<Clinic>> {
         let row: Option<ClinicRow> = with_pool!(self, |p| sqlx::query_as(
             "SELECT id, name, created_at FROM clinics WHERE name = $1"
@@ -283,6 +293,22 @@ impl Tx {
         let n =
             with_pool!(self.db, |p| sqlx::query("UPDATE clinics SET time_zone = $1 WHERE id = $2")
                 .bind(zone)
+                .bind(clinic_id)
+                .execute(p)
+                .await?
+                .rows_affected());
+        if n == 0 { Err(StoreError::NotFound("clinic")) } else { Ok(()) }
+    }
+
+    /// Sets how patients reach the clinic (checked by the caller), or clears it with `None`.
+    pub async fn set_clinic_contact(
+        &mut self,
+        clinic_id: Uuid,
+        contact: Option<&str>,
+    ) -> Result<()> {
+        let n =
+            with_pool!(self.db, |p| sqlx::query("UPDATE clinics SET contact = $1 WHERE id = $2")
+                .bind(contact)
                 .bind(clinic_id)
                 .execute(p)
                 .await?

@@ -133,9 +133,10 @@ impl Dose {
     /// What to do in one session, in plain words: "3 sets of 10", "hold for 30 seconds, 3
     /// times", "10 minutes".
     pub fn amount_text(&self) -> String {
-        let sets = |unit: String| match self.sets {
-            1 => unit,
-            n => format!("{n} sets of {unit}"),
+        // One set reads as a count ("10 times"); several as sets ("3 sets of 10").
+        let sets = |reps: u16| match self.sets {
+            1 => times(u32::from(reps)),
+            n => format!("{n} sets of {reps}"),
         };
         let mut text = match (self.reps, self.hold_s, self.minutes) {
             (_, _, Some(m)) => plural(u32::from(m), "minute"),
@@ -144,10 +145,10 @@ impl Dose {
                 match (reps.unwrap_or(1), self.sets) {
                     (1, 1) => held,
                     (1, n) => format!("{held}, {}", times(u32::from(n))),
-                    (r, _) => format!("{}, {held} each time", sets(r.to_string())),
+                    (r, _) => format!("{}, {held} each time", sets(r)),
                 }
             }
-            (Some(reps), None, None) => sets(reps.to_string()),
+            (Some(reps), None, None) => sets(reps),
             (None, None, None) => String::new(),
         };
         match self.side {
@@ -270,7 +271,10 @@ mod tests {
             times_per_day: 1,
             ..dose()
         };
-        assert_eq!(hold.patient_text(), "10, hold for 5 seconds each time, once a day, every day");
+        assert_eq!(
+            hold.patient_text(),
+            "10 times, hold for 5 seconds each time, once a day, every day"
+        );
         let plank = Dose { reps: None, hold_s: Some(30), side: Side::Alternating, ..dose() };
         assert_eq!(plank.amount_text(), "hold for 30 seconds, 3 times on each side");
         let walk = Dose { sets: 1, reps: None, minutes: Some(15), ..dose() };

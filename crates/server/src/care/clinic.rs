@@ -75,3 +75,31 @@ pub async fn set_time_zone(state: &AppState, p: &Principal, name: &str) -> Resul
     .await;
     act.finish(r).await
 }
+
+/// The longest contact text.
+pub const MAX_CONTACT_CHARS: usize = 300;
+
+/// Sets how patients reach the clinic (printed on their programme), or clears it when empty.
+pub async fn set_contact(
+    state: &AppState,
+    p: &Principal,
+    contact: &str,
+) -> Result<Option<String>, ApiError> {
+    let mut act = Act::new(state, p, "update", "clinic_settings");
+    let r = async {
+        act.require_role(Role::Admin, ADMINS_ONLY)?;
+        let contact = contact.trim();
+        if contact.chars().count() > MAX_CONTACT_CHARS {
+            return Err(ApiError::invalid(
+                "contact",
+                format!("keep the contact details to {MAX_CONTACT_CHARS} characters or fewer"),
+            ));
+        }
+        let contact = (!contact.is_empty()).then(|| contact.to_owned());
+        let clinic = p.user.clinic_id;
+        act.tx().await?.set_clinic_contact(clinic, contact.as_deref()).await?;
+        Ok(contact)
+    }
+    .await;
+    act.finish(r).await
+}

@@ -52,6 +52,7 @@ struct Typed {
     add: AddUserForm,
     weeks: Option<String>,
     time_zone: Option<String>,
+    contact: Option<String>,
 }
 
 /// Active patients nobody looks after: no care team, or only deactivated clinicians on it.
@@ -93,6 +94,10 @@ async fn render(
         }
     };
     let own_zone = store.clinic_time_zone(p.user.clinic_id).await?;
+    let contact = match typed.contact {
+        Some(c) => c,
+        None => store.clinic_contact(p.user.clinic_id).await?.unwrap_or_default(),
+    };
     let zone = care::clinic::zone(state, p.user.clinic_id).await?;
     let chosen_zone = typed.time_zone.unwrap_or_else(|| own_zone.clone().unwrap_or_default());
     let default_zone = state.config().time_zone.name().to_owned();
@@ -193,6 +198,19 @@ async fn render(
                     }
                 }
                 button.button type="submit" { "Save time zone" }
+            }
+        }
+        section aria-labelledby="contact-title" {
+            h2 #contact-title { "How patients reach you" }
+            form method="post" action="/admin/contact" novalidate {
+                (csrf_field(&p))
+                div.field {
+                    label for="contact" { "Clinic contact details" }
+                    p.hint #contact-hint { "A phone number, address or e-mail. It is printed on every patient's programme." }
+                    (field_error(&errors, "contact"))
+                    textarea #contact name="contact" rows="3" aria-describedby="contact-hint" aria-invalid=(errors.iter().any(|e| e.field == "contact")) { (contact) }
+                }
+                button.button type="submit" { "Save contact details" }
             }
         }
     };
@@ -489,6 +507,32 @@ pub(crate) async fn set_schedule(
         Err(ApiError::Invalid { field, message }) => {
             let e = vec![FieldError { field, message: sentence(&message) }];
             let typed = Typed { weeks: Some(f.weeks), ..Default::default() };
+            render(&state, PageUser(p), typed, e, None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ContactForm {
+    #[serde(default)]
+    contact: String,
+}
+
+pub(crate) async fn set_contact(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    Form(f): Form<ContactForm>,
+) -> PageResult {
+    PageUser(p.clone()).require(&state, Role::Admin, "admin").await?;
+    match care::clinic::set_contact(&state, &p, &f.contact).await {
+        Ok(_) => {
+            let notice = "Saved the contact details: they are printed on patients' programmes.";
+            render(&state, PageUser(p), Typed::default(), vec![], Some(notice.to_owned())).await
+        }
+        Err(ApiError::Invalid { field, message }) => {
+            let e = vec![FieldError { field, message: sentence(&message) }];
+            let typed = Typed { contact: Some(f.contact), ..Default::default() };
             render(&state, PageUser(p), typed, e, None).await
         }
         Err(e) => Err(e.into()),

@@ -27,6 +27,7 @@ pub(crate) fn page(title: &str, who: Option<&Principal>, body: Markup) -> Markup
                                     @match p.role() {
                                         Role::Patient => {
                                             li { a href="/home" { "Home" } }
+                                            li { a href="/programme" { "My exercises" } }
                                             li { a href="/questionnaires" { "Questionnaires" } }
                                             li { a href="/decision-aid" { "Is surgery right for me?" } }
                                         },

@@ -89,6 +89,7 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/admin/users/{user_id}/deactivate", get(admin::deactivate_page)),
         ("POST", "/admin/users/{user_id}/active", post(admin::set_active)),
         ("POST", "/admin/time-zone", post(admin::set_time_zone)),
+        ("POST", "/admin/contact", post(admin::set_contact)),
         ("GET", "/static/app.css", get(stylesheet)),
     ]
 }

@@ -235,6 +235,7 @@ pub(crate) async fn print(State(state): State<AppState>, PageUser(p): PageUser) 
     let view = care::programme::read(&state, &p, p.user.id).await?;
     let (me, team) = care::records::patient(&state, &p, p.user.id).await?;
     let clinic = state.store().clinic(p.user.clinic_id).await?;
+    let contact = state.store().clinic_contact(p.user.clinic_id).await?;
     let zone = care::clinic::zone(&state, p.user.clinic_id).await?;
     let today = view.today;
     let entries: Vec<&Entry> = view.entries.iter().filter(|e| !finished(e, today)).collect();
@@ -249,6 +250,9 @@ pub(crate) async fn print(State(state): State<AppState>, PageUser(p): PageUser) 
     let body = html! {
         header.print-head {
             p.print-clinic { (clinic.name) }
+            @if let Some(contact) = &contact {
+                p.print-contact { "Contact: " (contact) }
+            }
             @if !team.is_empty() {
                 p.print-contact { "Your physiotherapist" @if team.len() != 1 { "s" } ": " (team.join(", ")) }
             }

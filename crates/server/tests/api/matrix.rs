@@ -314,6 +314,12 @@ const MATRIX: &[Row] = &[
         Form("time_zone=Europe%2FLondon"),
         [303, 403, 403, 403, 403, 200, 200, 403],
     ),
+    row(
+        "POST",
+        "/admin/contact",
+        Form("contact=0161+496+0000"),
+        [303, 403, 403, 403, 403, 200, 200, 403],
+    ),
     row("GET", "/static/app.css", NoBody, [200; 8]),
     row("GET", "/healthz", NoBody, [200; 8]),
     row("GET", "/readyz", NoBody, [200; 8]),

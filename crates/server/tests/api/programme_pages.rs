@@ -183,7 +183,7 @@ async fn the_library_shows_every_exercise(app: &TestApp) {
         r#"href="/library/thoracic-rotation""#,
         "Physio contributors, AGPL-3.0-or-later",
         "The camera does not follow this exercise.",
-        "5 on each side, once a day, every day",
+        "5 times on each side, once a day, every day",
     ] {
         assert!(html.contains(text), "{text:?} in {html}");
     }

@@ -126,8 +126,14 @@ async fn a_patient_sees_only_their_own_programme(app: &TestApp) {
     assert!(page.contains("href=\"/exercise/deep-squat\""));
     assert!(!page.contains("Arm lift to the side") && !page.contains("Side lunge"));
 
+    // The clinic's admin says how patients reach the clinic; the print copy carries it.
+    let (admin, csrf) = app.login(&email_of("admin")).await;
+    let contact = [("csrf_token", csrf.as_str()), ("contact", "Call 0161 496 0000, 8am to 6pm")];
+    let res = admin.post(app.url("/admin/contact")).form(&contact).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
     let (status, print) = get(app, &c, "/programme/print").await;
     assert_eq!(status, StatusCode::OK);
+    assert!(print.contains("Call 0161 496 0000, 8am to 6pm"), "the clinic's contact: {print}");
     assert!(!print.contains("<nav") && !print.contains("site-header"), "no navigation: {print}");
     assert!(print.contains("Clinic A"), "the clinic's name");
     assert!(print.contains("c1 Person"), "the care team");
