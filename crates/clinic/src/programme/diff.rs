@@ -34,7 +34,7 @@ pub enum Change {
     Dates {
         /// The exercise's id.
         exercise: String,
-        /// Before: "from 2026-12-07" or "2026-12-07 to 2027-01-04".
+        /// Before: "from 7 December 2026" or "7 December 2026 to 4 January 2027".
         from: String,
         /// After.
         to: String,
@@ -114,7 +114,11 @@ pub fn diff(before: &[Item], after: &[Item]) -> Vec<Change> {
     for item in after {
         let exercise = item.exercise.clone();
         let Some(old) = find(before, &item.exercise).map(|k| &before[k]) else {
-            out.push(Change::Added { exercise, dose: item.dose.patient_text() });
+            out.push(Change::Added { exercise: exercise.clone(), dose: item.dose.patient_text() });
+            // An exercise prescribed over a precaution from the start: the history keeps why.
+            if let Some(o) = &item.override_ {
+                out.push(Change::Override { exercise, reason: o.reason.clone() });
+            }
             continue;
         };
         if old.dose != item.dose {
@@ -176,9 +180,10 @@ fn dose_words(item: &Item) -> String {
 }
 
 fn dates(item: &Item) -> String {
+    let words = |d: time::Date| format!("{} {} {}", d.day(), d.month(), d.year());
     match item.end {
-        Some(end) => format!("{} to {end}", item.start),
-        None => format!("from {}", item.start),
+        Some(end) => format!("{} to {}", words(item.start), words(end)),
+        None => format!("from {}", words(item.start)),
     }
 }
 

@@ -377,6 +377,14 @@ fn diff_names_each_change() {
         diff(std::slice::from_ref(&with), std::slice::from_ref(&without)),
         [Change::OverrideRemoved { exercise: "open-book".to_owned() }]
     );
+    // Added over a precaution from the start: the history keeps the reason too.
+    let added = diff(&[], std::slice::from_ref(&with));
+    assert_eq!(added.len(), 2, "{added:?}");
+    assert!(matches!(&added[0], Change::Added { exercise, .. } if exercise == "open-book"));
+    assert_eq!(
+        added[1],
+        Change::Override { exercise: "open-book".to_owned(), reason: reason.to_owned() }
+    );
     // The precautions it covers are filled in by `check`: not a change the clinician made.
     let mut covered = with.clone();
     covered.override_.as_mut().expect("override").precautions = vec!["neutral_spine".to_owned()];
@@ -393,8 +401,8 @@ fn diff_names_each_change() {
         [
             Change::Dates {
                 exercise: "walk".to_owned(),
-                from: "from 2026-12-07".to_owned(),
-                to: "from 2026-12-14".to_owned()
+                from: "from 7 December 2026".to_owned(),
+                to: "from 14 December 2026".to_owned()
             },
             Change::Note { exercise: "walk".to_owned() },
         ]
