@@ -2,17 +2,11 @@
 //! body regions, purposes, equipment and sides. Each is a closed list with a wire name (stored
 //! and exported) and a label in plain words.
 
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
-
-use crate::wire::{UnknownName, parse_name};
-
 /// Declares a closed vocabulary: the enum, `ALL`, `as_str`, `label`, `Display` and `FromStr`.
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $kind:literal, { $($(#[$vmeta:meta])* $variant:ident => $wire:literal, $label:literal;)+ }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($(#[$vmeta])* $variant,)+ }
 
@@ -29,20 +23,21 @@ macro_rules! vocabulary {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
         impl std::str::FromStr for $name {
-            type Err = UnknownName;
-            fn from_str(text: &str) -> Result<$name, UnknownName> {
-                parse_name($kind, $name::ALL, $name::as_str, text)
+            type Err = $crate::wire::UnknownName;
+            fn from_str(text: &str) -> Result<$name, $crate::wire::UnknownName> {
+                $crate::wire::parse_name($kind, $name::ALL, $name::as_str, text)
             }
         }
     };
 }
+pub(crate) use vocabulary;
 
 vocabulary!(
     /// A kind of load or movement of the spine (or body) that a precaution can rule out.
