@@ -66,6 +66,7 @@ macro_rules! with_tx {
 }
 
 pub mod audit;
+mod day_sessions;
 mod episodes;
 mod exercise;
 pub mod model;
@@ -86,6 +87,7 @@ use sqlx::{
 use time::{OffsetDateTime, UtcOffset};
 
 pub use audit::{AuditBreak, AuditEvent, AuditOutcome, AuditVerification, NewAuditEvent};
+pub use day_sessions::*;
 pub use episodes::*;
 pub use exercise::*;
 pub use model::*;
@@ -328,6 +330,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "care_layer", include_str!("../migrations/sqlite/0006_care_layer.sql")),
     (7, "programmes", include_str!("../migrations/sqlite/0007_programmes.sql")),
     (8, "clinic_contact", include_str!("../migrations/sqlite/0008_clinic_contact.sql")),
+    (9, "day_sessions", include_str!("../migrations/sqlite/0009_day_sessions.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -338,6 +341,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "care_layer", include_str!("../migrations/postgres/0006_care_layer.sql")),
     (7, "programmes", include_str!("../migrations/postgres/0007_programmes.sql")),
     (8, "clinic_contact", include_str!("../migrations/postgres/0008_clinic_contact.sql")),
+    (9, "day_sessions", include_str!("../migrations/postgres/0009_day_sessions.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

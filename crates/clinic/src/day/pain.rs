@@ -6,7 +6,7 @@
 //! (the latest pain score they gave, else the intake's). A patient with no pain score at all has
 //! no usual level yet, and only the absolute limit applies.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::checkin::{self, Baseline, BaselineSource};
 use crate::intake::PainScore;
@@ -64,7 +64,7 @@ pub fn usual(recent: &[PainScore], baseline: Option<Baseline>) -> Option<Usual> 
 }
 
 /// Why the check before a session stopped it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum SessionStop {
     /// Pain at or above [`BLOCK_PAIN`].

@@ -55,6 +55,7 @@ contract!(
     exercise_sessions_keep_every_repetition,
     exercise_references_are_set_replaced_and_cleared,
     programme_versions_append_in_order_and_read_back_typed,
+    day_sessions_record_each_exercise_once_and_end_once,
     clinic_exercises_and_templates_stay_in_their_clinic,
     tx_commits_a_write_with_its_audit_record_or_neither,
     tx_reads_its_own_writes_others_see_them_on_commit,
@@ -1262,4 +1263,116 @@ async fn clinic_exercises_and_templates_stay_in_their_clinic(store: &Store) {
     .unwrap();
     assert_eq!(store.clinic_templates(f.clinic).await.unwrap(), vec![saved]);
     assert!(store.clinic_templates(f.other_clinic).await.unwrap().is_empty());
+}
+
+async fn day_sessions_record_each_exercise_once_and_end_once(store: &Store) {
+    use physio_clinic::day::{
+        Closing, ExerciseLog, NextMorning, Outcome, SessionStop, SkipReason, StopReason,
+    };
+    use physio_store::NewDaySession;
+    let f = fixture(store).await;
+    let p = f.patients[0];
+    let due = vec![programme_item("bridge", 10), programme_item("bird-dog", 8)];
+    let day = time::macros::date!(2026 - 11 - 26);
+    let new = |number, stopped| NewDaySession {
+        day,
+        number,
+        programme_version: 3,
+        due: &due,
+        pain_before: 4,
+        usual_pain: Some(3),
+        stopped,
+        now: NOW,
+    };
+    let s = write(store, async |tx| tx.start_day_session(f.clinic, p, new(1, None)).await)
+        .await
+        .unwrap();
+    assert_eq!((s.day, s.number, s.programme_version, s.pain_before), (day, 1, 3, 4));
+    assert_eq!(s.due, due, "the prescription it followed, typed");
+    assert_eq!((s.ended_at, s.stopped, s.closing.clone()), (None, None, None));
+    // The same session of the same day twice is a conflict.
+    let again = write(store, async |tx| tx.start_day_session(f.clinic, p, new(1, None)).await);
+    assert!(matches!(again.await, Err(StoreError::Conflict(_))));
+
+    let done = ExerciseLog {
+        sets_done: Some(2),
+        reps_done: Some(9),
+        pain_during: Some(6),
+        effort: Some(5),
+        ..ExerciseLog::default()
+    };
+    let s2 = write(store, async |tx| {
+        tx.log_day_exercise(f.clinic, s.id, "bird-dog", &done, None, NOW).await
+    })
+    .await
+    .unwrap();
+    assert_eq!(s2.exercises.len(), 1);
+    assert_eq!(s2.exercises[0].outcome, Outcome::StoppedForPain, "pain 6 ended it");
+    assert_eq!(s2.exercises[0].log, done);
+    assert!(s2.counts());
+    assert_eq!(s2.remaining().map(|i| i.exercise.as_str()).collect::<Vec<_>>(), ["bridge"]);
+    // Once per exercise; and only an exercise due in the session.
+    let twice = write(store, async |tx| {
+        tx.log_day_exercise(f.clinic, s.id, "bird-dog", &done, None, NOW).await
+    });
+    assert!(matches!(twice.await, Err(StoreError::Conflict(_))));
+    let stranger = write(store, async |tx| {
+        tx.log_day_exercise(f.clinic, s.id, "plank", &done, None, NOW).await
+    });
+    assert!(matches!(stranger.await, Err(StoreError::NotFound(_))));
+    let skip = ExerciseLog { skipped: Some(SkipReason::Time), ..ExerciseLog::default() };
+    write(store, async |tx| tx.log_day_exercise(f.clinic, s.id, "bridge", &skip, None, NOW).await)
+        .await
+        .unwrap();
+
+    let closing = Closing {
+        pain_after: Some(3),
+        fatigue: Some(6),
+        stopped_early: Some(StopReason::Time),
+        note: Some("Bus to catch".to_owned()),
+    };
+    let ended = write(store, async |tx| tx.end_day_session(f.clinic, s.id, &closing, NOW).await)
+        .await
+        .unwrap();
+    assert_eq!(ended.closing, Some(closing.clone()));
+    assert!(ended.ended_at.is_some());
+    // In the order they were due, whatever the order they were recorded in.
+    let order: Vec<_> = ended.exercises.iter().map(|e| e.exercise.as_str()).collect();
+    assert_eq!(order, ["bridge", "bird-dog"]);
+    assert_eq!(ended.exercises[0].outcome, Outcome::Skipped(SkipReason::Time));
+    let late = write(store, async |tx| tx.end_day_session(f.clinic, s.id, &closing, NOW).await);
+    assert!(matches!(late.await, Err(StoreError::Conflict(_))), "ends once");
+    let after_end = write(store, async |tx| {
+        tx.log_day_exercise(f.clinic, s.id, "bridge", &skip, None, NOW).await
+    });
+    assert!(matches!(after_end.await, Err(StoreError::Conflict(_))));
+
+    let answered = write(store, async |tx| {
+        tx.set_next_morning(f.clinic, s.id, NextMorning::Worse, NOW + Duration::hours(20)).await
+    })
+    .await
+    .unwrap();
+    assert_eq!(answered.next_morning, Some(NextMorning::Worse));
+    let twice = write(store, async |tx| {
+        tx.set_next_morning(f.clinic, s.id, NextMorning::Better, NOW).await
+    });
+    assert!(matches!(twice.await, Err(StoreError::Conflict(_))));
+
+    // A session the pain check stopped is recorded ended, with why.
+    let stop = SessionStop::Flare { pain: 7, usual: 3 };
+    let stopped =
+        write(store, async |tx| tx.start_day_session(f.clinic, p, new(2, Some(stop))).await)
+            .await
+            .unwrap();
+    assert_eq!(stopped.stopped, Some(stop));
+    assert!(stopped.ended_at.is_some());
+
+    let all = store.day_sessions(f.clinic, p, None).await.unwrap();
+    assert_eq!(all.iter().map(|s| s.number).collect::<Vec<_>>(), [2, 1], "newest first");
+    assert_eq!(all[1], answered);
+    let later = store.day_sessions(f.clinic, p, Some(day.next_day().unwrap())).await.unwrap();
+    assert!(later.is_empty());
+    // Another clinic sees nothing.
+    assert!(store.day_sessions(f.other_clinic, p, None).await.unwrap().is_empty());
+    assert!(matches!(store.day_session(f.other_clinic, s.id).await, Err(StoreError::NotFound(_))));
 }
