@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, documented by the OpenAPI document generated from it.
 
 pub mod auth;
+pub mod day_sessions;
 pub mod episodes;
 pub mod exercises;
 pub mod patients;
@@ -38,6 +39,7 @@ use crate::state::AppState;
         (name = "users", description = "Clinic accounts (admins only)"),
         (name = "episodes", description = "Episodes of care: triage and its review, outcomes, alerts"),
         (name = "programmes", description = "The exercise library, templates and each patient's prescribed programme"),
+        (name = "sessions", description = "The patient's day: guided sessions, what was done in them, weekly adherence"),
     )
 )]
 struct ApiDoc;
@@ -70,6 +72,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(sessions::router())
         .merge(exercises::router())
         .merge(programmes::router())
+        .merge(day_sessions::router())
 }
 
 /// A role, as the API spells it.

@@ -100,7 +100,7 @@ fn precautions(phase: Option<&PhaseStatus>) -> &[ActivePrecaution] {
 }
 
 /// Builds the view from what is stored. Reads only.
-async fn view_of(state: &AppState, patient: &User) -> Result<ProgrammeView, ApiError> {
+pub(crate) async fn view_of(state: &AppState, patient: &User) -> Result<ProgrammeView, ApiError> {
     let store = state.store();
     let today = today(state, patient.clinic_id).await?;
     let lib = library::load(store, patient.clinic_id).await?;

@@ -2,6 +2,7 @@
 
 mod care;
 mod clinical;
+mod day_sessions;
 mod helpers;
 mod live;
 mod matrix;

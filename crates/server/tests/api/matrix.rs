@@ -72,6 +72,39 @@ const MATRIX: &[Row] = &[
         NoBody,
         [401, 200, 403, 200, 403, 200, 404, 404],
     ),
+    // The patient's day: read by the patient and their care team; only the patient records
+    // (an empty pain check is refused before anything is written; no session has the nil id).
+    row(
+        "GET",
+        "/api/v1/patients/{patient}/today",
+        NoBody,
+        [401, 200, 403, 200, 403, 200, 404, 404],
+    ),
+    row(
+        "GET",
+        "/api/v1/patients/{patient}/day-sessions",
+        NoBody,
+        [401, 200, 403, 200, 403, 200, 404, 404],
+    ),
+    row("POST", "/api/v1/day-sessions", Json("{}"), [401, 422, 422, 403, 403, 403, 403, 403]),
+    row(
+        "POST",
+        "/api/v1/day-sessions/00000000-0000-0000-0000-000000000000/exercises",
+        Json(r#"{"exercise":"bridge","log":{"skipped":"time"}}"#),
+        [401, 404, 404, 403, 403, 403, 403, 403],
+    ),
+    row(
+        "POST",
+        "/api/v1/day-sessions/00000000-0000-0000-0000-000000000000/finish",
+        Json(r#"{"pain_after":2,"fatigue":2}"#),
+        [401, 404, 404, 403, 403, 403, 403, 403],
+    ),
+    row(
+        "POST",
+        "/api/v1/day-sessions/00000000-0000-0000-0000-000000000000/next-morning",
+        Json(r#"{"answer":"same"}"#),
+        [401, 404, 404, 403, 403, 403, 403, 403],
+    ),
     row(
         "GET",
         "/api/v1/patients/{patient}/references",
@@ -404,6 +437,7 @@ fn every_route_has_a_row() {
             .replace("{alert}", "{alert_id}")
             .replace("{exercise}", "{exercise_id}")
             .replace("{episode}", "{episode_id}")
+            .replace("00000000-0000-0000-0000-000000000000", "{session_id}")
             .replace("/web/hello.txt", "/web/{*file}")
             .split('?')
             .next()
