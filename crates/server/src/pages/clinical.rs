@@ -59,6 +59,7 @@ pub(crate) async fn sections(
     let clinician = p.role() == Role::Clinician;
     let z = &care::clinic::zone(state, clinic).await?;
     let programme = crate::pages::programme_staff::section(state, p, patient_id).await?;
+    let session_log = crate::pages::session_log::section(state, p, patient_id, z).await?;
     Ok(html! {
         @if !alerts.is_empty() {
             section.alerts aria-labelledby="alerts-title" {
@@ -83,6 +84,7 @@ pub(crate) async fn sections(
         (episode_section(z, episode.as_ref()))
         @if let Some(ep) = &episode { (crate::pages::pathway::section(p, ep, state.now().date())) }
         (programme)
+        (session_log)
         (change_summary(&responses, episode.as_ref()))
         (outcomes_section(z, &responses))
         (sessions_section(p, z, patient_id, &sessions, &references, clinician))

@@ -17,7 +17,9 @@ mod programme;
 mod programme_editor;
 mod programme_staff;
 pub(crate) mod questionnaires;
+pub(crate) mod runner;
 mod safety;
+mod session_log;
 mod staff_forms;
 
 use axum::{
@@ -49,6 +51,11 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/exercise/{exercise_id}", get(exercise::show)),
         ("GET", "/programme", get(programme::show)),
         ("GET", "/programme/print", get(programme::print)),
+        ("GET", "/today/session", get(runner::show)),
+        ("POST", "/today/session", post(runner::start)),
+        ("POST", "/today/session/{session_id}/exercise", post(runner::record)),
+        ("POST", "/today/session/{session_id}/finish", post(runner::finish)),
+        ("POST", "/today/next-morning/{session_id}", post(runner::next_morning)),
         ("GET", "/intake", get(intake::start)),
         ("GET", "/check-in", get(intake::checkin::check_in)),
         ("POST", "/check-in", post(intake::checkin::submit_check_in)),

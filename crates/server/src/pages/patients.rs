@@ -42,15 +42,16 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
     let first = view.name.split_whitespace().next().unwrap_or(&view.name).to_owned();
     // The patient's own programme, never the whole library. What to do today leads the page
     // once there is something to do and nothing stops them.
-    let programme = care::programme::read(&state, &p, p.user.id).await?;
-    let done = crate::pages::programme::done_today(&state, &p, &programme).await?;
-    let exercises = crate::pages::programme::home_section(&programme, pause.is_some(), &done);
+    let day = care::day::today(&state, &p, p.user.id).await?;
+    let programme = &day.programme;
+    let exercises = crate::pages::programme::home_section(&day, pause.is_some());
     let lead_with_exercises = pause.is_none()
         && programme.entries.iter().any(|e| !crate::pages::programme::finished(e, programme.today));
     let body = html! {
         h1 { "Hello, " (first) }
         p.lead { "This is your space at " (clinic.name) "." }
         @if let Some(pause) = &pause { (crate::pages::safety::care_card(pause)) }
+        @if pause.is_none() { @if let Some(s) = &day.next_morning { (crate::pages::runner::next_morning_form(&p, s)) } }
         @if lead_with_exercises { (exercises) }
         section.next-step aria-labelledby="next-title" {
             h2 #next-title { "Your next step" }

@@ -9,15 +9,10 @@ use physio_clinic::programme::Item;
 use physio_store::Role;
 use time::{Date, Duration};
 
-use std::collections::HashMap;
-
 use crate::{
-    care::{
-        self,
-        programme::{Entry, ProgrammeView},
-    },
+    care::{self, day::DayView, programme::Entry},
     pages::{
-        PageError, PageResult, PageUser,
+        PageResult, PageUser,
         figure::{FIGURE_CSS, animated, still},
         layout::{long_date, page},
     },
@@ -78,7 +73,7 @@ pub(crate) fn dates_text(item: &Item) -> String {
 
 /// The figure of an exercise: moving, or still (start and end side by side) for anyone who
 /// asks for less motion, and on paper.
-fn figure_of(e: &physio_clinic::exercise::Exercise) -> Markup {
+pub(crate) fn figure_of(e: &physio_clinic::exercise::Exercise) -> Markup {
     html! {
         div.card-figure {
             (animated(&e.figure, &e.name))
@@ -88,7 +83,7 @@ fn figure_of(e: &physio_clinic::exercise::Exercise) -> Markup {
 }
 
 /// The therapist's note, clearly theirs.
-fn note_of(item: &Item) -> Markup {
+pub(crate) fn note_of(item: &Item) -> Markup {
     html! {
         @if let Some(note) = item.note.as_deref().filter(|n| !n.trim().is_empty()) {
             div.therapist-note {
@@ -310,25 +305,32 @@ pub(crate) async fn print(State(state): State<AppState>, PageUser(p): PageUser) 
     Ok(print_layout(&format!("{title} – {}", clinic.name), body).into_response())
 }
 
-/// How far the patient got with a camera exercise today: sessions with counted repetitions,
-/// against its sets times its sessions a day.
-fn done_state(e: &Entry, done: &HashMap<String, usize>) -> (&'static str, &'static str) {
-    let needed = usize::from(e.item.dose.sets) * usize::from(e.item.dose.times_per_day);
-    match done.get(&e.item.exercise).copied().unwrap_or(0) {
-        0 => ("To do", "tag-todo"),
-        n if n >= needed => ("Done today", "tag-done"),
+/// How far the patient got with an exercise today: recorded in today's sessions against its
+/// times a day.
+fn done_state(e: &Entry, day: &DayView) -> (&'static str, &'static str) {
+    let recorded: Vec<_> = day
+        .slots
+        .iter()
+        .filter_map(|s| s.session.as_ref())
+        .filter_map(|s| s.exercises.iter().find(|x| x.exercise == e.item.exercise))
+        .collect();
+    let done = recorded.iter().filter(|x| x.outcome.counts_as_done()).count();
+    match (done, recorded.len()) {
+        (0, 0) => ("To do", "tag-todo"),
+        (0, _) => ("Skipped", "tag-grey"),
+        (n, _) if n >= usize::from(e.item.dose.times_per_day) => ("Done today", "tag-done"),
         _ => ("Started today", "tag-todo"),
     }
 }
 
 /// One exercise in the home page's task list.
-fn task(e: &Entry, today: Date, done: &HashMap<String, usize>) -> Markup {
+fn task(e: &Entry, today: Date, day: &DayView) -> Markup {
     let name = e.exercise.as_ref().map_or("An exercise that is no longer available", |x| &x.name);
     let href = format!("/programme#{}", card_id(&e.item.exercise));
     let now = for_today(e, today);
     // Under "Not today" only a held exercise needs a tag: the heading says the rest.
     let status = if now {
-        Some(done_state(e, done))
+        Some(done_state(e, day))
     } else if e.exercise.is_none() || (!e.flags.is_empty() && e.item.active_on(today)) {
         Some(("Leave out for now", "tag-held"))
     } else {
@@ -357,18 +359,16 @@ fn task(e: &Entry, today: Date, done: &HashMap<String, usize>) -> Markup {
     }
 }
 
-/// The home page's "Today's exercises": a task list of what to do today, in the programme's
-/// order, then the rest with when they are done. `done` counts today's camera sessions with
-/// repetitions, by exercise.
-pub(crate) fn home_section(
-    view: &ProgrammeView,
-    paused: bool,
-    done: &HashMap<String, usize>,
-) -> Markup {
+/// The home page's "Today": the day's sessions with a button to start or carry on, how the
+/// week is going, the exercises due today as a task list with their done state, then the rest
+/// with when they are done.
+pub(crate) fn home_section(day: &DayView, paused: bool) -> Markup {
+    let view = &day.programme;
     let today = view.today;
     let current: Vec<&Entry> = view.entries.iter().filter(|e| !finished(e, today)).collect();
     let (now, later): (Vec<&Entry>, Vec<&Entry>) =
         current.iter().partition(|e| for_today(e, today));
+    let finished_all = !day.slots.is_empty() && day.slots.iter().all(|s| s.finished());
     html! {
         section.todays-exercises aria-labelledby="exercises-title" {
             h2 #exercises-title { "Today's exercises" }
@@ -376,17 +376,18 @@ pub(crate) fn home_section(
                 p { "Your programme is paused. Do not do your exercises for now. The box at the top of this page says why and what to do." }
                 @if !current.is_empty() { p { a href="/programme" { "See your whole programme" } } }
             } @else if current.is_empty() {
-                p { (NOT_SET) }
+                p { (NOT_SET) " They look at your answers first, then add your exercises here. You do not need to do anything until then." }
             } @else {
                 @if now.is_empty() {
                     p { "There are no exercises for today. Rest, and keep moving in ways that feel comfortable." }
                 } @else {
-                    p { "Do these today. Tap an exercise to see how to do it." }
-                    ul.task-list aria-label="To do today" { @for e in &now { (task(e, today, done)) } }
+                    (session_status(day, finished_all))
+                    ul.task-list aria-label="To do today" { @for e in &now { (task(e, today, day)) } }
                 }
+                p.week-count { (day.week.patient_text()) }
                 @if !later.is_empty() {
                     h3 { "Not today" }
-                    ul.task-list aria-label="Not today" { @for e in &later { (task(e, today, done)) } }
+                    ul.task-list aria-label="Not today" { @for e in &later { (task(e, today, day)) } }
                 }
                 ul.inline-list.programme-links {
                     li { a href="/programme" { "See your whole programme" } }
@@ -397,25 +398,21 @@ pub(crate) fn home_section(
     }
 }
 
-/// Today's camera sessions with counted repetitions, by exercise, for the home page's done
-/// state. Reads through `care::sessions::list` (audited).
-pub(crate) async fn done_today(
-    state: &AppState,
-    p: &crate::auth::Principal,
-    view: &ProgrammeView,
-) -> Result<HashMap<String, usize>, PageError> {
-    let mut done = HashMap::new();
-    let tracked_today = view.entries.iter().any(|e| {
-        for_today(e, view.today) && e.exercise.as_ref().is_some_and(|x| x.tracking.is_some())
-    });
-    if !tracked_today {
-        return Ok(done);
-    }
-    let zone = care::clinic::zone(state, p.user.clinic_id).await?;
-    for s in care::sessions::list(state, p, p.user.id, 100).await? {
-        if s.rep_count > 0 && zone.local(s.started_at).date() == view.today {
-            *done.entry(s.exercise).or_default() += 1;
+/// Where the patient is with today's sessions, and the button that takes them on.
+fn session_status(day: &DayView, finished_all: bool) -> Markup {
+    let count = day.slots.len();
+    let done = day.slots.iter().filter(|s| s.finished()).count();
+    html! {
+        @if finished_all {
+            p.notice { strong { "Today's exercises are done." } " Well done. Rest, and keep moving in ways that feel comfortable." }
+        } @else if day.open().is_some() {
+            p { "You have started today's session. Carry on where you stopped." }
+            p { a.button.button-start href="/today/session" { "Carry on with your session" } }
+        } @else {
+            @if count > 1 {
+                p { "Today has " (count) " short sessions. " @if done > 0 { "You have done " (done) "." } }
+            }
+            p { a.button.button-start href="/today/session" { @if done > 0 { "Start the next session" } @else { "Start today's session" } } }
         }
     }
-    Ok(done)
 }

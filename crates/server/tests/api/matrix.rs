@@ -300,6 +300,29 @@ const MATRIX: &[Row] = &[
         Form("timepoint=baseline&q0=3"),
         [303, 303, 303, 403, 403, 403, 403, 403],
     ),
+    // The guided session: the patient's own, one step at a time. An empty pain check comes
+    // back with its error where there is a session to start (the other patient); where there
+    // is none (the patient, here), the page says so instead. No session has the nil id.
+    row("GET", "/today/session", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
+    row("POST", "/today/session", Form("pain_before="), [303, 200, 422, 403, 403, 403, 403, 403]),
+    row(
+        "POST",
+        "/today/session/00000000-0000-0000-0000-000000000000/exercise",
+        Form("exercise=bridge&intent=skip&skip=time"),
+        [303, 404, 404, 403, 403, 403, 403, 403],
+    ),
+    row(
+        "POST",
+        "/today/session/00000000-0000-0000-0000-000000000000/finish",
+        Form("pain_after=2&fatigue=2"),
+        [303, 404, 404, 403, 403, 403, 403, 403],
+    ),
+    row(
+        "POST",
+        "/today/next-morning/00000000-0000-0000-0000-000000000000",
+        Form("answer=same"),
+        [303, 404, 404, 403, 403, 403, 403, 403],
+    ),
     row("GET", "/check-in", NoBody, [303, 200, 303, 403, 403, 403, 403, 403]),
     row(
         "POST",
