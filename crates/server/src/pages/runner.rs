@@ -56,10 +56,13 @@ pub(crate) fn scale(
                             input type="radio" name=(name) value=(v) id=(id) checked[value == Some(v.as_str())];
                             div { label for=(id) {
                                 (i)
-                                @if let Some((_, w)) = anchors.iter().find(|(n, _)| *n == i) { " – " (w) }
+                                @if let Some((_, w)) = anchors.iter().find(|(n, _)| *n == i) { span.visually-hidden { " – " (w) } }
                             } }
                         }
                     }
+                }
+                p.scale-ends aria-hidden="true" {
+                    @for (n, w) in anchors { span { strong { (n) } " " (w) } }
                 }
             }
         }
