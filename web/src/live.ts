@@ -22,6 +22,8 @@ const STILL_TOLERANCE = 0.05;
 const BRIGHTNESS_EVERY_MS = 500;
 /** How long after `end` the page waits for the summary (ms). */
 const SUMMARY_TIMEOUT_MS = 15_000;
+/** How long the summary shows before a set that belongs to a guided session returns to it. */
+const RETURN_DELAY_MS = 2_000;
 /** Frames at the start of a replay averaged into the rest pose. */
 const REPLAY_REST_FRAMES = 15;
 const MUTE_KEY = 'physio.live.muted';
@@ -77,6 +79,8 @@ class Page {
   readonly targetReps: number;
   readonly wsPath: string;
   readonly mediapipePath: string;
+  /** The guided session this set belongs to: after the set, go back to it with the count. */
+  readonly returnTo: string | null;
 
   constructor(root: HTMLElement) {
     this.root = root;
@@ -101,6 +105,8 @@ class Page {
     this.targetReps = Number.isInteger(target) && target > 0 ? target : 0;
     this.wsPath = d.wsPath || '/api/v1/live';
     this.mediapipePath = d.mediapipePath || '/web/mediapipe/';
+    // Only a path on this site: the page sets it, but never follow it elsewhere.
+    this.returnTo = d.returnTo && d.returnTo.startsWith('/') && !d.returnTo.startsWith('//') ? d.returnTo : null;
 
     // The range bar is a picture of what the counter and cues already say in words.
     this.rangeBar.parentElement?.setAttribute('aria-hidden', 'true');
@@ -189,6 +195,8 @@ class Session {
   private socket: LiveSocket | null = null;
   private header: Header | null = null;
   private count = 0;
+  /** The camera session's id, once the server has opened it. */
+  private sessionId: string | null = null;
   private gauge = new RangeGauge();
   private signal: MovementSignal | null = null;
   private state: LiveState = 'idle';
@@ -409,6 +417,7 @@ class Session {
     const p = this.page;
     switch (e.type) {
       case 'session':
+        this.sessionId = e.session_id;
         if (e.resumed && e.reps > this.count) {
           this.count = e.reps;
           p.setCount(this.count);
@@ -523,6 +532,13 @@ class Session {
     this.setState('finished');
     p.summary.focus();
     this.onEnd();
+    if (summary && p.returnTo && this.sessionId) {
+      // Part of a guided session: back to it, with this set's count filled in.
+      const back = new URL(p.returnTo, location.href);
+      back.searchParams.set('camera', this.sessionId);
+      p.summary.textContent = `${p.summary.textContent} Taking you back to your session\u2026`;
+      setTimeout(() => location.assign(back.href), RETURN_DELAY_MS);
+    }
   }
 
   private fail(err: unknown): void {

@@ -1,12 +1,13 @@
 // The patient's day in a real browser, on a phone-sized screen: Today leads with the session,
-// the pain check opens it, each exercise is recorded by hand with pain and effort, the closing
-// check ends it, Today then shows it done and the clinician finds it in the session log. A
+// the pain check opens it, a held exercise and a counted one are recorded by hand and a third
+// is tracked with the camera (replaying ten recorded shoulder abductions, UI-PRMD, through the
+// live socket), each with pain and effort, the closing check ends it, Today then shows it done and the clinician finds it in the session log. A
 // second patient's pain of 8 stops the session before it starts, with the interruption page,
 // and the care team gets the alert.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, checkA11y, launchBrowser, screenshot, signIn, startServer, withPage } from './helpers.mjs';
+import { ABDUCTION_FILES, api, checkA11y, convert, launchBrowser, screenshot, signIn, startServer, withPage } from './helpers.mjs';
 
 let server;
 let browser;
@@ -17,10 +18,13 @@ const SORE = 'yuki.sato@demo.physio.test';
 const ids = {};
 const EVERY_DAY = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
-/** Prescribes chin tucks held for 5 seconds and a bridge, every day, as the clinician. */
+/** Prescribes chin tucks held for 5 seconds, a bridge and (for the camera) ten arm lifts to
+ * the side, every day, as the clinician. */
 async function prescribe(staff, patientId) {
   const view = await staff.get(`/api/v1/patients/${patientId}/programme`);
   const items = [
+    { exercise: 'shoulder-abduction', start: view.today,
+      dose: { sets: 1, reps: 10, rest_s: 30, side: 'both', days: EVERY_DAY, times_per_day: 1 } },
     { exercise: 'chin-tuck', start: view.today,
       dose: { sets: 1, reps: 3, hold_s: 5, rest_s: 10, side: 'both', days: EVERY_DAY, times_per_day: 1 } },
     { exercise: 'bridge', start: view.today, note: 'Squeeze your buttocks before you lift.',
@@ -73,6 +77,10 @@ test('a patient does the day\u2019s session on a phone and the clinician sees it
     await checkA11y(page, 'Today');
     await screenshot(page, 'day-today');
 
+    const recording = await convert(ABDUCTION_FILES);
+    await page.route('**/replay/m07.jsonl', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/x-ndjson', body: recording }),
+    );
     await click(page, 'link', "Start today's session");
     assert.equal(new URL(page.url()).pathname, '/today/session');
     // Nothing chosen: the form comes back with the error.
@@ -84,9 +92,25 @@ test('a patient does the day\u2019s session on a phone and the clinician sees it
     await choose(page, 'How bad is your pain right now?', 2);
     await click(page, 'button', 'Start the session');
 
+    // Tracked with the camera: the set replays through the live socket, then the page comes
+    // back to the session with the count filled in.
+    const first = page.getByRole('heading', { level: 1 });
+    const tracked = (await first.innerText()).trim();
+    assert.match(await page.locator('main').innerText(), /Exercise 1 of 3/);
+    const camera = await page.getByRole('link', { name: 'Track with the camera' }).getAttribute('href');
+    await page.goto(`${camera}&replay=/replay/m07.jsonl&speed=8`);
+    await page.locator('#start').click();
+    await page.waitForURL(/\/today\/session\?camera=/, { timeout: 90_000 });
+    await page.getByRole('heading', { level: 1, name: tracked }).waitFor();
+    assert.match(await page.locator('main').innerText(), /The camera counted 10 repetitions/);
+    assert.equal(await page.locator('#reps_done').inputValue(), '10');
+    await choose(page, 'Pain during the exercise', 1);
+    await choose(page, 'How hard did it feel?', 2);
+    await click(page, 'button', 'Save and carry on');
+
     // The held exercise, recorded by hand (the dose is filled in).
     await page.getByRole('heading', { level: 1, name: 'Chin tuck' }).waitFor();
-    assert.match(await page.locator('main').innerText(), /Exercise 1 of 2/);
+    assert.match(await page.locator('main').innerText(), /Exercise 2 of 3/);
     assert.equal(await page.locator('#hold_s_done').inputValue(), '5');
     await choose(page, 'Pain during the exercise', 1);
     await choose(page, 'How hard did it feel?', 3);
@@ -125,6 +149,7 @@ test('a patient does the day\u2019s session on a phone and the clinician sees it
     assert.match(log, /Pain before: 2\/10/);
     assert.match(log, /Chin tuck\s+1 × 3 holds of 5 s\s+1 × 3 holds of 5 s; pain 1\/10, effort 3\/10/);
     assert.match(log, /Bridge\s+2 × 5\s+2 × 4; pain 2\/10, effort 5\/10/);
+    assert.match(log, /1 × 10\s+1 × 10; pain 1\/10, effort 2\/10, camera/);
     await checkA11y(page, 'the session log');
   });
 });

@@ -378,3 +378,28 @@ export async function signIn(page, email, password) {
 export async function next(page) {
   await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Save and continue' }).click()]);
 }
+
+/** The real recordings (UI-PRMD) the camera tests replay; never copied into the repository. */
+export const POSITIONS_DIR = path.resolve(WEB_DIR, '../../shared/data/ui-prmd/correct/kinect/positions');
+/** Ten standing shoulder abductions of UI-PRMD's first subject (movement m07). */
+export const ABDUCTION_FILES = Array.from({ length: 10 }, (_, i) =>
+  path.join(POSITIONS_DIR, `m07_s01_e${String(i + 1).padStart(2, '0')}_positions.txt.gz`),
+);
+
+/** Runs `physio convert` and returns its stdout. */
+export function convert(files) {
+  const bin = path.resolve(process.env.PHYSIO_BIN ?? '');
+  const args = ['convert', '--format', 'uiprmd-kinect', '--to', 'blazepose-json', ...files];
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (c) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c) => (err += c));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code === 0) resolve(out);
+      else reject(new Error(`physio ${args.slice(0, 5).join(' ')} … exited with ${code}:\n${err}`));
+    });
+  });
+}

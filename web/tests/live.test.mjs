@@ -13,14 +13,11 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { WEB_DIR, api, checkA11y, launchBrowser, prescribe, screenshot, signIn, startServer, withPage } from './helpers.mjs';
+import { ABDUCTION_FILES, POSITIONS_DIR, api, checkA11y, convert, launchBrowser, prescribe, screenshot, signIn, startServer, withPage } from './helpers.mjs';
 
-const DATA_DIR = path.resolve(WEB_DIR, '../../shared/data');
-const POSITIONS_DIR = path.join(DATA_DIR, 'ui-prmd', 'correct', 'kinect', 'positions');
-const FILES = Array.from({ length: 10 }, (_, i) => path.join(POSITIONS_DIR, `m07_s01_e${String(i + 1).padStart(2, '0')}_positions.txt.gz`));
+const FILES = ABDUCTION_FILES;
 const missing = FILES.filter((f) => !existsSync(f));
 const CI = process.env.CI === 'true';
 const skip =
@@ -107,23 +104,6 @@ after(async () => {
   await server?.stop();
 });
 
-/** Runs `physio convert` and returns its stdout. */
-function convert(files) {
-  const bin = path.resolve(process.env.PHYSIO_BIN ?? '');
-  const args = ['convert', '--format', 'uiprmd-kinect', '--to', 'blazepose-json', ...files];
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (c) => (out += c));
-    child.stderr.setEncoding('utf8').on('data', (c) => (err += c));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code === 0) resolve(out);
-      else reject(new Error(`physio ${args.slice(0, 5).join(' ')} … exited with ${code}:\n${err}`));
-    });
-  });
-}
 
 
 test('patient: replay of ten recorded shoulder abductions counts ten', { skip, timeout: 120_000 }, async () => {

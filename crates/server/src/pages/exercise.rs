@@ -32,10 +32,18 @@ fn setup_text(view: View) -> &'static str {
     }
 }
 
+/// `?session=` names the guided session this set is part of: the page then returns to it.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct ExerciseQuery {
+    #[serde(default)]
+    session: Option<uuid::Uuid>,
+}
+
 pub(crate) async fn show(
     State(state): State<AppState>,
     PageUser(p): PageUser,
     ApiPath(exercise_id): ApiPath<String>,
+    crate::error::ApiQuery(q): crate::error::ApiQuery<ExerciseQuery>,
 ) -> PageResult {
     PageUser(p.clone()).require(&state, Role::Patient, "exercise").await?;
     let me = crate::care::records::open(&state, &p, p.user.id, "exercise_plan").await?;
@@ -104,8 +112,12 @@ pub(crate) async fn show(
         @if !built {
             p.callout { "The camera session is not available on this server yet. Please tell your clinic." }
         } @else {
+            @if q.session.is_some() {
+                p { a href="/today/session" { "Back to your session without the camera" } }
+            }
             div #live data-exercise=(exercise.id) data-exercise-name=(exercise.name) data-view=(view)
-                data-target-reps=(target) data-ws-path="/api/v1/live" data-mediapipe-path="/web/mediapipe/" {
+                data-target-reps=(target) data-ws-path="/api/v1/live" data-mediapipe-path="/web/mediapipe/"
+                data-return-to=[q.session.map(|_| "/today/session")] {
                 p #setup .live-setup { (setup_text(spec.view)) " Then stand still for a moment in the starting position while we check the camera can see you." }
                 p.hint { "Your video stays on this device. Only the positions of your joints are sent, to count your movements." }
                 div.live-stage { video #camera playsinline muted {} canvas #overlay {} }

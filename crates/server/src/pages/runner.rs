@@ -4,7 +4,7 @@
 //! session carries on where it stopped, because every step is stored as it is taken.
 
 use axum::{
-    extract::{Query, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect},
 };
@@ -23,7 +23,7 @@ use crate::{
         self,
         day::{DayView, RecordRequest, StartRequest},
     },
-    error::{ApiError, ApiPath},
+    error::{ApiError, ApiPath, ApiQuery},
     pages::{
         PageResult, PageUser,
         layout::{FieldError, csrf_field, error_summary, field_error, page, sentence},
@@ -364,7 +364,7 @@ pub(crate) struct ShowQuery {
 pub(crate) async fn show(
     State(state): State<AppState>,
     PageUser(p): PageUser,
-    Query(q): Query<ShowQuery>,
+    ApiQuery(q): ApiQuery<ShowQuery>,
 ) -> PageResult {
     PageUser(p.clone()).require(&state, Role::Patient, "day_session").await?;
     let day = care::day::today(&state, &p, p.user.id).await?;
