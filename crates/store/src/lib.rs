@@ -68,6 +68,7 @@ macro_rules! with_tx {
 pub mod audit;
 mod episodes;
 mod exercise;
+mod lessons;
 pub mod model;
 mod programmes;
 mod sessions;
@@ -88,6 +89,7 @@ use time::{OffsetDateTime, UtcOffset};
 pub use audit::{AuditBreak, AuditEvent, AuditOutcome, AuditVerification, NewAuditEvent};
 pub use episodes::*;
 pub use exercise::*;
+pub use lessons::*;
 pub use model::*;
 pub use programmes::*;
 pub use tx::Tx;
@@ -328,6 +330,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "care_layer", include_str!("../migrations/sqlite/0006_care_layer.sql")),
     (7, "programmes", include_str!("../migrations/sqlite/0007_programmes.sql")),
     (8, "clinic_contact", include_str!("../migrations/sqlite/0008_clinic_contact.sql")),
+    (10, "lessons", include_str!("../migrations/sqlite/0010_lessons.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -338,6 +341,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "care_layer", include_str!("../migrations/postgres/0006_care_layer.sql")),
     (7, "programmes", include_str!("../migrations/postgres/0007_programmes.sql")),
     (8, "clinic_contact", include_str!("../migrations/postgres/0008_clinic_contact.sql")),
+    (10, "lessons", include_str!("../migrations/postgres/0010_lessons.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod episodes;
 pub mod exercises;
+pub mod lessons;
 pub mod patients;
 pub mod programmes;
 pub mod references;
@@ -38,6 +39,7 @@ use crate::state::AppState;
         (name = "users", description = "Clinic accounts (admins only)"),
         (name = "episodes", description = "Episodes of care: triage and its review, outcomes, alerts"),
         (name = "programmes", description = "The exercise library, templates and each patient's prescribed programme"),
+        (name = "lessons", description = "Education lessons: each patient's lessons and what they read, a clinic's own lessons"),
     )
 )]
 struct ApiDoc;
@@ -70,6 +72,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(sessions::router())
         .merge(exercises::router())
         .merge(programmes::router())
+        .merge(lessons::router())
 }
 
 /// A role, as the API spells it.

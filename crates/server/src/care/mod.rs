@@ -22,6 +22,7 @@ pub mod alerts;
 pub mod checkin;
 pub mod clinic;
 pub mod intake;
+pub mod lessons;
 pub mod library;
 pub mod operator;
 pub mod pathway;
