@@ -29,7 +29,8 @@ pub struct CareContext {
 
 /// Whether `lesson` is given to a patient in `ctx` (the rule in the module's documentation).
 pub fn is_for(lesson: &Lesson, ctx: &CareContext) -> bool {
-    let pathway_fits = lesson.pathways.is_empty() || ctx.pathway.is_some_and(|p| lesson.pathways.contains(&p));
+    let pathway_fits =
+        lesson.pathways.is_empty() || ctx.pathway.is_some_and(|p| lesson.pathways.contains(&p));
     let phase_fits = lesson.phases.is_empty()
         || match (ctx.pathway, ctx.phase) {
             (Some(pathway), Some(phase)) => {
@@ -58,6 +59,9 @@ pub fn assigned<'a>(
 }
 
 /// This week's lesson: the first of `assigned` that is not read.
-pub fn this_week<'a>(assigned: &[&'a Lesson], is_read: impl Fn(&str) -> bool) -> Option<&'a Lesson> {
+pub fn this_week<'a>(
+    assigned: &[&'a Lesson],
+    is_read: impl Fn(&str) -> bool,
+) -> Option<&'a Lesson> {
     assigned.iter().copied().find(|l| !is_read(&l.id))
 }

@@ -157,7 +157,9 @@ pub fn problems(l: &Lesson) -> Vec<Problem> {
     if !fits(&l.summary, MAX_SUMMARY_CHARS) {
         bad(
             "summary".into(),
-            format!("say what the lesson is about in one line of up to {MAX_SUMMARY_CHARS} characters"),
+            format!(
+                "say what the lesson is about in one line of up to {MAX_SUMMARY_CHARS} characters"
+            ),
         );
     }
     if !(1..=MAX_PARAGRAPHS).contains(&l.body.len()) {
@@ -174,7 +176,10 @@ pub fn problems(l: &Lesson) -> Vec<Problem> {
     if let Some(h) = &l.points_heading
         && !fits(h, MAX_POINT_CHARS)
     {
-        bad("points_heading".into(), format!("keep the heading to 1 to {MAX_POINT_CHARS} characters"));
+        bad(
+            "points_heading".into(),
+            format!("keep the heading to 1 to {MAX_POINT_CHARS} characters"),
+        );
     }
     if l.key_points.len() > MAX_POINTS {
         bad("key_points".into(), format!("give at most {MAX_POINTS} key points"));

@@ -60,9 +60,17 @@ fn every_required_topic_has_a_lesson() {
         }
     }
     // The seed article's three facts.
-    assert!(text_of("most-people-get-better").contains("upper or middle back get better without surgery"));
-    assert!(text_of("discs-shrink").contains("About 2 in every 3 slipped discs shrink on their own"));
-    assert!(text_of("surgery-is-rare").contains("fewer than 1 in 100 operations are on the upper or middle back"));
+    assert!(
+        text_of("most-people-get-better")
+            .contains("upper or middle back get better without surgery")
+    );
+    assert!(
+        text_of("discs-shrink").contains("About 2 in every 3 slipped discs shrink on their own")
+    );
+    assert!(
+        text_of("surgery-is-rare")
+            .contains("fewer than 1 in 100 operations are on the upper or middle back")
+    );
 }
 
 /// Reading age 9 to 11: every lesson at Flesch–Kincaid grade 6 or below.
@@ -86,7 +94,7 @@ fn the_reading_measure_counts_as_expected() {
         ("moving", 2),
         ("pain", 1),
         ("surgery", 3),
-        ("physiotherapist", 6),
+        ("physical", 3),
         ("make", 1),
         ("people", 2),
         ("walked", 1),
@@ -122,24 +130,43 @@ fn everyone_gets_the_red_flags_first() {
         assert_eq!(mine.first().map(|l| l.id.as_str()), Some("when-to-get-help"), "{c:?}");
     }
     // Not yet on a pathway: only the lessons for everyone.
-    assert_eq!(ids(&assigned(builtin(), &ctx(None, None, 10))), ["when-to-get-help", "sleep", "sitting"]);
+    assert_eq!(
+        ids(&assigned(builtin(), &ctx(None, None, 10))),
+        ["when-to-get-help", "sleep", "sitting"]
+    );
 }
 
 #[test]
 fn conservative_care_gets_its_lessons_week_by_week() {
-    let thoracic = |w| ids(&assigned(builtin(), &ctx(Some(Pathway::ConservativeThoracic), Some(Phase::ActiveCare), w)));
+    let thoracic = |w| {
+        ids(&assigned(
+            builtin(),
+            &ctx(Some(Pathway::ConservativeThoracic), Some(Phase::ActiveCare), w),
+        ))
+    };
     assert_eq!(
         thoracic(0),
         ["when-to-get-help", "moving-helps", "pain-is-not-damage", "how-much-pain-is-ok"]
     );
     let week3 = thoracic(3);
-    for id in ["most-people-get-better", "discs-shrink", "pacing", "flare-ups", "sleep", "sitting", "surgery-is-rare"] {
+    for id in [
+        "most-people-get-better",
+        "discs-shrink",
+        "pacing",
+        "flare-ups",
+        "sleep",
+        "sitting",
+        "surgery-is-rare",
+    ] {
         assert!(week3.contains(&id.to_owned()), "{id} by week 3: {week3:?}");
     }
     assert!(!week3.contains(&"back-to-work".to_owned()), "work waits for week 4");
     assert!(thoracic(4).contains(&"back-to-work".to_owned()));
     // The upper-back surgery fact is for upper-back patients only.
-    let lumbar = ids(&assigned(builtin(), &ctx(Some(Pathway::ConservativeLumbar), Some(Phase::ActiveCare), 20)));
+    let lumbar = ids(&assigned(
+        builtin(),
+        &ctx(Some(Pathway::ConservativeLumbar), Some(Phase::ActiveCare), 20),
+    ));
     assert!(!lumbar.contains(&"surgery-is-rare".to_owned()));
     assert!(lumbar.contains(&"discs-shrink".to_owned()));
     // No surgical lessons in conservative care.
@@ -151,7 +178,9 @@ fn conservative_care_gets_its_lessons_week_by_week() {
 #[test]
 fn prehab_gets_ready_for_surgery() {
     let mine = ids(&assigned(builtin(), &ctx(Some(Pathway::Prehab), Some(Phase::Prehab), 2)));
-    for id in ["getting-ready-for-surgery", "stronger-before-surgery", "home-ready-for-after", "pacing"] {
+    for id in
+        ["getting-ready-for-surgery", "stronger-before-surgery", "home-ready-for-after", "pacing"]
+    {
         assert!(mine.contains(&id.to_owned()), "{id}: {mine:?}");
     }
     for id in ["discs-shrink", "after-fusion", "surgery-is-rare", "back-to-work"] {
@@ -200,10 +229,14 @@ fn after_surgery_each_procedure_and_phase_gets_its_own() {
 /// This week's lesson is the first unread one, in order; none when all are read.
 #[test]
 fn this_weeks_lesson_is_the_first_unread() {
-    let mine = assigned(builtin(), &ctx(Some(Pathway::ConservativeLumbar), Some(Phase::ActiveCare), 1));
+    let mine =
+        assigned(builtin(), &ctx(Some(Pathway::ConservativeLumbar), Some(Phase::ActiveCare), 1));
     assert_eq!(this_week(&mine, |_| false).map(|l| l.id.as_str()), Some("when-to-get-help"));
     let read = ["when-to-get-help", "pain-is-not-damage"];
-    assert_eq!(this_week(&mine, |id| read.contains(&id)).map(|l| l.id.as_str()), Some("moving-helps"));
+    assert_eq!(
+        this_week(&mine, |id| read.contains(&id)).map(|l| l.id.as_str()),
+        Some("moving-helps")
+    );
     assert_eq!(this_week(&mine, |_| true), None);
     // Lessons come in order of week.
     assert!(mine.windows(2).all(|w| w[0].week <= w[1].week));
@@ -218,7 +251,8 @@ fn a_clinic_lesson_joins_the_order() {
     }))
     .unwrap();
     let all: Vec<&Lesson> = builtin().iter().chain(std::iter::once(&own)).collect();
-    let mine = ids(&assigned(all, &ctx(Some(Pathway::ConservativeLumbar), Some(Phase::ActiveCare), 0)));
+    let mine =
+        ids(&assigned(all, &ctx(Some(Pathway::ConservativeLumbar), Some(Phase::ActiveCare), 0)));
     assert_eq!(mine.last().map(String::as_str), Some("our-gym"));
     let other = ids(&assigned(
         builtin().iter().chain(std::iter::once(&own)),
@@ -237,7 +271,7 @@ fn an_import_is_checked_whole_and_names_entry_and_field() {
         "id": "our-gym", "title": "Our gym class", "summary": "Join our class on Tuesdays.",
         "body": ["Come along on a Tuesday."], "figure": "pacing", "week": 2
     });
-    let lessons = parse_import(&file(serde_json::json!([good.clone()]))).unwrap();
+    let lessons = parse_import(&file(serde_json::json!([good]))).unwrap();
     assert_eq!(lessons[0].id, "our-gym");
 
     let bad = serde_json::json!([
@@ -267,7 +301,9 @@ fn an_import_is_checked_whole_and_names_entry_and_field() {
     assert!(problems.iter().find(|p| p.index == 4).unwrap().problem.message.contains("rainbow"));
     assert_eq!(problems.iter().find(|p| p.index == 2).unwrap().id.as_deref(), Some("pacing"));
 
-    for text in ["not json", r#"{"format": "physio-exercise-library", "version": 1, "lessons": []}"#] {
+    for text in
+        ["not json", r#"{"format": "physio-exercise-library", "version": 1, "lessons": []}"#]
+    {
         let p = parse_import(text).unwrap_err();
         assert_eq!(p[0].problem.field, "file", "{text}");
     }

@@ -9,6 +9,8 @@ mod exercise;
 pub mod figure;
 mod intake;
 mod layout;
+mod lesson_figures;
+mod lessons;
 mod library;
 mod login;
 mod pathway;
@@ -49,6 +51,8 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/exercise/{exercise_id}", get(exercise::show)),
         ("GET", "/programme", get(programme::show)),
         ("GET", "/programme/print", get(programme::print)),
+        ("GET", "/lessons", get(lessons::list)),
+        ("GET", "/lessons/{lesson_id}", get(lessons::show)),
         ("GET", "/intake", get(intake::start)),
         ("GET", "/check-in", get(intake::checkin::check_in)),
         ("POST", "/check-in", post(intake::checkin::submit_check_in)),

@@ -3,6 +3,7 @@
 mod care;
 mod clinical;
 mod helpers;
+mod lessons;
 mod live;
 mod matrix;
 mod programme_pages;
