@@ -14,12 +14,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::{
-    auth::Principal,
-    care::Act,
-    error::ApiError,
-    state::AppState,
-};
+use crate::{auth::Principal, care::Act, error::ApiError, state::AppState};
 
 /// The hardest Flesch–Kincaid grade we advise for a lesson (reading age about 9 to 11).
 pub const ADVISED_MAX_GRADE: f64 = 6.0;
@@ -188,7 +183,8 @@ pub async fn open(
         let lesson = lib.find(lesson_id).cloned().ok_or(ApiError::NotFound("lesson"))?;
         let now = act.now();
         let tx = act.tx().await?;
-        let first_time = tx.mark_lesson_read(patient.clinic_id, patient.id, &lesson.id, now).await?;
+        let first_time =
+            tx.mark_lesson_read(patient.clinic_id, patient.id, &lesson.id, now).await?;
         let first_read_at = tx
             .lesson_reads(patient.clinic_id, patient.id)
             .await?

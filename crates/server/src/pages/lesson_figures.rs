@@ -20,7 +20,9 @@ const FONT: &str = "system-ui, sans-serif";
 /// The figure, with a caption a screen reader reads as its name.
 pub(crate) fn figure(f: LessonFigure) -> Markup {
     let (svg, caption) = match f {
-        LessonFigure::DiscsShrink => (discs(), "Of every 3 slipped discs, about 2 shrink on their own."),
+        LessonFigure::DiscsShrink => {
+            (discs(), "Of every 3 slipped discs, about 2 shrink on their own.")
+        }
         LessonFigure::Pacing => (
             pacing(),
             "Boom and bust goes up and down and gets nowhere. Steady pacing rises slowly, week by week.",
@@ -29,7 +31,9 @@ pub(crate) fn figure(f: LessonFigure) -> Markup {
             pain_scale(),
             "Pain while you exercise: 0 to 3 is fine, 4 to 5 is OK if it settles by the next morning, above 5 means stop.",
         ),
-        LessonFigure::Sitting => (sitting(), "Slumped sitting, and sitting tall with your back supported."),
+        LessonFigure::Sitting => {
+            (sitting(), "Slumped sitting, and sitting tall with your back supported.")
+        }
         LessonFigure::SurgeryRare => (
             surgery_rare(),
             "Out of 100 spine operations, fewer than 1 is on the upper or middle back.",
@@ -153,7 +157,11 @@ fn sitting() -> Markup {
         }
     }));
     match figure {
-        Ok(f) => pair(&f, "Slumped sitting, and sitting tall with your back supported", ["Slumped", "Supported"]),
+        Ok(f) => pair(
+            &f,
+            "Slumped sitting, and sitting tall with your back supported",
+            ["Slumped", "Supported"],
+        ),
         // The poses are fixed above; `tests::every_figure_draws` keeps them valid.
         Err(_) => html! {},
     }
@@ -163,7 +171,8 @@ fn sitting() -> Markup {
 fn surgery_rare() -> Markup {
     let size = 22.0_f32;
     let gap = 4.0_f32;
-    let at = |k: usize| (20.0 + (k % 10) as f32 * (size + gap), 20.0 + (k / 10) as f32 * (size + gap));
+    let at =
+        |k: usize| (20.0 + (k % 10) as f32 * (size + gap), 20.0 + (k / 10) as f32 * (size + gap));
     html! {
         svg.lesson-svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 480 290" role="img" aria-labelledby="fig-rare-title" {
             title #fig-rare-title { "Fewer than 1 in every 100 spine operations is on the upper or mid back" }

@@ -60,7 +60,8 @@ pub(crate) fn home_card(card: Option<&LessonCard>) -> Markup {
 }
 
 fn list_item(z: &Zone, e: &LessonEntry, this_week: bool) -> Markup {
-    let (label, class) = if e.is_read() { ("Read", "tag-read") } else { ("Not read yet", "tag-unread") };
+    let (label, class) =
+        if e.is_read() { ("Read", "tag-read") } else { ("Not read yet", "tag-unread") };
     html! {
         li.lesson-item {
             a.lesson-link href=(href(&e.lesson.id)) { (e.lesson.title) }

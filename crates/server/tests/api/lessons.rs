@@ -35,7 +35,11 @@ async fn call(app: &TestApp, token: &str, method: Method, path: &str) -> (Status
 }
 
 fn ids(list: &Value) -> Vec<String> {
-    list.as_array().unwrap().iter().map(|e| e["lesson"]["id"].as_str().unwrap().to_owned()).collect()
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["lesson"]["id"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 async fn a_patient_reads_lessons_and_the_care_team_sees_it(app: &TestApp) {
@@ -68,13 +72,18 @@ async fn a_patient_reads_lessons_and_the_care_team_sees_it(app: &TestApp) {
     // On the page: the list says what is read in words; opening a lesson marks it read.
     let (c, _) = app.login(&email_of("p1")).await;
     let page = c.get(app.url("/lessons")).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("This week&#39;s lesson") || page.contains("This week's lesson"), "{page}");
+    assert!(
+        page.contains("This week&#39;s lesson") || page.contains("This week's lesson"),
+        "{page}"
+    );
     assert!(page.contains("Read on 25 November 2026"), "{page}");
     assert!(page.contains("Not read yet"));
     let res = c.get(app.url("/lessons/moving-helps")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let lesson = res.text().await.unwrap();
-    assert!(lesson.contains("Why moving helps your back") && lesson.contains("Back to your lessons"));
+    assert!(
+        lesson.contains("Why moving helps your back") && lesson.contains("Back to your lessons")
+    );
     let res = c.get(app.url("/lessons/no-such-lesson")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
@@ -104,8 +113,14 @@ async fn a_patient_reads_lessons_and_the_care_team_sees_it(app: &TestApp) {
         .collect();
     assert_eq!(read_ids, ["when-to-get-help", "moving-helps", "how-much-pain-is-ok"]);
     let (staff, _) = app.login(&email_of("c1")).await;
-    let record =
-        staff.get(app.url(&format!("/patients/{}", p.p1))).send().await.unwrap().text().await.unwrap();
+    let record = staff
+        .get(app.url(&format!("/patients/{}", p.p1)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(record.contains("id=\"lessons-title\""), "the record has a Lessons section");
     assert!(record.contains("Read 3 of the"), "{record}");
     assert!(record.contains("25 November 2026 09:00"), "when it was first read");
@@ -232,13 +247,25 @@ async fn a_clinic_adds_its_own_lessons_all_or_nothing(app: &TestApp) {
     let (_, other) = call(app, &xc, Method::GET, "/api/v1/lessons").await;
     assert!(other["lessons"].as_array().unwrap().iter().all(|e| e["own"] == false));
 
-    // The clinic's lesson is given to its patients on that pathway, after the built-in ones of
-    // its week; a patient of clinic B cannot open it.
+    // The clinic's lessons are given to its patients (the gym class to those on its pathway,
+    // the policy to everyone), after the built-in ones of their week; clinic B's patients get
+    // neither, and cannot open them.
     let me = app.token_for(p.p1).await;
-    let (_, mine) = call(app, &me, Method::GET, &format!("/api/v1/patients/{}/lessons", p.p1)).await;
-    assert_eq!(ids(&mine["lessons"]).last().map(String::as_str), Some("our-gym"));
-    assert_eq!(mine["lessons"].as_array().unwrap().last().unwrap()["lesson"]["title"], "Our Tuesday gym class");
+    let (_, mine) =
+        call(app, &me, Method::GET, &format!("/api/v1/patients/{}/lessons", p.p1)).await;
+    let given = ids(&mine["lessons"]);
+    assert_eq!(given[given.len() - 2..], ["our-gym".to_owned(), "our-policy".to_owned()]);
+    assert_eq!(mine["lessons"][given.len() - 2]["lesson"]["title"], "Our Tuesday gym class");
+    let p2 = app.token_for(p.p2).await;
+    let (_, theirs) =
+        call(app, &p2, Method::GET, &format!("/api/v1/patients/{}/lessons", p.p2)).await;
+    assert_eq!(ids(&theirs["lessons"]), ["when-to-get-help", "our-policy"], "no pathway yet");
+    let xp_list = format!("/api/v1/patients/{}/lessons", p.xp);
     let xp = app.token_for(p.xp).await;
+    assert_eq!(
+        ids(&call(app, &xp, Method::GET, &xp_list).await.1["lessons"]),
+        ["when-to-get-help"]
+    );
     let path = format!("/api/v1/patients/{}/lessons/our-gym/read", p.xp);
     assert_eq!(call(app, &xp, Method::POST, &path).await.0, StatusCode::NOT_FOUND);
     // A clinician cannot import.

@@ -22,12 +22,16 @@ async fn lesson_reads_keep_the_first_time(store: &Store) {
     let reads = store.lesson_reads(f.clinic, me).await.unwrap();
     let seen: Vec<(&str, time::OffsetDateTime)> =
         reads.iter().map(|r| (r.lesson_id.as_str(), r.first_read_at)).collect();
-    assert_eq!(seen, [("pacing", physio_store::db_time(NOW)), ("sleep", physio_store::db_time(later))]);
+    assert_eq!(
+        seen,
+        [("pacing", physio_store::db_time(NOW)), ("sleep", physio_store::db_time(later))]
+    );
     // Another patient, and another clinic, see none of it.
     assert!(store.lesson_reads(f.clinic, other).await.unwrap().is_empty());
     assert!(store.lesson_reads(f.other_clinic, me).await.unwrap().is_empty());
     // A patient of another clinic cannot be written to through this clinic.
-    let wrong = write(store, async |tx| tx.mark_lesson_read(f.other_clinic, me, "sleep", NOW).await);
+    let wrong =
+        write(store, async |tx| tx.mark_lesson_read(f.other_clinic, me, "sleep", NOW).await);
     assert!(matches!(wrong.await, Err(StoreError::NotFound(_))));
     // Nothing half-written: a read rolled back is not stored.
     let mut tx = store.begin().await.unwrap();
@@ -51,16 +55,17 @@ async fn clinic_lessons_stay_in_their_clinic(store: &Store) {
     }))
     .unwrap();
     write(store, async |tx| {
-        tx.put_clinic_lessons(f.clinic, std::slice::from_ref(&lesson), Some(f.clinician), NOW)
-            .await
+        tx.put_clinic_lessons(f.clinic, std::slice::from_ref(&lesson), Some(f.clinician), NOW).await
     })
     .await
     .unwrap();
     assert_eq!(store.clinic_lessons(f.clinic).await.unwrap(), vec![lesson.clone()]);
     assert!(store.clinic_lessons(f.other_clinic).await.unwrap().is_empty());
     lesson.title = "Our Tuesday gym class".to_owned();
-    write(store, async |tx| tx.put_clinic_lessons(f.clinic, std::slice::from_ref(&lesson), None, NOW).await)
-        .await
-        .unwrap();
+    write(store, async |tx| {
+        tx.put_clinic_lessons(f.clinic, std::slice::from_ref(&lesson), None, NOW).await
+    })
+    .await
+    .unwrap();
     assert_eq!(store.clinic_lessons(f.clinic).await.unwrap(), vec![lesson]);
 }
