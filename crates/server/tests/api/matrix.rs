@@ -230,7 +230,7 @@ const MATRIX: &[Row] = &[
     ),
     row(
         "POST",
-        "/api/v1/patients/{patient}/lessons/pacing/read",
+        "/api/v1/patients/{patient}/lessons/{lesson}/read",
         NoBody,
         [401, 200, 403, 403, 403, 403, 404, 404],
     ),
@@ -429,6 +429,7 @@ fn every_route_has_a_row() {
             .replace("{alert2}", "{alert_id}")
             .replace("{alert}", "{alert_id}")
             .replace("{exercise}", "{exercise_id}")
+            .replace("{lesson}", "{lesson_id}")
             .replace("{episode}", "{episode_id}")
             .replace("/web/hello.txt", "/web/{*file}")
             .split('?')
