@@ -99,6 +99,10 @@ pub struct Lesson {
     /// A few key points, shown as a list after the paragraphs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub key_points: Vec<String>,
+    /// Shows the key points first, marked as urgent: for signs that need action now, which
+    /// come before anything else on the screen.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub urgent_points: bool,
     /// A figure drawn with the lesson.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub figure: Option<LessonFigure>,
@@ -179,6 +183,12 @@ pub fn problems(l: &Lesson) -> Vec<Problem> {
         bad(
             "points_heading".into(),
             format!("keep the heading to 1 to {MAX_POINT_CHARS} characters"),
+        );
+    }
+    if l.urgent_points && l.key_points.is_empty() {
+        bad(
+            "urgent_points".into(),
+            "give the key points that are urgent, or leave this out".into(),
         );
     }
     if l.key_points.len() > MAX_POINTS {

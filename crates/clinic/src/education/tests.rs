@@ -59,6 +59,8 @@ fn every_required_topic_has_a_lesson() {
             assert!(text.contains(&w.to_lowercase()), "{id} should say {w:?}");
         }
     }
+    // The emergency signs come first on the screen, before any paragraph.
+    assert!(catalogue::find("when-to-get-help").is_some_and(|l| l.urgent_points));
     // The seed article's three facts.
     assert!(
         text_of("most-people-get-better")

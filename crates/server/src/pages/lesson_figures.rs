@@ -66,7 +66,7 @@ fn discs() -> Markup {
                     (text(70.0, 230.0, 18, "middle", "Shrank"))
                 } @else {
                     // The bulge pressing out at the back of the disc.
-                    path d="M 120 76 q 34 9 0 18" fill=(GREY) stroke=(INK) stroke-width="3" {}
+                    path d="M 116 72 q 52 13 0 26" fill=(GREY) stroke=(INK) stroke-width="3" {}
                     (text(70.0, 230.0, 18, "middle", "Still bulging"))
                 }
             }
@@ -82,9 +82,10 @@ fn discs() -> Markup {
     }
 }
 
-/// Activity over two weeks: boom and bust (dashed, grey) against steady pacing (solid, black).
+/// Activity over two weeks: boom and bust (dashed, grey) against steady pacing (solid, black),
+/// with a key under the chart so no label sits on a line.
 fn pacing() -> Markup {
-    let (left, top, w, h) = (50.0_f32, 20.0_f32, 400.0_f32, 170.0_f32);
+    let (left, top, w, h) = (50.0_f32, 10.0_f32, 410.0_f32, 170.0_f32);
     let x = |day: f32| left + day / 14.0 * w;
     let y = |amount: f32| top + h - amount / 10.0 * h;
     let boom = [9.0, 1.0, 1.0, 8.5, 1.5, 0.5, 9.0, 2.0, 1.0, 8.0, 1.0, 1.0, 9.0, 1.5, 1.0];
@@ -97,16 +98,18 @@ fn pacing() -> Markup {
             .join(" ")
     };
     html! {
-        svg.lesson-svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 480 250" role="img" aria-labelledby="fig-pacing-title" {
+        svg.lesson-svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 480 310" role="img" aria-labelledby="fig-pacing-title" {
             title #fig-pacing-title { "Boom and bust compared with steady pacing over two weeks" }
             line x1=(left) y1=(top + h) x2=(left + w) y2=(top + h) stroke=(INK) stroke-width="2" {}
             line x1=(left) y1=(top) x2=(left) y2=(top + h) stroke=(INK) stroke-width="2" {}
             polyline points=(points(&boom)) fill="none" stroke=(GREY) stroke-width="3" stroke-dasharray="8 6" {}
             polyline points=(points(&steady)) fill="none" stroke=(INK) stroke-width="5" stroke-linecap="round" {}
-            (text(x(4.6), y(9.6), 17, "start", "Boom and bust (dashed)"))
-            (text(x(7.5), y(6.9), 17, "start", "Steady pacing (solid)"))
-            (text(left + w / 2.0, 230.0, 17, "middle", "Two weeks, day by day"))
-            text x="20" y=(top + h / 2.0) font-size="17" font-family=(FONT) text-anchor="middle" fill=(INK) transform=(format!("rotate(-90 20 {})", top + h / 2.0)) { "How much you do" }
+            (text(left + w / 2.0, 210.0, 20, "middle", "Two weeks, day by day"))
+            text x="22" y=(top + h / 2.0) font-size="20" font-family=(FONT) text-anchor="middle" fill=(INK) transform=(format!("rotate(-90 22 {})", top + h / 2.0)) { "How much you do" }
+            line x1="60" y1="250" x2="120" y2="250" stroke=(GREY) stroke-width="3" stroke-dasharray="8 6" {}
+            (text(132.0, 257.0, 20, "start", "Boom and bust"))
+            line x1="60" y1="290" x2="120" y2="290" stroke=(INK) stroke-width="5" stroke-linecap="round" {}
+            (text(132.0, 297.0, 20, "start", "Steady pacing"))
         }
     }
 }
@@ -137,7 +140,7 @@ fn pain_scale() -> Markup {
     }
 }
 
-/// Slumped, then sitting tall with the back against the chair, drawn with the exercise figures'
+/// Slumped, then sitting tall, drawn with the exercise figures'
 /// skeleton so the body matches the exercise pictures.
 fn sitting() -> Markup {
     let legs = serde_json::json!({"flexion": 90, "knee": 90});
@@ -206,6 +209,6 @@ mod tests {
             assert!(html.contains("<figcaption>"), "{f:?}");
             assert!(html.contains("<text"), "{f:?} has no words on it");
         }
-        assert!(figure(LessonFigure::Sitting).into_string().contains("Supported"));
+        assert!(figure(LessonFigure::Sitting).into_string().contains("Sitting tall"));
     }
 }

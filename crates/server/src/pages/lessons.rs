@@ -5,6 +5,7 @@
 
 use axum::{extract::State, response::IntoResponse};
 use maud::{Markup, html};
+use physio_clinic::education::Lesson;
 use physio_store::Role;
 use uuid::Uuid;
 
@@ -109,6 +110,16 @@ pub(crate) async fn list(State(state): State<AppState>, PageUser(p): PageUser) -
     Ok(page("Your lessons", Some(&p), body).into_response())
 }
 
+/// The key points in a box; urgent ones (signs that need action now) in the urgent colour.
+fn points(l: &Lesson) -> Markup {
+    html! {
+        div.lesson-points.lesson-points-urgent[l.urgent_points] {
+            h2 { (l.points_heading()) }
+            ul { @for k in &l.key_points { li { (k) } } }
+        }
+    }
+}
+
 /// `GET /lessons/{lesson_id}`: one lesson on one screen. Opening it marks it read.
 pub(crate) async fn show(
     State(state): State<AppState>,
@@ -124,14 +135,10 @@ pub(crate) async fn show(
         article.lesson aria-labelledby="lesson-title" {
             h1 #lesson-title { (l.title) }
             p.lead { (l.summary) }
+            @if l.urgent_points { (points(l)) }
             @if let Some(f) = l.figure { (lesson_figures::figure(f)) }
             @for para in &l.body { p { (para) } }
-            @if !l.key_points.is_empty() {
-                div.lesson-points {
-                    h2 { (l.points_heading()) }
-                    ul { @for k in &l.key_points { li { (k) } } }
-                }
-            }
+            @if !l.urgent_points && !l.key_points.is_empty() { (points(l)) }
         }
         p { a.button href="/lessons" { "Back to your lessons" } }
     };
