@@ -31,9 +31,7 @@ pub(crate) fn figure(f: LessonFigure) -> Markup {
             pain_scale(),
             "Pain while you exercise: 0 to 3 is fine, 4 to 5 is OK if it settles by the next morning, above 5 means stop.",
         ),
-        LessonFigure::Sitting => {
-            (sitting(), "Slumped sitting, and sitting tall with your back supported.")
-        }
+        LessonFigure::Sitting => (sitting(), "Slumped sitting, and sitting tall."),
         LessonFigure::SurgeryRare => (
             surgery_rare(),
             "Out of 100 spine operations, fewer than 1 is on the upper or middle back.",
@@ -142,8 +140,8 @@ fn pain_scale() -> Markup {
 
 /// Slumped, then sitting tall, drawn with the exercise figures'
 /// skeleton so the body matches the exercise pictures.
-fn sitting() -> Markup {
-    let legs = serde_json::json!({"flexion": 90, "knee": 90});
+/// Slumped, then sitting tall, drawn with the exercise figures' skeleton so the body matches
+/// the exercise pictures.
     let arms = serde_json::json!({"elevation": 40, "plane": 130, "rotation": -80, "elbow": 100});
     let figure: Result<Figure, _> = serde_json::from_value(serde_json::json!({
         "view": "side",
@@ -160,11 +158,7 @@ fn sitting() -> Markup {
         }
     }));
     match figure {
-        Ok(f) => pair(
-            &f,
-            "Slumped sitting, and sitting tall with your back supported",
-            ["Slumped", "Supported"],
-        ),
+        Ok(f) => pair(&f, "Slumped sitting, and sitting tall", ["Slumped", "Sitting tall"]),
         // The poses are fixed above; `tests::every_figure_draws` keeps them valid.
         Err(_) => html! {},
     }

@@ -49,7 +49,7 @@ pub(crate) fn home_card(card: Option<&LessonCard>) -> Markup {
                 Some(c) => {
                     p.lesson-card-title { strong { (c.title) } }
                     p { (c.summary) }
-                    p { a.button href=(href(&c.id)) { "Read this lesson" } " " span.hint { "About 2 minutes" } }
+                    p { a.button href=(href(&c.id)) { "Read this lesson" } }
                 },
                 None => {
                     p { "You have read all your lessons for now. New ones come as your care goes on." }
@@ -168,11 +168,14 @@ pub(crate) async fn section(
             }
             table.lesson-table {
                 caption.visually-hidden { "Lessons given to the patient and when each was first read" }
-                thead { tr { th scope="col" { "Lesson" } th scope="col" { "Week" } th scope="col" { "Read" } } }
+                thead { tr { th scope="col" { "Lesson" } th scope="col" { "From week" } th scope="col" { "First read" } } }
                 tbody {
-                    @for e in lessons.lessons.iter().chain(&lessons.read_before) {
+                    @for (k, e) in lessons.lessons.iter().chain(&lessons.read_before).enumerate() {
                         tr {
-                            td { (e.lesson.title) }
+                            td {
+                                (e.lesson.title)
+                                @if k >= lessons.lessons.len() { span.hint { " (opened, but not one of the lessons given now)" } }
+                            }
                             td { (e.lesson.week + 1) }
                             td { (e.first_read_at.map_or_else(|| "Not read yet".to_owned(), |at| z.date_time(at))) }
                         }
