@@ -138,10 +138,10 @@ fn pain_scale() -> Markup {
     }
 }
 
-/// Slumped, then sitting tall, drawn with the exercise figures'
-/// skeleton so the body matches the exercise pictures.
 /// Slumped, then sitting tall, drawn with the exercise figures' skeleton so the body matches
 /// the exercise pictures.
+fn sitting() -> Markup {
+    let legs = serde_json::json!({"flexion": 90, "knee": 90});
     let arms = serde_json::json!({"elevation": 40, "plane": 130, "rotation": -80, "elbow": 100});
     let figure: Result<Figure, _> = serde_json::from_value(serde_json::json!({
         "view": "side",
