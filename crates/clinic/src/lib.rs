@@ -5,6 +5,7 @@
 
 pub mod checkin;
 pub mod day;
+pub mod education;
 pub mod episode;
 pub mod exercise;
 pub mod intake;

@@ -69,6 +69,7 @@ pub mod audit;
 mod day_sessions;
 mod episodes;
 mod exercise;
+mod lessons;
 pub mod model;
 mod programmes;
 mod sessions;
@@ -90,6 +91,7 @@ pub use audit::{AuditBreak, AuditEvent, AuditOutcome, AuditVerification, NewAudi
 pub use day_sessions::*;
 pub use episodes::*;
 pub use exercise::*;
+pub use lessons::*;
 pub use model::*;
 pub use programmes::*;
 pub use tx::Tx;
@@ -331,6 +333,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "programmes", include_str!("../migrations/sqlite/0007_programmes.sql")),
     (8, "clinic_contact", include_str!("../migrations/sqlite/0008_clinic_contact.sql")),
     (9, "day_sessions", include_str!("../migrations/sqlite/0009_day_sessions.sql")),
+    (10, "lessons", include_str!("../migrations/sqlite/0010_lessons.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -342,6 +345,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "programmes", include_str!("../migrations/postgres/0007_programmes.sql")),
     (8, "clinic_contact", include_str!("../migrations/postgres/0008_clinic_contact.sql")),
     (9, "day_sessions", include_str!("../migrations/postgres/0009_day_sessions.sql")),
+    (10, "lessons", include_str!("../migrations/postgres/0010_lessons.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

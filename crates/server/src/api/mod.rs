@@ -4,6 +4,7 @@ pub mod auth;
 pub mod day_sessions;
 pub mod episodes;
 pub mod exercises;
+pub mod lessons;
 pub mod patients;
 pub mod programmes;
 pub mod references;
@@ -40,6 +41,7 @@ use crate::state::AppState;
         (name = "episodes", description = "Episodes of care: triage and its review, outcomes, alerts"),
         (name = "programmes", description = "The exercise library, templates and each patient's prescribed programme"),
         (name = "sessions", description = "The patient's day: guided sessions, what was done in them, weekly adherence"),
+        (name = "lessons", description = "Education lessons: each patient's lessons and what they read, a clinic's own lessons"),
     )
 )]
 struct ApiDoc;
@@ -73,6 +75,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(exercises::router())
         .merge(programmes::router())
         .merge(day_sessions::router())
+        .merge(lessons::router())
 }
 
 /// A role, as the API spells it.

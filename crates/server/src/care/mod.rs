@@ -23,6 +23,7 @@ pub mod checkin;
 pub mod clinic;
 pub mod day;
 pub mod intake;
+pub mod lessons;
 pub mod library;
 pub mod operator;
 pub mod pathway;

@@ -85,6 +85,7 @@ pub(crate) async fn sections(
         @if let Some(ep) = &episode { (crate::pages::pathway::section(p, ep, state.now().date())) }
         (programme)
         (session_log)
+        (crate::pages::lessons::section(state, p, patient_id).await?)
         (change_summary(&responses, episode.as_ref()))
         (outcomes_section(z, &responses))
         (sessions_section(p, z, patient_id, &sessions, &references, clinician))

@@ -42,6 +42,12 @@ const PROP: &str = "#5c5c5c";
 
 /// The start and end positions side by side, labelled "Start" and "End" underneath.
 pub fn still(figure: &Figure, title: &str) -> Markup {
+    pair(figure, &format!("{title}: start and end positions"), ["Start", "End"])
+}
+
+/// Two positions side by side, each labelled underneath (a lesson compares two postures this
+/// way); `title` is the whole figure's accessible name.
+pub fn pair(figure: &Figure, title: &str, labels: [&str; 2]) -> Markup {
     let frames = [sketch(figure, 0.0), sketch(figure, 1.0)];
     let win = Window::around(&frames, figure.view);
     let (w, h) = win.panel();
@@ -49,8 +55,8 @@ pub fn still(figure: &Figure, title: &str) -> Markup {
     let label_y = h + LABEL * 0.7;
     html! {
         svg.figure-still xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {total:.0} {:.0}", h + LABEL)) width="100%" role="img" {
-            title { (title) ": start and end positions" }
-            @for (k, (s, label)) in frames.iter().zip(["Start", "End"]).enumerate() {
+            title { (title) }
+            @for (k, (s, label)) in frames.iter().zip(labels).enumerate() {
                 @let left = k as f32 * (w + GAP);
                 g transform=(format!("translate({left:.1} 0)")) {
                     (floor(w, &win))

@@ -9,6 +9,8 @@ mod exercise;
 pub mod figure;
 mod intake;
 mod layout;
+mod lesson_figures;
+mod lessons;
 mod library;
 mod login;
 mod pathway;
@@ -56,6 +58,8 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/today/session/{session_id}/exercise", post(runner::record)),
         ("POST", "/today/session/{session_id}/finish", post(runner::finish)),
         ("POST", "/today/next-morning/{session_id}", post(runner::next_morning)),
+        ("GET", "/lessons", get(lessons::list)),
+        ("GET", "/lessons/{lesson_id}", get(lessons::show)),
         ("GET", "/intake", get(intake::start)),
         ("GET", "/check-in", get(intake::checkin::check_in)),
         ("POST", "/check-in", post(intake::checkin::submit_check_in)),

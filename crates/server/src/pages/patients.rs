@@ -45,6 +45,8 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
     let day = care::day::today(&state, &p, p.user.id).await?;
     let programme = &day.programme;
     let exercises = crate::pages::programme::home_section(&day, pause.is_some());
+    // This week's lesson, unless the patient is told to get medical care first.
+    let lesson = if medical { None } else { care::lessons::this_week(&state, &p.user).await? };
     let lead_with_exercises = pause.is_none()
         && programme.entries.iter().any(|e| !crate::pages::programme::finished(e, programme.today));
     let body = html! {
@@ -53,6 +55,7 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
         @if let Some(pause) = &pause { (crate::pages::safety::care_card(pause)) }
         @if pause.is_none() { @if let Some(s) = &day.next_morning { (crate::pages::runner::next_morning_form(&p, s)) } }
         @if lead_with_exercises { (exercises) }
+        @if !medical { (crate::pages::lessons::home_card(lesson.as_ref())) }
         section.next-step aria-labelledby="next-title" {
             h2 #next-title { "Your next step" }
             @match episode.as_ref().map(|e| e.status) {

@@ -198,6 +198,7 @@ pub(crate) async fn show(State(state): State<AppState>, PageUser(p): PageUser) -
             @for e in &entries { (card(e, today, paused)) }
             p.hint { "Stop any exercise that makes your pain much worse, and tell your physiotherapist. If you feel dizzy, sick or unwell, stop and rest." }
         }
+        p { a href="/lessons" { "Your lessons: short reads about your back and your care" } }
     };
     Ok(page("Your exercise programme", Some(&p), body).into_response())
 }

@@ -4,6 +4,7 @@ mod care;
 mod clinical;
 mod day_sessions;
 mod helpers;
+mod lessons;
 mod live;
 mod matrix;
 mod programme_pages;

@@ -253,6 +253,30 @@ const MATRIX: &[Row] = &[
         Json(r#"{"format":"physio-exercise-library","version":1,"exercises":[]}"#),
         [401, 403, 403, 403, 403, 422, 422, 403],
     ),
+    // Lessons: the patient and their care team see what was read; only the patient marks a
+    // lesson read; staff see the catalogue; only admins add lessons, each clinic its own.
+    row(
+        "GET",
+        "/api/v1/patients/{patient}/lessons",
+        NoBody,
+        [401, 200, 403, 200, 403, 200, 404, 404],
+    ),
+    row(
+        "POST",
+        "/api/v1/patients/{patient}/lessons/{lesson}/read",
+        NoBody,
+        [401, 200, 403, 403, 403, 403, 404, 404],
+    ),
+    row("GET", "/api/v1/lessons", NoBody, [401, 403, 403, 200, 200, 200, 200, 200]),
+    row(
+        "POST",
+        "/api/v1/lessons/import",
+        Json(
+            r#"{"format":"physio-lessons","version":1,"lessons":[{"id":"matrix-{n}",
+            "title":"Matrix","summary":"A test lesson.","body":["Read me."],"week":0}]}"#,
+        ),
+        [401, 403, 403, 403, 403, 200, 200, 403],
+    ),
     row("GET", "/api/v1/templates", NoBody, [401, 403, 403, 200, 200, 200, 200, 200]),
     row(
         "POST",
@@ -341,6 +365,8 @@ const MATRIX: &[Row] = &[
     // The patient's own programme and its print copy (staff see it on the patient's page).
     row("GET", "/programme", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
     row("GET", "/programme/print", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
+    row("GET", "/lessons", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
+    row("GET", "/lessons/{lesson}", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
     row("GET", "/caseload", NoBody, [303, 403, 403, 200, 200, 403, 403, 200]),
     row("GET", "/patients/{patient}", NoBody, [303, 200, 403, 200, 403, 200, 404, 404]),
     row(
@@ -459,6 +485,7 @@ fn every_route_has_a_row() {
             .replace("{alert2}", "{alert_id}")
             .replace("{alert}", "{alert_id}")
             .replace("{exercise}", "{exercise_id}")
+            .replace("{lesson}", "{lesson_id}")
             .replace("{episode}", "{episode_id}")
             .replace("00000000-0000-0000-0000-000000000000", "{session_id}")
             .replace("/web/hello.txt", "/web/{*file}")
@@ -514,6 +541,7 @@ async fn role_route_matrix(app: &TestApp) {
                     .replace("{episode}", &episode.to_string())
                     .replace("{instrument}", "nprs")
                     .replace("{exercise}", "shoulder-abduction")
+                    .replace("{lesson}", "sleep")
                     .replace("{n}", &n.to_string())
                     .replace("{version}", &version.to_string())
             };

@@ -30,6 +30,8 @@ macro_rules! contract {
     };
 }
 
+mod lessons;
+
 contract!(
     migrate_twice_is_harmless,
     users_round_trip_and_email_is_unique,
