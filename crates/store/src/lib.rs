@@ -70,6 +70,7 @@ mod episodes;
 mod exercise;
 pub mod model;
 mod programmes;
+mod reminders;
 mod sessions;
 pub mod testing;
 mod tx;
@@ -90,6 +91,7 @@ pub use episodes::*;
 pub use exercise::*;
 pub use model::*;
 pub use programmes::*;
+pub use reminders::*;
 pub use tx::Tx;
 
 #[derive(Debug, thiserror::Error)]
@@ -328,6 +330,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "care_layer", include_str!("../migrations/sqlite/0006_care_layer.sql")),
     (7, "programmes", include_str!("../migrations/sqlite/0007_programmes.sql")),
     (8, "clinic_contact", include_str!("../migrations/sqlite/0008_clinic_contact.sql")),
+    (11, "reminders", include_str!("../migrations/sqlite/0011_reminders.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -338,6 +341,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "care_layer", include_str!("../migrations/postgres/0006_care_layer.sql")),
     (7, "programmes", include_str!("../migrations/postgres/0007_programmes.sql")),
     (8, "clinic_contact", include_str!("../migrations/postgres/0008_clinic_contact.sql")),
+    (11, "reminders", include_str!("../migrations/postgres/0011_reminders.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
