@@ -6,6 +6,7 @@ pub mod exercises;
 pub mod patients;
 pub mod programmes;
 pub mod references;
+pub mod reminders;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
@@ -70,6 +71,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(sessions::router())
         .merge(exercises::router())
         .merge(programmes::router())
+        .merge(reminders::router())
 }
 
 /// A role, as the API spells it.

@@ -28,6 +28,7 @@ pub mod pathway;
 pub mod programme;
 pub mod questionnaires;
 pub mod records;
+pub mod reminders;
 pub mod references;
 pub mod safety;
 pub mod sessions;

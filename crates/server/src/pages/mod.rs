@@ -17,6 +17,7 @@ mod programme;
 mod programme_editor;
 mod programme_staff;
 pub(crate) mod questionnaires;
+mod reminders;
 mod safety;
 mod staff_forms;
 
@@ -49,6 +50,8 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/exercise/{exercise_id}", get(exercise::show)),
         ("GET", "/programme", get(programme::show)),
         ("GET", "/programme/print", get(programme::print)),
+        ("GET", "/reminders", get(reminders::show)),
+        ("POST", "/reminders", post(reminders::save)),
         ("GET", "/intake", get(intake::start)),
         ("GET", "/check-in", get(intake::checkin::check_in)),
         ("POST", "/check-in", post(intake::checkin::submit_check_in)),

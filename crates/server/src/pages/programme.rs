@@ -391,6 +391,7 @@ pub(crate) fn home_section(
                 ul.inline-list.programme-links {
                     li { a href="/programme" { "See your whole programme" } }
                     li { a href="/programme/print" { "Print your programme" } }
+                    li { a href="/reminders" { "Set exercise reminders" } }
                 }
             }
         }
