@@ -61,7 +61,10 @@ pub fn by_email(state: &AppState) -> bool {
 
 /// The patient's next reminder, for Today; `None` without a plan or while it is off. Reads
 /// only, and records nothing: the page that shows it has read the patient's record already.
-pub async fn summary(state: &AppState, patient: &User) -> Result<Option<ReminderSummary>, ApiError> {
+pub async fn summary(
+    state: &AppState,
+    patient: &User,
+) -> Result<Option<ReminderSummary>, ApiError> {
     let stored = state.store().reminder_plan(patient.clinic_id, patient.id).await?;
     let Some(plan) = stored.map(|s| s.plan) else { return Ok(None) };
     next_of(state, patient.clinic_id, &plan).await
@@ -92,7 +95,11 @@ async fn view_of(state: &AppState, patient: &User) -> Result<ReminderView, ApiEr
 }
 
 /// A patient's reminders, read by them, their care team or a clinic admin.
-pub async fn read(state: &AppState, p: &Principal, patient_id: Uuid) -> Result<ReminderView, ApiError> {
+pub async fn read(
+    state: &AppState,
+    p: &Principal,
+    patient_id: Uuid,
+) -> Result<ReminderView, ApiError> {
     let mut act = Act::new(state, p, "read", "reminder_plan");
     let r = async {
         let patient = act.patient(patient_id).await?;

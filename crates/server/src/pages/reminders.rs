@@ -45,12 +45,15 @@ impl Typed {
                 enabled: p.enabled,
             },
             // A first plan starts on, with nothing chosen.
-            None => Typed { days: vec![], time: String::new(), habit: String::new(), enabled: true },
+            None => {
+                Typed { days: vec![], time: String::new(), habit: String::new(), enabled: true }
+            }
         }
     }
 
     fn parse(pairs: Vec<(String, String)>) -> Typed {
-        let mut t = Typed { days: vec![], time: String::new(), habit: String::new(), enabled: true };
+        let mut t =
+            Typed { days: vec![], time: String::new(), habit: String::new(), enabled: true };
         for (key, value) in pairs {
             match key.as_str() {
                 "days" => t.days.push(value),
@@ -104,10 +107,17 @@ pub(crate) async fn save(
         Err(e) => return Err(e.into()),
     };
     let view = care::reminders::read(&state, &p, p.user.id).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p, &view, &typed, &errors, false)).into_response())
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p, &view, &typed, &errors, false))
+        .into_response())
 }
 
-fn render(p: &Principal, view: &ReminderView, typed: &Typed, errors: &[FieldError], saved: bool) -> Markup {
+fn render(
+    p: &Principal,
+    view: &ReminderView,
+    typed: &Typed,
+    errors: &[FieldError],
+    saved: bool,
+) -> Markup {
     let title = "Exercise reminders";
     let title = if errors.is_empty() { title.to_owned() } else { format!("Error: {title}") };
     let invalid = |id: &str| errors.iter().any(|e| e.field == id);

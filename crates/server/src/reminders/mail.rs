@@ -35,7 +35,9 @@ impl SmtpSettings {
                 .to_owned()
         })?;
         let from = from.parse::<Mailbox>().map_err(|_| {
-            format!("{from:?} is not an e-mail address for the From line, like reminders@clinic.example")
+            format!(
+                "{from:?} is not an e-mail address for the From line, like reminders@clinic.example"
+            )
         })?;
         Ok(SmtpSettings { url: url.to_owned(), from })
     }
@@ -129,14 +131,17 @@ mod tests {
 
     #[test]
     fn settings_are_checked_and_never_print_the_password() {
-        let s = SmtpSettings::new("smtps://user:s3cret@mail.example:465", "Clinic <r@clinic.example>")
-            .unwrap();
+        let s =
+            SmtpSettings::new("smtps://user:s3cret@mail.example:465", "Clinic <r@clinic.example>")
+                .unwrap();
         assert!(!format!("{s:?}").contains("s3cret"));
         assert!(SmtpSettings::new("smtp://127.0.0.1:2525", "r@clinic.example").is_ok());
         assert!(SmtpSettings::new("smtp://host:25?tls=required", "r@clinic.example").is_ok());
         let e = SmtpSettings::new("http://user:s3cret@mail.example", "r@clinic.example");
         assert!(!e.unwrap_err().contains("s3cret"));
-        assert!(SmtpSettings::new("smtp://host:25", "not an address").unwrap_err().contains("From"));
+        assert!(
+            SmtpSettings::new("smtp://host:25", "not an address").unwrap_err().contains("From")
+        );
     }
 
     #[test]

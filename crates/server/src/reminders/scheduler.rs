@@ -44,7 +44,9 @@ impl Scheduler {
 pub fn start(state: AppState) -> Option<Scheduler> {
     let smtp = state.config().smtp.clone()?;
     let Some(public_url) = state.config().public_url.clone() else {
-        tracing::error!("reminders: an SMTP server is set but no public URL for the link; not sending");
+        tracing::error!(
+            "reminders: an SMTP server is set but no public URL for the link; not sending"
+        );
         return None;
     };
     let mailer = match Mailer::new(&smtp, &public_url) {
@@ -144,8 +146,14 @@ async fn deliver(
                             crate::reminders::mail::SendError::Address
                                 | crate::reminders::mail::SendError::Permanent(_)
                         );
-                        return finish(state, worker, job, failed(job, &error, permanent, now), now)
-                            .await;
+                        return finish(
+                            state,
+                            worker,
+                            job,
+                            failed(job, &error, permanent, now),
+                            now,
+                        )
+                        .await;
                     }
                 }
             }
@@ -156,7 +164,12 @@ async fn deliver(
 
 /// A failed attempt: tried again after 1, 2, 4, 8 minutes, then given up (at once when the
 /// mail server refuses for good).
-fn failed<'a>(job: &ClaimedReminder, error: &'a str, permanent: bool, now: OffsetDateTime) -> Finish<'a> {
+fn failed<'a>(
+    job: &ClaimedReminder,
+    error: &'a str,
+    permanent: bool,
+    now: OffsetDateTime,
+) -> Finish<'a> {
     if permanent || job.attempts >= MAX_ATTEMPTS {
         Finish::Failed(error)
     } else {
