@@ -245,7 +245,8 @@ pub fn count_from(
 }
 
 /// The next reminder in words, as the patient's clock shows it: "Thursday at 8:00, after
-/// breakfast", or "today at 18:30" and "tomorrow at 8:00" when it is that close.
+/// breakfast"; "Today at 18:30" and "Tomorrow at 8:00" when it is that close, "Next Thursday"
+/// a week on.
 pub fn describe(plan: &Plan, zone: &TimeZone, at: OffsetDateTime, now: OffsetDateTime) -> String {
     let (Some(at_ts), Some(now_ts)) = (timestamp(at), timestamp(now)) else {
         return String::new();
@@ -255,6 +256,9 @@ pub fn describe(plan: &Plan, zone: &TimeZone, at: OffsetDateTime, now: OffsetDat
         "Today".to_owned()
     } else if today.tomorrow().ok() == Some(local.date()) {
         "Tomorrow".to_owned()
+    } else if today.checked_add(jiff::Span::new().days(7)).ok() == Some(local.date()) {
+        // A week today: "Thursday" alone would read as this very day.
+        format!("Next {}", weekday_of(local.date()).label())
     } else {
         weekday_of(local.date()).label().to_owned()
     };
@@ -453,6 +457,8 @@ mod tests {
             describe(&p, &TimeZone::UTC, at, datetime!(2026-11-26 06:00 UTC)),
             "Today at 8:00"
         );
+        let week_on = p.next_due(&TimeZone::UTC, at).unwrap();
+        assert_eq!(describe(&p, &TimeZone::UTC, week_on, at), "Next Thursday at 8:00");
         assert_eq!(p.days_text(), "Thursday");
         p.days = vec![Weekday::Monday, Weekday::Wednesday, Weekday::Friday];
         assert_eq!(p.days_text(), "Monday, Wednesday and Friday");

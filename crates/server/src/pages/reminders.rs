@@ -170,13 +170,13 @@ fn render(
             }
             div.field {
                 label for="time" { "What time?" }
-                p.hint #time-hint { "Use the 24-hour clock, for example 08:00 or 18:30." }
+                p.hint #time-hint { "For example, 8:00 in the morning or 6:30 in the evening." }
                 (field_error(errors, "time"))
                 input #time type="time" name="time" value=(typed.time) aria-describedby="time-hint"
                     aria-invalid=(invalid("time"));
             }
             div.field {
-                label for="habit" { "What will you do them after? (optional)" }
+                label for="habit" { "What will you do your exercises after? (optional)" }
                 p.hint #habit-hint { "Tying exercise to something you already do each day makes it easier to remember. For example: after breakfast." }
                 (field_error(errors, "habit"))
                 input #habit type="text" name="habit" value=(typed.habit) maxlength="60"
@@ -188,10 +188,10 @@ fn render(
     page(&title, Some(p), body)
 }
 
-/// "Thursday at 8:00" reads on inside a sentence as it is; "Today" and "Tomorrow" drop their
-/// capital.
+/// "Thursday at 8:00" reads on inside a sentence as it is; "Today", "Tomorrow" and "Next" drop
+/// their capital.
 fn lowercase_day(text: &str) -> String {
-    for word in ["Today", "Tomorrow"] {
+    for word in ["Today", "Tomorrow", "Next"] {
         if let Some(rest) = text.strip_prefix(word) {
             return format!("{}{rest}", word.to_lowercase());
         }
