@@ -310,7 +310,10 @@ impl Tx {
         Ok(StoredReminderPlan { clinic_id, patient_id, plan: plan.clone(), updated_at: now })
     }
 
-    /// Plans one reminder. Planning one already there changes nothing and returns `false`.
+    /// Plans one reminder, unless the patient has one pending or being sent already (a plan
+    /// has one reminder waiting at a time): then, or if this one is planned already, nothing
+    /// changes and the answer is `false`. Checking in the insert itself, rather than trusting
+    /// what the caller read, keeps two servers from planning two different next reminders.
     pub async fn plan_reminder(
         &mut self,
         clinic_id: Uuid,
@@ -321,7 +324,9 @@ impl Tx {
         let n = with_pool!(self.db, |p| sqlx::query(
             "INSERT INTO reminder_jobs (id, clinic_id, patient_id, due_at, status,
                 next_attempt_at, attempts)
-             VALUES ($1, $2, $3, $4, 'pending', $4, 0)
+             SELECT $1, $2, $3, $4, 'pending', $4, 0
+             WHERE NOT EXISTS (SELECT 1 FROM reminder_jobs WHERE patient_id = $3
+                               AND status IN ('pending', 'sending'))
              ON CONFLICT (patient_id, due_at) DO NOTHING"
         )
         .bind(Uuid::now_v7())

@@ -1328,8 +1328,11 @@ async fn reminders_are_planned_once_and_claimed_when_due(store: &Store) {
     write(store, async |tx| tx.put_reminder_plan(f.clinic, p, &plan, NOW).await).await.unwrap();
     let due = datetime!(2026-11-26 08:00 UTC);
     assert!(write(store, async |tx| tx.plan_reminder(f.clinic, p, due).await).await.unwrap());
-    // Two servers planning the same reminder: the second changes nothing.
+    // Two servers planning the same reminder: the second changes nothing. Nor does planning
+    // another while one is waiting (a server that read the plans before this one was planned).
     assert!(!write(store, async |tx| tx.plan_reminder(f.clinic, p, due).await).await.unwrap());
+    let later = due + Duration::days(2);
+    assert!(!write(store, async |tx| tx.plan_reminder(f.clinic, p, later).await).await.unwrap());
     assert_eq!(store.reminder_jobs(f.clinic, p).await.unwrap().len(), 1);
 
     let lease = Duration::minutes(5);
@@ -1380,10 +1383,12 @@ async fn concurrent_claimers_get_disjoint_reminders(store: &Store) {
     const CLAIMERS: usize = 6;
     let f = fixture(store).await;
     let due = datetime!(2026-11-26 08:00 UTC);
+    // One reminder waits per patient: thirty patients.
     write(store, async |tx| {
         for k in 0..JOBS {
-            let p = f.patients[k % f.patients.len()];
-            tx.plan_reminder(f.clinic, p, due + Duration::minutes(k as i64)).await?;
+            let nu = new_user(f.clinic, &format!("reminded{k}@north.test"), Role::Patient);
+            let p = tx.create_user(&nu, NOW).await?.id;
+            assert!(tx.plan_reminder(f.clinic, p, due + Duration::minutes(k as i64)).await?);
         }
         Ok(())
     })
