@@ -54,6 +54,14 @@ pub(crate) struct ServeArgs {
     /// such as Europe/London [default: UTC].
     #[arg(long, env = "PHYSIO_TIME_ZONE")]
     pub(crate) time_zone: Option<String>,
+    /// Mail server for exercise reminders (docs/reminders.md): smtps://USER:PASSWORD@HOST:465,
+    /// smtp://USER:PASSWORD@HOST:587?tls=required, or smtp://HOST:25 (no TLS) [default: none;
+    /// reminders then show on the patient's home page only].
+    #[arg(long, env = "PHYSIO_SMTP_URL", hide_env_values = true)]
+    pub(crate) smtp_url: Option<String>,
+    /// The From address of reminder e-mails, e.g. "North Clinic <reminders@clinic.example>".
+    #[arg(long, env = "PHYSIO_SMTP_FROM")]
+    pub(crate) smtp_from: Option<String>,
 }
 
 /// The TOML file. Every key is optional.
@@ -69,6 +77,8 @@ pub(crate) struct FileSettings {
     web_dir: Option<PathBuf>,
     questionnaires_dir: Option<PathBuf>,
     time_zone: Option<String>,
+    smtp_url: Option<String>,
+    smtp_from: Option<String>,
     #[serde(default)]
     sessions: FileSessions,
     #[serde(default)]
@@ -147,6 +157,32 @@ impl Settings {
         if let Some(name) = a.time_zone.clone().or_else(|| self.file.time_zone.clone()) {
             c.time_zone = physio_server::zone::Zone::by_name(&name)
                 .map_err(|e| anyhow::anyhow!("time zone: {e}"))?;
+        }
+        c.public_url = public_url.clone();
+        let smtp_url = a.smtp_url.clone().or_else(|| self.file.smtp_url.clone());
+        let smtp_from = a.smtp_from.clone().or_else(|| self.file.smtp_from.clone());
+        match (smtp_url, smtp_from) {
+            (None, None) => {}
+            (Some(url), Some(from)) => {
+                if public_url.is_none() {
+                    anyhow::bail!(
+                        "reminder e-mails link to the server: set the public URL (--public-url, \
+                         PHYSIO_PUBLIC_URL or public_url) along with the SMTP settings"
+                    );
+                }
+                c.smtp = Some(
+                    physio_server::reminders::SmtpSettings::new(&url, &from)
+                        .map_err(|e| anyhow::anyhow!("reminder e-mail: {e}"))?,
+                );
+            }
+            (Some(_), None) => anyhow::bail!(
+                "reminder e-mail: set the From address (--smtp-from, PHYSIO_SMTP_FROM or smtp_from) \
+                 along with the SMTP URL"
+            ),
+            (None, Some(_)) => anyhow::bail!(
+                "reminder e-mail: set the SMTP URL (--smtp-url, PHYSIO_SMTP_URL or smtp_url) along \
+                 with the From address"
+            ),
         }
         let positive = |v: Option<i64>, what: &str| -> Result<Option<i64>> {
             match v {

@@ -12,6 +12,7 @@ pub mod intake;
 pub mod pathway;
 pub mod programme;
 pub mod questionnaire;
+pub mod reminder;
 pub mod review;
 pub mod safety;
 pub mod schedule;

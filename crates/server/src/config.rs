@@ -21,6 +21,13 @@ pub struct Config {
     pub wording: Vec<physio_clinic::questionnaire::Instrument>,
     /// The time zone pages show times in, for a clinic that has not chosen its own.
     pub time_zone: crate::zone::Zone,
+    /// The address users reach the server at (`https://physio.example.org`), for the link in
+    /// reminder e-mails.
+    pub public_url: Option<String>,
+    /// The mail server reminders go out through; `None`: reminders show on Today only.
+    pub smtp: Option<crate::reminders::SmtpSettings>,
+    /// How often the reminder scheduler looks for reminders to plan and send.
+    pub reminder_interval: std::time::Duration,
 }
 
 /// Reads every `*.json` questionnaire definition in `dir` (a clinic's licensed wording). Each
@@ -103,6 +110,9 @@ impl Config {
             web_dir: "web/dist".into(),
             wording: vec![],
             time_zone: crate::zone::Zone::utc(),
+            public_url: None,
+            smtp: None,
+            reminder_interval: std::time::Duration::from_secs(30),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod http;
 pub mod live;
 pub mod metrics;
 pub mod pages;
+pub mod reminders;
 pub mod state;
 pub mod zone;
 

@@ -14,6 +14,10 @@ pub struct Metrics {
     pub live_sessions: IntGauge,
     pub live_frames: IntCounter,
     pub live_frame_errors: IntCounter,
+    /// Rounds of the reminder scheduler (plan, claim, send).
+    pub reminder_ticks: IntCounter,
+    /// Reminders finished, by outcome (sent, skipped, retry, failed).
+    pub reminders: IntCounterVec,
 }
 
 impl Metrics {
@@ -43,6 +47,14 @@ impl Metrics {
         let live_frame_errors =
             IntCounter::new("live_frame_errors_total", "Malformed landmark frames")
                 .expect("valid metric");
+        let reminder_ticks =
+            IntCounter::new("reminder_ticks_total", "Rounds of the reminder scheduler")
+                .expect("valid metric");
+        let reminders = IntCounterVec::new(
+            Opts::new("reminders_total", "Reminder e-mails by outcome"),
+            &["outcome"],
+        )
+        .expect("valid metric");
         for m in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
@@ -51,6 +63,8 @@ impl Metrics {
             Box::new(live_sessions.clone()),
             Box::new(live_frames.clone()),
             Box::new(live_frame_errors.clone()),
+            Box::new(reminder_ticks.clone()),
+            Box::new(reminders.clone()),
         ] {
             registry.register(m).expect("metric registered once");
         }
@@ -63,6 +77,8 @@ impl Metrics {
             live_sessions,
             live_frames,
             live_frame_errors,
+            reminder_ticks,
+            reminders,
         }
     }
 

@@ -41,6 +41,11 @@ impl Zone {
         }
     }
 
+    /// The zone as jiff has it, for rules that work in wall-clock time (reminders).
+    pub fn tz(&self) -> &TimeZone {
+        &self.tz
+    }
+
     /// The zone's IANA name, as stored.
     pub fn name(&self) -> &str {
         &self.name

@@ -72,6 +72,7 @@ mod exercise;
 mod lessons;
 pub mod model;
 mod programmes;
+mod reminders;
 mod sessions;
 pub mod testing;
 mod tx;
@@ -94,6 +95,7 @@ pub use exercise::*;
 pub use lessons::*;
 pub use model::*;
 pub use programmes::*;
+pub use reminders::*;
 pub use tx::Tx;
 
 #[derive(Debug, thiserror::Error)]
@@ -334,6 +336,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "clinic_contact", include_str!("../migrations/sqlite/0008_clinic_contact.sql")),
     (9, "day_sessions", include_str!("../migrations/sqlite/0009_day_sessions.sql")),
     (10, "lessons", include_str!("../migrations/sqlite/0010_lessons.sql")),
+    (11, "reminders", include_str!("../migrations/sqlite/0011_reminders.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -346,6 +349,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "clinic_contact", include_str!("../migrations/postgres/0008_clinic_contact.sql")),
     (9, "day_sessions", include_str!("../migrations/postgres/0009_day_sessions.sql")),
     (10, "lessons", include_str!("../migrations/postgres/0010_lessons.sql")),
+    (11, "reminders", include_str!("../migrations/postgres/0011_reminders.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

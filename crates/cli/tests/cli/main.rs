@@ -194,6 +194,20 @@ fn settings_come_from_a_toml_file_and_bad_ones_are_named() {
         "{}",
         r.stderr
     );
+    // Reminder e-mail needs its From address and the public URL it links to; a bad SMTP URL is
+    // named without repeating the password in it.
+    let smtp = ["serve", "--bind", "127.0.0.1:0", "--smtp-url", "smtp://127.0.0.1:2525"];
+    let r = physio(d, &smtp, None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("--smtp-from"), "{}", r.stderr);
+    let from = [&smtp[..], &["--smtp-from", "reminders@clinic.example"]].concat();
+    let r = physio(d, &from, None);
+    assert!(r.code == 1 && r.stderr.contains("public URL"), "{}", r.stderr);
+    let secret = ["serve", "--bind", "127.0.0.1:0", "--smtp-url", "ftp://u:s3cret@host"];
+    let bad = [&secret[..], &["--smtp-from", "r@clinic.example", "--public-url", "https://x.test"]];
+    let r = physio(d, &bad.concat(), None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("SMTP URL") && !r.stderr.contains("s3cret"), "{}", r.stderr);
 }
 
 /// The shared recordings, or `None` (skip) outside CI when they are absent.

@@ -8,6 +8,7 @@ pub mod lessons;
 pub mod patients;
 pub mod programmes;
 pub mod references;
+pub mod reminders;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
@@ -76,6 +77,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(programmes::router())
         .merge(day_sessions::router())
         .merge(lessons::router())
+        .merge(reminders::router())
 }
 
 /// A role, as the API spells it.

@@ -31,6 +31,7 @@ pub mod programme;
 pub mod questionnaires;
 pub mod records;
 pub mod references;
+pub mod reminders;
 pub mod safety;
 pub mod sessions;
 pub mod tokens;

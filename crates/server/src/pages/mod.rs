@@ -19,6 +19,7 @@ mod programme;
 mod programme_editor;
 mod programme_staff;
 pub(crate) mod questionnaires;
+mod reminders;
 pub(crate) mod runner;
 mod safety;
 mod session_log;
@@ -60,6 +61,8 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/today/next-morning/{session_id}", post(runner::next_morning)),
         ("GET", "/lessons", get(lessons::list)),
         ("GET", "/lessons/{lesson_id}", get(lessons::show)),
+        ("GET", "/reminders", get(reminders::show)),
+        ("POST", "/reminders", post(reminders::save)),
         ("GET", "/intake", get(intake::start)),
         ("GET", "/check-in", get(intake::checkin::check_in)),
         ("POST", "/check-in", post(intake::checkin::submit_check_in)),

@@ -44,7 +44,8 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
     // once there is something to do and nothing stops them.
     let day = care::day::today(&state, &p, p.user.id).await?;
     let programme = &day.programme;
-    let exercises = crate::pages::programme::home_section(&day, pause.is_some());
+    let reminder = care::reminders::summary(&state, &p.user).await?;
+    let exercises = crate::pages::programme::home_section(&day, pause.is_some(), reminder.as_ref());
     // This week's lesson, unless the patient is told to get medical care first.
     let lesson = if medical { None } else { care::lessons::this_week(&state, &p.user).await? };
     let lead_with_exercises = pause.is_none()

@@ -363,7 +363,11 @@ fn task(e: &Entry, today: Date, day: &DayView) -> Markup {
 /// The home page's "Today": the day's sessions with a button to start or carry on, how the
 /// week is going, the exercises due today as a task list with their done state, then the rest
 /// with when they are done.
-pub(crate) fn home_section(day: &DayView, paused: bool) -> Markup {
+pub(crate) fn home_section(
+    day: &DayView,
+    paused: bool,
+    reminder: Option<&crate::care::reminders::ReminderSummary>,
+) -> Markup {
     let view = &day.programme;
     let today = view.today;
     let current: Vec<&Entry> = view.entries.iter().filter(|e| !finished(e, today)).collect();
@@ -386,6 +390,9 @@ pub(crate) fn home_section(day: &DayView, paused: bool) -> Markup {
                     ul.task-list aria-label="To do today" { @for e in &now { (task(e, today, day)) } }
                 }
                 p.week-count { (day.week.patient_text()) }
+                @if let Some(r) = reminder {
+                    p.reminder-next { "Next reminder: " (r.text) "." }
+                }
                 @if !later.is_empty() {
                     h3 { "Not today" }
                     ul.task-list aria-label="Not today" { @for e in &later { (task(e, today, day)) } }
@@ -393,6 +400,7 @@ pub(crate) fn home_section(day: &DayView, paused: bool) -> Markup {
                 ul.inline-list.programme-links {
                     li { a href="/programme" { "See your whole programme" } }
                     li { a href="/programme/print" { "Print your programme" } }
+                    li { a href="/reminders" { @if reminder.is_some() { "Change your reminders" } @else { "Set exercise reminders" } } }
                 }
             }
         }

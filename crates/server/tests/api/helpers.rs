@@ -104,6 +104,11 @@ impl TestApp {
         })
     }
 
+    /// The database's URL, for a second server over the same database.
+    pub(crate) fn database_url(&self) -> &str {
+        &self._db.url
+    }
+
     /// A client that keeps cookies and does not follow redirects.
     pub(crate) fn client(&self) -> Client {
         Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()

@@ -243,6 +243,19 @@ const MATRIX: &[Row] = &[
         NoBody,
         [401, 200, 403, 200, 403, 200, 404, 404],
     ),
+    // Reminders: the patient sets their own; their care team and the admin read them.
+    row(
+        "GET",
+        "/api/v1/patients/{patient}/reminders",
+        NoBody,
+        [401, 200, 403, 200, 403, 200, 404, 404],
+    ),
+    row(
+        "PUT",
+        "/api/v1/patients/{patient}/reminders",
+        Json(r#"{"days":["monday"],"time":"08:00","enabled":true}"#),
+        [401, 200, 403, 403, 403, 403, 404, 404],
+    ),
     // The library and templates are for staff, each clinic its own.
     row("GET", "/api/v1/exercises", NoBody, [401, 403, 403, 200, 200, 200, 200, 200]),
     row("GET", "/api/v1/exercises/{exercise}", NoBody, [401, 403, 403, 200, 200, 200, 200, 200]),
@@ -367,6 +380,13 @@ const MATRIX: &[Row] = &[
     row("GET", "/programme/print", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
     row("GET", "/lessons", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
     row("GET", "/lessons/{lesson}", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
+    row("GET", "/reminders", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
+    row(
+        "POST",
+        "/reminders",
+        Form("enabled=yes&days=monday&time=08%3A00"),
+        [303, 303, 303, 403, 403, 403, 403, 403],
+    ),
     row("GET", "/caseload", NoBody, [303, 403, 403, 200, 200, 403, 403, 200]),
     row("GET", "/patients/{patient}", NoBody, [303, 200, 403, 200, 403, 200, 404, 404]),
     row(

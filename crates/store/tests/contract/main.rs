@@ -58,6 +58,10 @@ contract!(
     exercise_references_are_set_replaced_and_cleared,
     programme_versions_append_in_order_and_read_back_typed,
     day_sessions_record_each_exercise_once_and_end_once,
+    reminder_plans_round_trip_and_a_change_drops_pending_reminders,
+    reminders_are_planned_once_and_claimed_when_due,
+    concurrent_claimers_get_disjoint_reminders,
+    a_lapsed_claim_is_taken_over_and_the_old_claimer_cannot_finish,
     clinic_exercises_and_templates_stay_in_their_clinic,
     tx_commits_a_write_with_its_audit_record_or_neither,
     tx_reads_its_own_writes_others_see_them_on_commit,
@@ -1377,4 +1381,191 @@ async fn day_sessions_record_each_exercise_once_and_end_once(store: &Store) {
     // Another clinic sees nothing.
     assert!(store.day_sessions(f.other_clinic, p, None).await.unwrap().is_empty());
     assert!(matches!(store.day_session(f.other_clinic, s.id).await, Err(StoreError::NotFound(_))));
+}
+
+fn reminder_plan(
+    days: &[physio_clinic::exercise::Weekday],
+    enabled: bool,
+) -> physio_clinic::reminder::Plan {
+    physio_clinic::reminder::Plan {
+        days: days.to_vec(),
+        time: physio_clinic::reminder::TimeOfDay::new(8, 0).unwrap(),
+        habit: Some("after breakfast".into()),
+        enabled,
+    }
+}
+
+async fn reminder_plans_round_trip_and_a_change_drops_pending_reminders(store: &Store) {
+    use physio_clinic::exercise::Weekday;
+    use physio_store::JobStatus;
+    let f = fixture(store).await;
+    let (p, other) = (f.patients[0], f.patients[1]);
+    assert_eq!(store.reminder_plan(f.clinic, p).await.unwrap(), None);
+    let plan = reminder_plan(&[Weekday::Monday, Weekday::Thursday], true);
+    let stored =
+        write(store, async |tx| tx.put_reminder_plan(f.clinic, p, &plan, NOW).await).await.unwrap();
+    // Whole seconds, so that SQLite's text compares in time order.
+    assert_eq!(stored.updated_at, datetime!(2026-11-25 09:30:00 UTC));
+    assert_eq!(store.reminder_plan(f.clinic, p).await.unwrap(), Some(stored.clone()));
+    // Another clinic's id finds nothing, and cannot write one.
+    assert_eq!(store.reminder_plan(f.other_clinic, p).await.unwrap(), None);
+    let refused =
+        write(store, async |tx| tx.put_reminder_plan(f.other_clinic, p, &plan, NOW).await);
+    assert!(matches!(refused.await, Err(StoreError::NotFound(_))));
+
+    let to_plan = store.reminder_plans_to_schedule().await.unwrap();
+    assert_eq!(to_plan.len(), 1);
+    assert_eq!((to_plan[0].plan.patient_id, to_plan[0].last_due), (p, None));
+    let due = datetime!(2026-11-26 08:00 UTC);
+    write(store, async |tx| tx.plan_reminder(f.clinic, p, due).await).await.unwrap();
+    write(store, async |tx| tx.plan_reminder(f.clinic, other, due).await).await.unwrap();
+    // One is waiting now: nothing more to plan for this patient.
+    assert!(store.reminder_plans_to_schedule().await.unwrap().is_empty());
+
+    // Turning it off keeps the choice and drops the pending reminder, not the other patient's.
+    let off = reminder_plan(&[Weekday::Friday], false);
+    let later = NOW + Duration::hours(1);
+    write(store, async |tx| tx.put_reminder_plan(f.clinic, p, &off, later).await).await.unwrap();
+    assert_eq!(store.reminder_plan(f.clinic, p).await.unwrap().unwrap().plan, off);
+    assert!(store.reminder_jobs(f.clinic, p).await.unwrap().is_empty());
+    let others = store.reminder_jobs(f.clinic, other).await.unwrap();
+    assert_eq!(others.len(), 1);
+    assert_eq!(others[0].status, JobStatus::Pending);
+    assert!(store.reminder_plans_to_schedule().await.unwrap().is_empty());
+}
+
+async fn reminders_are_planned_once_and_claimed_when_due(store: &Store) {
+    use physio_clinic::exercise::Weekday;
+    use physio_store::{Finish, JobStatus};
+    let f = fixture(store).await;
+    let p = f.patients[0];
+    let plan = reminder_plan(&[Weekday::Thursday], true);
+    write(store, async |tx| tx.put_reminder_plan(f.clinic, p, &plan, NOW).await).await.unwrap();
+    let due = datetime!(2026-11-26 08:00 UTC);
+    assert!(write(store, async |tx| tx.plan_reminder(f.clinic, p, due).await).await.unwrap());
+    // Two servers planning the same reminder: the second changes nothing. Nor does planning
+    // another while one is waiting (a server that read the plans before this one was planned).
+    assert!(!write(store, async |tx| tx.plan_reminder(f.clinic, p, due).await).await.unwrap());
+    let later = due + Duration::days(2);
+    assert!(!write(store, async |tx| tx.plan_reminder(f.clinic, p, later).await).await.unwrap());
+    assert_eq!(store.reminder_jobs(f.clinic, p).await.unwrap().len(), 1);
+
+    let lease = Duration::minutes(5);
+    let claim = async |at: OffsetDateTime| {
+        write(store, async |tx| tx.claim_reminders("a", at, lease, 10).await).await.unwrap()
+    };
+    // Not before its time, even by a fraction of a second (SQLite compares text).
+    assert!(claim(due - Duration::milliseconds(500)).await.is_empty());
+    let got = claim(due + Duration::milliseconds(250)).await;
+    assert_eq!(got.len(), 1);
+    assert_eq!((got[0].patient_id, got[0].due_at, got[0].attempts), (p, due, 1));
+    // Held: nobody else gets it while the lease runs.
+    assert!(claim(due + Duration::minutes(1)).await.is_empty());
+
+    // A failed attempt goes back to wait for its retry.
+    let retry_at = due + Duration::minutes(2);
+    let how = Finish::Retry { error: "421 try later", at: retry_at };
+    let now = due + Duration::seconds(1);
+    assert!(
+        write(store, async |tx| tx.finish_reminder(&got[0], "a", how, now).await).await.unwrap()
+    );
+    let job = &store.reminder_jobs(f.clinic, p).await.unwrap()[0];
+    assert_eq!(
+        (job.status, job.last_error.as_deref()),
+        (JobStatus::Pending, Some("421 try later"))
+    );
+    assert!(claim(retry_at - Duration::seconds(1)).await.is_empty());
+    let again = claim(retry_at).await;
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].attempts, 2);
+    assert!(
+        write(store, async |tx| tx.finish_reminder(&again[0], "a", Finish::Sent, retry_at).await)
+            .await
+            .unwrap()
+    );
+    let job = &store.reminder_jobs(f.clinic, p).await.unwrap()[0];
+    assert_eq!((job.status, job.finished_at), (JobStatus::Sent, Some(retry_at)));
+    assert!(claim(retry_at + Duration::hours(1)).await.is_empty());
+    // Sent: the plan is ready for its next one, counted from this one.
+    let to_plan = store.reminder_plans_to_schedule().await.unwrap();
+    assert_eq!(to_plan.len(), 1);
+    assert_eq!(to_plan[0].last_due, Some(due));
+}
+
+async fn concurrent_claimers_get_disjoint_reminders(store: &Store) {
+    use std::collections::BTreeSet;
+    const JOBS: usize = 30;
+    const CLAIMERS: usize = 6;
+    let f = fixture(store).await;
+    let due = datetime!(2026-11-26 08:00 UTC);
+    // One reminder waits per patient: thirty patients.
+    write(store, async |tx| {
+        for k in 0..JOBS {
+            let nu = new_user(f.clinic, &format!("reminded{k}@north.test"), Role::Patient);
+            let p = tx.create_user(&nu, NOW).await?.id;
+            assert!(tx.plan_reminder(f.clinic, p, due + Duration::minutes(k as i64)).await?);
+        }
+        Ok(())
+    })
+    .await
+    .unwrap();
+    let now = due + Duration::hours(1);
+    let mut tasks = vec![];
+    for c in 0..CLAIMERS {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let worker = format!("server-{c}");
+            let mut mine = vec![];
+            loop {
+                let mut tx = s.begin().await.unwrap();
+                let got = tx.claim_reminders(&worker, now, Duration::minutes(5), 2).await.unwrap();
+                tx.commit().await.unwrap();
+                if got.is_empty() {
+                    break;
+                }
+                mine.extend(got.into_iter().map(|j| j.id));
+                tokio::task::yield_now().await;
+            }
+            mine
+        }));
+    }
+    let mut all = vec![];
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let distinct: BTreeSet<Uuid> = all.iter().copied().collect();
+    assert_eq!(all.len(), JOBS, "every job claimed exactly once");
+    assert_eq!(distinct.len(), JOBS);
+}
+
+async fn a_lapsed_claim_is_taken_over_and_the_old_claimer_cannot_finish(store: &Store) {
+    use physio_store::{Finish, JobStatus};
+    let f = fixture(store).await;
+    let p = f.patients[0];
+    let due = datetime!(2026-11-26 08:00 UTC);
+    write(store, async |tx| tx.plan_reminder(f.clinic, p, due).await).await.unwrap();
+    let lease = Duration::minutes(5);
+    let first =
+        write(store, async |tx| tx.claim_reminders("crashed", due, lease, 10).await).await.unwrap();
+    assert_eq!(first.len(), 1);
+    // Within the lease the job stays with its claimer.
+    let early = due + lease - Duration::seconds(1);
+    let none = write(store, async |tx| tx.claim_reminders("b", early, lease, 10).await);
+    assert!(none.await.unwrap().is_empty());
+    let late = due + lease;
+    let taken =
+        write(store, async |tx| tx.claim_reminders("b", late, lease, 10).await).await.unwrap();
+    assert_eq!(taken.len(), 1);
+    assert_eq!((taken[0].id, taken[0].attempts), (first[0].id, 2));
+    // The first claimer wakes up: its claim is void and changes nothing.
+    let stale =
+        write(store, async |tx| tx.finish_reminder(&first[0], "crashed", Finish::Sent, late).await);
+    assert!(!stale.await.unwrap());
+    let job = &store.reminder_jobs(f.clinic, p).await.unwrap()[0];
+    assert_eq!((job.status, job.claimed_by.as_deref()), (JobStatus::Sending, Some("b")));
+    let done =
+        write(store, async |tx| tx.finish_reminder(&taken[0], "b", Finish::Skipped, late).await);
+    assert!(done.await.unwrap());
+    let job = &store.reminder_jobs(f.clinic, p).await.unwrap()[0];
+    assert_eq!(job.status, JobStatus::Skipped);
 }
