@@ -11,6 +11,7 @@ mod intake;
 mod layout;
 mod library;
 mod login;
+pub(crate) mod pain_scale;
 mod pathway;
 mod patients;
 mod programme;

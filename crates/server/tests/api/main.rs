@@ -8,6 +8,7 @@ mod matrix;
 mod programme_pages;
 mod programme_patient;
 mod programmes;
+mod questionnaire_pages;
 mod sessions;
 mod staff_forms;
 mod validation;
