@@ -302,7 +302,7 @@ mod tests {
     fn answers_that_score_have_no_problems() {
         let answers = vec![Some(2.0); 10];
         assert!(odi().problems(&answers).is_empty());
-        let mut two_skipped = answers.clone();
+        let mut two_skipped = answers;
         two_skipped[7] = None;
         two_skipped[9] = None;
         assert!(odi().problems(&two_skipped).is_empty());

@@ -411,10 +411,8 @@ fn section_page(s: &Screen<'_>, section: usize, problems: &[Problem]) -> Markup 
             input type="hidden" name="timepoint" value=(s.timepoint);
             input type="hidden" name="section" value=(section);
             (hidden_answers(inst, &v, Some(section)))
-            p.caption.section-count {
-                span.visually-hidden { (inst.patient().title) ": " }
-                "Question " (section + 1) " of " (total)
-            }
+            p.caption { (inst.patient().title) }
+            p.hint.section-count { "Question " (section + 1) " of " (total) }
             (question(inst, section, &v, here, true))
             div.button-row {
                 button.button type="submit" name="go" value="next" {
