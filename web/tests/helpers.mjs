@@ -402,4 +402,86 @@ export function convert(files) {
       else reject(new Error(`physio ${args.slice(0, 5).join(' ')} … exited with ${code}:\n${err}`));
     });
   });
+/** Smallest touch target, in CSS pixels, on either side (design brief; WCAG 2.5.5 AAA). */
+export const MIN_TARGET_PX = 44;
+
+/**
+ * Measures every visible interactive element on the page at its current viewport and fails,
+ * listing the offenders, when one is smaller than 44 × 44 CSS pixels.
+ *
+ * What counts: links, buttons, form fields, `summary`, and anything with a `role` of button,
+ * link, radio or checkbox or a non-negative `tabindex`. A radio button or checkbox counts by its
+ * label's box (the label is what a finger presses; the control itself may be drawn by the
+ * label and invisible). Not counted: hidden or zero-sized elements, anything off-screen (the
+ * skip link until it is focused), and links in running text, WCAG 2.5.8's inline exception: a
+ * link laid out inline whose block (paragraph, list item, cell) holds other words as well, so
+ * its size is set by the line of text around it. A link that stands alone on its line is
+ * measured like a button.
+ *
+ * @param {import('playwright-core').Page} page
+ * @param {string} what names the page in the failure message
+ * @returns {Promise<number>} how many targets were measured (so a test can check it saw some)
+ */
+export async function checkTouchTargets(page, what) {
+  const { measured, offenders } = await page.evaluate((min) => {
+    const selector = [
+      'a[href]', 'button', 'input:not([type=hidden])', 'select', 'textarea', 'summary',
+      '[role=button]', '[role=link]', '[role=radio]', '[role=checkbox]', '[tabindex]:not([tabindex="-1"])',
+    ].join(',');
+    const describe = (el) => {
+      const id = el.id ? `#${el.id}` : '';
+      const cls = typeof el.className === 'string' && el.className.trim() ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+      const text = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ').slice(0, 50);
+      return `${el.tagName.toLowerCase()}${id}${cls}${text ? ` "${text}"` : ''}`;
+    };
+    const visible = (el) => {
+      const style = getComputedStyle(el);
+      if (style.display === 'none' || style.visibility === 'hidden') return false;
+      const r = el.getBoundingClientRect();
+      if (r.width < 2 && r.height < 2) return false; // visually hidden (1 px) or empty
+      if (r.right + window.scrollX <= 0) return false; // parked off-screen, as the skip link is
+      return true;
+    };
+    const blockOf = (el) => {
+      let b = el.parentElement;
+      while (b && getComputedStyle(b).display.startsWith('inline')) b = b.parentElement;
+      return b;
+    };
+    const inRunningText = (el) => {
+      if (el.tagName !== 'A' || getComputedStyle(el).display !== 'inline') return false;
+      const block = blockOf(el);
+      if (!block) return false;
+      const own = (el.innerText || '').replace(/\s+/g, ' ').trim();
+      const all = (block.innerText || '').replace(/\s+/g, ' ').trim();
+      return all.length > own.length;
+    };
+    const seen = new Set();
+    const offenders = [];
+    let measured = 0;
+    for (const el of document.querySelectorAll(selector)) {
+      let target = el;
+      if (el.tagName === 'INPUT' && (el.type === 'radio' || el.type === 'checkbox') && el.labels && el.labels.length > 0) {
+        target = el.labels[0];
+      }
+      if (seen.has(target)) continue;
+      seen.add(target);
+      if (!visible(el) && !visible(target)) continue;
+      if (inRunningText(target)) continue;
+      const r = target.getBoundingClientRect();
+      measured += 1;
+      // Half a pixel of slack for sub-pixel layout.
+      if (r.width + 0.5 < min || r.height + 0.5 < min) {
+        offenders.push(`${describe(el)}: ${r.width.toFixed(1)} × ${r.height.toFixed(1)} px`);
+      }
+    }
+    return { measured, offenders };
+  }, MIN_TARGET_PX);
+  if (offenders.length > 0) {
+    const size = page.viewportSize();
+    assert.fail(
+      `touch targets under ${MIN_TARGET_PX} × ${MIN_TARGET_PX} px on ${what} (${page.url()}, ` +
+        `${size?.width}×${size?.height}):\n  ${offenders.join('\n  ')}`,
+    );
+  }
+  return measured;
 }

@@ -7,6 +7,8 @@
 //! - [`score`]: answers (one number or `None` per item) to a [`ScoreResult`] with the headline
 //!   score, band, sub-scores and alerts; [`score_json`] is the same for JSON text.
 //! - [`classify_change`]: baseline and follow-up scores against the instrument's [`Mcid`].
+//! - [`PatientText`] and [`Problem`]: how a questionnaire is put to a patient (a plain title,
+//!   its size, one section per screen or not) and what to put right, in their words.
 //!
 //! Rules, thresholds and the choices made where the literature leaves room are described in
 //! docs/questionnaires.md.
@@ -15,6 +17,7 @@ mod change;
 mod definition;
 mod instrument;
 mod json;
+mod patient;
 mod scoring;
 
 pub use change::{
@@ -27,6 +30,7 @@ pub use definition::{
 };
 pub use instrument::{InstrumentId, ScoreScale, ScoreUnit, UnknownInstrument};
 pub use json::score_json;
+pub use patient::{MAX_CHOICES_ON_ONE_PAGE, PatientText, Problem};
 pub use scoring::{
     Alert, AlertCode, AnswerCount, AnswerProblem, Band, ScoreError, ScoreResult, Subscores,
     WpaiScores, score,

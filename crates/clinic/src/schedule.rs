@@ -6,6 +6,12 @@
 //!
 //! Disability is measured with the NDI when the only pain is in the neck, and with the ODI
 //! otherwise ([`disability_instrument`]).
+//!
+//! The baseline is spread over the first days ([`BASELINE_PER_DAY`]) so that the day a patient
+//! sends their intake is not a wall of forms: pain and disability first, then the STarT Back
+//! risk screen and the patient's own activities, then mood and anxiety. Every baseline
+//! questionnaire is open from the first day (an answer given early is filed as the baseline);
+//! [`Due::asked_on`] says which are put to the patient on a given day.
 
 use time::{Date, Duration};
 
@@ -30,20 +36,27 @@ pub fn timepoint(week: u32) -> String {
     if week == 0 { "baseline".to_owned() } else { format!("week_{week}") }
 }
 
-/// The questionnaires asked at a time point for pain in `regions`: the pain score, the
-/// disability questionnaire ([`disability_instrument`]) and the patient's own activities; the
-/// baseline adds mood, anxiety and the STarT Back risk screen, and follow-ups add the patient's
-/// own rating of change (PGIC).
+/// At most this many baseline questionnaires are put to a patient on one day; the rest follow
+/// on the next days, in the order of [`instruments_for`]. Six on the first day, right after the
+/// intake, is more than a patient in pain finishes well; two (the pain score, often carried
+/// over from the intake, and the disability questionnaire) is a few minutes.
+pub const BASELINE_PER_DAY: usize = 2;
+
+/// The questionnaires asked at a time point for pain in `regions`, in the order they are asked:
+/// the pain score, the disability questionnaire ([`disability_instrument`]) and the patient's
+/// own activities; the baseline adds the STarT Back risk screen (before the activities: it
+/// guides how much support care starts with), mood and anxiety, and follow-ups add the
+/// patient's own rating of change (PGIC).
 pub fn instruments_for(week: u32, regions: &[Region]) -> Vec<InstrumentId> {
     let disability = disability_instrument(regions);
     if week == 0 {
         vec![
             InstrumentId::Nprs,
             disability,
+            InstrumentId::StartBack,
             InstrumentId::Psfs,
             InstrumentId::Phq9,
             InstrumentId::Gad7,
-            InstrumentId::StartBack,
         ]
     } else {
         vec![InstrumentId::Nprs, disability, InstrumentId::Psfs, InstrumentId::Pgic]
@@ -77,8 +90,17 @@ pub struct Due {
     pub instrument: InstrumentId,
     /// `baseline`, `week_4`, ...
     pub timepoint: String,
-    /// The day it became due.
+    /// The day it is first put to the patient: the time point's day, or for the baseline the
+    /// day its turn comes ([`BASELINE_PER_DAY`]).
     pub since: Date,
+}
+
+impl Due {
+    /// Whether it is put to the patient on `today`. One not yet asked is still open: an answer
+    /// sent for it is filed under its time point.
+    pub fn asked_on(&self, today: Date) -> bool {
+        self.since <= today
+    }
 }
 
 /// An episode as the schedule sees it.
@@ -86,8 +108,11 @@ pub struct Due {
 pub struct EpisodeDates<'a> {
     /// Where the episode stands.
     pub status: EpisodeStatus,
-    /// The day it opened (the baseline is due from then).
+    /// The day it opened; follow-ups count their weeks from it.
     pub opened: Date,
+    /// The day the intake was sent, from which the baseline is spread; `None` reads as
+    /// `opened`.
+    pub intake_sent: Option<Date>,
     /// The day care ended, once discharged.
     pub discharged: Option<Date>,
     /// Where the pain is, from the intake; decides NDI or ODI.
@@ -109,7 +134,24 @@ pub fn due_now(
     }
     match (episode.status, episode.discharged) {
         (EpisodeStatus::Discharged, Some(day)) => discharge_set(day, episode.regions, done),
-        _ => reassessments(schedule, episode.opened, today, episode.regions, done),
+        _ => {
+            let baseline_from = episode.intake_sent.unwrap_or(episode.opened).max(episode.opened);
+            let mut due = reassessments(schedule, episode.opened, today, episode.regions, done);
+            spread_baseline(&mut due, baseline_from, episode.regions);
+            due
+        }
+    }
+}
+
+/// Sets each baseline questionnaire's first day: [`BASELINE_PER_DAY`] a day from `from`, by its
+/// place in the baseline set (answered ones keep their place, so answering early does not pull
+/// the next ones forward).
+fn spread_baseline(due: &mut [Due], from: Date, regions: &[Region]) {
+    let order = instruments_for(0, regions);
+    for d in due.iter_mut().filter(|d| d.timepoint == timepoint(0)) {
+        let place = order.iter().position(|i| *i == d.instrument).unwrap_or(0);
+        let day = i64::try_from(place / BASELINE_PER_DAY).unwrap_or(0);
+        d.since = from + Duration::days(day);
     }
 }
 
@@ -167,6 +209,11 @@ mod tests {
         assert_eq!(d.len(), 6);
         assert!(d.iter().all(|x| x.timepoint == "baseline" && x.since == OPENED));
         assert!(d.iter().any(|x| x.instrument == InstrumentId::Odi));
+        assert_eq!(
+            names(&d).into_iter().map(|(_, i)| i).collect::<Vec<_>>(),
+            ["nprs", "odi", "startback", "psfs", "phq9", "gad7"],
+            "the order the baseline is asked in"
+        );
         let neck = reassessments(&[0, 4, 8], OPENED, OPENED, NECK, &[]);
         assert!(neck.iter().any(|x| x.instrument == InstrumentId::Ndi));
         assert!(!neck.iter().any(|x| x.instrument == InstrumentId::Odi));
@@ -217,6 +264,7 @@ mod tests {
         let ep = |status, discharged| EpisodeDates {
             status,
             opened: OPENED,
+            intake_sent: None,
             discharged,
             regions: &regions,
         };
@@ -224,7 +272,7 @@ mod tests {
         assert!(due_now(&[0, 4], &ep(EpisodeStatus::Intake, None), OPENED, &[]).is_empty());
         let active = due_now(&[0, 4], &ep(EpisodeStatus::AwaitingReview, None), OPENED, &[]);
         assert!(active.iter().all(|d| d.timepoint == "baseline"));
-        assert!(active.iter().any(|d| d.instrument == InstrumentId::Ndi));
+        assert!(active.iter().any(|d| d.instrument == InstrumentId::Ndi && d.asked_on(OPENED)));
         let discharged = ep(EpisodeStatus::Discharged, Some(on));
         let cases: &[(i64, usize)] = &[(0, 5), (29, 5), (30, 0)];
         for (after, count) in cases {
@@ -232,6 +280,45 @@ mod tests {
             assert_eq!(due.len(), *count, "{after} days after discharge");
             assert!(due.iter().all(|d| d.timepoint == "discharge"));
         }
+    }
+
+    fn asked(due: &[Due], day: Date) -> Vec<&'static str> {
+        due.iter().filter(|d| d.asked_on(day)).map(|d| d.instrument.as_str()).collect()
+    }
+
+    #[test]
+    fn the_baseline_is_spread_two_a_day_from_the_day_the_intake_is_sent() {
+        let sent = OPENED + Duration::days(3);
+        let episode = EpisodeDates {
+            status: EpisodeStatus::AwaitingReview,
+            opened: OPENED,
+            intake_sent: Some(sent),
+            discharged: None,
+            regions: LUMBAR,
+        };
+        let due = due_now(&[0, 4, 8], &episode, sent, &[]);
+        // All six are open (an answer to any is the baseline), but only two are asked today.
+        assert_eq!(due.len(), 6);
+        assert_eq!(asked(&due, sent), ["nprs", "odi"]);
+        assert_eq!(asked(&due, sent + Duration::days(1)), ["nprs", "odi", "startback", "psfs"]);
+        assert_eq!(asked(&due, sent + Duration::days(2)).len(), 6);
+        // Answering the first day's pair does not bring the next ones forward.
+        let done = [(InstrumentId::Nprs, timepoint(0)), (InstrumentId::Odi, timepoint(0))];
+        assert!(asked(&due_now(&[0, 4, 8], &episode, sent, &done), sent).is_empty());
+        // Never more than BASELINE_PER_DAY new ones on any day.
+        for day in 0..5 {
+            let on = sent + Duration::days(day);
+            let new = due.iter().filter(|d| d.since == on).count();
+            assert!(new <= BASELINE_PER_DAY, "{new} new on day {day}");
+        }
+        // Follow-ups are not spread: they are four short ones, asked together.
+        let at4 = due_now(&[0, 4, 8], &episode, OPENED + Duration::weeks(4), &done);
+        assert_eq!(
+            at4.iter()
+                .filter(|d| d.timepoint == "week_4" && d.asked_on(OPENED + Duration::weeks(4)))
+                .count(),
+            4
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::{fmt, sync::LazyLock};
 
 use serde::{Deserialize, Serialize};
 
-use super::instrument::InstrumentId;
+use super::{instrument::InstrumentId, patient::PatientText};
 
 /// A questionnaire: its wording, its licence status and the answers each item allows.
 ///
@@ -22,6 +22,7 @@ pub struct Instrument {
     id: InstrumentId,
     title: String,
     description: String,
+    patient: PatientText,
     licence: Licence,
     #[serde(skip_serializing_if = "Option::is_none")]
     repeat: Option<Repeat>,
@@ -136,7 +137,8 @@ impl Instrument {
     /// limits, and the same number of repeats. Only the text may differ: title, description,
     /// item labels, option labels, scale end labels, and the licence holder and note (the
     /// `licensed` flag is a fact about the instrument and must match). The result scores
-    /// exactly like the built-in one.
+    /// exactly like the built-in one. The `patient` block (what patients are told the
+    /// questionnaire is about) may be left out, which keeps Physio's own.
     pub fn from_clinic_definition(json: &str) -> Result<Instrument, DefinitionError> {
         let raw: RawDefinition = serde_json::from_str(json)
             .map_err(|e| DefinitionError::Parse { message: e.to_string() })?;
@@ -156,6 +158,7 @@ impl Instrument {
             id,
             title: raw.title,
             description: raw.description,
+            patient: raw.patient.unwrap_or_else(|| builtin.patient.clone()),
             licence,
             repeat: raw.repeat,
             items: raw.items,
@@ -179,6 +182,13 @@ impl Instrument {
     /// What it measures and how it is scored, in brief.
     pub fn description(&self) -> &str {
         &self.description
+    }
+
+    /// What patients are told: a title in plain words, what it is about, how long it takes,
+    /// and what to say when a question is left unanswered. [`Instrument::title`] is the
+    /// instrument's own name, for staff.
+    pub fn patient(&self) -> &PatientText {
+        &self.patient
     }
 
     /// Copyright and terms of use.
@@ -205,7 +215,12 @@ impl Instrument {
     /// Every label must say something: an empty label would show the patient a blank question.
     fn check_text(&self) -> Result<(), DefinitionError> {
         let blank = |what: String| DefinitionError::EmptyText { instrument: self.id, what };
-        let texts = [("title", &self.title), ("description", &self.description)];
+        let texts = [
+            ("title", &self.title),
+            ("description", &self.description),
+            ("patient title", &self.patient.title),
+            ("patient about", &self.patient.about),
+        ];
         for (what, text) in texts {
             if text.trim().is_empty() {
                 return Err(blank(what.to_owned()));
@@ -377,6 +392,8 @@ struct RawDefinition {
     title: String,
     description: String,
     #[serde(default)]
+    patient: Option<PatientText>,
+    #[serde(default)]
     licence: Option<Licence>,
     #[serde(default)]
     repeat: Option<Repeat>,
@@ -407,10 +424,12 @@ fn parse_builtin(id: InstrumentId) -> Result<Instrument, String> {
         return Err(format!("{id}.json has id {:?}", raw.id));
     }
     let licence = raw.licence.ok_or_else(|| format!("{id}.json has no licence"))?;
+    let patient = raw.patient.ok_or_else(|| format!("{id}.json has no patient block"))?;
     let instrument = Instrument {
         id,
         title: raw.title,
         description: raw.description,
+        patient,
         licence,
         repeat: raw.repeat,
         items: raw.items,

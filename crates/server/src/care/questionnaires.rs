@@ -27,7 +27,8 @@ pub async fn episode_of(
         .filter(|e| e.status.questionnaires_open(e.discharged_at.map(|d| d.date()), now.date())))
 }
 
-/// What is due now in an episode (`physio_clinic::schedule::due_now`).
+/// What is open now in an episode (`physio_clinic::schedule::due_now`); `Due::asked_on` says
+/// which of it is put to the patient today.
 pub async fn due_in(
     store: &Store,
     ep: &Episode,
@@ -41,6 +42,7 @@ pub async fn due_in(
         .filter_map(|r| Some((r.instrument.parse().ok()?, r.timepoint)))
         .collect();
     let intake = store.intake(ep.clinic_id, ep.id).await?;
+    let intake_sent = intake.as_ref().and_then(|i| i.submitted_at).map(|t| t.date());
     let regions: Vec<Region> = intake
         .and_then(|i| i.answers.get("regions").cloned())
         .and_then(|r| serde_json::from_value(r).ok())
@@ -49,6 +51,7 @@ pub async fn due_in(
     let dates = EpisodeDates {
         status: ep.status,
         opened: ep.opened_at.date(),
+        intake_sent,
         discharged: ep.discharged_at.map(|d| d.date()),
         regions: &regions,
     };
@@ -142,6 +145,41 @@ pub async fn answer(
     }
     .await;
     act.finish(r).await
+}
+
+/// When the care team phones a patient whose PHQ-9 answer raised the self-harm alert, as the
+/// patient is told at once. A clinic setting would be better (clinics differ); until there is
+/// one, this is the promise every clinic running Physio is asked to keep.
+pub const CRISIS_CALL_BACK: &str =
+    "Someone from your care team will phone you by the end of the next working day.";
+
+/// The same-day rule: a pain score from 0 to 10 the patient gave today on the intake or a
+/// weekly check-in answers the pain questionnaire (NPRS) when one is asked today, so they are
+/// not asked the same question twice in a day. It is filed as their answer, through
+/// [`answer`] (audited like any answer); nothing happens when no NPRS is asked today or the
+/// patient was not sure of their pain.
+pub async fn carry_pain_over(
+    state: &AppState,
+    p: &Principal,
+    pain: Option<u8>,
+) -> Result<Option<Answered>, ApiError> {
+    let Some(pain) = pain.filter(|v| *v <= 10) else { return Ok(None) };
+    let now = state.now();
+    let Some(ep) = episode_of(state.store(), p.user.clinic_id, p.user.id, now).await? else {
+        return Ok(None);
+    };
+    let due = due_in(state.store(), &ep, now).await?;
+    let Some(nprs) =
+        due.iter().find(|d| d.instrument == InstrumentId::Nprs && d.asked_on(now.date()))
+    else {
+        return Ok(None);
+    };
+    let req = Answer {
+        answers: vec![Some(f64::from(pain))],
+        activities: None,
+        timepoint: nprs.timepoint.clone(),
+    };
+    answer(state, p, InstrumentId::Nprs, &req).await.map(Some)
 }
 
 /// A patient's questionnaire responses, oldest first, optionally of one instrument, read on

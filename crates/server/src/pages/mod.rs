@@ -13,6 +13,7 @@ mod lesson_figures;
 mod lessons;
 mod library;
 mod login;
+pub(crate) mod pain_scale;
 mod pathway;
 mod patients;
 mod programme;

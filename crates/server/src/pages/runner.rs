@@ -27,12 +27,13 @@ use crate::{
     pages::{
         PageResult, PageUser,
         layout::{FieldError, csrf_field, error_summary, field_error, page, sentence},
+        pain_scale::{Rating, rating},
         programme::{figure_of, note_of},
     },
     state::AppState,
 };
 
-/// A 0–10 scale as large radio buttons, the anchors' words beside their numbers.
+/// A 0–10 question as the shared rating tiles, its ends named by `anchors` (0 and 10).
 pub(crate) fn scale(
     name: &'static str,
     legend: &str,
@@ -41,38 +42,26 @@ pub(crate) fn scale(
     value: Option<&str>,
     errors: &[FieldError],
 ) -> Markup {
-    let invalid = errors.iter().any(|e| e.field == name);
-    html! {
-        div.field.(if invalid { "field-invalid" } else { "" }) {
-            fieldset #(name) aria-describedby={ (name) "-hint" } {
-                legend { (legend) }
-                p.hint id={ (name) "-hint" } { (hint) }
-                (field_error(errors, name))
-                div.scale {
-                    @for i in 0u8..=10 {
-                        @let v = i.to_string();
-                        @let id = format!("{name}-{i}");
-                        div.radio {
-                            input type="radio" name=(name) value=(v) id=(id) checked[value == Some(v.as_str())];
-                            div { label for=(id) {
-                                (i)
-                                @if let Some((_, w)) = anchors.iter().find(|(n, _)| *n == i) { span.visually-hidden { " – " (w) } }
-                            } }
-                        }
-                    }
-                }
-                p.scale-ends aria-hidden="true" {
-                    @for (n, w) in anchors { span { strong { (n) } " " (w) } }
-                }
-            }
-        }
-    }
+    let end = |n: u8| anchors.iter().find(|(k, _)| *k == n).map_or("", |(_, w)| *w);
+    rating(&Rating {
+        name,
+        legend,
+        heading: false,
+        hint: Some(hint),
+        min: 0,
+        max: 10,
+        min_label: end(0),
+        max_label: end(10),
+        value: value.and_then(|v| v.parse().ok()),
+        error: errors.iter().find(|e| e.field == name).map(|e| e.message.as_str()),
+        after: None,
+    })
 }
 
 const PAIN_ANCHORS: &[(u8, &str)] = &[(0, "no pain"), (10, "worst pain you can imagine")];
 
-fn effort_anchors() -> [(u8, &'static str); 3] {
-    [(0, effort_words(0)), (5, effort_words(5)), (10, effort_words(10))]
+fn effort_anchors() -> [(u8, &'static str); 2] {
+    [(0, effort_words(0)), (10, effort_words(10))]
 }
 
 /// The problems of the care layer as page errors: only fields this page has.
@@ -249,7 +238,7 @@ fn exercise_page(
                 }
             }
             (scale("pain_during", "Pain during the exercise", "Choose the most pain you felt, from 0 to 10.", PAIN_ANCHORS, typed.pain_during.as_deref(), errors))
-            (scale("effort", "How hard did it feel?", "0 means nothing at all and 10 as hard as you can.", &effort_anchors(), typed.effort.as_deref(), errors))
+            (scale("effort", "How hard did it feel?", "5 means hard.", &effort_anchors(), typed.effort.as_deref(), errors))
             button.button type="submit" { "Save and carry on" }
         }
         details.runner-skip {

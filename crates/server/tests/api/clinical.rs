@@ -284,9 +284,13 @@ async fn questionnaires_are_scored_and_alert(app: &TestApp) {
     let p = &app.people;
     let (patient, csrf) = send_intake(app, &[]).await;
     let list = patient.get(app.url("/questionnaires")).send().await.unwrap().text().await.unwrap();
-    for title in ["/questionnaires/odi", "/questionnaires/phq9", "/questionnaires/startback"] {
-        assert!(list.contains(title), "{title} due at baseline");
+    // The baseline is spread over the first days; the pain score came with the intake.
+    assert!(list.contains("/questionnaires/odi?timepoint=baseline"), "disability asked on day one");
+    for later in ["/questionnaires/phq9?", "/questionnaires/startback?", "/questionnaires/nprs?"] {
+        assert!(!list.contains(later), "{later} not asked on day one");
     }
+    let carried = app.store.responses(p.clinic_a, p.p2, None).await.unwrap();
+    assert_eq!(carried.len(), 1, "the intake's pain score answers the baseline NPRS");
     // An out-of-range answer is refused, naming the problem; nothing is stored.
     let status = form(
         app,
@@ -297,7 +301,7 @@ async fn questionnaires_are_scored_and_alert(app: &TestApp) {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(app.store.responses(p.clinic_a, p.p2, None).await.unwrap().is_empty());
+    assert_eq!(app.store.responses(p.clinic_a, p.p2, None).await.unwrap().len(), 1);
     let status = form(
         app,
         &patient,
@@ -311,6 +315,8 @@ async fn questionnaires_are_scored_and_alert(app: &TestApp) {
         (0..8).map(|i| (format!("q{i}"), "1".to_owned())).collect();
     phq.push(("q8".into(), "2".into()));
     phq.push(("timepoint".into(), "baseline".into()));
+    // The PHQ-9 is asked one question per screen; the last screen sends them all.
+    phq.push(("section".into(), "8".into()));
     let fields: Vec<(&str, &str)> = phq.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     assert_eq!(
         form(app, &patient, &csrf, "/questionnaires/phq9", &fields).await,

@@ -69,8 +69,13 @@ pub(crate) async fn submit_check_in(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, check_in_page(&p, Values(&form), &errors))
             .into_response());
     }
+    let pain = update.get("pain_now").and_then(super::pain_score);
     match care::checkin::check_in(&state, &p, update).await {
-        Ok(_) => Ok(Redirect::to("/check-in/result").into_response()),
+        Ok(_) => {
+            // The same-day rule, as after the intake.
+            let _ = care::questionnaires::carry_pain_over(&state, &p, pain).await;
+            Ok(Redirect::to("/check-in/result").into_response())
+        }
         Err(ApiError::Conflict(_)) => Ok(Redirect::to("/intake").into_response()),
         Err(e) => Err(e.into()),
     }

@@ -14,6 +14,7 @@ use crate::pages::{
         steps::Step,
     },
     layout::{FieldError, field_error},
+    pain_scale::{Rating, rating},
 };
 
 /// A page's form values as name/value pairs, in the order sent.
@@ -167,23 +168,23 @@ pub(super) fn fields(step: Step, v: Values<'_>, errors: &[FieldError]) -> Markup
     }
 }
 
-/// Pain now, 0 to 10, or not sure (the intake and the check-in ask it the same way).
+/// Pain now, 0 to 10, or not sure (the intake and the check-in ask it the same way), on the
+/// thumb-sized rating tiles.
 pub(super) fn pain(v: Values<'_>, errors: &[FieldError]) -> Markup {
-    html! {
-        fieldset #pain_now {
-            legend.visually-hidden { "Your pain from 0 to 10" }
-            p.hint { "0 means no pain and 10 the worst pain you can imagine." }
-            (field_error(errors, "pain_now"))
-            div.scale {
-                @for i in 0u8..=10 {
-                    @let word = match i { 0 => Some("no pain"), 10 => Some("worst pain you can imagine"), _ => None };
-                    @let value = i.to_string();
-                    (option(Kind::Radio, "pain_now", &value, &match word { Some(w) => format!("{i} – {w}"), None => value.clone() }, None, v.has("pain_now", &value)))
-                }
-            }
-            (not_sure(Kind::Radio, "pain_now", v.has("pain_now", NOT_SURE)))
-        }
-    }
+    let error = errors.iter().find(|e| e.field == "pain_now").map(|e| e.message.as_str());
+    rating(&Rating {
+        name: "pain_now",
+        legend: "Choose a number from 0 to 10",
+        heading: false,
+        hint: None,
+        min: 0,
+        max: 10,
+        min_label: "no pain",
+        max_label: "the worst pain you can imagine",
+        value: v.one("pain_now").and_then(|n| n.parse().ok()),
+        error,
+        after: Some(not_sure(Kind::Radio, "pain_now", v.has("pain_now", NOT_SURE))),
+    })
 }
 
 /// Each warning sign: yes, no, or not sure (the intake and the check-in ask them the same way).

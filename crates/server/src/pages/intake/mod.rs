@@ -143,8 +143,14 @@ pub(super) async fn save_step(
 /// Sends the draft: triage runs at once and the result page says what to do.
 pub(super) async fn submit(State(state): State<AppState>, PageUser(p): PageUser) -> PageResult {
     PageUser(p.clone()).require(&state, Role::Patient, "intake").await?;
+    let pain = care::intake::draft(&state, &p).await?.answers.get("pain_now").and_then(pain_score);
     match care::intake::submit_draft(&state, &p).await {
-        Ok(_) => Ok(Redirect::to("/intake/result").into_response()),
+        Ok(_) => {
+            // The same-day rule: the pain just given answers today's pain questionnaire. If
+            // filing it fails, the questionnaire simply stays on the list.
+            let _ = care::questionnaires::carry_pain_over(&state, &p, pain).await;
+            Ok(Redirect::to("/intake/result").into_response())
+        }
         Err(ApiError::Conflict(_)) => Ok(Redirect::to("/intake/result").into_response()),
         Err(ApiError::Invalid { message, .. }) => {
             // The pages check each answer, so this means a gap: send the patient back to it.
@@ -158,4 +164,9 @@ pub(super) async fn submit(State(state): State<AppState>, PageUser(p): PageUser)
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A pain answer from 0 to 10 as stored in the intake (not "not sure").
+pub(super) fn pain_score(v: &Value) -> Option<u8> {
+    v.as_u64().and_then(|n| u8::try_from(n).ok()).filter(|n| *n <= 10)
 }
