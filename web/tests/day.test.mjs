@@ -7,7 +7,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ABDUCTION_FILES, api, checkA11y, convert, launchBrowser, screenshot, signIn, startServer, withPage } from './helpers.mjs';
+import { ABDUCTION_FILES, api, checkA11y, checkTouchTargets, convert, launchBrowser, screenshot, signIn, startServer, withPage } from './helpers.mjs';
 
 let server;
 let browser;
@@ -75,6 +75,7 @@ test('a patient does the day\u2019s session on a phone and the clinician sees it
     const today = page.locator('section.todays-exercises');
     assert.match(await today.innerText(), /Chin tuck[\s\S]*To do/);
     await checkA11y(page, 'Today');
+    await checkTouchTargets(page, 'Today');
     await screenshot(page, 'day-today');
 
     const recording = await convert(ABDUCTION_FILES);
@@ -88,6 +89,7 @@ test('a patient does the day\u2019s session on a phone and the clinician sees it
     assert.match(await page.title(), /^Error: /);
     await page.getByRole('alert').getByRole('link', { name: /pain now/i }).waitFor();
     await checkA11y(page, 'the pain check');
+    await checkTouchTargets(page, 'the pain check');
     await screenshot(page, 'day-pain-check');
     await choose(page, 'How bad is your pain right now?', 2);
     await click(page, 'button', 'Start the session');
@@ -115,6 +117,7 @@ test('a patient does the day\u2019s session on a phone and the clinician sees it
     await choose(page, 'Pain during the exercise', 1);
     await choose(page, 'How hard did it feel?', 3);
     await checkA11y(page, 'an exercise of the session');
+    await checkTouchTargets(page, 'an exercise of the session');
     await screenshot(page, 'day-runner-exercise');
     await click(page, 'button', 'Save and carry on');
 
@@ -132,6 +135,7 @@ test('a patient does the day\u2019s session on a phone and the clinician sees it
     await choose(page, 'How bad is your pain now?', 2);
     await choose(page, 'How tired do you feel?', 3);
     await checkA11y(page, 'the closing check');
+    await checkTouchTargets(page, 'the closing check');
     await screenshot(page, 'day-closing');
     await click(page, 'button', 'Finish the session');
     assert.equal(new URL(page.url()).pathname, '/home');
@@ -164,6 +168,7 @@ test('pain of 8 before a session stops it and the care team is told', { timeout:
     await page.getByRole('heading', { level: 1, name: 'Do not exercise today' }).waitFor();
     assert.match(await page.locator('main').innerText(), /Your physiotherapist has been told/);
     await checkA11y(page, 'the interruption page');
+    await checkTouchTargets(page, 'the interruption page');
     await screenshot(page, 'day-stopped');
     // Exercise is paused everywhere until a clinician has looked.
     await page.goto('/today/session');

@@ -402,6 +402,8 @@ export function convert(files) {
       else reject(new Error(`physio ${args.slice(0, 5).join(' ')} … exited with ${code}:\n${err}`));
     });
   });
+}
+
 /** Smallest touch target, in CSS pixels, on either side (design brief; WCAG 2.5.5 AAA). */
 export const MIN_TARGET_PX = 44;
 

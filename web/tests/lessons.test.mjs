@@ -79,7 +79,8 @@ test('a patient reads this week\u2019s lesson on a phone and his clinician sees 
     }
 
     // Back on the list, what he read is said in words.
-    await click(page, 'link', 'Back to your lessons');
+    // The link at the top and the button at the end both go back; the button is the one a reader reaches.
+    await Promise.all([page.waitForLoadState('load'), page.locator('a.button', { hasText: 'Back to your lessons' }).click()]);
     const after = await page.locator('main').innerText();
     assert.match(after, /You have read 4 of \d+ lessons/, 'the three given lessons with figures and the red flags');
     const item = page.locator('li.lesson-item', { has: page.getByRole('link', { name: title, exact: true }) });
