@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, checkA11y, launchBrowser, screenshot, signIn, startServer, withPage } from './helpers.mjs';
+import { api, checkA11y, checkTouchTargets, launchBrowser, screenshot, signIn, startServer, withPage } from './helpers.mjs';
 
 let server;
 let browser;
@@ -54,6 +54,7 @@ test('a patient reads this week\u2019s lesson on a phone and his clinician sees 
     assert.match(list, /After a fusion: what to expect/, 'his operation\u2019s lesson is given');
     assert.doesNotMatch(list, /After a discectomy/, 'not another operation\u2019s');
     await checkA11y(page, 'the lessons list');
+    await checkTouchTargets(page, 'the lessons list');
     await screenshot(page, 'lesson-list');
 
     // This week's lesson: one screen, the signs as a list, a way back.
@@ -61,6 +62,7 @@ test('a patient reads this week\u2019s lesson on a phone and his clinician sees 
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), title);
     assert.match(await page.locator('main').innerText(), /emergency department/);
     await checkA11y(page, 'a lesson');
+    await checkTouchTargets(page, 'a lesson');
     await screenshot(page, 'lesson-red-flags');
 
     // The lessons with a figure, each looked at.
@@ -75,6 +77,7 @@ test('a patient reads this week\u2019s lesson on a phone and his clinician sees 
       await page.locator('figure.lesson-figure svg').first().waitFor();
       assert.ok((await page.locator('figure.lesson-figure figcaption').innerText()).length > 20, `${id} has a caption`);
       await checkA11y(page, `the lesson ${id}`);
+      await checkTouchTargets(page, `the lesson ${id}`);
       await screenshot(page, `lesson-${name}`);
     }
 

@@ -8,7 +8,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, checkA11y, launchBrowser, screenshot, signIn, startServer, withPage } from './helpers.mjs';
+import { api, checkA11y, checkTouchTargets, launchBrowser, screenshot, signIn, startServer, withPage } from './helpers.mjs';
 
 let server;
 let browser;
@@ -131,6 +131,7 @@ test('the patient sees his own programme on a phone and prints it', { timeout: 2
       assert.ok(text.includes(entry.item.note), 'the therapist\u2019s note is shown');
     }
     await checkA11y(page, "the patient's programme");
+    await checkTouchTargets(page, "the patient's programme");
     await screenshot(page, 'programme-patient');
 
     // Printing: no navigation, the clinic's name, each exercise with its dose.

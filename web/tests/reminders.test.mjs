@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, checkA11y, launchBrowser, screenshot, signIn, startServer, withPage } from './helpers.mjs';
+import { api, checkA11y, checkTouchTargets, launchBrowser, screenshot, signIn, startServer, withPage } from './helpers.mjs';
 
 let server;
 let browser;
@@ -45,6 +45,7 @@ test('a patient sets exercise reminders on a phone', { timeout: 180_000 }, async
     await page.getByRole('heading', { name: 'Exercise reminders', level: 1 }).waitFor();
     assert.match(await page.locator('main').innerText(), /not set up e-mail, so your reminders show on your home page only/);
     await checkA11y(page, 'the reminder page');
+    await checkTouchTargets(page, 'the reminder page');
     await screenshot(page, 'reminders-new');
 
     // Neither a day nor a time: both named, each linking to its field.
@@ -57,6 +58,7 @@ test('a patient sets exercise reminders on a phone', { timeout: 180_000 }, async
     await summary.getByRole('link', { name: /Choose at least one day/ }).click();
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'days');
     await checkA11y(page, 'the reminder page with problems');
+    await checkTouchTargets(page, 'the reminder page with problems');
     await screenshot(page, 'reminders-error');
 
     for (const day of ['Monday', 'Wednesday', 'Friday']) {
@@ -69,6 +71,7 @@ test('a patient sets exercise reminders on a phone', { timeout: 180_000 }, async
     const notice = await page.getByRole('status').innerText();
     assert.match(notice, /Your reminders are saved\. The next one is (today|tomorrow|Monday|Wednesday|Friday|next Monday|next Wednesday|next Friday) at 8:00, after breakfast\./);
     await checkA11y(page, 'the reminder page once saved');
+    await checkTouchTargets(page, 'the reminder page once saved');
     await screenshot(page, 'reminders-saved');
 
     // Every control is at least 44 px tall, to hit with a thumb.
