@@ -366,6 +366,9 @@ enum Step<'a> {
     Milestones(&'a DemoPatient, &'a MilestoneStep),
     /// A clinician saves a version of the exercise programme.
     Programme(&'a DemoPatient, &'a ProgrammeStep),
+    /// The patient's guided session of a day (the `usize` is their place in the demo, which
+    /// varies what they do).
+    Day(&'a DemoPatient, usize, u32),
 }
 
 /// The time of day `minutes` after midnight, `days_ago` days before `today`.
@@ -404,6 +407,13 @@ fn plan(demo: &Demo, now: OffsetDateTime) -> Result<Vec<(OffsetDateTime, Step<'_
         }
         for v in &p.programme {
             steps.push((at(v.days_ago, 19 * 60 + i), Step::Programme(p, v)));
+        }
+        // The last week of guided sessions, at lunchtime, for a patient with a programme.
+        // (From the day after the first programme: it is prescribed in the evening.)
+        if let Some(first) = p.programme.iter().map(|v| v.days_ago).max() {
+            for d in (1..=DEMO_SESSION_DAYS.min(first.saturating_sub(1))).rev() {
+                steps.push((at(d, 12 * 60 + i), Step::Day(p, i, d)));
+            }
         }
     }
     steps.sort_by_key(|(t, _)| *t);
@@ -555,6 +565,12 @@ async fn seed(
                     format!("demo programme of {}, {} days ago", p.email, v.days_ago)
                 })?;
             }
+            Step::Day(p, i, d) => {
+                let me = &patients[p.email.as_str()];
+                day(&state, me, *i, *d)
+                    .await
+                    .with_context(|| format!("demo session of {}, {d} days ago", p.email))?;
+            }
         }
     }
     for (email, p) in &patients {
@@ -568,6 +584,67 @@ async fn seed(
         }
     }
     Ok(clinic)
+}
+
+/// Days of guided sessions the demo writes, up to yesterday.
+const DEMO_SESSION_DAYS: u32 = 7;
+
+/// One day of a demo patient's guided sessions, by a stated pattern rather than chance: they
+/// answer the next-morning question about the day before (mostly "about the same", sometimes
+/// better, now and then worse), miss about one planned day in four, start at their latest pain
+/// score (a point higher every third day; never 3 above usual, so no demo session is stopped),
+/// do each exercise as prescribed with pain during at most 4 (one exercise in nine is skipped
+/// for time), and finish with pain as before and a little tired.
+async fn day(state: &AppState, me: &Principal, i: usize, d: u32) -> Result<()> {
+    use physio_clinic::day::{Closing, ExerciseLog, NextMorning, SkipReason};
+    let k = i + usize::try_from(d).unwrap_or(0);
+    let view = care::day::today(state, me, me.user.id).await.map_err(api)?;
+    if let Some(s) = &view.next_morning {
+        let answer = match k % 11 {
+            0 => NextMorning::Worse,
+            n if n % 4 == 0 => NextMorning::Better,
+            _ => NextMorning::Same,
+        };
+        let req = care::day::NextMorningRequest { answer: Some(answer) };
+        care::day::next_morning(state, me, s.id, req).await.map_err(api)?;
+    }
+    if view.programme.pause.is_some() || view.next_slot().is_none() || k % 4 == 0 {
+        return Ok(());
+    }
+    let store = state.store();
+    let nprs =
+        store.responses(me.user.clinic_id, me.user.id, Some(InstrumentId::Nprs.as_str())).await?;
+    let latest = nprs.last().map_or(3.0, |r| r.score).round().clamp(0.0, 6.0) as u8;
+    let pain = latest + u8::from(k % 3 == 0);
+    let req = care::day::StartRequest { pain_before: Some(pain) };
+    let started = care::day::start(state, me, req).await.map_err(api)?;
+    if started.session.stopped.is_some() {
+        bail!("the demo's pain check stopped a session (pain {pain}); the pattern must not");
+    }
+    let session = started.session;
+    for (n, item) in session.due.iter().enumerate() {
+        let log = if (k + n) % 9 == 0 {
+            ExerciseLog { skipped: Some(SkipReason::Time), ..ExerciseLog::default() }
+        } else {
+            let dose = &item.dose;
+            ExerciseLog {
+                sets_done: dose.minutes.is_none().then_some(dose.sets),
+                reps_done: dose.reps.or(dose.hold_s.map(|_| 1)).filter(|_| dose.minutes.is_none()),
+                hold_s_done: dose.hold_s,
+                minutes_done: dose.minutes,
+                pain_during: Some(pain.min(4)),
+                effort: Some(dose.effort.unwrap_or(4)),
+                skipped: None,
+            }
+        };
+        let req =
+            care::day::RecordRequest { exercise: item.exercise.clone(), log, camera_session: None };
+        care::day::record(state, me, session.id, req).await.map_err(api)?;
+    }
+    let closing =
+        Closing { pain_after: Some(pain), fatigue: Some(3), stopped_early: None, note: None };
+    care::day::finish(state, me, session.id, closing).await.map_err(api)?;
+    Ok(())
 }
 
 /// Whether the patient's exercise care has started: their episode is active on a pathway and

@@ -126,6 +126,7 @@ async fn check(db: TestDb) {
     // them progressions (a dose changed) and an override of a precaution with its reason.
     let today = time::OffsetDateTime::now_utc().date();
     let (mut with_programme, mut progressed, mut overridden) = (0, 0, 0);
+    let (mut with_sessions, mut total_sessions) = (0, 0);
     for p in &patients {
         let ep = store.open_episode_of(clinic.id, p.id).await.unwrap();
         let pathway = ep.as_ref().filter(|e| e.status == EpisodeStatus::Active);
@@ -188,7 +189,22 @@ async fn check(db: TestDb) {
             .filter(|e| e.outcome == "success" && e.action != "read")
             .count();
         assert_eq!(audited, versions.len(), "{}: versions without their audit record", p.email);
+        // The last week of guided sessions: none stopped by the pain check, each exercise as
+        // prescribed or skipped, each with its audit record.
+        let sessions = store.day_sessions(clinic.id, p.id, None).await.unwrap();
+        for s in &sessions {
+            assert!(s.stopped.is_none() && s.ended_at.is_some(), "{}: {s:?}", p.email);
+            assert_eq!(s.exercises.len(), s.due.len(), "{}: every exercise recorded", p.email);
+        }
+        with_sessions += usize::from(!sessions.is_empty());
+        total_sessions += sessions.len();
     }
+    let session_writes = audit
+        .iter()
+        .filter(|e| e.resource == "day_session" && e.outcome == "success" && e.action == "create")
+        .count();
+    assert_eq!(session_writes, total_sessions, "each session started with its audit record");
+    assert!(with_sessions >= 20, "{with_sessions} patients with guided sessions in the last week");
     assert!(with_programme >= 25, "{with_programme} patients with a programme");
     assert!(progressed >= 5, "{progressed} programmes with a dose changed in a later version");
     assert!(overridden >= 1, "no exercise prescribed despite a precaution, with its reason");
