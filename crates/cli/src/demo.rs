@@ -608,14 +608,14 @@ async fn day(state: &AppState, me: &Principal, i: usize, d: u32) -> Result<()> {
         let req = care::day::NextMorningRequest { answer: Some(answer) };
         care::day::next_morning(state, me, s.id, req).await.map_err(api)?;
     }
-    if view.programme.pause.is_some() || view.next_slot().is_none() || k % 4 == 0 {
+    if view.programme.pause.is_some() || view.next_slot().is_none() || k.is_multiple_of(4) {
         return Ok(());
     }
     let store = state.store();
     let nprs =
         store.responses(me.user.clinic_id, me.user.id, Some(InstrumentId::Nprs.as_str())).await?;
     let latest = nprs.last().map_or(3.0, |r| r.score).round().clamp(0.0, 6.0) as u8;
-    let pain = latest + u8::from(k % 3 == 0);
+    let pain = latest + u8::from(k.is_multiple_of(3));
     let req = care::day::StartRequest { pain_before: Some(pain) };
     let started = care::day::start(state, me, req).await.map_err(api)?;
     if started.session.stopped.is_some() {
@@ -623,7 +623,7 @@ async fn day(state: &AppState, me: &Principal, i: usize, d: u32) -> Result<()> {
     }
     let session = started.session;
     for (n, item) in session.due.iter().enumerate() {
-        let log = if (k + n) % 9 == 0 {
+        let log = if (k + n).is_multiple_of(9) {
             ExerciseLog { skipped: Some(SkipReason::Time), ..ExerciseLog::default() }
         } else {
             let dose = &item.dose;
