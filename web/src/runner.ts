@@ -98,6 +98,7 @@ class TimerView {
   private readonly count: HTMLElement;
   private readonly number: HTMLElement;
   private readonly unit: HTMLElement;
+  private readonly bar: HTMLElement;
   private readonly fillBar: HTMLElement;
   private readonly main: HTMLButtonElement;
   private readonly skip: HTMLButtonElement;
@@ -140,11 +141,11 @@ class TimerView {
     this.number = el('span', 'timer-number');
     this.unit = el('span', 'timer-unit');
     this.count.append(this.number, ' ', this.unit);
-    const bar = el('div', 'timer-bar');
-    bar.setAttribute('aria-hidden', 'true');
+    this.bar = el('div', 'timer-bar');
+    this.bar.setAttribute('aria-hidden', 'true');
     this.fillBar = el('div', 'timer-bar-fill');
-    bar.append(this.fillBar);
-    this.panel.append(status, this.count, bar);
+    this.bar.append(this.fillBar);
+    this.panel.append(status, this.count, this.bar);
 
     const controls = el('div', 'timer-controls');
     this.main = button('button timer-main', '');
@@ -154,7 +155,7 @@ class TimerView {
     const settings = el('div', 'timer-settings');
     this.voice = Speaker.available ? button('button-secondary timer-voice', '') : null;
     this.sound = Beeper.available ? button('button-secondary timer-sound', '') : null;
-    this.reset = button('button-secondary timer-reset', 'Start the timer again');
+    this.reset = button('link-button timer-reset', 'Start the timer again');
     for (const b of [this.voice, this.sound, this.reset]) if (b) settings.append(b);
 
     section.setAttribute('aria-labelledby', title.id);
@@ -290,7 +291,7 @@ class TimerView {
         break;
       case 'rest':
         word = 'Rest';
-        progress = `Set ${t.setsDone} of ${plan.sets} done. The next set starts after the rest.`;
+        progress = `Set ${t.setsDone} of ${plan.sets} done. Rest, then start set ${t.set}.`;
         break;
       case 'done':
         word = 'Well done';
@@ -307,6 +308,7 @@ class TimerView {
 
     const seconds = t.counting ? t.leftSeconds(now) : held && t.phase === 'ready' ? (plan.holdS ?? 0) : null;
     this.count.hidden = seconds === null;
+    this.bar.hidden = seconds === null;
     if (seconds !== null) {
       const text = clockText(seconds);
       if (this.number.textContent !== text) this.number.textContent = text;
