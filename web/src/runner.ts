@@ -179,6 +179,8 @@ class TimerView {
     this.voice?.addEventListener('click', () => {
       this.speaker.setMuted(!this.speaker.isMuted);
       storeFlag(VOICE_OFF_KEY, this.speaker.isMuted);
+      // Heard at once, so the patient can set the phone's volume before the timer needs it.
+      this.speaker.say('Voice on');
       this.render();
     });
     this.sound?.addEventListener('click', () => {

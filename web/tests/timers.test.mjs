@@ -182,14 +182,25 @@ test('a patient times holds and rests on a phone; the form is filled in from the
     assert.equal(await word.innerText(), 'Get ready');
     assert.equal(await seconds.isVisible(), false);
     await timers.getByRole('button', { name: 'Turn voice on', exact: true }).click();
+    assert.equal((await spoken(page)).at(-1), 'Voice on');
     await timers.getByRole('button', { name: 'Turn beeps off', exact: true }).click();
     const beeps = await tones(page);
+    // Started again, the form has the prescription back.
+    await timers.getByRole('button', { name: 'I have finished set 1', exact: true }).click();
+    assert.equal(await word.innerText(), 'Rest');
+    assert.equal(await page.locator('#sets_done').inputValue(), '1');
+    await timers.getByRole('button', { name: 'Start the timer again', exact: true }).click();
+    assert.equal(await word.innerText(), 'Get ready');
+    assert.equal(await page.locator('#sets_done').inputValue(), '2');
+    assert.equal(await page.getByText('The timer has filled in the numbers below').count(), 0);
     await timers.getByRole('button', { name: 'I have finished set 1', exact: true }).click();
     assert.equal(await word.innerText(), 'Rest');
     assert.equal(await seconds.innerText(), '20');
-    assert.ok((await spoken(page)).includes('Rest for 20 seconds'));
     await page.clock.runFor(20_000);
     assert.equal(await word.innerText(), 'Next set');
+    // Said a moment after "Voice on": phrases are spaced so that none cuts the last one off.
+    assert.ok((await spoken(page)).includes('Rest for 20 seconds'), `spoken: ${await spoken(page)}`);
+    assert.ok((await spoken(page)).includes('Next set'));
     assert.equal(await tones(page), beeps, 'no beep with the beeps off');
     await timers.getByRole('button', { name: 'I have finished set 2', exact: true }).click();
     assert.equal(await word.innerText(), 'Well done');
