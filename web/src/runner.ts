@@ -173,6 +173,7 @@ class TimerView {
     this.reset.addEventListener('click', () => {
       this.timer.reset();
       this.record.restore();
+      void this.releaseWake();
       this.stopTicking();
       this.render();
     });
