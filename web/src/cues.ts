@@ -23,6 +23,30 @@ export function cueFor(error: string): string {
   return CUES[error] ?? 'Check your position against the picture';
 }
 
+/**
+ * Where the patient's choice to turn the voice off is kept: one choice for every page that
+ * speaks (the camera page and the session's timers).
+ */
+export const VOICE_OFF_KEY = 'physio.live.muted';
+
+/** A yes/no kept in `localStorage`; false when storage is blocked or nothing is kept. */
+export function storedFlag(key: string): boolean {
+  try {
+    return localStorage.getItem(key) === '1';
+  } catch {
+    return false;
+  }
+}
+
+/** Keeps a yes/no in `localStorage`; blocked storage just means it is not remembered. */
+export function storeFlag(key: string, on: boolean): void {
+  try {
+    localStorage.setItem(key, on ? '1' : '0');
+  } catch {
+    // Not remembered; fine.
+  }
+}
+
 /** Numbers up to 20 as words, for speech. */
 const WORDS = [
   'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten',

@@ -6,7 +6,7 @@
 import './live.css';
 import type { Results } from '@mediapipe/pose';
 import { BrightnessMeter, CameraError, MIN_BRIGHTNESS, createPose, openCamera, runPoseLoop, stopCamera } from './camera';
-import { CueBoard, Speaker, countWord, cueFor } from './cues';
+import { CueBoard, Speaker, VOICE_OFF_KEY, countWord, cueFor, storeFlag, storedFlag } from './cues';
 import { MovementSignal, RangeGauge, STYLE_NORMAL, STYLE_READY, drawSkeleton, framingProblem, type FramingProblem } from './landmarks';
 import { makeHeader, toPoints, type Frame, type Header, type Point4, type ServerEvent, type SummaryEvent } from './protocol';
 import { loadRecording, playFrames, replayParams, type ReplayParams } from './replay';
@@ -26,7 +26,6 @@ const SUMMARY_TIMEOUT_MS = 15_000;
 const RETURN_DELAY_MS = 2_000;
 /** Frames at the start of a replay averaged into the rest pose. */
 const REPLAY_REST_FRAMES = 15;
-const MUTE_KEY = 'physio.live.muted';
 
 const FRAMING_ADVICE: Record<Exclude<FramingProblem, null>, string> = {
   nobody: 'We cannot see you yet. Stand about 2 metres from the camera so it can see all of you.',
@@ -624,13 +623,7 @@ function main(): void {
     page.setup.after(note);
   }
 
-  let muted = false;
-  try {
-    muted = localStorage.getItem(MUTE_KEY) === '1';
-  } catch {
-    // Storage can be blocked; speech stays on.
-  }
-  const speaker = new Speaker(2000, muted);
+  const speaker = new Speaker(2000, storedFlag(VOICE_OFF_KEY));
   const renderSound = (): void => {
     if (!page.sound) return;
     page.sound.textContent = speaker.isMuted ? 'Turn voice on' : 'Turn voice off';
@@ -638,11 +631,7 @@ function main(): void {
   renderSound();
   page.sound?.addEventListener('click', () => {
     speaker.setMuted(!speaker.isMuted);
-    try {
-      localStorage.setItem(MUTE_KEY, speaker.isMuted ? '1' : '0');
-    } catch {
-      // Not remembered; fine.
-    }
+    storeFlag(VOICE_OFF_KEY, speaker.isMuted);
     renderSound();
   });
 

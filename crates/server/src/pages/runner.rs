@@ -217,6 +217,9 @@ fn exercise_page(
             }
         }
         section.runner-timers data-hold=[dose.hold_s] data-rest=(dose.rest_s) data-sets=(dose.sets) data-reps=[dose.reps] aria-label="Timers" {}
+        // The hold and rest timers (web/src/runner.ts) fill the section above. Without the script
+        // (or before web/dist is built) the section stays empty and the form below is the page.
+        script type="module" src="/web/runner.js" {}
         form.runner-log method="post" action=(action) novalidate {
             (csrf_field(p))
             input type="hidden" name="exercise" value=(item.exercise);
