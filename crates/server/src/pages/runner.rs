@@ -205,6 +205,11 @@ fn exercise_page(
                 }
             }
         }
+        section.runner-timers data-hold=[dose.hold_s] data-rest=(dose.rest_s) data-sets=(dose.sets) data-reps=[dose.reps] aria-label="Timers" {}
+        // The hold and rest timers (web/src/runner.ts) fill this section, just under the dose.
+        // Without the script (or before web/dist is built) the section stays empty and the form
+        // below is the page.
+        script type="module" src="/web/runner.js" {}
         @if let Some(ex) = exercise {
             details.runner-steps open {
                 summary { "How to do it" }
@@ -216,10 +221,6 @@ fn exercise_page(
                 div.when-to-stop { h3 { "When to stop" } p { (ex.instructions.stop_if) } }
             }
         }
-        section.runner-timers data-hold=[dose.hold_s] data-rest=(dose.rest_s) data-sets=(dose.sets) data-reps=[dose.reps] aria-label="Timers" {}
-        // The hold and rest timers (web/src/runner.ts) fill the section above. Without the script
-        // (or before web/dist is built) the section stays empty and the form below is the page.
-        script type="module" src="/web/runner.js" {}
         form.runner-log method="post" action=(action) novalidate {
             (csrf_field(p))
             input type="hidden" name="exercise" value=(item.exercise);
