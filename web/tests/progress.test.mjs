@@ -76,8 +76,8 @@ test('a patient reads her progress on a phone', { timeout: 180_000 }, async () =
     assert.equal(await back.locator('svg rect').count(), 1, 'the band around the first score');
     assert.match(await back.locator('figure').innerText(), /The shaded area is within 10 points of your first score/);
     // The latest score is labelled in bold at the end of the line.
-    const latest = await back.locator('table tbody tr').last().locator('td').last().innerText();
-    assert.equal(await back.locator('svg text[font-weight="700"]').innerText(), latest);
+    const latest = await back.locator('table tbody tr').last().locator('td').last().textContent();
+    assert.equal(await back.locator('svg text[font-weight="700"]').textContent(), latest);
 
     // Every piece of chart text, as drawn on this phone: at least 12 CSS pixels.
     const sizes = await page.evaluate(() =>
@@ -102,7 +102,7 @@ test('a patient reads her progress on a phone', { timeout: 180_000 }, async () =
 
     // This week's session counted, and the moves up the ladder named.
     const sessions = page.locator('section[aria-labelledby="sessions-title"]');
-    assert.match(await sessions.locator('tbody tr').first().innerText(), /1 of \d+/);
+    assert.match(await sessions.locator('tbody tr').first().innerText(), /^This week, so far\s+1 of \d+/);
     const moves = await page.locator('ul.progress-moves').innerText();
     assert.match(moves, /Single-leg bridge, instead of Bridge/);
     assert.match(moves, /Brisk walk, instead of Walk/);

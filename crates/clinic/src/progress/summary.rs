@@ -66,7 +66,7 @@ pub fn summarise(
     let (Some(&first), Some(&latest)) = (scores.first(), scores.last()) else {
         return Ok(None);
     };
-    let what = format!("Your score for {}", lower_first(title));
+    let what = subject(instrument, title);
     let lower_better = direction(instrument) == Direction::LowerIsBetter;
     let reading =
         if lower_better { "Lower scores are better." } else { "Higher scores are better." };
@@ -100,6 +100,19 @@ pub fn summarise(
 pub fn num(value: f64) -> String {
     let rounded = (value * 10.0).round() / 10.0;
     if rounded.fract() == 0.0 { format!("{rounded:.0}") } else { format!("{rounded:.1}") }
+}
+
+/// What the sentence is about. Most titles read well after "Your score for" ("how your back
+/// affects daily life"); pain and the activities do not ("for how strong your pain is went
+/// down", "for things you find hard to do went up"), so they have their own words.
+fn subject(instrument: InstrumentId, title: &str) -> String {
+    match instrument {
+        InstrumentId::Nprs => "Your pain score".to_owned(),
+        InstrumentId::Psfs => {
+            "Your score for how well you can do the things you find hard".to_owned()
+        }
+        _ => format!("Your score for {}", lower_first(title)),
+    }
 }
 
 /// "How your back…" → "how your back…", to sit inside a sentence.
@@ -160,7 +173,7 @@ mod tests {
 
     #[test]
     fn the_first_score_alone_says_what_comes_next() {
-        let s = say(Nprs, &[6.0]);
+        let s = say(Odi, &[6.0]);
         assert_eq!(s.change, None);
         assert!(s.text.starts_with("Your score for how your back affects daily life is 6 so far."));
         assert_eq!(summarise(Nprs, BACK, &[]).unwrap(), None);
@@ -196,6 +209,21 @@ mod tests {
         }
         assert_eq!(band(Nprs, 1.0), Some((0.7, 1.3)));
         assert_eq!(band(Odi, 95.0), Some((85.0, 100.0)), "clamped to the scale");
+    }
+
+    #[test]
+    fn pain_and_activities_have_their_own_words() {
+        let pain = summarise(Nprs, "How strong your pain is", &[6.0, 2.0]).unwrap().unwrap();
+        assert_eq!(
+            pain.text,
+            "Your pain score went down from 6 to 2 — that is a real improvement."
+        );
+        let psfs = summarise(Psfs, "Things you find hard to do", &[3.0, 7.7]).unwrap().unwrap();
+        assert_eq!(
+            psfs.text,
+            "Your score for how well you can do the things you find hard went up from 3 to 7.7 — \
+             that is a real improvement."
+        );
     }
 
     #[test]

@@ -21,7 +21,8 @@ use crate::{
     state::AppState,
     zone::Zone,
 };
-use physio_clinic::day::WeekCount;
+use physio_clinic::day::{WeekCount, plan};
+use time::Date;
 
 /// `GET /progress`: the signed-in patient's progress.
 pub(crate) async fn show(State(state): State<AppState>, PageUser(p): PageUser) -> PageResult {
@@ -42,7 +43,7 @@ fn body(progress: &Progress, zone: &Zone) -> Markup {
             p { a.button-secondary href="/questionnaires" { "See your questionnaires" } }
         }
         @for m in &progress.measures { (measure(m, zone)) }
-        (sessions(&progress.weeks))
+        (sessions(&progress.weeks, progress.today))
         (moves(&progress.moves))
     }
 }
@@ -95,7 +96,8 @@ fn points_word(t: f64) -> String {
 }
 
 /// Guided sessions per week against the plan, with a bar for each week.
-fn sessions(weeks: &[WeekCount]) -> Markup {
+fn sessions(weeks: &[WeekCount], today: Date) -> Markup {
+    let this_week = plan::week_start(today);
     let done: u32 = weeks.iter().map(|w| w.done).sum();
     let planned: u32 = weeks.iter().map(|w| w.planned).sum();
     html! {
@@ -111,7 +113,8 @@ fn sessions(weeks: &[WeekCount]) -> Markup {
                     tbody {
                         @for w in weeks.iter().rev() {
                             tr {
-                                td { (w.monday.day()) " " (w.monday.month()) }
+                                // This week's plan counts the days so far, so it says so.
+                                td { @if w.monday == this_week { "This week, so far" } @else { (w.monday.day()) " " (w.monday.month()) } }
                                 td {
                                     (w.done) " of " (w.planned)
                                     @let share = if w.planned == 0 { 0 } else { (100 * w.done.min(w.planned)) / w.planned };
@@ -128,7 +131,8 @@ fn sessions(weeks: &[WeekCount]) -> Markup {
 
 /// The sessions over the weeks shown, as a sentence.
 fn total(done: u32, planned: u32, weeks: usize) -> String {
-    let span = if weeks == 1 { "This week".to_owned() } else { format!("Over the last {weeks} weeks") };
+    let span =
+        if weeks == 1 { "This week".to_owned() } else { format!("Over the last {weeks} weeks") };
     let sessions = |n: u32| if n == 1 { "1 session".to_owned() } else { format!("{n} sessions") };
     match (done, planned) {
         (0, 0) => format!("{span} there were no sessions in your plan."),

@@ -10,9 +10,18 @@ use time::Duration;
 
 use crate::{both_backends, helpers::TestApp};
 
-both_backends!(two_odi_answers_make_a_series_with_a_summary, only_the_patient_and_care_team_read_it);
+both_backends!(
+    two_odi_answers_make_a_series_with_a_summary,
+    only_the_patient_and_care_team_read_it
+);
 
-async fn call(app: &TestApp, token: &str, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+async fn call(
+    app: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
     let mut req = app.req(&app.client(), method, path).bearer_auth(token);
     if let Some(b) = body {
         req = req.json(&b);
@@ -68,6 +77,11 @@ async fn two_odi_answers_make_a_series_with_a_summary(app: &TestApp) {
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["score"], 42.0, "{body}");
+    // Pain answered after the back questionnaire is still shown first.
+    let (status, body) =
+        call(app, &me, Method::POST, "/api/v1/questionnaires/nprs", Some(json!({"answers": [6]})))
+            .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
     let put = format!("/api/v1/patients/{}/programme", p.p1);
     let first = json!({"based_on": 0, "items": programme("bridge"), "reason": "First programme"});
     let (status, body) = call(app, &clinician, Method::PUT, &put, Some(first)).await;
@@ -75,7 +89,8 @@ async fn two_odi_answers_make_a_series_with_a_summary(app: &TestApp) {
 
     // One score: a series of one, a sentence that says what comes next.
     let (_, body) = call(app, &me, Method::GET, &path, None).await;
-    let m = &body["measures"].as_array().unwrap().iter().find(|m| m["instrument"] == "odi").unwrap();
+    let m =
+        &body["measures"].as_array().unwrap().iter().find(|m| m["instrument"] == "odi").unwrap();
     assert_eq!(m["scores"].as_array().unwrap().len(), 1);
     assert_eq!(m["summary"]["change"], Value::Null);
 
@@ -101,13 +116,16 @@ async fn two_odi_answers_make_a_series_with_a_summary(app: &TestApp) {
         let (status, body) = call(app, token, Method::GET, &path, None).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let measures = body["measures"].as_array().unwrap();
-        // The intake's pain answered the baseline pain score, so pain comes first.
         let order: Vec<&str> = measures.iter().map(|m| m["instrument"].as_str().unwrap()).collect();
         assert_eq!(order, ["nprs", "odi"], "{body}");
         let odi = &measures[1];
         assert_eq!(odi["title"], "How your back affects daily life");
-        let values: Vec<f64> =
-            odi["scores"].as_array().unwrap().iter().map(|s| s["value"].as_f64().unwrap()).collect();
+        let values: Vec<f64> = odi["scores"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["value"].as_f64().unwrap())
+            .collect();
         assert_eq!(values, [42.0, 24.0]);
         assert_eq!(odi["scores"][0]["day"], "2026-11-25");
         assert_eq!(odi["scores"][1]["day"], "2026-12-23");
@@ -148,7 +166,10 @@ async fn only_the_patient_and_care_team_read_it(app: &TestApp) {
     let other_clinic = app.token_for(p.xc).await;
     let own = app.token_for(p.c1).await;
     assert_eq!(call(app, &other_patient, Method::GET, &path, None).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(call(app, &other_clinician, Method::GET, &path, None).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        call(app, &other_clinician, Method::GET, &path, None).await.0,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(call(app, &other_clinic, Method::GET, &path, None).await.0, StatusCode::NOT_FOUND);
     assert_eq!(call(app, &own, Method::GET, &path, None).await.0, StatusCode::OK);
     let res = app.client().get(app.url(&path)).send().await.unwrap();
