@@ -117,7 +117,7 @@ fn sessions(weeks: &[WeekCount], today: Date) -> Markup {
                                 td { @if w.monday == this_week { "This week, so far" } @else { (w.monday.day()) " " (w.monday.month()) } }
                                 td {
                                     (w.done) " of " (w.planned)
-                                    @let share = if w.planned == 0 { 0 } else { (100 * w.done.min(w.planned)) / w.planned };
+                                    @let share = (100 * w.done.min(w.planned)).checked_div(w.planned).unwrap_or(0);
                                     span.week-bar aria-hidden="true" { span.week-bar-done style={ "width:" (share) "%" } {} }
                                 }
                             }
