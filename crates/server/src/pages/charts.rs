@@ -236,4 +236,27 @@ mod tests {
         .into_string();
         assert!(svg.contains(r#"cy="14.0""#), "clamped to the top of the plot: {svg}");
     }
+
+    #[test]
+    fn dates_between_show_only_where_they_fit() {
+        // Weekly scores over ten weeks on a phone: first and last always, a few between, none
+        // closer than a label's width.
+        let start = datetime!(2026-01-05 9:00 UTC);
+        let pts: Vec<Point> =
+            (0..11).map(|k| Point { at: start + time::Duration::weeks(k), value: 5.0 }).collect();
+        let size = Size::PHONE;
+        let x = |at: OffsetDateTime| {
+            let t = (at - start).whole_seconds() as f64 / (10.0 * 7.0 * 86_400.0);
+            size.left + (size.w - size.left - size.right) * t
+        };
+        let labels = date_labels(&pts, &x, size.font);
+        assert_eq!(labels.first().map(|l| l.1), Some("start"));
+        assert_eq!(labels.last().map(|l| (l.0, l.1)), Some((pts[10].at, "end")));
+        assert!(labels.len() > 2 && labels.len() < 11, "{} labels", labels.len());
+        for pair in labels.windows(2) {
+            assert!(x(pair[1].0) - x(pair[0].0) >= size.font * 3.6 / 2.0, "{pair:?}");
+        }
+        let one = date_labels(&pts[..1], &x, size.font);
+        assert_eq!(one, vec![(start, "middle")]);
+    }
 }
