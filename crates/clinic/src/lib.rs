@@ -11,6 +11,7 @@ pub mod exercise;
 pub mod intake;
 pub mod pathway;
 pub mod programme;
+pub mod progress;
 pub mod questionnaire;
 pub mod reminder;
 pub mod review;

@@ -7,6 +7,7 @@ pub mod exercises;
 pub mod lessons;
 pub mod patients;
 pub mod programmes;
+pub mod progress;
 pub mod references;
 pub mod reminders;
 pub mod sessions;
@@ -75,6 +76,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(sessions::router())
         .merge(exercises::router())
         .merge(programmes::router())
+        .merge(progress::router())
         .merge(day_sessions::router())
         .merge(lessons::router())
         .merge(reminders::router())

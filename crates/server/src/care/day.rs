@@ -125,7 +125,7 @@ fn planned_on(versions: &[ProgrammeVersion], zone: &Zone, day: Date) -> u32 {
 
 /// Weeks from the one holding `from` to the one holding `to`, newest first, each with the
 /// sessions that counted and the plan of each day.
-fn weeks(
+pub(crate) fn weeks(
     versions: &[ProgrammeVersion],
     zone: &Zone,
     sessions: &[DaySession],

@@ -28,6 +28,7 @@ pub mod library;
 pub mod operator;
 pub mod pathway;
 pub mod programme;
+pub mod progress;
 pub mod questionnaires;
 pub mod records;
 pub mod references;

@@ -19,7 +19,7 @@ use crate::{
     error::{ApiError, ApiPath},
     pages::{
         PageError, PageResult, PageUser,
-        charts::{Chart, Point, line_chart},
+        charts::{Chart, Point, Size, line_chart},
         layout::{FieldError, csrf_field, field_error},
         staff_forms::{back_to_patient, failed, field_errors},
     },
@@ -255,7 +255,7 @@ fn outcomes_section(z: &Zone, responses: &[ResponseRecord]) -> Markup {
             @let scale = inst.parse::<physio_clinic::questionnaire::InstrumentId>().ok().map(|i| i.scale());
             @let max = scale.as_ref().map_or_else(|| rows.iter().map(|r| r.score).fold(10.0, f64::max), |s| s.max);
             div.outcome {
-                (line_chart(&Chart { title: &inst.to_uppercase(), points: &points, y_min: 0.0, y_max: max, band: None }))
+                (line_chart(&Chart { title: &inst.to_uppercase(), points: &points, y_min: 0.0, y_max: max, band: None, size: Size::STAFF }))
                 table {
                     caption.visually-hidden { (inst) " scores" }
                     thead { tr { th scope="col" { "Date" } th scope="col" { "Time point" } th scope="col" { "Score" } th scope="col" { "Band" } } }
@@ -372,7 +372,7 @@ fn sessions_section(
             @let points: Vec<Point> = sessions.iter().rev().filter(|s| s.exercise == *ex)
                 .filter_map(|s| Some(Point { at: z.local(s.started_at), value: mean_of(&s.reps, "rom_deg")? })).collect();
             @if points.len() > 1 {
-                (line_chart(&Chart { title: &format!("{ex}: mean range per session (degrees)"), points: &points, y_min: 0.0, y_max: 180.0, band: None }))
+                (line_chart(&Chart { title: &format!("{ex}: mean range per session (degrees)"), points: &points, y_min: 0.0, y_max: 180.0, band: None, size: Size::STAFF }))
             }
         }
         @if !sessions.is_empty() {

@@ -28,6 +28,7 @@ pub(crate) fn page(title: &str, who: Option<&Principal>, body: Markup) -> Markup
                                         Role::Patient => {
                                             li { a href="/home" { "Home" } }
                                             li { a href="/programme" { "My exercises" } }
+                                            li { a href="/progress" { "My progress" } }
                                             li { a href="/questionnaires" { "Questionnaires" } }
                                             li { a href="/decision-aid" { "Is surgery right for me?" } }
                                         },

@@ -19,6 +19,7 @@ mod patients;
 mod programme;
 mod programme_editor;
 mod programme_staff;
+mod progress;
 pub(crate) mod questionnaires;
 mod reminders;
 pub(crate) mod runner;
@@ -55,6 +56,7 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/exercise/{exercise_id}", get(exercise::show)),
         ("GET", "/programme", get(programme::show)),
         ("GET", "/programme/print", get(programme::print)),
+        ("GET", "/progress", get(progress::show)),
         ("GET", "/today/session", get(runner::show)),
         ("POST", "/today/session", post(runner::start)),
         ("POST", "/today/session/{session_id}/exercise", post(runner::record)),

@@ -400,6 +400,7 @@ pub(crate) fn home_section(
                 ul.inline-list.programme-links {
                     li { a href="/programme" { "See your whole programme" } }
                     li { a href="/programme/print" { "Print your programme" } }
+                    li { a href="/progress" { "See your progress" } }
                     li { a href="/reminders" { @if reminder.is_some() { "Change your reminders" } @else { "Set exercise reminders" } } }
                 }
             }

@@ -10,6 +10,7 @@ mod matrix;
 mod programme_pages;
 mod programme_patient;
 mod programmes;
+mod progress;
 mod questionnaire_pages;
 mod reminders;
 mod sessions;

@@ -87,6 +87,13 @@ const MATRIX: &[Row] = &[
         [401, 200, 403, 200, 403, 200, 404, 404],
     ),
     row("POST", "/api/v1/day-sessions", Json("{}"), [401, 422, 422, 403, 403, 403, 403, 403]),
+    // The patient's progress: the patient and whoever may read their record.
+    row(
+        "GET",
+        "/api/v1/patients/{patient}/progress",
+        NoBody,
+        [401, 200, 403, 200, 403, 200, 404, 404],
+    ),
     row(
         "POST",
         "/api/v1/day-sessions/00000000-0000-0000-0000-000000000000/exercises",
@@ -378,6 +385,7 @@ const MATRIX: &[Row] = &[
     // The patient's own programme and its print copy (staff see it on the patient's page).
     row("GET", "/programme", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
     row("GET", "/programme/print", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
+    row("GET", "/progress", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
     row("GET", "/lessons", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
     row("GET", "/lessons/{lesson}", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
     row("GET", "/reminders", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
