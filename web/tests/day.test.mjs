@@ -1,6 +1,6 @@
 // The patient's day in a real browser, on a phone-sized screen: Today leads with the session,
-// the pain check opens it, a held exercise and a counted one are recorded by hand and a third
-// is tracked with the camera (replaying ten recorded shoulder abductions, UI-PRMD, through the
+// the pain check opens it, a held exercise is timed with the hold timer, a counted one is
+// recorded by hand and a third is tracked with the camera (replaying ten recorded shoulder abductions, UI-PRMD, through the
 // live socket), each with pain and effort, the closing check ends it, Today then shows it done and the clinician finds it in the session log. A
 // second patient's pain of 8 stops the session before it starts, with the interruption page,
 // and the care team gets the alert.
@@ -18,7 +18,7 @@ const SORE = 'yuki.sato@demo.physio.test';
 const ids = {};
 const EVERY_DAY = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
-/** Prescribes chin tucks held for 5 seconds, a bridge and (for the camera) ten arm lifts to
+/** Prescribes chin tucks held for 2 seconds (short, so the hold timer runs in real time), a bridge and (for the camera) ten arm lifts to
  * the side, every day, as the clinician. */
 async function prescribe(staff, patientId) {
   const view = await staff.get(`/api/v1/patients/${patientId}/programme`);
@@ -26,7 +26,7 @@ async function prescribe(staff, patientId) {
     { exercise: 'shoulder-abduction', start: view.today,
       dose: { sets: 1, reps: 10, rest_s: 30, side: 'both', days: EVERY_DAY, times_per_day: 1 } },
     { exercise: 'chin-tuck', start: view.today,
-      dose: { sets: 1, reps: 3, hold_s: 5, rest_s: 10, side: 'both', days: EVERY_DAY, times_per_day: 1 } },
+      dose: { sets: 1, reps: 2, hold_s: 2, rest_s: 10, side: 'both', days: EVERY_DAY, times_per_day: 1 } },
     { exercise: 'bridge', start: view.today, note: 'Squeeze your buttocks before you lift.',
       dose: { sets: 2, reps: 5, rest_s: 20, side: 'both', days: EVERY_DAY, times_per_day: 1 } },
   ];
@@ -112,10 +112,17 @@ test('a patient does the day\u2019s session on a phone and the clinician sees it
     await choose(page, 'How hard did it feel?', 2);
     await click(page, 'button', 'Save and carry on');
 
-    // The held exercise, recorded by hand (the dose is filled in).
+    // The held exercise, timed: the hold timer counts both holds (with the break between
+    // them, in real time) and fills in the form.
     await page.getByRole('heading', { level: 1, name: 'Chin tuck' }).waitFor();
     assert.match(await page.locator('main').innerText(), /Exercise 2 of 3/);
-    assert.equal(await page.locator('#hold_s_done').inputValue(), '5');
+    const timers = page.locator('section.runner-timers');
+    await timers.getByRole('button', { name: 'Start hold', exact: true }).click();
+    await timers.locator('.timer-word', { hasText: 'Hold' }).waitFor();
+    await page.locator('form.runner-log').getByText('The timer has filled in the numbers below').waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('#reps_done')?.value === '2', null, { timeout: 30_000 });
+    assert.equal(await page.locator('#sets_done').inputValue(), '1');
+    assert.equal(await page.locator('#hold_s_done').inputValue(), '2');
     await choose(page, 'Pain during the exercise', 1);
     await choose(page, 'How hard did it feel?', 3);
     await checkA11y(page, 'an exercise of the session');
@@ -153,7 +160,7 @@ test('a patient does the day\u2019s session on a phone and the clinician sees it
     await page.goto(`/patients/${ids[PATIENT]}`);
     const log = await page.locator('section.session-log').innerText();
     assert.match(log, /Pain before: 2\/10/);
-    assert.match(log, /Chin tuck\s+1 × 3 holds of 5 s\s+1 × 3 holds of 5 s; pain 1\/10, effort 3\/10/);
+    assert.match(log, /Chin tuck\s+1 × 2 holds of 2 s\s+1 × 2 holds of 2 s; pain 1\/10, effort 3\/10/);
     assert.match(log, /Bridge\s+2 × 5\s+2 × 4; pain 2\/10, effort 5\/10/);
     assert.match(log, /1 × 10\s+1 × 10; pain 1\/10, effort 2\/10, camera/);
     await checkA11y(page, 'the session log');
