@@ -63,7 +63,7 @@ const PATIENTS: usize = 4;
 const KILLS: usize = 12;
 /// After a server's first acknowledged write, it is killed within this many milliseconds.
 const MAX_LIFE_MS: u64 = 800;
-const PASSWORD: &str = "crash test password";
+pub(crate) const PASSWORD: &str = "crash test password";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_under_load_loses_no_write_or_audit_record_sqlite() {
@@ -255,7 +255,7 @@ async fn setup_over_api(base: &str, people: &People) -> Tokens {
     Tokens { clinician, patients }
 }
 
-async fn sign_in(base: &str, email: &str) -> (Client, String) {
+pub(crate) async fn sign_in(base: &str, email: &str) -> (Client, String) {
     let c = Client::builder().cookie_store(true).build().unwrap();
     let res = c
         .post(format!("{base}/api/v1/auth/login"))
@@ -269,7 +269,7 @@ async fn sign_in(base: &str, email: &str) -> (Client, String) {
     (c, csrf)
 }
 
-async fn token(base: &str, email: &str) -> String {
+pub(crate) async fn token(base: &str, email: &str) -> String {
     let (c, csrf) = sign_in(base, email).await;
     let res = c
         .post(format!("{base}/api/v1/tokens"))

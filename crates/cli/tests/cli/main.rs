@@ -6,6 +6,7 @@
 mod crash;
 mod demo;
 mod exercises;
+mod reminders;
 mod tidy;
 
 use physio_store::testing::skip;
