@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::education::lesson::{Lesson, problems};
 use crate::exercise::Problem;
-use crate::exercise::library::EntryProblem;
+use crate::exercise::library::{EntryProblem, Envelope, read_entries};
 
 /// The format name of a lessons file.
 pub const FORMAT: &str = "physio-lessons";
@@ -57,41 +57,17 @@ pub fn find(id: &str) -> Option<&'static Lesson> {
 /// entry's problems are reported, not only the first. Checks each entry
 /// ([`problems`](crate::education::lesson::problems)) and the set: no id twice, no built-in id.
 pub fn parse_import(text: &str) -> Result<Vec<Lesson>, Vec<EntryProblem>> {
-    let whole = |message: String| {
-        vec![EntryProblem {
-            index: 0,
-            id: None,
-            problem: Problem { field: "file".to_owned(), message },
-        }]
-    };
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| whole(format!("the file is not valid JSON ({e})")))?;
-    if value.get("format").and_then(|v| v.as_str()) != Some(FORMAT)
-        || value.get("version").and_then(serde_json::Value::as_u64) != Some(u64::from(VERSION))
-    {
-        return Err(whole(format!(
-            "expected a lessons file: {{\"format\": \"{FORMAT}\", \"version\": {VERSION}, \"lessons\": [...]}}"
-        )));
-    }
-    let Some(entries) = value.get("lessons").and_then(|v| v.as_array()) else {
-        return Err(whole("\"lessons\" must be a list of lessons".to_owned()));
-    };
-    if entries.is_empty() || entries.len() > MAX_IMPORT {
-        return Err(whole(format!("import from 1 to {MAX_IMPORT} lessons at a time")));
-    }
-    let mut out = Vec::new();
-    let mut parsed = Vec::new();
-    for (index, entry) in entries.iter().enumerate() {
-        let id = entry.get("id").and_then(|v| v.as_str()).map(str::to_owned);
-        match serde_json::from_value::<Lesson>(entry.clone()) {
-            Ok(lesson) => parsed.push((index, lesson)),
-            Err(e) => out.push(EntryProblem {
-                index,
-                id,
-                problem: Problem { field: "entry".to_owned(), message: serde_message(&e) },
-            }),
-        }
-    }
+    let (parsed, mut out) = read_entries::<Lesson>(
+        text,
+        Envelope {
+            format: FORMAT,
+            version: VERSION,
+            key: "lessons",
+            expected: "a lessons file",
+            noun: "lessons",
+            max: MAX_IMPORT,
+        },
+    )?;
     let mut seen = BTreeSet::new();
     for (index, lesson) in &parsed {
         let mut add = |problem: Problem| {
@@ -116,13 +92,4 @@ pub fn parse_import(text: &str) -> Result<Vec<Lesson>, Vec<EntryProblem>> {
     }
     out.sort_by_key(|p| p.index);
     if out.is_empty() { Ok(parsed.into_iter().map(|(_, l)| l).collect()) } else { Err(out) }
-}
-
-/// serde's message, without the line and column of a value that was not read from text.
-fn serde_message(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    match text.find(" at line ") {
-        Some(cut) => text[..cut].to_owned(),
-        None => text,
-    }
 }

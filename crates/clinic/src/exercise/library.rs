@@ -105,45 +105,24 @@ pub fn parse_import(
     text: &str,
     known: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<Exercise>, Vec<EntryProblem>> {
-    let whole = |message: String| {
-        vec![EntryProblem {
-            index: 0,
-            id: None,
-            problem: Problem { field: "file".to_owned(), message },
-        }]
-    };
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| whole(format!("the file is not valid JSON ({e})")))?;
-    if value.get("format").and_then(|v| v.as_str()) != Some(FORMAT)
-        || value.get("version").and_then(serde_json::Value::as_u64) != Some(u64::from(VERSION))
-    {
-        return Err(whole(format!(
-            "expected an exported library: {{\"format\": \"{FORMAT}\", \"version\": {VERSION}, \"exercises\": [...]}}"
-        )));
-    }
-    let Some(entries) = value.get("exercises").and_then(|v| v.as_array()) else {
-        return Err(whole("\"exercises\" must be a list of exercises".to_owned()));
-    };
-    if entries.is_empty() || entries.len() > MAX_IMPORT {
-        return Err(whole(format!("import from 1 to {MAX_IMPORT} exercises at a time")));
-    }
-    let mut problems = Vec::new();
-    let mut parsed = Vec::new();
-    for (index, entry) in entries.iter().enumerate() {
-        let id = entry.get("id").and_then(|v| v.as_str()).map(str::to_owned);
-        match serde_json::from_value::<Exercise>(entry.clone()) {
-            Ok(exercise) => parsed.push((index, exercise)),
-            Err(e) => problems.push(EntryProblem {
-                index,
-                id,
-                problem: Problem { field: "entry".to_owned(), message: serde_message(&e) },
-            }),
-        }
-    }
+    let (parsed, mut problems) = read_entries::<Exercise>(
+        text,
+        Envelope {
+            format: FORMAT,
+            version: VERSION,
+            key: "exercises",
+            expected: "an exported library",
+            noun: "exercises",
+            max: MAX_IMPORT,
+        },
+    )?;
     // Every id the file names, read or not: an entry that fails to read is reported on its
     // own, and a ladder step pointing at it is not a second, misleading problem.
-    let in_file: BTreeSet<&str> =
-        entries.iter().filter_map(|e| e.get("id").and_then(|v| v.as_str())).collect();
+    let in_file: BTreeSet<String> = parsed
+        .iter()
+        .map(|(_, e)| e.id.clone())
+        .chain(problems.iter().filter_map(|p| p.id.clone()))
+        .collect();
     let mut seen = BTreeSet::new();
     for (index, exercise) in &parsed {
         let mut add = |problem: Problem| {
@@ -193,6 +172,67 @@ pub fn parse_import(
 /// published copy falls behind the types.
 pub fn library_schema() -> serde_json::Value {
     schemars::schema_for!(Library).to_value()
+}
+
+/// What an import file's envelope must say: `{"format": …, "version": …, key: [...]}`.
+pub(crate) struct Envelope<'a> {
+    pub(crate) format: &'a str,
+    pub(crate) version: u32,
+    /// The list's key, e.g. `exercises`.
+    pub(crate) key: &'a str,
+    /// What the file is, for the message when the envelope is wrong ("an exported library").
+    pub(crate) expected: &'a str,
+    /// What the entries are, plural ("exercises").
+    pub(crate) noun: &'a str,
+    /// Most entries in one import.
+    pub(crate) max: usize,
+}
+
+/// Reads an import file: the envelope (an error for the whole file when it is wrong), then
+/// each entry on its own, so that every entry's problems are reported, not only the first.
+/// Returns the entries that read, with their positions, and the problems of the others.
+#[allow(clippy::type_complexity)]
+pub(crate) fn read_entries<T: serde::de::DeserializeOwned>(
+    text: &str,
+    e: Envelope<'_>,
+) -> Result<(Vec<(usize, T)>, Vec<EntryProblem>), Vec<EntryProblem>> {
+    let whole = |message: String| {
+        vec![EntryProblem {
+            index: 0,
+            id: None,
+            problem: Problem { field: "file".to_owned(), message },
+        }]
+    };
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|err| whole(format!("the file is not valid JSON ({err})")))?;
+    if value.get("format").and_then(|v| v.as_str()) != Some(e.format)
+        || value.get("version").and_then(serde_json::Value::as_u64) != Some(u64::from(e.version))
+    {
+        return Err(whole(format!(
+            "expected {}: {{\"format\": \"{}\", \"version\": {}, \"{}\": [...]}}",
+            e.expected, e.format, e.version, e.key
+        )));
+    }
+    let Some(entries) = value.get(e.key).and_then(|v| v.as_array()) else {
+        return Err(whole(format!("\"{}\" must be a list of {}", e.key, e.noun)));
+    };
+    if entries.is_empty() || entries.len() > e.max {
+        return Err(whole(format!("import from 1 to {} {} at a time", e.max, e.noun)));
+    }
+    let mut problems = Vec::new();
+    let mut parsed = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let id = entry.get("id").and_then(|v| v.as_str()).map(str::to_owned);
+        match serde_json::from_value::<T>(entry.clone()) {
+            Ok(item) => parsed.push((index, item)),
+            Err(err) => problems.push(EntryProblem {
+                index,
+                id,
+                problem: Problem { field: "entry".to_owned(), message: serde_message(&err) },
+            }),
+        }
+    }
+    Ok((parsed, problems))
 }
 
 /// serde's message, without the line and column of a value that was not read from text.

@@ -331,14 +331,19 @@ async fn alert(
     Ok(())
 }
 
+/// The patient's own session; anyone else's is "not found".
+async fn own(act: &Act<'_>, session_id: Uuid) -> Result<DaySession, ApiError> {
+    let p = act.p;
+    match act.store().day_session(p.user.clinic_id, session_id).await {
+        Ok(s) if s.patient_id == p.user.id => Ok(s),
+        Ok(_) | Err(StoreError::NotFound(_)) => Err(ApiError::NotFound("session")),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The patient's own open session, or why not.
 async fn own_open(act: &Act<'_>, session_id: Uuid) -> Result<DaySession, ApiError> {
-    let p = act.p;
-    let session = match act.store().day_session(p.user.clinic_id, session_id).await {
-        Ok(s) if s.patient_id == p.user.id => s,
-        Ok(_) | Err(StoreError::NotFound(_)) => return Err(ApiError::NotFound("session")),
-        Err(e) => return Err(e.into()),
-    };
+    let session = own(act, session_id).await?;
     if session.ended_at.is_some() {
         return Err(ApiError::Conflict("this session has ended".into()));
     }
@@ -487,11 +492,7 @@ pub async fn next_morning(
                 "choose how your back felt this morning: better, about the same, or worse than usual",
             ));
         };
-        match act.store().day_session(p.user.clinic_id, session_id).await {
-            Ok(s) if s.patient_id == p.user.id => {}
-            Ok(_) | Err(StoreError::NotFound(_)) => return Err(ApiError::NotFound("session")),
-            Err(e) => return Err(e.into()),
-        }
+        own(&act, session_id).await?;
         let (clinic, now) = (p.user.clinic_id, act.now());
         let tx = act.tx().await?;
         Ok(tx.set_next_morning(clinic, session_id, answer, now).await?)
