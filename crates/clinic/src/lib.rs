@@ -12,6 +12,7 @@ pub mod intake;
 pub mod pathway;
 pub mod programme;
 pub mod progress;
+pub mod progression;
 pub mod questionnaire;
 pub mod reminder;
 pub mod review;
