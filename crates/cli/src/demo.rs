@@ -596,16 +596,18 @@ const DEMO_SESSION_DAYS: u32 = 7;
 /// do each exercise as prescribed with pain during at most 4 (one exercise in nine is skipped
 /// for time), and finish with pain as before and a little tired.
 async fn day(state: &AppState, me: &Principal, i: usize, d: u32) -> Result<()> {
-    use physio_clinic::day::{Closing, ExerciseLog, NextMorning, SkipReason};
+    use physio_clinic::day::{Closing, ExerciseLog, SkipReason};
     let k = i + usize::try_from(d).unwrap_or(0);
     let view = care::day::today(state, me, me.user.id).await.map_err(api)?;
     if let Some(s) = &view.next_morning {
-        let answer = match k % 11 {
-            0 => NextMorning::Worse,
-            n if n % 4 == 0 => NextMorning::Better,
-            _ => NextMorning::Same,
+        // Settled as a rule: the usual level, one lower now and then, two higher once in a while.
+        let usual = u8::try_from(s.usual_pain.unwrap_or(s.pain_before)).unwrap_or(3);
+        let pain = match k % 11 {
+            0 => (usual + 2).min(10),
+            n if n % 4 == 0 => usual.saturating_sub(1),
+            _ => usual,
         };
-        let req = care::day::NextMorningRequest { answer: Some(answer) };
+        let req = care::day::NextMorningRequest { pain: Some(pain) };
         care::day::next_morning(state, me, s.id, req).await.map_err(api)?;
     }
     if view.programme.pause.is_some() || view.next_slot().is_none() || k.is_multiple_of(4) {

@@ -14,6 +14,6 @@ pub mod plan;
 #[cfg(test)]
 mod tests;
 
-pub use log::{Closing, ExerciseLog, NextMorning, Outcome, SkipReason, StopReason};
+pub use log::{Closing, ExerciseLog, Outcome, SkipReason, StopReason};
 pub use pain::{Gate, SessionStop, Usual, UsualSource};
 pub use plan::{WeekCount, due_in, sessions_on};

@@ -5,6 +5,7 @@
 //! - [`rule`]: the table as data, with the thresholds and where each comes from;
 //! - [`observe`]: what one session of one exercise showed (the rules' inputs);
 //! - [`decide`]: the table applied to those inputs;
+//! - [`status`]: what became of a decision (waiting, accepted, applied, …);
 //! - [`step`]: one step along an exercise's ladder, up or down, within the patient's dose cap
 //!   and never onto an exercise a precaution rules out.
 //!
@@ -13,11 +14,13 @@
 pub mod decide;
 pub mod observe;
 pub mod rule;
+pub mod status;
 pub mod step;
 
 pub use decide::{Decision, decide};
 pub use observe::{Adherence, Inputs, Morning, Observation, Tracked};
 pub use rule::{Proposal, Rule, TABLE};
+pub use status::Status;
 pub use step::{Cap, Moved, Step, down, up};
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! closing check and the next-morning answer. Typed on the way out: a stored value that no
 //! longer parses is an error.
 
-use physio_clinic::day::{Closing, ExerciseLog, NextMorning, Outcome, SessionStop};
+use physio_clinic::day::{Closing, ExerciseLog, Outcome, SessionStop};
 use physio_clinic::programme::Item;
 use serde::de::DeserializeOwned;
 use sqlx::{FromRow, types::Json};
@@ -35,7 +35,7 @@ pub struct DaySession {
     /// When the closing check was given (or, for a stopped session, when it was stopped).
     pub ended_at: Option<OffsetDateTime>,
     pub closing: Option<Closing>,
-    pub next_morning: Option<NextMorning>,
+    pub next_morning_pain: Option<i32>,
     pub next_morning_at: Option<OffsetDateTime>,
     /// What was recorded, in the order of `due`.
     pub exercises: Vec<LoggedExercise>,
@@ -95,7 +95,7 @@ struct SessionRow {
     fatigue: Option<i32>,
     stopped_early: Option<String>,
     closing_note: Option<String>,
-    next_morning: Option<String>,
+    next_morning_pain: Option<i32>,
     next_morning_at: Option<OffsetDateTime>,
 }
 
@@ -186,11 +186,7 @@ impl SessionRow {
             updated_at: self.updated_at,
             ended_at: self.ended_at,
             closing,
-            next_morning: self
-                .next_morning
-                .map(|s| s.parse())
-                .transpose()
-                .map_err(|e| bad("day_sessions.next_morning", e))?,
+            next_morning_pain: self.next_morning_pain,
             next_morning_at: self.next_morning_at,
             exercises,
         })
@@ -201,7 +197,7 @@ macro_rules! day_columns {
     () => {
         "id, patient_id, day, number, programme_version, due, pain_before, usual_pain, stopped, \
          started_at, updated_at, ended_at, pain_after, fatigue, stopped_early, closing_note, \
-         next_morning, next_morning_at"
+         next_morning_pain, next_morning_at"
     };
 }
 
@@ -421,26 +417,29 @@ impl Tx {
         self.day_session(clinic_id, session_id).await
     }
 
-    /// Records the next-morning answer about a session; given once.
+    /// Records the pain the morning after a session (0–10); given once.
     pub async fn set_next_morning(
         &mut self,
         clinic_id: Uuid,
         session_id: Uuid,
-        answer: NextMorning,
+        pain: u8,
         now: OffsetDateTime,
     ) -> Result<DaySession> {
         let now = db_time(now);
-        let changed = with_pool!(self.db, |p| sqlx::query(
-            "UPDATE day_sessions SET next_morning = $3, next_morning_at = $4, updated_at = $4
-             WHERE id = $1 AND clinic_id = $2 AND next_morning IS NULL"
+        let changed =
+            with_pool!(self.db, |p| {
+                sqlx::query(
+            "UPDATE day_sessions SET next_morning_pain = $3, next_morning_at = $4, updated_at = $4
+             WHERE id = $1 AND clinic_id = $2 AND next_morning_pain IS NULL"
         )
         .bind(session_id)
         .bind(clinic_id)
-        .bind(answer.as_str())
+        .bind(i32::from(pain))
         .bind(now)
         .execute(p)
         .await?
-        .rows_affected());
+        .rows_affected()
+            });
         if changed == 0 {
             self.day_session(clinic_id, session_id).await?;
             return Err(StoreError::Conflict("the next-morning answer is already given".into()));

@@ -72,6 +72,7 @@ mod exercise;
 mod lessons;
 pub mod model;
 mod programmes;
+mod progression;
 mod reminders;
 mod sessions;
 pub mod testing;
@@ -95,6 +96,7 @@ pub use exercise::*;
 pub use lessons::*;
 pub use model::*;
 pub use programmes::*;
+pub use progression::*;
 pub use reminders::*;
 pub use tx::Tx;
 
@@ -337,6 +339,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "day_sessions", include_str!("../migrations/sqlite/0009_day_sessions.sql")),
     (10, "lessons", include_str!("../migrations/sqlite/0010_lessons.sql")),
     (11, "reminders", include_str!("../migrations/sqlite/0011_reminders.sql")),
+    (15, "progression", include_str!("../migrations/sqlite/0015_progression.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -350,6 +353,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "day_sessions", include_str!("../migrations/postgres/0009_day_sessions.sql")),
     (10, "lessons", include_str!("../migrations/postgres/0010_lessons.sql")),
     (11, "reminders", include_str!("../migrations/postgres/0011_reminders.sql")),
+    (15, "progression", include_str!("../migrations/postgres/0015_progression.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

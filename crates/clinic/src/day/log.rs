@@ -40,19 +40,6 @@ vocabulary!(
     }
 );
 
-vocabulary!(
-    /// How the back felt the morning after a session, compared with usual (the
-    /// pain-monitoring model's next-day response).
-    NextMorning, "next-morning answer", {
-        /// Better than usual.
-        Better => "better", "Better than usual";
-        /// About the same as usual.
-        Same => "same", "About the same as usual";
-        /// Worse than usual.
-        Worse => "worse", "Worse than usual";
-    }
-);
-
 /// Longest free-text note.
 pub const MAX_NOTE_CHARS: usize = 300;
 

@@ -202,7 +202,6 @@ fn the_closing_check_needs_a_reason_only_when_stopping_early() {
     assert_eq!(fields(&Closing::default().problems(false)), ["pain_after", "fatigue"]);
     let long = Closing { note: Some("x".repeat(301)), ..closing };
     assert_eq!(fields(&long.problems(false)), ["note"]);
-    assert_eq!("worse".parse::<NextMorning>(), Ok(NextMorning::Worse));
     assert_eq!(log::effort_words(5), "hard");
     assert_eq!(log::effort_words(0), "nothing at all");
     assert_eq!(log::effort_words(10), "as hard as I can");

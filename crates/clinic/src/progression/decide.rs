@@ -176,19 +176,7 @@ fn unready(run: &[&Observation]) -> Option<String> {
 }
 
 fn breach_words(o: &Observation) -> String {
-    let mut parts = Vec::new();
-    if let Some(p) = o.pain_during.filter(|p| *p > PAIN_DURING_MAX) {
-        parts.push(format!("pain during was {p}/10 (the limit is {PAIN_DURING_MAX}/10)"));
-    }
-    if let Some(m) = o.morning.filter(|m| m.breach()) {
-        parts.push(format!(
-            "pain the next morning was {}/10 against a usual {}/10 (more than {} above)",
-            m.pain,
-            m.usual,
-            super::rule::MORNING_MARGIN
-        ));
-    }
-    format!("{}: regress one step.", capitalise(&parts.join(", and ")))
+    format!("{}: regress one step.", capitalise(&o.breach_text()))
 }
 
 fn form_words(o: &Observation) -> String {

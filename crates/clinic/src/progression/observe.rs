@@ -56,6 +56,24 @@ impl Observation {
             || self.morning.is_some_and(Morning::breach)
     }
 
+    /// What broke the pain limits, for staff: "pain during was 7/10 (the limit is 5/10)";
+    /// empty when nothing did.
+    pub fn breach_text(&self) -> String {
+        use super::rule::{MORNING_MARGIN, PAIN_DURING_MAX};
+        let mut parts = Vec::new();
+        if let Some(p) = self.pain_during.filter(|p| *p > PAIN_DURING_MAX) {
+            parts.push(format!("pain during was {p}/10 (the limit is {PAIN_DURING_MAX}/10)"));
+        }
+        if let Some(m) = self.morning.filter(|m| m.breach()) {
+            parts.push(format!(
+                "pain the next morning was {}/10 against a usual {}/10 (more than \
+                 {MORNING_MARGIN} above)",
+                m.pain, m.usual
+            ));
+        }
+        parts.join(", and ")
+    }
+
     /// Whether camera tracking showed too few correct repetitions or too little range.
     pub fn form_miss(&self) -> bool {
         self.tracked.is_some_and(|t| {

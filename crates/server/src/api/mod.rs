@@ -8,6 +8,7 @@ pub mod lessons;
 pub mod patients;
 pub mod programmes;
 pub mod progress;
+pub mod proposals;
 pub mod references;
 pub mod reminders;
 pub mod sessions;
@@ -44,6 +45,7 @@ use crate::state::AppState;
         (name = "programmes", description = "The exercise library, templates and each patient's prescribed programme"),
         (name = "sessions", description = "The patient's day: guided sessions, what was done in them, weekly adherence"),
         (name = "lessons", description = "Education lessons: each patient's lessons and what they read, a clinic's own lessons"),
+        (name = "proposals", description = "Progression: the rule table, proposals waiting for the clinician, deciding them, automatic changes within limits"),
     )
 )]
 struct ApiDoc;
@@ -80,6 +82,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(day_sessions::router())
         .merge(lessons::router())
         .merge(reminders::router())
+        .merge(proposals::router())
 }
 
 /// A role, as the API spells it.

@@ -7,9 +7,7 @@
 //! session the pain check stopped does not use up one of the day's sessions.
 
 use physio_clinic::checkin::{self, Baseline};
-use physio_clinic::day::{
-    self, Closing, ExerciseLog, Gate, NextMorning, SessionStop, Usual, WeekCount, plan,
-};
+use physio_clinic::day::{self, Closing, ExerciseLog, Gate, SessionStop, Usual, WeekCount, plan};
 use physio_clinic::intake::PainScore;
 use physio_clinic::programme::Item;
 use physio_clinic::questionnaire::InstrumentId;
@@ -57,6 +55,9 @@ pub struct DayView {
     /// Sessions today that the pain check stopped.
     #[schema(value_type = Vec<Object>)]
     pub stopped: Vec<DaySession>,
+    /// Changes the progression rules made to the programme in the last days, newest first,
+    /// with why in plain words.
+    pub changes: Vec<crate::care::progression::ChangeNote>,
     /// This week so far.
     #[schema(value_type = Object)]
     pub week: WeekCount,
@@ -115,7 +116,7 @@ fn slots(items: &[Item], today: Date, sessions: &[DaySession]) -> (Vec<Slot>, Ve
 }
 
 /// The plan of a past day: the programme version in force at the end of that day.
-fn planned_on(versions: &[ProgrammeVersion], zone: &Zone, day: Date) -> u32 {
+pub(crate) fn planned_on(versions: &[ProgrammeVersion], zone: &Zone, day: Date) -> u32 {
     versions
         .iter()
         .filter(|v| zone.local(v.created_at).date() <= day)
@@ -201,12 +202,15 @@ async fn day_view(state: &AppState, patient: &User) -> Result<DayView, ApiError>
         .iter()
         .filter(|s| s.day < today && s.counts())
         .max_by_key(|s| (s.day, s.number))
-        .filter(|s| s.next_morning.is_none() && s.day >= today - Duration::days(NEXT_MORNING_DAYS))
+        .filter(|s| {
+            s.next_morning_pain.is_none() && s.day >= today - Duration::days(NEXT_MORNING_DAYS)
+        })
         .cloned();
     // A week's plan counts the whole week ahead too: Today says what this week asks for.
     let week =
         WeekCount { planned: WeekCount::of(&items, monday, 0).planned.max(week.planned), ..week };
-    Ok(DayView { programme, slots, stopped, week, next_morning })
+    let changes = crate::care::progression::recent_changes(state, patient).await?;
+    Ok(DayView { programme, slots, stopped, week, next_morning, changes })
 }
 
 /// The patient's day, read by them or their care team.
@@ -460,6 +464,8 @@ pub async fn finish(
             )
             .await?;
         }
+        let patient = p.user.clone();
+        crate::care::progression::after_session(&mut act, &patient, &ended).await?;
         Ok(ended)
     }
     .await;
@@ -470,9 +476,8 @@ pub async fn finish(
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NextMorningRequest {
-    /// `better`, `same` or `worse` than usual.
-    #[schema(value_type = String)]
-    pub answer: Option<NextMorning>,
+    /// Pain this morning, 0 (none) to 10 (the worst imaginable).
+    pub pain: Option<u8>,
 }
 
 /// The patient says how their back felt the morning after a session.
@@ -486,16 +491,20 @@ pub async fn next_morning(
     let r = async {
         act.about(p.user.id);
         act.require_role(Role::Patient, PATIENTS_ONLY)?;
-        let Some(answer) = req.answer else {
+        let Some(pain) = req.pain.filter(|p| *p <= 10) else {
             return Err(ApiError::invalid(
-                "answer",
-                "choose how your back felt this morning: better, about the same, or worse than usual",
+                "pain",
+                "choose how bad your back pain is this morning, from 0 (none) to 10",
             ));
         };
         own(&act, session_id).await?;
         let (clinic, now) = (p.user.clinic_id, act.now());
         let tx = act.tx().await?;
-        Ok(tx.set_next_morning(clinic, session_id, answer, now).await?)
+        let answered = tx.set_next_morning(clinic, session_id, pain, now).await?;
+        // Pain that has not settled by the next morning is a rule of its own.
+        let patient = p.user.clone();
+        crate::care::progression::after_morning(&mut act, &patient, answered.day).await?;
+        Ok(answered)
     }
     .await;
     act.finish(r).await

@@ -29,6 +29,7 @@ pub mod operator;
 pub mod pathway;
 pub mod programme;
 pub mod progress;
+pub mod progression;
 pub mod questionnaires;
 pub mod records;
 pub mod references;

@@ -77,7 +77,7 @@ pub async fn today(state: &AppState, clinic_id: Uuid) -> Result<Date, ApiError> 
 
 /// The phase and its precautions today. A post-operative pathway whose phase cannot be worked
 /// out (no surgery date yet) is an error: precautions cannot be checked without it.
-async fn phase_of(
+pub(crate) async fn phase_of(
     store: &Db,
     patient: &User,
     today: Date,
@@ -95,7 +95,7 @@ async fn phase_of(
     }
 }
 
-fn precautions(phase: Option<&PhaseStatus>) -> &[ActivePrecaution] {
+pub(crate) fn precautions(phase: Option<&PhaseStatus>) -> &[ActivePrecaution] {
     phase.map_or(&[], |s| s.active_precautions.as_slice())
 }
 
@@ -217,7 +217,7 @@ pub async fn save(
     let mut act = Act::new(state, p, "update", "programme");
     let r = async {
         let patient = act.patient_as_clinician(patient_id, CLINICIANS_ONLY).await?;
-        write(&mut act, &patient, req.based_on, req.items, &req.reason, None).await
+        write(&mut act, &patient, req.based_on, req.items, &req.reason, None, p.user.id).await
     }
     .await;
     act.finish(r).await
@@ -255,20 +255,23 @@ pub async fn start_from_template(
         let reason = req.reason.filter(|r| !r.trim().is_empty()).unwrap_or_else(|| {
             format!("Started from the template \u{201c}{}\u{201d}", entry.template.name)
         });
-        write(&mut act, &patient, req.based_on, items, &reason, Some(&entry.template.id)).await
+        let by = p.user.id;
+        write(&mut act, &patient, req.based_on, items, &reason, Some(&entry.template.id), by).await
     }
     .await;
     act.finish(r).await
 }
 
-/// Checks and writes one version on the action's transaction.
-async fn write(
+/// Checks and writes one version on the action's transaction, made by `by` (the caller, or
+/// for a change applied automatically, the clinician who allowed it).
+pub(crate) async fn write(
     act: &mut Act<'_>,
     patient: &User,
     based_on: i32,
     items: Vec<Item>,
     reason: &str,
     template: Option<&str>,
+    by: Uuid,
 ) -> Result<Saved, ApiError> {
     let (state, clinic) = (act.state, patient.clinic_id);
     let reason = reason.trim();
@@ -306,7 +309,7 @@ async fn write(
     if current.is_some() && changes.is_empty() {
         return Err(ApiError::invalid("items", "nothing has changed; change something or cancel"));
     }
-    let (by, now) = (act.p.user.id, act.now());
+    let now = act.now();
     let version = act
         .tx()
         .await?

@@ -2,17 +2,17 @@
 //! `physio_clinic::safety`.
 
 use physio_clinic::safety::{Pause, SafetyAlert, SafetyFacts, exercise_pause};
-use physio_store::{EpisodeStatus, Store, User};
+use physio_store::{Db, EpisodeStatus, User};
 
 use crate::error::ApiError;
 
 /// The pause in force for `patient`, if any. Reads only; the caller's action is audited.
-pub async fn pause(store: &Store, patient: &User) -> Result<Option<Pause>, ApiError> {
+pub async fn pause(store: &Db, patient: &User) -> Result<Option<Pause>, ApiError> {
     Ok(exercise_pause(&facts(store, patient).await?))
 }
 
 /// What the record says about the patient's safety now.
-async fn facts(store: &Store, patient: &User) -> Result<SafetyFacts, ApiError> {
+async fn facts(store: &Db, patient: &User) -> Result<SafetyFacts, ApiError> {
     let (clinic, id) = (patient.clinic_id, patient.id);
     let mut facts = SafetyFacts::default();
     if let Some(ep) = store.open_episode_of(clinic, id).await? {

@@ -31,7 +31,6 @@ pub(crate) struct Rating<'a> {
 
 /// The 0 to 10 pain question. `name` is the field (and the fieldset's id, for an error summary
 /// link); `value` is the answer so far; `error` the message shown at the question.
-#[allow(dead_code, reason = "the pages ask pain through `rating` with their own words")]
 pub(crate) fn pain_scale(
     name: &str,
     legend: &str,

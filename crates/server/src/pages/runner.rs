@@ -9,9 +9,7 @@ use axum::{
     response::{IntoResponse, Redirect},
 };
 use maud::{Markup, html};
-use physio_clinic::day::{
-    Closing, ExerciseLog, Gate, NextMorning, SkipReason, StopReason, log::effort_words,
-};
+use physio_clinic::day::{Closing, ExerciseLog, Gate, SkipReason, StopReason, log::effort_words};
 use physio_clinic::exercise::{Dose, Problem};
 use physio_clinic::programme::Item;
 use physio_store::{DaySession, Role};
@@ -578,25 +576,23 @@ pub(crate) async fn finish(
     )
 }
 
-/// The one question the morning after a session.
-pub(crate) fn next_morning_form(p: &crate::auth::Principal, session: &DaySession) -> Markup {
+/// The one question the morning after a session: pain now, which the progression rules
+/// compare with the usual level (pain that has not settled means doing a little less).
+pub(crate) fn next_morning_form(
+    p: &crate::auth::Principal,
+    session: &DaySession,
+    error: Option<&str>,
+) -> Markup {
+    let hint = format!(
+        "After your exercises on {}. Choose a number from 0 to 10.",
+        crate::pages::layout::long_date(session.day)
+    );
     html! {
         section.next-morning aria-labelledby="next-morning-title" {
+            h2 #next-morning-title { "How is your back this morning?" }
             form method="post" action={ "/today/next-morning/" (session.id) } novalidate {
                 (csrf_field(p))
-                div.field {
-                    fieldset #answer {
-                        legend #next-morning-title { "How did your back feel this morning, compared with usual?" }
-                        p.hint { "After your exercises on " (crate::pages::layout::long_date(session.day)) "." }
-                        @for a in NextMorning::ALL {
-                            @let id = format!("answer-{}", a.as_str());
-                            div.radio {
-                                input type="radio" name="answer" value=(a.as_str()) id=(id);
-                                div { label for=(id) { (a.label()) } }
-                            }
-                        }
-                    }
-                }
+                (crate::pages::pain_scale::pain_scale("pain", "How bad is your back pain this morning?", Some(&hint), None, error))
                 button.button type="submit" { "Save my answer" }
             }
         }
@@ -606,7 +602,7 @@ pub(crate) fn next_morning_form(p: &crate::auth::Principal, session: &DaySession
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct MorningForm {
     #[serde(default)]
-    answer: Option<String>,
+    pain: Option<String>,
 }
 
 /// `POST /today/next-morning/{session_id}`.
@@ -617,17 +613,18 @@ pub(crate) async fn next_morning(
     axum::Form(f): axum::Form<MorningForm>,
 ) -> PageResult {
     PageUser(p.clone()).require(&state, Role::Patient, "day_session").await?;
-    let answer = f.answer.as_deref().and_then(|a| a.parse().ok());
-    let req = care::day::NextMorningRequest { answer };
+    let pain = f.pain.as_deref().and_then(|a| a.trim().parse().ok());
+    let req = care::day::NextMorningRequest { pain };
     match care::day::next_morning(&state, &p, session_id, req).await {
         Ok(_) | Err(ApiError::Conflict(_)) => Ok(Redirect::to("/home").into_response()),
         Err(ApiError::Invalid { message, .. }) => {
-            let errors = vec![FieldError { field: "answer", message: sentence(&message) }];
+            let message = sentence(&message);
+            let errors = vec![FieldError { field: "pain", message: message.clone() }];
             let day = care::day::today(&state, &p, p.user.id).await?;
             let body = html! {
                 (error_summary(&errors))
                 h1 { "One question" }
-                @if let Some(s) = &day.next_morning { (next_morning_form(&p, s)) }
+                @if let Some(s) = &day.next_morning { (next_morning_form(&p, s, Some(&message))) }
                 p { a href="/home" { "Back to today" } }
             };
             respond(StatusCode::UNPROCESSABLE_ENTITY, "One question", &p, body)

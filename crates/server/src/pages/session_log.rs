@@ -88,7 +88,7 @@ fn session_row(s: &DaySession, z: &Zone, name: &dyn Fn(&str) -> String) -> Marku
                     @if let Some(a) = c.pain_after { "; after: " (a) "/10" }
                     @if let Some(f) = c.fatigue { "; tiredness " (f) "/10" }
                 }
-                @if let Some(m) = s.next_morning { "; next morning: " (m.label().to_lowercase()) }
+                @if let Some(m) = s.next_morning_pain { "; next morning: pain " (m) "/10" }
             }
             @match s.stopped {
                 Some(SessionStop::HighPain { .. }) | Some(SessionStop::Flare { .. }) => {

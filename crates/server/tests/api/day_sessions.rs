@@ -215,13 +215,11 @@ async fn a_patient_does_a_session_and_the_care_team_reads_it(app: &TestApp) {
     let morning = format!("/api/v1/day-sessions/{id}/next-morning");
     let (status, body) = call(app, &me, Method::POST, &morning, Some(json!({}))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(fields(&body), ["answer"]);
-    let (status, s) =
-        call(app, &me, Method::POST, &morning, Some(json!({"answer": "worse"}))).await;
+    assert_eq!(fields(&body), ["pain"]);
+    let (status, s) = call(app, &me, Method::POST, &morning, Some(json!({"pain": 4}))).await;
     assert_eq!(status, StatusCode::OK, "{s}");
-    assert_eq!(s["next_morning"], "worse");
-    let (status, _) =
-        call(app, &me, Method::POST, &morning, Some(json!({"answer": "better"}))).await;
+    assert_eq!(s["next_morning_pain"], 4);
+    let (status, _) = call(app, &me, Method::POST, &morning, Some(json!({"pain": 2}))).await;
     assert_eq!(status, StatusCode::CONFLICT);
     let (_, day) = call(app, &me, Method::GET, &today_path, None).await;
     assert!(day["next_morning"].is_null(), "asked once: {day}");

@@ -11,6 +11,7 @@ mod programme_pages;
 mod programme_patient;
 mod programmes;
 mod progress;
+mod proposals;
 mod questionnaire_pages;
 mod reminders;
 mod sessions;

@@ -109,7 +109,7 @@ const MATRIX: &[Row] = &[
     row(
         "POST",
         "/api/v1/day-sessions/00000000-0000-0000-0000-000000000000/next-morning",
-        Json(r#"{"answer":"same"}"#),
+        Json(r#"{"pain":3}"#),
         [401, 404, 404, 403, 403, 403, 403, 403],
     ),
     row(
@@ -307,6 +307,27 @@ const MATRIX: &[Row] = &[
         ),
         [401, 403, 403, 200, 200, 403, 403, 200],
     ),
+    // Progression: the rule table is public to anyone signed in; proposals are the care team's.
+    row("GET", "/api/v1/progression/rules", NoBody, [401, 200, 200, 200, 200, 200, 200, 200]),
+    row("GET", "/api/v1/proposals", NoBody, [401, 403, 403, 200, 200, 403, 403, 200]),
+    row(
+        "GET",
+        "/api/v1/patients/{patient}/progression",
+        NoBody,
+        [401, 403, 403, 200, 403, 200, 404, 404],
+    ),
+    row(
+        "POST",
+        "/api/v1/patients/{patient}/proposals/decide",
+        Json(r#"{"proposals":[],"action":"accept"}"#),
+        [401, 403, 403, 422, 403, 403, 403, 404],
+    ),
+    row(
+        "PUT",
+        "/api/v1/patients/{patient}/progression-settings",
+        Json(r#"{"auto_apply":false}"#),
+        [401, 403, 403, 200, 403, 403, 403, 404],
+    ),
     row("GET", "/", NoBody, [303, 303, 303, 303, 303, 303, 303, 303]),
     row("GET", "/login", NoBody, [200, 303, 303, 303, 303, 303, 303, 303]),
     row(
@@ -364,7 +385,7 @@ const MATRIX: &[Row] = &[
     row(
         "POST",
         "/today/next-morning/00000000-0000-0000-0000-000000000000",
-        Form("answer=same"),
+        Form("pain=3"),
         [303, 404, 404, 403, 403, 403, 403, 403],
     ),
     row("GET", "/check-in", NoBody, [303, 200, 303, 403, 403, 403, 403, 403]),

@@ -1272,9 +1272,7 @@ async fn clinic_exercises_and_templates_stay_in_their_clinic(store: &Store) {
 }
 
 async fn day_sessions_record_each_exercise_once_and_end_once(store: &Store) {
-    use physio_clinic::day::{
-        Closing, ExerciseLog, NextMorning, Outcome, SessionStop, SkipReason, StopReason,
-    };
+    use physio_clinic::day::{Closing, ExerciseLog, Outcome, SessionStop, SkipReason, StopReason};
     use physio_store::NewDaySession;
     let f = fixture(store).await;
     let p = f.patients[0];
@@ -1354,14 +1352,12 @@ async fn day_sessions_record_each_exercise_once_and_end_once(store: &Store) {
     assert!(matches!(after_end.await, Err(StoreError::Conflict(_))));
 
     let answered = write(store, async |tx| {
-        tx.set_next_morning(f.clinic, s.id, NextMorning::Worse, NOW + Duration::hours(20)).await
+        tx.set_next_morning(f.clinic, s.id, 6, NOW + Duration::hours(20)).await
     })
     .await
     .unwrap();
-    assert_eq!(answered.next_morning, Some(NextMorning::Worse));
-    let twice = write(store, async |tx| {
-        tx.set_next_morning(f.clinic, s.id, NextMorning::Better, NOW).await
-    });
+    assert_eq!(answered.next_morning_pain, Some(6));
+    let twice = write(store, async |tx| tx.set_next_morning(f.clinic, s.id, 2, NOW).await);
     assert!(matches!(twice.await, Err(StoreError::Conflict(_))));
 
     // A session the pain check stopped is recorded ended, with why.
