@@ -426,9 +426,8 @@ impl Tx {
         now: OffsetDateTime,
     ) -> Result<DaySession> {
         let now = db_time(now);
-        let changed =
-            with_pool!(self.db, |p| {
-                sqlx::query(
+        let changed = with_pool!(self.db, |p| {
+            sqlx::query(
             "UPDATE day_sessions SET next_morning_pain = $3, next_morning_at = $4, updated_at = $4
              WHERE id = $1 AND clinic_id = $2 AND next_morning_pain IS NULL"
         )
@@ -439,7 +438,7 @@ impl Tx {
         .execute(p)
         .await?
         .rows_affected()
-            });
+        });
         if changed == 0 {
             self.day_session(clinic_id, session_id).await?;
             return Err(StoreError::Conflict("the next-morning answer is already given".into()));

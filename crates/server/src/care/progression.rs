@@ -543,6 +543,26 @@ pub async fn queue(state: &AppState, p: &Principal) -> Result<Vec<ProposalView>,
     act.finish(r).await
 }
 
+/// One proposal, read by a clinician on the patient's care team.
+pub async fn one(state: &AppState, p: &Principal, id: Uuid) -> Result<ProposalView, ApiError> {
+    let mut act = Act::new(state, p, "read", "proposal");
+    let r = async {
+        act.require_role(Role::Clinician, CLINICIANS_ONLY)?;
+        let d = match act.store().progression_decision(p.user.clinic_id, id).await {
+            Ok(d) => d,
+            Err(physio_store::StoreError::NotFound(_)) => {
+                return Err(ApiError::NotFound("proposal"));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let patient = act.patient(d.patient_id).await?;
+        let lib = library::load(act.store(), patient.clinic_id).await?;
+        Ok(view(&lib, &patient, d))
+    }
+    .await;
+    act.finish(r).await
+}
+
 /// A patient's progression: proposals waiting, the decisions of the last weeks, and the
 /// settings, for their care team.
 #[derive(Debug, Clone, Serialize, ToSchema)]

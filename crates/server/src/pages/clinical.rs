@@ -84,6 +84,7 @@ pub(crate) async fn sections(
         (episode_section(z, episode.as_ref()))
         @if let Some(ep) = &episode { (crate::pages::pathway::section(p, ep, state.now().date())) }
         (programme)
+        (crate::pages::proposals::patient_section(state, p, patient_id, z).await?)
         (session_log)
         (crate::pages::lessons::section(state, p, patient_id).await?)
         (change_summary(&responses, episode.as_ref()))

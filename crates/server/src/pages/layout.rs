@@ -34,6 +34,7 @@ pub(crate) fn page(title: &str, who: Option<&Principal>, body: Markup) -> Markup
                                         },
                                         Role::Clinician => {
                                             li { a href="/caseload" { "My patients" } }
+                                            li { a href="/proposals" { "Proposals" } }
                                             li { a href="/library" { "Exercise library" } }
                                         },
                                         Role::Admin => {

@@ -20,6 +20,7 @@ mod programme;
 mod programme_editor;
 mod programme_staff;
 mod progress;
+mod proposals;
 pub(crate) mod questionnaires;
 mod reminders;
 pub(crate) mod runner;
@@ -107,6 +108,12 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/admin/users/{user_id}/active", post(admin::set_active)),
         ("POST", "/admin/time-zone", post(admin::set_time_zone)),
         ("POST", "/admin/contact", post(admin::set_contact)),
+        ("GET", "/proposals", get(proposals::queue)),
+        ("GET", "/progression/rules", get(proposals::rules)),
+        ("GET", "/proposals/{proposal_id}/edit", get(proposals::edit_page)),
+        ("POST", "/patients/{patient_id}/proposals", post(proposals::decide)),
+        ("POST", "/patients/{patient_id}/proposals/{proposal_id}/edit", post(proposals::edit)),
+        ("POST", "/patients/{patient_id}/progression-settings", post(proposals::settings)),
         ("GET", "/static/app.css", get(stylesheet)),
     ]
 }

@@ -55,6 +55,7 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
         p.lead { "This is your space at " (clinic.name) "." }
         @if let Some(pause) = &pause { (crate::pages::safety::care_card(pause)) }
         @if pause.is_none() { @if let Some(s) = &day.next_morning { (crate::pages::runner::next_morning_form(&p, s, None)) } }
+        @if pause.is_none() { (crate::pages::proposals::changes_card(&day.changes)) }
         @if lead_with_exercises { (exercises) }
         @if !medical { (crate::pages::lessons::home_card(lesson.as_ref())) }
         section.next-step aria-labelledby="next-title" {

@@ -328,6 +328,32 @@ const MATRIX: &[Row] = &[
         Json(r#"{"auto_apply":false}"#),
         [401, 403, 403, 200, 403, 403, 403, 404],
     ),
+    row("GET", "/proposals", NoBody, [303, 403, 403, 200, 200, 403, 403, 200]),
+    row("GET", "/progression/rules", NoBody, [303, 403, 403, 200, 200, 403, 403, 200]),
+    row(
+        "GET",
+        "/proposals/00000000-0000-0000-0000-000000000000/edit",
+        NoBody,
+        [303, 403, 403, 404, 404, 403, 403, 404],
+    ),
+    row(
+        "POST",
+        "/patients/{patient}/proposals",
+        Form("action=accept"),
+        [303, 403, 403, 422, 403, 403, 403, 404],
+    ),
+    row(
+        "POST",
+        "/patients/{patient}/proposals/00000000-0000-0000-0000-000000000000/edit",
+        Form("sets=1&reps=10"),
+        [303, 403, 403, 404, 404, 403, 403, 404],
+    ),
+    row(
+        "POST",
+        "/patients/{patient}/progression-settings",
+        Form("cap_reps=12&cap_sets=3&cap_hold_s=30&cap_minutes=30"),
+        [303, 403, 403, 303, 403, 403, 403, 404],
+    ),
     row("GET", "/", NoBody, [303, 303, 303, 303, 303, 303, 303, 303]),
     row("GET", "/login", NoBody, [200, 303, 303, 303, 303, 303, 303, 303]),
     row(
@@ -536,6 +562,7 @@ fn every_route_has_a_row() {
             .replace("{exercise}", "{exercise_id}")
             .replace("{lesson}", "{lesson_id}")
             .replace("{episode}", "{episode_id}")
+            .replace("/proposals/00000000-0000-0000-0000-000000000000", "/proposals/{proposal_id}")
             .replace("00000000-0000-0000-0000-000000000000", "{session_id}")
             .replace("/web/hello.txt", "/web/{*file}")
             .split('?')
