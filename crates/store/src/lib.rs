@@ -70,6 +70,7 @@ mod day_sessions;
 mod episodes;
 mod exercise;
 mod lessons;
+mod messages;
 pub mod model;
 mod programmes;
 mod reminders;
@@ -93,6 +94,7 @@ pub use day_sessions::*;
 pub use episodes::*;
 pub use exercise::*;
 pub use lessons::*;
+pub use messages::*;
 pub use model::*;
 pub use programmes::*;
 pub use reminders::*;
@@ -337,6 +339,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "day_sessions", include_str!("../migrations/sqlite/0009_day_sessions.sql")),
     (10, "lessons", include_str!("../migrations/sqlite/0010_lessons.sql")),
     (11, "reminders", include_str!("../migrations/sqlite/0011_reminders.sql")),
+    (12, "messages", include_str!("../migrations/sqlite/0012_messages.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -350,6 +353,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "day_sessions", include_str!("../migrations/postgres/0009_day_sessions.sql")),
     (10, "lessons", include_str!("../migrations/postgres/0010_lessons.sql")),
     (11, "reminders", include_str!("../migrations/postgres/0011_reminders.sql")),
+    (12, "messages", include_str!("../migrations/postgres/0012_messages.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
