@@ -774,7 +774,12 @@ fn check_triage(p: &DemoPatient, record: &TriageRecord) -> Result<()> {
 
 /// The user, acting at the command line through the care layer as if signed in.
 fn acting(user: User) -> Principal {
-    Principal { user, via: Via::Operator, request_id: Some("demo".to_owned()) }
+    Principal {
+        user,
+        via: Via::Operator,
+        request_id: Some("demo".to_owned()),
+        nav: Default::default(),
+    }
 }
 
 fn api(e: ApiError) -> anyhow::Error {

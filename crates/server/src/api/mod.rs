@@ -5,6 +5,7 @@ pub mod day_sessions;
 pub mod episodes;
 pub mod exercises;
 pub mod lessons;
+pub mod messages;
 pub mod patients;
 pub mod programmes;
 pub mod progress;
@@ -44,6 +45,7 @@ use crate::state::AppState;
         (name = "programmes", description = "The exercise library, templates and each patient's prescribed programme"),
         (name = "sessions", description = "The patient's day: guided sessions, what was done in them, weekly adherence"),
         (name = "lessons", description = "Education lessons: each patient's lessons and what they read, a clinic's own lessons"),
+        (name = "messages", description = "Secure messages between a patient and their care team, and unread counts"),
     )
 )]
 struct ApiDoc;
@@ -80,6 +82,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(day_sessions::router())
         .merge(lessons::router())
         .merge(reminders::router())
+        .merge(messages::router())
 }
 
 /// A role, as the API spells it.

@@ -261,6 +261,7 @@ pub(crate) async fn show(
             }
         }
         (clinical)
+        (crate::pages::messages::staff_section(&state, &p, patient_id).await?)
         h2 #care-team-title { "Care team" }
         (care_team_list(&care_team))
         @if p.role() == Role::Admin {
