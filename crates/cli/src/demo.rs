@@ -601,7 +601,7 @@ async fn seed(
 /// (which marks what the other side wrote as read), then write the text if there is one. Maria López and Amara Okafor have a short exchange, all read; Hiroshi Tanaka has a
 /// reply from Priya Raman he has not opened yet; Tomasz Nowak wrote two days ago and nobody
 /// has read it, so it waits in Amara Okafor's messages (an alert once older than a working day).
-const DEMO_MESSAGES: &[(&str, Option<&str>, u32, usize, Option<&str>)] = &[
+const DEMO_MESSAGES: &[DemoMessage] = &[
     (
         "maria.lopez@demo.physio.test",
         None,
@@ -659,6 +659,9 @@ const DEMO_MESSAGES: &[(&str, Option<&str>, u32, usize, Option<&str>)] = &[
         ),
     ),
 ];
+
+/// (patient, who, days ago, minutes after midnight, text), as `DEMO_MESSAGES` lists them.
+type DemoMessage = (&'static str, Option<&'static str>, u32, usize, Option<&'static str>);
 
 /// One of the demo's messages through the care layer: its writer opens the thread (as they
 /// would to write), then writes.

@@ -72,7 +72,9 @@ fn messages_link(count: Option<i64>, what: &str) -> Markup {
         a.nav-messages href="/messages" {
             "Messages"
             @if let Some(n) = count.filter(|n| *n > 0) {
-                " " span.nav-count aria-hidden="true" { (n) }
+                // No space before the badge (its margin spaces it), so the link's accessible
+                // name reads "Messages, 2 unread".
+                span.nav-count aria-hidden="true" { (n) }
                 span.visually-hidden { ", " (n) " " (what) }
             }
         }

@@ -49,8 +49,10 @@ pub(crate) async fn show(
     if p.role() != Role::Patient {
         return inbox(&state, &p).await;
     }
+    let mut p = p;
     let sent = query.is_some_and(|q| q.split('&').any(|kv| kv == "sent=1"));
     let thread = care::messages::thread(&state, &p, p.user.id).await?;
+    mark_seen(&state, &mut p, &thread).await?;
     patient_page(&state, &p, &thread, "", &[], sent).await
 }
 
@@ -65,7 +67,9 @@ pub(crate) async fn send(
         Ok(_) => Ok(Redirect::to("/messages?sent=1#latest").into_response()),
         Err(e) => {
             let errors = staff_forms::field_errors(e, |_| "body")?;
+            let mut p = p;
             let thread = care::messages::thread(&state, &p, p.user.id).await?;
+            mark_seen(&state, &mut p, &thread).await?;
             patient_page(&state, &p, &thread, &form.body, &errors, false).await
         }
     }
@@ -88,7 +92,7 @@ pub(crate) async fn reply(
             let z = care::clinic::zone(&state, p.user.clinic_id).await?;
             let now = state.now();
             let intro = html! { (thread_list(&z, now, &thread, Viewer::Staff)) };
-            let form = reply_form(&p, patient_id, &form.body, &errors);
+            let form = reply_form(&p, patient_id, &form.body, &errors, sends_email(&state));
             staff_forms::failed(
                 &state,
                 &p,
@@ -105,16 +109,18 @@ pub(crate) async fn reply(
 
 /// The "Messages" section of a patient's record, for a clinician on their care team: the
 /// thread (opening it marks the patient's messages read) and the reply form. Nothing for
-/// anyone else (an admin sees the record's other parts, not its messages).
+/// anyone else (an admin sees the record's other parts, not its messages). The navigation's
+/// count, loaded before the thread was opened, is brought up to date.
 pub(crate) async fn staff_section(
     state: &AppState,
-    p: &Principal,
+    p: &mut Principal,
     patient_id: Uuid,
 ) -> Result<Markup, PageError> {
     if p.role() != Role::Clinician {
         return Ok(html! {});
     }
     let thread = care::messages::thread(state, p, patient_id).await?;
+    mark_seen(state, p, &thread).await?;
     let z = care::clinic::zone(state, p.user.clinic_id).await?;
     Ok(html! {
         section.messages-staff #messages aria-labelledby="messages-title" {
@@ -123,9 +129,18 @@ pub(crate) async fn staff_section(
                 p.hint { "Now marked as read: " (thread.marked_read) " new message" @if thread.marked_read != 1 { "s" } " from the patient." }
             }
             (thread_list(&z, state.now(), &thread, Viewer::Staff))
-            (reply_form(p, patient_id, "", &[]))
+            (reply_form(p, patient_id, "", &[], sends_email(state)))
         }
     })
+}
+
+/// After opening a thread marked messages read, the count the navigation loaded before is one
+/// too many: count again.
+async fn mark_seen(state: &AppState, p: &mut Principal, thread: &Thread) -> Result<(), PageError> {
+    if thread.marked_read > 0 {
+        p.nav.messages = care::messages::nav_count(state, p).await?;
+    }
+    Ok(())
 }
 
 /// Who is looking at a thread: the patient sees "You" and their care team's names; staff see
@@ -228,7 +243,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (k, c) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -236,12 +251,24 @@ fn thousands(n: usize) -> String {
     out
 }
 
-fn reply_form(p: &Principal, patient_id: Uuid, typed: &str, errors: &[FieldError]) -> Markup {
+/// Whether writing a message e-mails the other side (`care::messages::notify`): only then do
+/// the pages promise an e-mail.
+fn sends_email(state: &AppState) -> bool {
+    state.config().smtp.is_some() && state.config().public_url.is_some()
+}
+
+fn reply_form(
+    p: &Principal,
+    patient_id: Uuid,
+    typed: &str,
+    errors: &[FieldError],
+    emails: bool,
+) -> Markup {
     html! {
         form.message-form method="post" action={ "/patients/" (patient_id) "/messages" } novalidate {
             (csrf_field(p))
             (text_field(typed, errors, "Reply to the patient"))
-            p.hint { "The patient gets an e-mail saying there is a new message, without what it says." }
+            @if emails { p.hint { "The patient gets an e-mail saying there is a new message, without what it says." } }
             button.button type="submit" { "Send reply" }
         }
     }
@@ -259,6 +286,7 @@ async fn patient_page(
     let contact = state.store().clinic_contact(p.user.clinic_id).await?;
     let contact = contact.as_deref().map(str::trim).filter(|c| !c.is_empty());
     let z = care::clinic::zone(state, p.user.clinic_id).await?;
+    let emails = sends_email(state);
     let title = "Messages";
     let body = html! {
         (error_summary(errors))
@@ -266,9 +294,9 @@ async fn patient_page(
         p.lead { "Ask about your back, your exercises or your care. " (USUALLY_READ) }
         div.urgent-help {
             h2 { "If it is urgent" }
-            @match contact {
-                Some(c) => p { "Do not wait for a reply. Call the clinic on " strong { (c) } "." },
-                None => p { "Do not wait for a reply. Call your clinic." },
+            p { "Do not wait for a reply: phone the clinic." }
+            @if let Some(c) = contact {
+                p { "How to reach the clinic: " strong { (c) } }
             }
             p { "In an emergency, call your local emergency number now." }
         }
@@ -285,7 +313,10 @@ async fn patient_page(
         form.message-form method="post" action="/messages" novalidate {
             (csrf_field(p))
             (text_field(typed, errors, "Write a message"))
-            p.hint { "Your care team will see it when they next read their messages. We send you an e-mail when they reply." }
+            p.hint {
+                "Your care team sees it when they next read their messages."
+                @if emails { " We send you an e-mail when they reply." }
+            }
             button.button type="submit" { "Send message" }
         }
     };
@@ -304,9 +335,9 @@ async fn inbox(state: &AppState, p: &Principal) -> PageResult {
         h1 { "Messages" }
         p.lead {
             @match waiting {
-                0 => "No patient is waiting for a reading.",
-                1 => "1 patient has written and no one on their care team has read it yet.",
-                n => { (n) " patients have written and no one on their care team has read it yet." },
+                0 => "Every patient's message has been read.",
+                1 => "1 patient has a message that no one on their care team has read yet.",
+                n => { (n) " patients have messages that no one on their care team has read yet." },
             }
         }
         p { "Patients are told their care team usually reads messages within one working day." }

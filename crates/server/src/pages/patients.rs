@@ -216,7 +216,7 @@ pub(crate) async fn caseload(
 
 pub(crate) async fn show(
     State(state): State<AppState>,
-    PageUser(p): PageUser,
+    PageUser(mut p): PageUser,
     ApiPath(patient_id): ApiPath<Uuid>,
 ) -> PageResult {
     let (view, care_team) = care::records::patient(&state, &p, patient_id).await?;
@@ -235,6 +235,7 @@ pub(crate) async fn show(
     } else {
         crate::pages::clinical::sections(&state, &p, patient_id).await?
     };
+    let messages = crate::pages::messages::staff_section(&state, &mut p, patient_id).await?;
     let back = if p.role() == Role::Admin {
         ("/admin", "Back to clinic admin")
     } else {
@@ -261,7 +262,7 @@ pub(crate) async fn show(
             }
         }
         (clinical)
-        (crate::pages::messages::staff_section(&state, &p, patient_id).await?)
+        (messages)
         h2 #care-team-title { "Care team" }
         (care_team_list(&care_team))
         @if p.role() == Role::Admin {

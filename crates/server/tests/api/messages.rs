@@ -237,7 +237,7 @@ async fn the_pages_show_the_thread_counts_and_receipts(app: &TestApp) {
     let home = page(app, &pc, "/messages").await;
     assert!(home.contains("Messages with your care team"));
     assert!(home.contains("usually reads messages within one working day"), "{home}");
-    assert!(home.contains("Call the clinic on <strong>0161 496 0000</strong>"), "{home}");
+    assert!(home.contains("How to reach the clinic: <strong>0161 496 0000</strong>"), "{home}");
     assert!(home.contains("call your local emergency number"));
     assert!(home.contains("No messages yet."));
 
