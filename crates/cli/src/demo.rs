@@ -369,6 +369,8 @@ enum Step<'a> {
     /// The patient's guided session of a day (the `usize` is their place in the demo, which
     /// varies what they do).
     Day(&'a DemoPatient, usize, u32),
+    /// One of the demo's messages (its place in `DEMO_MESSAGES`).
+    Message(usize),
 }
 
 /// The time of day `minutes` after midnight, `days_ago` days before `today`.
@@ -415,6 +417,9 @@ fn plan(demo: &Demo, now: OffsetDateTime) -> Result<Vec<(OffsetDateTime, Step<'_
                 steps.push((at(d, 12 * 60 + i), Step::Day(p, i, d)));
             }
         }
+    }
+    for (k, &(_, _, days_ago, minutes, _)) in DEMO_MESSAGES.iter().enumerate() {
+        steps.push((at(days_ago, minutes), Step::Message(k)));
     }
     steps.sort_by_key(|(t, _)| *t);
     let opened = at(demo.clinic.opened_days_ago, 9 * 60);
@@ -571,6 +576,11 @@ async fn seed(
                     .await
                     .with_context(|| format!("demo session of {}, {d} days ago", p.email))?;
             }
+            Step::Message(k) => {
+                message(&state, &patients, &clinicians, *k)
+                    .await
+                    .with_context(|| format!("demo message {k}"))?;
+            }
         }
     }
     for (email, p) in &patients {
@@ -584,6 +594,94 @@ async fn seed(
         }
     }
     Ok(clinic)
+}
+
+/// The demo's messages: (patient, who, days ago, minutes after midnight, text). `None` as who
+/// is the patient; a clinician's e-mail is that clinician. Each time, they open the thread
+/// (which marks what the other side wrote as read), then write the text if there is one. Maria López and Amara Okafor have a short exchange, all read; Hiroshi Tanaka has a
+/// reply from Priya Raman he has not opened yet; Tomasz Nowak wrote two days ago and nobody
+/// has read it, so it waits in Amara Okafor's messages (an alert once older than a working day).
+const DEMO_MESSAGES: &[DemoMessage] = &[
+    (
+        "maria.lopez@demo.physio.test",
+        None,
+        3,
+        18 * 60 + 10,
+        Some(
+            "I did my exercises this morning and my back felt stiff afterwards, but it eased off \
+         after a walk. Is that normal?",
+        ),
+    ),
+    (
+        "maria.lopez@demo.physio.test",
+        Some("amara.okafor@demo.physio.test"),
+        2,
+        9 * 60 + 20,
+        Some(
+            "Yes, that is common in the first weeks. Stiffness that eases when you move is fine.\n\
+         If the pain spreads down your leg, or gets worse day after day, tell us.",
+        ),
+    ),
+    ("maria.lopez@demo.physio.test", None, 2, 12 * 60 + 5, Some("Thank you, that helps.")),
+    ("maria.lopez@demo.physio.test", Some("amara.okafor@demo.physio.test"), 1, 8 * 60 + 40, None),
+    (
+        "hiroshi.tanaka@demo.physio.test",
+        Some("priya.raman@demo.physio.test"),
+        4,
+        16 * 60,
+        Some(
+            "Hello Hiroshi, I have added the hip bridge to your programme. Start with 8 and stop if \
+         it pinches.",
+        ),
+    ),
+    (
+        "hiroshi.tanaka@demo.physio.test",
+        None,
+        3,
+        8 * 60 + 35,
+        Some("Will do. Can I still go to my swimming class on Tuesdays?"),
+    ),
+    (
+        "hiroshi.tanaka@demo.physio.test",
+        Some("priya.raman@demo.physio.test"),
+        3,
+        11 * 60,
+        Some("Yes, swimming is good for your back. Keep to a gentle pace for now."),
+    ),
+    (
+        "tomasz.nowak@demo.physio.test",
+        None,
+        2,
+        19 * 60 + 40,
+        Some(
+            "My pain was worse after gardening at the weekend, about 6 out of 10. Should I skip \
+         tomorrow's session?",
+        ),
+    ),
+];
+
+/// (patient, who, days ago, minutes after midnight, text), as `DEMO_MESSAGES` lists them.
+type DemoMessage = (&'static str, Option<&'static str>, u32, usize, Option<&'static str>);
+
+/// One of the demo's messages through the care layer: its writer opens the thread (as they
+/// would to write), then writes.
+async fn message(
+    state: &AppState,
+    patients: &HashMap<&str, Principal>,
+    clinicians: &HashMap<&str, Principal>,
+    k: usize,
+) -> Result<()> {
+    let (patient, by, _, _, text) = DEMO_MESSAGES[k];
+    let p = patients.get(patient).ok_or_else(|| anyhow!("no demo patient {patient}"))?;
+    let writer = match by {
+        None => p,
+        Some(c) => clinicians.get(c).ok_or_else(|| anyhow!("no demo clinician {c}"))?,
+    };
+    care::messages::thread(state, writer, p.user.id).await.map_err(api)?;
+    if let Some(text) = text {
+        care::messages::write(state, writer, p.user.id, text).await.map_err(api)?;
+    }
+    Ok(())
 }
 
 /// Days of guided sessions the demo writes, up to yesterday.
@@ -776,7 +874,12 @@ fn check_triage(p: &DemoPatient, record: &TriageRecord) -> Result<()> {
 
 /// The user, acting at the command line through the care layer as if signed in.
 fn acting(user: User) -> Principal {
-    Principal { user, via: Via::Operator, request_id: Some("demo".to_owned()) }
+    Principal {
+        user,
+        via: Via::Operator,
+        request_id: Some("demo".to_owned()),
+        nav: Default::default(),
+    }
 }
 
 fn api(e: ApiError) -> anyhow::Error {

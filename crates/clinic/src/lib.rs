@@ -9,6 +9,7 @@ pub mod education;
 pub mod episode;
 pub mod exercise;
 pub mod intake;
+pub mod message;
 pub mod pathway;
 pub mod programme;
 pub mod progress;

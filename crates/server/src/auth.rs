@@ -80,6 +80,18 @@ pub struct Principal {
     pub user: User,
     pub via: Via,
     pub request_id: Option<String>,
+    /// What the navigation shows beside its links; loaded for pages only.
+    pub nav: NavCounts,
+}
+
+/// The counts the page navigation shows beside its links. The pages' `PageUser` extractor
+/// fills them (`pages::nav_counts`); API requests never load them, so they stay `None` there.
+/// `None` also means the role has no such link. Another count (an alerts inbox, say) is one
+/// more field here, filled in `pages::nav_counts` and drawn in `pages::layout::page`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NavCounts {
+    /// Beside "Messages": `care::messages::nav_count`.
+    pub messages: Option<i64>,
 }
 
 impl Principal {
@@ -170,7 +182,8 @@ pub(crate) async fn authenticate(
             tx.mark_api_token_used(t.id, now).await?;
             tx.commit().await?;
         }
-        return Ok(Principal { user, via: Via::Token { id: t.id }, request_id });
+        let via = Via::Token { id: t.id };
+        return Ok(Principal { user, via, request_id, nav: NavCounts::default() });
     }
     let jar = CookieJar::from_headers(headers);
     let secret =
@@ -201,6 +214,7 @@ pub(crate) async fn authenticate(
         user,
         via: Via::Session { id: session.id, csrf_token: csrf_for(&secret) },
         request_id,
+        nav: NavCounts::default(),
     })
 }
 

@@ -7,5 +7,5 @@
 pub mod mail;
 mod scheduler;
 
-pub use mail::{Mailer, SmtpSettings};
+pub use mail::{Email, Mailer, SmtpSettings};
 pub use scheduler::{LEASE, MAX_ATTEMPTS, Scheduler, start};

@@ -70,6 +70,7 @@ mod day_sessions;
 mod episodes;
 mod exercise;
 mod lessons;
+mod messages;
 pub mod model;
 mod programmes;
 mod progression;
@@ -94,6 +95,7 @@ pub use day_sessions::*;
 pub use episodes::*;
 pub use exercise::*;
 pub use lessons::*;
+pub use messages::*;
 pub use model::*;
 pub use programmes::*;
 pub use progression::*;
@@ -339,6 +341,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "day_sessions", include_str!("../migrations/sqlite/0009_day_sessions.sql")),
     (10, "lessons", include_str!("../migrations/sqlite/0010_lessons.sql")),
     (11, "reminders", include_str!("../migrations/sqlite/0011_reminders.sql")),
+    (12, "messages", include_str!("../migrations/sqlite/0012_messages.sql")),
     (15, "progression", include_str!("../migrations/sqlite/0015_progression.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -353,6 +356,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "day_sessions", include_str!("../migrations/postgres/0009_day_sessions.sql")),
     (10, "lessons", include_str!("../migrations/postgres/0010_lessons.sql")),
     (11, "reminders", include_str!("../migrations/postgres/0011_reminders.sql")),
+    (12, "messages", include_str!("../migrations/postgres/0012_messages.sql")),
     (15, "progression", include_str!("../migrations/postgres/0015_progression.sql")),
 ];
 

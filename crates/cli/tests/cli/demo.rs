@@ -209,6 +209,28 @@ async fn check(db: TestDb) {
     assert!(progressed >= 5, "{progressed} programmes with a dose changed in a later version");
     assert!(overridden >= 1, "no exercise prescribed despite a precaution, with its reason");
 
+    // Messages: an exchange read on both sides, a reply not opened yet, and a patient's message
+    // nobody has read, each written with its audit record.
+    let id_of = |email: &str| patients.iter().find(|p| p.email == email).unwrap().id;
+    let maria = store.message_thread(clinic.id, id_of("maria.lopez@demo.physio.test")).await;
+    let maria = maria.unwrap();
+    assert_eq!(maria.len(), 3);
+    assert!(maria.iter().all(|m| m.read_at.is_some()), "{maria:?}");
+    let hiroshi = store.message_thread(clinic.id, id_of("hiroshi.tanaka@demo.physio.test")).await;
+    let hiroshi = hiroshi.unwrap();
+    assert_eq!(
+        hiroshi.iter().map(|m| m.read_at.is_some()).collect::<Vec<_>>(),
+        [true, true, false]
+    );
+    let waiting = store.unread_patient_messages(clinic.id).await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].patient_id, id_of("tomasz.nowak@demo.physio.test"));
+    let written = audit
+        .iter()
+        .filter(|e| e.resource == "message" && e.action == "write" && e.outcome == "success")
+        .count();
+    assert_eq!(written, 7, "each message with its audit record");
+
     // Run again: the clinic is reused, not seeded twice.
     let printed = run_demo(&db.url);
     assert!(!printed.contains("Created the demo clinic"), "{printed}");

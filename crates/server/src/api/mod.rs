@@ -5,6 +5,7 @@ pub mod day_sessions;
 pub mod episodes;
 pub mod exercises;
 pub mod lessons;
+pub mod messages;
 pub mod patients;
 pub mod programmes;
 pub mod progress;
@@ -46,6 +47,7 @@ use crate::state::AppState;
         (name = "sessions", description = "The patient's day: guided sessions, what was done in them, weekly adherence"),
         (name = "lessons", description = "Education lessons: each patient's lessons and what they read, a clinic's own lessons"),
         (name = "proposals", description = "Progression: the rule table, proposals waiting for the clinician, deciding them, automatic changes within limits"),
+        (name = "messages", description = "Secure messages between a patient and their care team, and unread counts"),
     )
 )]
 struct ApiDoc;
@@ -83,6 +85,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(lessons::router())
         .merge(reminders::router())
         .merge(proposals::router())
+        .merge(messages::router())
 }
 
 /// A role, as the API spells it.

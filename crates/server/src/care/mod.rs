@@ -25,6 +25,7 @@ pub mod day;
 pub mod intake;
 pub mod lessons;
 pub mod library;
+pub mod messages;
 pub mod operator;
 pub mod pathway;
 pub mod programme;

@@ -31,11 +31,13 @@ pub(crate) fn page(title: &str, who: Option<&Principal>, body: Markup) -> Markup
                                             li { a href="/progress" { "My progress" } }
                                             li { a href="/questionnaires" { "Questionnaires" } }
                                             li { a href="/decision-aid" { "Is surgery right for me?" } }
+                                            li { (messages_link(p.nav.messages, "unread")) }
                                         },
                                         Role::Clinician => {
                                             li { a href="/caseload" { "My patients" } }
                                             li { a href="/proposals" { "Proposals" } }
                                             li { a href="/library" { "Exercise library" } }
+                                            li { (messages_link(p.nav.messages, "waiting")) }
                                         },
                                         Role::Admin => {
                                             li { a href="/admin" { "Clinic admin" } }
@@ -58,6 +60,23 @@ pub(crate) fn page(title: &str, who: Option<&Principal>, body: Markup) -> Markup
                 footer.site-footer {
                     div.wrap { p { "Physio – open-source physical therapy for back pain." } }
                 }
+            }
+        }
+    }
+}
+
+/// "Messages" in the navigation, with how many wait for the reader as a badge when any do
+/// (a patient: messages unread; a clinician: patients' threads waiting). The badge is a number
+/// for the eye; screen readers hear it in words ("Messages, 2 unread").
+fn messages_link(count: Option<i64>, what: &str) -> Markup {
+    html! {
+        a.nav-messages href="/messages" {
+            "Messages"
+            @if let Some(n) = count.filter(|n| *n > 0) {
+                // No space before the badge (its margin spaces it), so the link's accessible
+                // name reads "Messages, 2 unread".
+                span.nav-count aria-hidden="true" { (n) }
+                span.visually-hidden { ", " (n) " " (what) }
             }
         }
     }

@@ -13,6 +13,7 @@ mod lesson_figures;
 mod lessons;
 mod library;
 mod login;
+mod messages;
 pub(crate) mod pain_scale;
 mod pathway;
 mod patients;
@@ -39,7 +40,7 @@ use maud::html;
 use physio_store::Role;
 
 use crate::{
-    auth::{MaybePrincipal, Principal},
+    auth::{MaybePrincipal, NavCounts, Principal},
     error::ApiError,
     state::AppState,
 };
@@ -115,6 +116,9 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/patients/{patient_id}/proposals/{proposal_id}/edit", post(proposals::edit)),
         ("POST", "/patients/{patient_id}/progression-settings", post(proposals::settings)),
         ("GET", "/static/app.css", get(stylesheet)),
+        ("GET", "/messages", get(messages::show)),
+        ("POST", "/messages", post(messages::send)),
+        ("POST", "/patients/{patient_id}/messages", post(messages::reply)),
     ]
 }
 
@@ -224,7 +228,8 @@ pub(crate) async fn error_nav(
     let headers = req.headers().clone();
     let res = next.run(req).await;
     let Some(page) = res.extensions().get::<ErrorPage>().cloned() else { return res };
-    let Ok(p) = crate::auth::authenticate(&headers, &state).await else { return res };
+    let Ok(mut p) = crate::auth::authenticate(&headers, &state).await else { return res };
+    p.nav = nav_counts(&state, &p).await.unwrap_or_default();
     let (mut parts, _) = res.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
     let html = layout::page(page.title, Some(&p), page.body).into_string();
@@ -238,8 +243,16 @@ impl FromRequestParts<AppState> for PageUser {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
-        Ok(PageUser(Principal::from_request_parts(parts, state).await?))
+        let mut p = Principal::from_request_parts(parts, state).await?;
+        p.nav = nav_counts(state, &p).await?;
+        Ok(PageUser(p))
     }
+}
+
+/// The counts beside the navigation's links, for a page request (never an API request: they
+/// cost a query or two). The one place to load another count.
+async fn nav_counts(state: &AppState, p: &Principal) -> Result<NavCounts, ApiError> {
+    Ok(NavCounts { messages: crate::care::messages::nav_count(state, p).await? })
 }
 
 impl PageUser {

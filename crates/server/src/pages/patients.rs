@@ -217,7 +217,7 @@ pub(crate) async fn caseload(
 
 pub(crate) async fn show(
     State(state): State<AppState>,
-    PageUser(p): PageUser,
+    PageUser(mut p): PageUser,
     ApiPath(patient_id): ApiPath<Uuid>,
 ) -> PageResult {
     let (view, care_team) = care::records::patient(&state, &p, patient_id).await?;
@@ -236,6 +236,7 @@ pub(crate) async fn show(
     } else {
         crate::pages::clinical::sections(&state, &p, patient_id).await?
     };
+    let messages = crate::pages::messages::staff_section(&state, &mut p, patient_id).await?;
     let back = if p.role() == Role::Admin {
         ("/admin", "Back to clinic admin")
     } else {
@@ -262,6 +263,7 @@ pub(crate) async fn show(
             }
         }
         (clinical)
+        (messages)
         h2 #care-team-title { "Care team" }
         (care_team_list(&care_team))
         @if p.role() == Role::Admin {

@@ -1,6 +1,7 @@
-//! The mail server settings and the reminder e-mail. The message says only that it is time for
-//! the patient's exercises, which clinic sends it and where to sign in: an e-mail can be read by
-//! anyone who sees the patient's inbox, so nothing about their health, programme or pain.
+//! The mail server settings, the one sender of Physio's e-mails ([`Mailer`]), and the reminder
+//! e-mail. Every e-mail Physio sends says only that there is something to see, which clinic
+//! sends it and where to sign in: an e-mail can be read by anyone who sees the inbox, so nothing
+//! about anyone's health, programme, pain or messages.
 
 use std::time::SystemTime;
 
@@ -43,20 +44,27 @@ impl SmtpSettings {
     }
 }
 
-/// Sends reminder e-mails through the configured server.
+/// Sends e-mails through the configured server.
 #[derive(Clone)]
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
-    /// The link in every message: the public URL's `/home`.
-    link: String,
+    /// The public URL, without a trailing slash: links in e-mails start with it.
+    public_url: String,
+}
+
+/// One e-mail: its subject line and plain-text body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    pub subject: String,
+    pub body: String,
 }
 
 /// Why a message could not be sent, in words that carry no address or patient data (the mail
 /// server's own message can name the recipient, so only its code is kept).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
-    #[error("the patient's e-mail address cannot be used")]
+    #[error("the recipient's e-mail address cannot be used")]
     Address,
     #[error("the mail server refused the message for good (code {0})")]
     Permanent(String),
@@ -73,20 +81,30 @@ impl Mailer {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&smtp.url)
             .map_err(|_| "the SMTP URL cannot be used".to_owned())?
             .build();
-        let link = format!("{}/home", public_url.trim_end_matches('/'));
-        Ok(Mailer { transport, from: smtp.from.clone(), link })
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        Ok(Mailer { transport, from: smtp.from.clone(), public_url })
     }
 
-    /// Sends the reminder to `to`, dated `now` (the server's clock, so a test's clock too).
-    pub async fn send(&self, to: &str, clinic: &str, now: OffsetDateTime) -> Result<(), SendError> {
+    /// The address of one of Physio's pages (`path` such as `/home`), for a link in an e-mail.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url)
+    }
+
+    /// Sends `email` to `to`, dated `now` (the server's clock, so a test's clock too).
+    pub async fn send(
+        &self,
+        to: &str,
+        email: &Email,
+        now: OffsetDateTime,
+    ) -> Result<(), SendError> {
         let to = to.parse::<Mailbox>().map_err(|_| SendError::Address)?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(SUBJECT)
+            .subject(email.subject.as_str())
             .date(SystemTime::from(now))
             .header(ContentType::TEXT_PLAIN)
-            .body(body(clinic, &self.link))
+            .body(email.body.clone())
             .map_err(|_| SendError::Address)?;
         match self.transport.send(message).await {
             Ok(_) => Ok(()),
@@ -106,10 +124,14 @@ impl Mailer {
     }
 }
 
-/// The subject line.
+/// The reminder's subject line.
 pub const SUBJECT: &str = "Time for your exercises";
 
-/// The message: plain words, short lines, the link on a line of its own.
+/// The reminder: plain words, short lines, the link (to `/home`) on a line of its own.
+pub fn reminder(clinic: &str, link: &str) -> Email {
+    Email { subject: SUBJECT.to_owned(), body: body(clinic, link) }
+}
+
 fn body(clinic: &str, link: &str) -> String {
     format!(
         "Hello,\n\

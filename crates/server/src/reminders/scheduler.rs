@@ -136,7 +136,8 @@ async fn deliver(
                 Finish::Skipped
             } else {
                 let clinic = store.clinic(job.clinic_id).await?;
-                match mailer.send(&patient.email, &clinic.name, now).await {
+                let email = crate::reminders::mail::reminder(&clinic.name, &mailer.link("/home"));
+                match mailer.send(&patient.email, &email, now).await {
                     Ok(()) => Finish::Sent,
                     Err(e) => {
                         let error = e.to_string();

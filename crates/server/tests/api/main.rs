@@ -7,6 +7,7 @@ mod helpers;
 mod lessons;
 mod live;
 mod matrix;
+mod messages;
 mod programme_pages;
 mod programme_patient;
 mod programmes;

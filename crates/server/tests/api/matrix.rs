@@ -544,6 +544,30 @@ const MATRIX: &[Row] = &[
         Form("confirm=yes&reason=goals+met"),
         [303, 403, 403, 303, 403, 403, 403, 404],
     ),
+    // Messages: the patient and their care team read and write the thread; an admin never does
+    // (refused before the patient is looked up, so the same in every clinic). The patient
+    // writes from their page, clinicians from the patient's record.
+    row(
+        "GET",
+        "/api/v1/patients/{patient}/messages",
+        NoBody,
+        [401, 200, 403, 200, 403, 403, 403, 404],
+    ),
+    row(
+        "POST",
+        "/api/v1/patients/{patient}/messages",
+        Json(r#"{"body":"Matrix {n}"}"#),
+        [401, 201, 403, 201, 403, 403, 403, 404],
+    ),
+    row("GET", "/api/v1/messages/unread", NoBody, [401, 200, 200, 200, 200, 403, 403, 200]),
+    row("GET", "/messages", NoBody, [303, 200, 200, 200, 200, 403, 403, 200]),
+    row("POST", "/messages", Form("body=Matrix+{n}"), [303, 303, 303, 403, 403, 403, 403, 403]),
+    row(
+        "POST",
+        "/patients/{patient}/messages",
+        Form("body=Matrix+{n}"),
+        [303, 403, 403, 303, 403, 403, 403, 404],
+    ),
 ];
 
 both_backends!(role_route_matrix);

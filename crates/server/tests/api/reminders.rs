@@ -161,7 +161,7 @@ async fn the_page_sets_reminders_and_shows_problems_at_their_fields(app: &TestAp
 }
 
 /// A real SMTP server: `python3 -m aiosmtpd` writing each message it receives to a maildir.
-struct SmtpServer {
+pub(crate) struct SmtpServer {
     child: Child,
     port: u16,
     dir: tempfile::TempDir,
@@ -176,13 +176,13 @@ impl Drop for SmtpServer {
 
 /// A received message: its headers as text, and its body.
 #[derive(Debug)]
-struct Mail {
-    headers: String,
-    body: String,
+pub(crate) struct Mail {
+    pub(crate) headers: String,
+    pub(crate) body: String,
 }
 
 impl Mail {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         let prefix = format!("{}:", name.to_ascii_lowercase());
         self.headers
             .lines()
@@ -194,7 +194,7 @@ impl Mail {
 impl SmtpServer {
     /// Starts aiosmtpd on a free port, or reports a skip (and returns `None`) when Python or
     /// aiosmtpd is missing (`scripts/test` installs it; under CI a skip fails the run).
-    fn start() -> Option<SmtpServer> {
+    pub(crate) fn start() -> Option<SmtpServer> {
         let have = Command::new("python3")
             .args(["-c", "import aiosmtpd"])
             .stdout(Stdio::null())
@@ -227,12 +227,12 @@ impl SmtpServer {
         panic!("aiosmtpd did not start listening on port {port}");
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
     /// Every message received so far, oldest first.
-    fn messages(&self) -> Vec<Mail> {
+    pub(crate) fn messages(&self) -> Vec<Mail> {
         let mut files: Vec<PathBuf> = vec![];
         for sub in ["new", "cur"] {
             let dir = self.dir.path().join("mail").join(sub);

@@ -31,6 +31,7 @@ macro_rules! contract {
 }
 
 mod lessons;
+mod messages;
 
 contract!(
     migrate_twice_is_harmless,
