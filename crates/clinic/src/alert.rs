@@ -603,7 +603,10 @@ mod tests {
 
     #[test]
     fn close_notes_are_required_and_short() {
-        assert_eq!(check_close_note("  Phoned, pain settling  "), Ok("Phoned, pain settling".into()));
+        assert_eq!(
+            check_close_note("  Phoned, pain settling  "),
+            Ok("Phoned, pain settling".into())
+        );
         assert!(check_close_note("   ").unwrap_err().contains("Enter a short note"));
         assert!(check_close_note(&"x".repeat(500)).is_ok());
         assert!(check_close_note(&"x".repeat(501)).unwrap_err().contains("500"));

@@ -65,6 +65,7 @@ macro_rules! with_tx {
     };
 }
 
+mod alerts;
 pub mod audit;
 mod day_sessions;
 mod episodes;
@@ -88,6 +89,7 @@ use sqlx::{
 };
 use time::{OffsetDateTime, UtcOffset};
 
+pub use alerts::*;
 pub use audit::{AuditBreak, AuditEvent, AuditOutcome, AuditVerification, NewAuditEvent};
 pub use day_sessions::*;
 pub use episodes::*;
@@ -337,6 +339,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "day_sessions", include_str!("../migrations/sqlite/0009_day_sessions.sql")),
     (10, "lessons", include_str!("../migrations/sqlite/0010_lessons.sql")),
     (11, "reminders", include_str!("../migrations/sqlite/0011_reminders.sql")),
+    (14, "alert_inbox", include_str!("../migrations/sqlite/0014_alert_inbox.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -350,6 +353,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "day_sessions", include_str!("../migrations/postgres/0009_day_sessions.sql")),
     (10, "lessons", include_str!("../migrations/postgres/0010_lessons.sql")),
     (11, "reminders", include_str!("../migrations/postgres/0011_reminders.sql")),
+    (14, "alert_inbox", include_str!("../migrations/postgres/0014_alert_inbox.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

@@ -26,6 +26,7 @@ pub mod intake;
 pub mod lessons;
 pub mod library;
 pub mod operator;
+pub mod oversight;
 pub mod pathway;
 pub mod programme;
 pub mod progress;

@@ -35,6 +35,7 @@ pub(crate) fn page(title: &str, who: Option<&Principal>, body: Markup) -> Markup
                                         Role::Clinician => {
                                             li { a href="/caseload" { "My patients" } }
                                             li { a href="/library" { "Exercise library" } }
+                                            li { a href="/inbox" { "Inbox" } }
                                         },
                                         Role::Admin => {
                                             li { a href="/admin" { "Clinic admin" } }
