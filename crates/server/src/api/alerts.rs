@@ -128,7 +128,9 @@ pub struct Inbox {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CloseRequest {
-    /// What was done, 1 to 500 characters ("Phoned the patient; pain settling").
+    /// What was done, 1 to 500 characters ("Phoned the patient; pain settling"). Required:
+    /// missing or empty is refused with 422 naming `note`.
+    #[serde(default)]
     pub note: String,
 }
 

@@ -16,3 +16,4 @@ mod reminders;
 mod sessions;
 mod staff_forms;
 mod validation;
+mod alerts;
