@@ -580,12 +580,7 @@ async fn verify(store: &Store, base: &str, clinician: &str, people: &People, w: 
                 report.lost.push(format!("acknowledgement of alert {id} of patient {p}"));
             }
         }
-        report.note(
-            p,
-            "alert acknowledgements",
-            acknowledged.len(),
-            count(p, "close", "alert"),
-        );
+        report.note(p, "alert acknowledgements", acknowledged.len(), count(p, "close", "alert"));
         report.stored_acks += acknowledged.len();
     }
     report.problems.extend(report.lost.iter().map(|l| format!("lost: {l}")));

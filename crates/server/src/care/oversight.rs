@@ -238,14 +238,11 @@ async fn act_on(state: &AppState, c: &ClinicFacts) -> Result<Swept, ApiError> {
             let open = c.open.iter().find(|a| a.patient_id == p.patient_id && a.kind == cond.kind);
             match ((cond.check)(c, p), open) {
                 (Verdict::Holds(message), None) => {
-                    if raise(state, c, p.patient_id, NewAlert::new(cond.kind, message)).await? {
-                        done.raised += 1;
-                    }
+                    let alert = NewAlert::new(cond.kind, message);
+                    done.raised += usize::from(raise(state, c, p.patient_id, alert).await?);
                 }
                 (Verdict::Clear(why), Some(a)) => {
-                    if close(state, c, a, &why).await? {
-                        done.closed += 1;
-                    }
+                    done.closed += usize::from(close(state, c, a, &why).await?);
                 }
                 _ => {}
             }

@@ -104,8 +104,7 @@ async fn the_inbox_is_the_care_teams_most_urgent_first_and_closing_needs_a_note(
     let (status, body) = call(app, &c1, Method::POST, &close, Some(json!({}))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["field"], "note", "{body}");
-    let (status, _) =
-        call(app, &c2, Method::POST, &close, Some(json!({"note": "Not mine"}))).await;
+    let (status, _) = call(app, &c2, Method::POST, &close, Some(json!({"note": "Not mine"}))).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "not on the care team");
     let xc = app.token_for(p.xc).await;
     let (status, _) = call(app, &xc, Method::POST, &close, Some(json!({"note": "x"}))).await;

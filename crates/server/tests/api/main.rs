@@ -1,5 +1,6 @@
 //! Black-box tests: the real server on an ephemeral port, over SQLite and over PostgreSQL.
 
+mod alerts;
 mod care;
 mod clinical;
 mod day_sessions;
@@ -16,4 +17,3 @@ mod reminders;
 mod sessions;
 mod staff_forms;
 mod validation;
-mod alerts;
