@@ -73,7 +73,7 @@ async fn inbox_page(
     let body = html! {
         (error_summary(errors))
         h1 { "Inbox" }
-        nav.inline-list aria-label="Alerts" {
+        nav.inline-list.inbox-tabs aria-label="Alerts" {
             @if closed {
                 a href="/inbox" { "Open alerts" }
                 span aria-current="page" { strong { "Recently closed" } }
@@ -129,7 +129,7 @@ fn inbox_item(
                 @if a.is_open() {
                     div {
                         dt { "Deadline" }
-                        dd { (deadline_words(a.urgency, a.due_at, now, z.tz())) " (" (z.date_time(a.due_at)) ")" }
+                        dd { (deadline_words(a.urgency, a.due_at, now, z.tz())) }
                     }
                     div { dt { "What to do" } dd { (a.kind.to_do()) } }
                     @if a.kind.contact_patient() {
@@ -251,6 +251,8 @@ pub(crate) async fn history_section(
             h2 #alerts-title { "Alerts" }
             @if list.is_empty() {
                 p { "No alerts about this patient." }
+            } @else if open.is_empty() {
+                p { "No open alerts." }
             }
             @if !open.is_empty() {
                 ul.alert-list {
