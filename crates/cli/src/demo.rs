@@ -583,6 +583,10 @@ async fn seed(
             }
         }
     }
+    let mut by_email: Vec<(&str, &Principal)> = patients.iter().map(|(e, p)| (*e, p)).collect();
+    by_email.sort_by_key(|(e, _)| *e);
+    let people: Vec<&Principal> = by_email.into_iter().map(|(_, p)| p).collect();
+    alerts(&state, &clock, today, &people).await?;
     for (email, p) in &patients {
         if on_exercise_care(store, &p.user).await?
             && store.programme(clinic.id, p.user.id).await?.is_none()
@@ -681,6 +685,40 @@ async fn message(
     if let Some(text) = text {
         care::messages::write(state, writer, p.user.id, text).await.map_err(api)?;
     }
+    Ok(())
+}
+
+/// The demo inbox (docs/alerts.md): the oversight sweep as of four days ago (the routine
+/// alerts it raises are overdue by now); two days ago at 7:00 the first patient on exercise
+/// care with a session still to do that day gives pain of 9 at the check before it, which
+/// stops the session and raises an urgent alert (overdue since that midnight) that pauses their
+/// exercise; then the sweep as of now, which raises what holds today and closes, with Physio's
+/// note, what no longer does, as `physio serve` would have.
+async fn alerts(
+    state: &AppState,
+    clock: &ManualClock,
+    today: Date,
+    patients: &[&Principal],
+) -> Result<()> {
+    let set_clock = |t: OffsetDateTime| clock.advance(t - clock.now());
+    let last = clock.now();
+    set_clock(at(today, 4, 7 * 60));
+    care::oversight::sweep(state, clock.now()).await.map_err(api)?;
+    set_clock(at(today, 2, 7 * 60));
+    for p in patients {
+        if !on_exercise_care(state.store(), &p.user).await? {
+            continue;
+        }
+        let req = care::day::StartRequest { pain_before: Some(9) };
+        match care::day::start(state, p, req).await {
+            Ok(_) => break,
+            // Done all of that day's sessions already, or none planned: the next patient.
+            Err(ApiError::Conflict(_)) => {}
+            Err(e) => return Err(api(e)),
+        }
+    }
+    set_clock(OffsetDateTime::now_utc().max(last));
+    care::oversight::sweep(state, clock.now()).await.map_err(api)?;
     Ok(())
 }
 

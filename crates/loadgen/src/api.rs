@@ -108,7 +108,7 @@ const MIX: [(Kind, &str, &str, u32); 20] = [
     (Kind::Pathway, "clinician.pathway", "GET /api/v1/patients/{id}/pathway", 60),
     (Kind::Sessions, "clinician.sessions", "GET /api/v1/patients/{id}/exercise-sessions", 30),
     (Kind::CareTeam, "clinician.care_team", "GET /api/v1/patients/{id}/care-team", 24),
-    (Kind::AckAlert, "clinician.acknowledge", "POST /api/v1/alerts/{id}/acknowledge", 8),
+    (Kind::AckAlert, "clinician.acknowledge", "POST /api/v1/alerts/{id}/close", 8),
     (Kind::ReviewTriage, "clinician.review", "POST /api/v1/triage/{id}/review", 8),
     (Kind::Me, "patient.me", "GET /api/v1/me", 60),
     (Kind::OwnRecord, "patient.record", "GET /api/v1/patients/{own id}", 60),
@@ -288,8 +288,9 @@ impl Planner {
             Kind::CareTeam => read(kind, "/care-team"),
             Kind::AckAlert => {
                 let call = self.alerts.pop_front().and_then(|(id, p)| {
-                    let path = format!("/api/v1/alerts/{id}/acknowledge");
-                    self.as_primary(c, p, kind, Method::POST, path, None)
+                    let path = format!("/api/v1/alerts/{id}/close");
+                    let body = json!({ "note": "Phoned the patient (load test)" });
+                    self.as_primary(c, p, kind, Method::POST, path, Some(body))
                 });
                 call.unwrap_or_else(|| {
                     *self.fallbacks.entry(kind).or_default() += 1;

@@ -366,7 +366,7 @@ async fn seed(args: &SeedArgs, base: Url) -> Result<ClinicFile> {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .filter(|a| a["acknowledged_at"].is_null())
+                .filter(|a| a["closed_at"].is_null())
                 .map(|a| OpenAlert { id: str_of(&a["id"]), patient: p })
                 .collect())
         })
@@ -383,8 +383,9 @@ async fn seed(args: &SeedArgs, base: Url) -> Result<ClinicFile> {
     let results: Vec<Result<()>> = stream::iter(acked.iter())
         .map(|a| async move {
             let c = file_ref.patients[a.patient].care_team[0];
-            let path = format!("/api/v1/alerts/{}/acknowledge", a.id);
-            api.call(Method::POST, &path, &file_ref.clinicians[c].token, None).await?;
+            let path = format!("/api/v1/alerts/{}/close", a.id);
+            let note = json!({ "note": "Phoned the patient (seeded)" });
+            api.call(Method::POST, &path, &file_ref.clinicians[c].token, Some(&note)).await?;
             Ok(())
         })
         .buffered(args.parallel)

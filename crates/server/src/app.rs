@@ -132,17 +132,20 @@ async fn not_found(uri: axum::http::Uri) -> Response {
 }
 
 /// Serves until `shutdown` completes, then lets in-flight requests finish (up to 30 s). The
-/// reminder scheduler runs alongside when a mail server is configured, and stops with it.
+/// reminder scheduler runs alongside when a mail server is configured, and the oversight sweep
+/// (`care::oversight`) always; both stop with it.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let reminders = crate::reminders::start(state.clone());
+    let oversight = crate::care::oversight::start(state.clone());
     let r = serve_http(listener, state, shutdown).await;
     if let Some(scheduler) = reminders {
         scheduler.stop().await;
     }
+    oversight.stop().await;
     r
 }
 

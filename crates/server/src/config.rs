@@ -28,6 +28,8 @@ pub struct Config {
     pub smtp: Option<crate::reminders::SmtpSettings>,
     /// How often the reminder scheduler looks for reminders to plan and send.
     pub reminder_interval: std::time::Duration,
+    /// How often the oversight sweep checks the alert conditions (docs/alerts.md).
+    pub oversight_interval: std::time::Duration,
 }
 
 /// Reads every `*.json` questionnaire definition in `dir` (a clinic's licensed wording). Each
@@ -113,6 +115,7 @@ impl Config {
             public_url: None,
             smtp: None,
             reminder_interval: std::time::Duration::from_secs(30),
+            oversight_interval: std::time::Duration::from_secs(5 * 60),
         }
     }
 }

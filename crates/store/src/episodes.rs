@@ -1,10 +1,13 @@
 //! Episodes of care: the intake (saved as it is filled in), triage decisions and their clinical
-//! review, the pathway, questionnaire responses over time, and alerts for the care team.
+//! review, the pathway, and questionnaire responses over time (with the alerts an answer
+//! raises, written by `alerts.rs`).
 //!
 //! Clinical documents (intake answers, triage decisions, scores) are stored as JSON the store
 //! does not interpret; the `physio-clinic` rules give them meaning. Every query is scoped by
 //! `clinic_id`, so a wrong clinic reads as "not found".
 
+use jiff::tz::TimeZone;
+use physio_clinic::alert::NewAlert;
 use physio_clinic::triage::{Tier, TriageDecision};
 use serde_json::Value;
 use sqlx::{FromRow, types::Json};
@@ -131,17 +134,6 @@ pub struct ResponseRecord {
     pub result: Value,
     pub score: f64,
     pub submitted_at: OffsetDateTime,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Alert {
-    pub id: Uuid,
-    pub patient_id: Uuid,
-    pub kind: String,
-    pub message: String,
-    pub created_at: OffsetDateTime,
-    pub acknowledged_by: Option<Uuid>,
-    pub acknowledged_at: Option<OffsetDateTime>,
 }
 
 macro_rules! episode_columns {
@@ -313,39 +305,6 @@ impl Db {
         .fetch_all(p)
         .await?);
         Ok(rows.into_iter().map(ResponseRecord::from).collect())
-    }
-
-    /// Alerts for a patient (or the whole clinic), newest first; only open ones unless asked.
-    pub async fn alerts(
-        &self,
-        clinic_id: Uuid,
-        patient_id: Option<Uuid>,
-        include_acknowledged: bool,
-    ) -> Result<Vec<Alert>> {
-        let rows: Vec<AlertRow> = with_pool!(self, |p| sqlx::query_as(
-            "SELECT id, patient_id, kind, message, created_at, acknowledged_by, acknowledged_at
-             FROM alerts WHERE clinic_id = $1 AND ($2 IS NULL OR patient_id = $2)
-               AND ($3 OR acknowledged_at IS NULL)
-             ORDER BY created_at DESC, id DESC"
-        )
-        .bind(clinic_id)
-        .bind(patient_id)
-        .bind(include_acknowledged)
-        .fetch_all(p)
-        .await?);
-        Ok(rows.into_iter().map(Alert::from).collect())
-    }
-
-    pub async fn alert(&self, clinic_id: Uuid, id: Uuid) -> Result<Alert> {
-        let row: Option<AlertRow> = with_pool!(self, |p| sqlx::query_as(
-            "SELECT id, patient_id, kind, message, created_at, acknowledged_by, acknowledged_at
-             FROM alerts WHERE id = $1 AND clinic_id = $2"
-        )
-        .bind(id)
-        .bind(clinic_id)
-        .fetch_optional(p)
-        .await?);
-        row.map(Alert::from).ok_or(StoreError::NotFound("alert"))
     }
 
     /// The weeks at which the clinic reassesses outcomes (0 = baseline), in order.
@@ -675,7 +634,8 @@ impl Tx {
     pub async fn add_response(
         &mut self,
         r: &NewResponse,
-        alerts: &[(String, String)],
+        alerts: &[NewAlert],
+        zone: &TimeZone,
         now: OffsetDateTime,
     ) -> Result<ResponseRecord> {
         let ep = self.episode(r.clinic_id, r.episode_id).await?;
@@ -703,59 +663,10 @@ impl Tx {
             .execute(&mut *tx)
             .await?;
         });
-        self.add_alerts(ep.clinic_id, ep.patient_id, alerts, now).await?;
+        self.add_alerts(ep.clinic_id, ep.patient_id, alerts, zone, now).await?;
         let mut list = self.responses(r.clinic_id, ep.patient_id, None).await?;
         list.retain(|x| x.id == id);
         list.pop().ok_or(StoreError::NotFound("response"))
-    }
-
-    /// Raises alerts (kind, message) about a patient for the care team.
-    pub async fn add_alerts(
-        &mut self,
-        clinic_id: Uuid,
-        patient_id: Uuid,
-        alerts: &[(String, String)],
-        now: OffsetDateTime,
-    ) -> Result<()> {
-        let now = db_time(now);
-        with_tx!(self, |tx| {
-            for (kind, message) in alerts {
-                sqlx::query(
-                    "INSERT INTO alerts (id, clinic_id, patient_id, kind, message, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(Uuid::now_v7())
-                .bind(clinic_id)
-                .bind(patient_id)
-                .bind(kind)
-                .bind(message)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            }
-        });
-        Ok(())
-    }
-
-    pub async fn acknowledge_alert(
-        &mut self,
-        clinic_id: Uuid,
-        id: Uuid,
-        by: Uuid,
-        now: OffsetDateTime,
-    ) -> Result<()> {
-        let n = with_pool!(self.db, |p| sqlx::query(
-            "UPDATE alerts SET acknowledged_by = $1, acknowledged_at = $2
-             WHERE id = $3 AND clinic_id = $4 AND acknowledged_at IS NULL"
-        )
-        .bind(by)
-        .bind(db_time(now))
-        .bind(id)
-        .bind(clinic_id)
-        .execute(p)
-        .await?
-        .rows_affected());
-        if n == 0 { Err(StoreError::NotFound("open alert")) } else { Ok(()) }
     }
 
     pub async fn set_reassessment_weeks(&mut self, clinic_id: Uuid, weeks: &[u32]) -> Result<()> {
@@ -916,31 +827,6 @@ impl From<ResponseRow> for ResponseRecord {
             result: r.result.0,
             score: r.score,
             submitted_at: r.submitted_at,
-        }
-    }
-}
-
-#[derive(FromRow)]
-struct AlertRow {
-    id: Uuid,
-    patient_id: Uuid,
-    kind: String,
-    message: String,
-    created_at: OffsetDateTime,
-    acknowledged_by: Option<Uuid>,
-    acknowledged_at: Option<OffsetDateTime>,
-}
-
-impl From<AlertRow> for Alert {
-    fn from(r: AlertRow) -> Self {
-        Alert {
-            id: r.id,
-            patient_id: r.patient_id,
-            kind: r.kind,
-            message: r.message,
-            created_at: r.created_at,
-            acknowledged_by: r.acknowledged_by,
-            acknowledged_at: r.acknowledged_at,
         }
     }
 }

@@ -65,6 +65,7 @@ macro_rules! with_tx {
     };
 }
 
+mod alerts;
 pub mod audit;
 mod day_sessions;
 mod episodes;
@@ -90,6 +91,7 @@ use sqlx::{
 };
 use time::{OffsetDateTime, UtcOffset};
 
+pub use alerts::*;
 pub use audit::{AuditBreak, AuditEvent, AuditOutcome, AuditVerification, NewAuditEvent};
 pub use day_sessions::*;
 pub use episodes::*;
@@ -342,6 +344,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "lessons", include_str!("../migrations/sqlite/0010_lessons.sql")),
     (11, "reminders", include_str!("../migrations/sqlite/0011_reminders.sql")),
     (12, "messages", include_str!("../migrations/sqlite/0012_messages.sql")),
+    (14, "alert_inbox", include_str!("../migrations/sqlite/0014_alert_inbox.sql")),
     (15, "progression", include_str!("../migrations/sqlite/0015_progression.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -357,6 +360,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "lessons", include_str!("../migrations/postgres/0010_lessons.sql")),
     (11, "reminders", include_str!("../migrations/postgres/0011_reminders.sql")),
     (12, "messages", include_str!("../migrations/postgres/0012_messages.sql")),
+    (14, "alert_inbox", include_str!("../migrations/postgres/0014_alert_inbox.sql")),
     (15, "progression", include_str!("../migrations/postgres/0015_progression.sql")),
 ];
 

@@ -17,8 +17,8 @@
 //!   and then a PHQ-9 whose item 9 raises an alert (the response and its alert are one write).
 //!   Each stored answer is its own row with its own `create questionnaire_response` audit
 //!   record. One clinician client lists each patient's open alerts (an audited read, which also
-//!   competes for the audit chain's head) and acknowledges them: a second kind of patient
-//!   write, audited as `acknowledge alert`. A write counts as acknowledged only when its 2xx
+//!   competes for the audit chain's head) and closes them with a note: a second kind of patient
+//!   write, audited as `close alert`. A write counts as acknowledged only when its 2xx
 //!   answer arrived complete (with the response's id); a connection that died is an unknown
 //!   outcome and may or may not have been stored.
 //! - The killer lets each new server acknowledge a first write (so it is past start-up and
@@ -26,9 +26,9 @@
 //!   `PHYSIO_CRASH_SEED`), waits until requests are in flight, then kills. `KILLS` kills, then a
 //!   last start on which the clients carry on briefly, proving the database still serves.
 //! - Verification, after the clients stop: each acknowledged answer is read back over the API
-//!   and each acknowledged alert is acknowledged in the store; per patient, stored answers equal
+//!   and each acknowledged close is a closed alert in the store; per patient, stored answers equal
 //!   `success` audit records of `create`/`questionnaire_response`, and acknowledged alerts equal
-//!   `success` records of `acknowledge`/`alert`; and `physio audit verify` finds the chain
+//!   `success` records of `close`/`alert`; and `physio audit verify` finds the chain
 //!   intact. The counts are printed (`--nocapture` shows them).
 //!
 //! It relies on the audit vocabulary above (action, resource, outcome `success`, the patient's
@@ -459,7 +459,7 @@ impl ClinicianClient {
             let Some(b) = next_base(&mut base, &shared).await else { break };
             shared.in_flight.fetch_add(1, Ordering::SeqCst);
             let listed = http
-                .get(format!("{b}/api/v1/patients/{patient}/alerts"))
+                .get(format!("{b}/api/v1/patients/{patient}/alerts?state=open"))
                 .bearer_auth(&self.token)
                 .send()
                 .await;
@@ -476,13 +476,14 @@ impl ClinicianClient {
             for alert in ids {
                 shared.in_flight.fetch_add(1, Ordering::SeqCst);
                 let sent = http
-                    .post(format!("{b}/api/v1/alerts/{alert}/acknowledge"))
+                    .post(format!("{b}/api/v1/alerts/{alert}/close"))
                     .bearer_auth(&self.token)
+                    .json(&serde_json::json!({"note": "Phoned the patient"}))
                     .send()
                     .await;
                 shared.in_flight.fetch_sub(1, Ordering::SeqCst);
                 match sent {
-                    Ok(res) if res.status() == StatusCode::NO_CONTENT => {
+                    Ok(res) if res.status() == StatusCode::OK => {
                         tally.acks.push((patient, alert));
                         shared.acknowledged.fetch_add(1, Ordering::SeqCst);
                     }
@@ -570,21 +571,16 @@ async fn verify(store: &Store, base: &str, clinician: &str, people: &People, w: 
                 .push(format!("patient {p}: {} answers stored, {sent} sent", stored.len()));
         }
 
-        // Alert acknowledgements, read from the store (the API lists only open alerts).
+        // Alerts closed, read from the store.
         let alerts = store.alerts(people.clinic, Some(p), true).await.unwrap();
         let acknowledged: Vec<Uuid> =
-            alerts.iter().filter(|a| a.acknowledged_at.is_some()).map(|a| a.id).collect();
+            alerts.iter().filter(|a| a.closed_at.is_some()).map(|a| a.id).collect();
         for (_, id) in w.acks.iter().filter(|(q, _)| *q == p) {
             if !acknowledged.contains(id) {
                 report.lost.push(format!("acknowledgement of alert {id} of patient {p}"));
             }
         }
-        report.note(
-            p,
-            "alert acknowledgements",
-            acknowledged.len(),
-            count(p, "acknowledge", "alert"),
-        );
+        report.note(p, "alert acknowledgements", acknowledged.len(), count(p, "close", "alert"));
         report.stored_acks += acknowledged.len();
     }
     report.problems.extend(report.lost.iter().map(|l| format!("lost: {l}")));

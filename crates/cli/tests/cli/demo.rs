@@ -126,12 +126,15 @@ async fn check(db: TestDb) {
     // them progressions (a dose changed) and an override of a precaution with its reason.
     let today = time::OffsetDateTime::now_utc().date();
     let (mut with_programme, mut progressed, mut overridden) = (0, 0, 0);
-    let (mut with_sessions, mut total_sessions) = (0, 0);
+    let (mut with_sessions, mut total_sessions, mut stopped) = (0, 0, 0);
     for p in &patients {
         let ep = store.open_episode_of(clinic.id, p.id).await.unwrap();
         let pathway = ep.as_ref().filter(|e| e.status == EpisodeStatus::Active);
         let pathway = pathway.and_then(|e| e.pathway.clone());
-        let paused = physio_server::care::safety::pause(store, p).await.unwrap().is_some();
+        // Paused before any programme; the demo's pain stop pauses a patient who has one.
+        let stop = store.alerts(clinic.id, Some(p.id), false).await.unwrap();
+        let stop = stop.iter().any(|a| a.kind == physio_clinic::alert::AlertKind::HighPain);
+        let paused = physio_server::care::safety::pause(store, p).await.unwrap().is_some() && !stop;
         let versions = store.programme_versions(clinic.id, p.id).await.unwrap();
         assert_eq!(
             pathway.is_some() && !paused,
@@ -189,11 +192,17 @@ async fn check(db: TestDb) {
             .filter(|e| e.outcome == "success" && e.action != "read")
             .count();
         assert_eq!(audited, versions.len(), "{}: versions without their audit record", p.email);
-        // The last week of guided sessions: none stopped by the pain check, each exercise as
-        // prescribed or skipped, each with its audit record.
+        // The last week of guided sessions: each exercise as prescribed or skipped, each with
+        // its audit record; one session in the whole demo stopped by the pain check (for the
+        // inbox's urgent alert).
         let sessions = store.day_sessions(clinic.id, p.id, None).await.unwrap();
         for s in &sessions {
-            assert!(s.stopped.is_none() && s.ended_at.is_some(), "{}: {s:?}", p.email);
+            assert!(s.ended_at.is_some(), "{}: {s:?}", p.email);
+            if s.stopped.is_some() {
+                stopped += 1;
+                assert!(s.exercises.is_empty(), "{}: {s:?}", p.email);
+                continue;
+            }
             assert_eq!(s.exercises.len(), s.due.len(), "{}: every exercise recorded", p.email);
         }
         with_sessions += usize::from(!sessions.is_empty());
@@ -208,6 +217,17 @@ async fn check(db: TestDb) {
     assert!(with_programme >= 25, "{with_programme} patients with a programme");
     assert!(progressed >= 5, "{progressed} programmes with a dose changed in a later version");
     assert!(overridden >= 1, "no exercise prescribed despite a precaution, with its reason");
+    assert_eq!(stopped, 1, "one session stopped by the pain check");
+
+    // The inbox: alerts of several kinds, each with its deadline, some overdue by now, the
+    // condition ones raised by the sweep as the system.
+    let alerts = store.alerts(clinic.id, None, false).await.unwrap();
+    let kinds: std::collections::BTreeSet<_> = alerts.iter().map(|a| a.kind).collect();
+    assert!(kinds.len() >= 2, "{kinds:?}");
+    assert!(kinds.contains(&physio_clinic::alert::AlertKind::HighPain), "{kinds:?}");
+    let now = time::OffsetDateTime::now_utc();
+    assert!(alerts.iter().any(|a| a.due_at < now), "an overdue alert: {alerts:?}");
+    assert!(alerts.iter().all(|a| a.due_at >= a.created_at), "{alerts:?}");
 
     // Messages: an exchange read on both sides, a reply not opened yet, and a patient's message
     // nobody has read, each written with its audit record.

@@ -97,12 +97,12 @@ impl SessionStop {
             SessionStop::HighPain { pain } => format!(
                 "Pain {pain}/10 before an exercise session (the session stops at {BLOCK_PAIN} or \
                  more). The session was not started and exercise is paused until a clinician \
-                 acknowledges this alert."
+                 closes this alert."
             ),
             SessionStop::Flare { pain, usual } => format!(
                 "Pain {pain}/10 before an exercise session, {} points above the usual {usual}/10 \
                  (the session stops at {RISE} or more above usual). The session was not started \
-                 and exercise is paused until a clinician acknowledges this alert.",
+                 and exercise is paused until a clinician closes this alert.",
                 pain - usual
             ),
         }

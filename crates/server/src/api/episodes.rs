@@ -1,8 +1,8 @@
 //! Episodes of care over the API: episodes, triage decisions and their clinical review,
-//! questionnaire responses over time, and alerts.
+//! and questionnaire responses over time (alerts are `api::alerts`).
 
 use axum::extract::State;
-use physio_store::{Alert, Episode, ResponseRecord, TriageRecord};
+use physio_store::{Episode, ResponseRecord, TriageRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::{Date, OffsetDateTime};
@@ -23,8 +23,6 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_triage))
         .routes(routes!(review))
         .routes(routes!(list_responses))
-        .routes(routes!(list_alerts))
-        .routes(routes!(acknowledge))
         .routes(routes!(submit_intake))
         .routes(routes!(submit_response))
         .routes(routes!(pathway_status))
@@ -183,38 +181,6 @@ pub struct ResponseQuery {
     pub instrument: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AlertView {
-    pub id: Uuid,
-    pub patient_id: Uuid,
-    pub kind: String,
-    pub message: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub created_at: OffsetDateTime,
-    pub acknowledged_by: Option<Uuid>,
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub acknowledged_at: Option<OffsetDateTime>,
-}
-
-impl From<Alert> for AlertView {
-    fn from(a: Alert) -> Self {
-        AlertView {
-            id: a.id,
-            patient_id: a.patient_id,
-            kind: a.kind,
-            message: a.message,
-            created_at: a.created_at,
-            acknowledged_by: a.acknowledged_by,
-            acknowledged_at: a.acknowledged_at,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AlertList {
-    pub alerts: Vec<AlertView>,
-}
-
 /// A patient's episodes of care, newest first.
 #[utoipa::path(get, path = "/api/v1/patients/{patient_id}/episodes", tag = "episodes",
     params(("patient_id" = Uuid, Path)), security(("session" = []), ("bearer" = [])),
@@ -271,32 +237,6 @@ async fn list_responses(
     let list =
         care::questionnaires::responses(&state, &p, patient_id, q.instrument.as_deref()).await?;
     Ok(ApiJson(ResponseList { responses: list.into_iter().map(Into::into).collect() }))
-}
-
-/// Open alerts about a patient (staff only).
-#[utoipa::path(get, path = "/api/v1/patients/{patient_id}/alerts", tag = "episodes",
-    params(("patient_id" = Uuid, Path)), security(("session" = []), ("bearer" = [])),
-    responses((status = 200, body = AlertList), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn list_alerts(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiPath(patient_id): ApiPath<Uuid>,
-) -> Result<ApiJson<AlertList>, ApiError> {
-    let list = care::alerts::open(&state, &p, patient_id).await?;
-    Ok(ApiJson(AlertList { alerts: list.into_iter().map(Into::into).collect() }))
-}
-
-/// Mark an alert as seen and acted on (clinicians on the patient's care team).
-#[utoipa::path(post, path = "/api/v1/alerts/{alert_id}/acknowledge", tag = "episodes",
-    params(("alert_id" = Uuid, Path)), security(("session" = []), ("bearer" = [])),
-    responses((status = 204, description = "Acknowledged"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn acknowledge(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiPath(alert_id): ApiPath<Uuid>,
-) -> Result<axum::http::StatusCode, ApiError> {
-    care::alerts::acknowledge(&state, &p, alert_id).await?;
-    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 /// Send your intake (patients): it is triaged at once and stored with the decision. When your

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, documented by the OpenAPI document generated from it.
 
+pub mod alerts;
 pub mod auth;
 pub mod day_sessions;
 pub mod episodes;
@@ -42,12 +43,13 @@ use crate::state::AppState;
         (name = "auth", description = "Sign in and out, API tokens"),
         (name = "patients", description = "Patients and their care teams"),
         (name = "users", description = "Clinic accounts (admins only)"),
-        (name = "episodes", description = "Episodes of care: triage and its review, outcomes, alerts"),
+        (name = "episodes", description = "Episodes of care: triage and its review, outcomes"),
         (name = "programmes", description = "The exercise library, templates and each patient's prescribed programme"),
         (name = "sessions", description = "The patient's day: guided sessions, what was done in them, weekly adherence"),
         (name = "lessons", description = "Education lessons: each patient's lessons and what they read, a clinic's own lessons"),
         (name = "proposals", description = "Progression: the rule table, proposals waiting for the clinician, deciding them, automatic changes within limits"),
         (name = "messages", description = "Secure messages between a patient and their care team, and unread counts"),
+        (name = "alerts", description = "Alerts for the care team: the inbox, each patient's alert history, closing with a note"),
     )
 )]
 struct ApiDoc;
@@ -86,6 +88,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(reminders::router())
         .merge(proposals::router())
         .merge(messages::router())
+        .merge(alerts::router())
 }
 
 /// A role, as the API spells it.

@@ -1,6 +1,7 @@
 //! The weekly check-in: today's pain and red-flag answers re-run triage on the intake. High
 //! pain, a rise in pain or a new red flag stops exercise and tells the care team.
 
+use physio_clinic::alert::NewAlert;
 use physio_clinic::{
     checkin::{CheckIn, CheckInOutcome, assess},
     intake::PainScore,
@@ -63,8 +64,8 @@ pub async fn check_in(
             confirmed_tier,
         });
         // One alert per check-in, named by its most serious flag, saying everything found.
-        let alerts: Vec<(String, String)> =
-            outcome.care_team_alert().map(|a| (a.code.to_owned(), a.message)).into_iter().collect();
+        let alerts: Vec<NewAlert> = NewAlert::from_check_in(&outcome).into_iter().collect();
+        let zone = crate::care::clinic::zone(state, clinic).await?;
         let mut triage = crate::care::triage::new_triage(
             clinic,
             ep.id,
@@ -91,9 +92,9 @@ pub async fn check_in(
                 result: serde_json::to_value(&score).unwrap_or(Value::Null),
                 score: f64::from(pain.get()),
             };
-            tx.add_response(&response, &alerts, now).await?;
+            tx.add_response(&response, &alerts, zone.tz(), now).await?;
         } else if !alerts.is_empty() {
-            tx.add_alerts(clinic, p.user.id, &alerts, now).await?;
+            tx.add_alerts(clinic, p.user.id, &alerts, zone.tz(), now).await?;
         }
         Ok(CheckedIn { triage, outcome })
     }

@@ -6,8 +6,9 @@
 //! the patient may do today (in force, in the library, not held by a later precaution). A
 //! session the pain check stopped does not use up one of the day's sessions.
 
+use physio_clinic::alert::{AlertKind, NewAlert};
 use physio_clinic::checkin::{self, Baseline};
-use physio_clinic::day::{self, Closing, ExerciseLog, Gate, SessionStop, Usual, WeekCount, plan};
+use physio_clinic::day::{self, Closing, ExerciseLog, Gate, Usual, WeekCount, plan};
 use physio_clinic::intake::PainScore;
 use physio_clinic::programme::Item;
 use physio_clinic::questionnaire::InstrumentId;
@@ -244,7 +245,7 @@ pub struct Started {
 
 /// The patient starts the next of today's sessions with the pain check. Pain of 8 or more, or
 /// 3 or more above their usual level, records the session as stopped and alerts the care team
-/// (which pauses exercise until a clinician has acknowledged it), in one transaction.
+/// (which pauses exercise until a clinician has closed it), in one transaction.
 pub async fn start(
     state: &AppState,
     p: &Principal,
@@ -297,6 +298,7 @@ pub async fn start(
         .unwrap_or(i32::MAX);
         let version = view.programme.current.as_ref().map_or(0, |v| v.version);
         let (clinic, now) = (p.user.clinic_id, act.now());
+        let zone = crate::care::clinic::zone(state, clinic).await?;
         let tx = act.tx().await?;
         let session = tx
             .start_day_session(
@@ -315,24 +317,13 @@ pub async fn start(
             )
             .await?;
         if let Some(stop) = stopped {
-            alert(tx, clinic, p.user.id, stop, now).await?;
+            let alert = NewAlert::new(stop.alert().into(), stop.staff_message());
+            tx.add_alerts(clinic, p.user.id, &[alert], zone.tz(), now).await?;
         }
         Ok(Started { session, gate })
     }
     .await;
     act.finish(r).await
-}
-
-async fn alert(
-    tx: &mut physio_store::Tx,
-    clinic: Uuid,
-    patient: Uuid,
-    stop: SessionStop,
-    now: time::OffsetDateTime,
-) -> Result<(), ApiError> {
-    let alert = (stop.alert().kind().to_owned(), stop.staff_message());
-    tx.add_alerts(clinic, patient, &[alert], now).await?;
-    Ok(())
 }
 
 /// The patient's own session; anyone else's is "not found".
@@ -449,20 +440,16 @@ pub async fn finish(
             ..closing
         };
         let (clinic, now) = (p.user.clinic_id, act.now());
+        let zone = crate::care::clinic::zone(state, clinic).await?;
         let tx = act.tx().await?;
         let ended = tx.end_day_session(clinic, session_id, &closing, now).await?;
         if let Some(pain) = closing.pain_after.filter(|p| *p >= day::pain::BLOCK_PAIN) {
             let message = format!(
                 "Pain {pain}/10 after an exercise session. Exercise is paused until a clinician \
-                 acknowledges this alert."
+                 closes this alert."
             );
-            tx.add_alerts(
-                clinic,
-                p.user.id,
-                &[(physio_clinic::safety::SafetyAlert::HighPain.kind().to_owned(), message)],
-                now,
-            )
-            .await?;
+            let alert = NewAlert::new(AlertKind::HighPain, message);
+            tx.add_alerts(clinic, p.user.id, &[alert], zone.tz(), now).await?;
         }
         let patient = p.user.clone();
         crate::care::progression::after_session(&mut act, &patient, &ended).await?;

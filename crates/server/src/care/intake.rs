@@ -2,6 +2,7 @@
 //! and stores the decision with it. A saved page whose answers already fire an emergency rule
 //! (`physio_clinic::triage::emergency_so_far`) alerts the care team in the same transaction.
 
+use physio_clinic::alert::{AlertKind, NewAlert};
 use physio_clinic::intake::Surgery;
 use physio_clinic::{
     safety::SafetyAlert,
@@ -98,14 +99,15 @@ pub async fn save(
         let answers = Value::Object(answers);
         let raised = emergency_raised(&before, &AnswersSoFar::from_draft(&answers));
         let now = act.now();
+        let zone = crate::care::clinic::zone(state, ep.clinic_id).await?;
         let tx = act.tx().await?;
         tx.save_intake(ep.clinic_id, ep.id, &answers, resume_at, now).await?;
         if !raised.is_empty() {
-            let alert = (
-                SafetyAlert::IntakeEmergency.kind().to_owned(),
+            let alert = NewAlert::new(
+                AlertKind::IntakeEmergency,
                 SafetyAlert::intake_emergency_message(&raised),
             );
-            tx.add_alerts(ep.clinic_id, p.user.id, &[alert], now).await?;
+            tx.add_alerts(ep.clinic_id, p.user.id, &[alert], zone.tz(), now).await?;
         }
         Ok(Saved { emergency_raised: raised })
     }

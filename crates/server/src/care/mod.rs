@@ -27,6 +27,7 @@ pub mod lessons;
 pub mod library;
 pub mod messages;
 pub mod operator;
+pub mod oversight;
 pub mod pathway;
 pub mod programme;
 pub mod progress;

@@ -36,6 +36,7 @@ const CLINICIANS_ONLY: &str = "only a clinician on the patient's care team decid
 /// What the rules need about the patient, read once per evaluation.
 struct Context {
     clinic: Uuid,
+    zone: crate::zone::Zone,
     today: Date,
     now: OffsetDateTime,
     /// Sessions of the last [`LOOK_BACK_DAYS`], newest first.
@@ -75,6 +76,7 @@ impl Context {
         let done = sessions.iter().filter(|s| s.day >= from && s.counts()).count();
         Ok(Context {
             clinic,
+            zone: zone.clone(),
             today,
             now,
             phase: prog::phase_of(store, patient, today).await?,
@@ -417,8 +419,11 @@ async fn record(
             },
             earlier.inputs.latest.breach_text()
         );
-        tx.add_alerts(clinic, patient.id, &[(Rule::PainBreach.as_str().to_owned(), message)], now)
-            .await?;
+        let alert = physio_clinic::alert::NewAlert::new(
+            physio_clinic::alert::AlertKind::PainBreach,
+            message,
+        );
+        tx.add_alerts(clinic, patient.id, &[alert], ctx.zone.tz(), now).await?;
     }
     Ok(())
 }

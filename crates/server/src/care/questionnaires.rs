@@ -2,6 +2,7 @@
 //! scored and stored with the alerts it raised.
 
 use physio_clinic::{
+    alert::{AlertKind, NewAlert},
     intake::Region,
     questionnaire::{AlertCode, Instrument, InstrumentId, ScoreResult},
     schedule::{Due, EpisodeDates},
@@ -68,16 +69,16 @@ pub fn instrument(state: &AppState, id: InstrumentId) -> Instrument {
         .unwrap_or_else(|| Instrument::builtin(id).clone())
 }
 
-/// The care-team alerts a scored answer raises, as the store keeps them.
-pub fn alerts_of(result: &ScoreResult) -> Vec<(String, String)> {
+/// The care-team alerts a scored answer raises.
+pub fn alerts_of(result: &ScoreResult) -> Vec<NewAlert> {
     result
         .alerts
         .iter()
         .map(|a| {
             let kind = match a.code {
-                AlertCode::Phq9Item9 => "phq9_item9",
+                AlertCode::Phq9Item9 => AlertKind::Phq9Item9,
             };
-            (kind.to_owned(), a.message.clone())
+            NewAlert::new(kind, a.message.clone())
         })
         .collect()
 }
@@ -140,7 +141,8 @@ pub async fn answer(
             result: serde_json::to_value(&result).unwrap_or(Value::Null),
             score: result.score,
         };
-        let response = act.tx().await?.add_response(&new, &alerts, now).await?;
+        let zone = crate::care::clinic::zone(state, ep.clinic_id).await?;
+        let response = act.tx().await?.add_response(&new, &alerts, zone.tz(), now).await?;
         Ok(Answered { response, alerted: !alerts.is_empty() })
     }
     .await;

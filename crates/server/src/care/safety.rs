@@ -1,7 +1,7 @@
 //! Whether a patient's exercise is paused right now: the facts from the record, judged by
 //! `physio_clinic::safety`.
 
-use physio_clinic::safety::{Pause, SafetyAlert, SafetyFacts, exercise_pause};
+use physio_clinic::safety::{Pause, SafetyFacts, exercise_pause};
 use physio_store::{Db, EpisodeStatus, User};
 
 use crate::error::ApiError;
@@ -34,7 +34,7 @@ async fn facts(store: &Db, patient: &User) -> Result<SafetyFacts, ApiError> {
         .alerts(clinic, Some(id), false)
         .await?
         .iter()
-        .filter_map(|a| SafetyAlert::from_kind(&a.kind))
+        .filter_map(|a| a.kind.safety())
         .collect();
     Ok(facts)
 }

@@ -1,4 +1,4 @@
-//! The clinical part of a patient's page for staff: open alerts, the episode of care, triage
+//! The clinical part of a patient's page for staff: alerts, the episode of care, triage
 //! with its reasons and the review form, and outcome scores over time; plus the form handlers.
 
 use super::Form;
@@ -47,7 +47,6 @@ pub(crate) async fn sections(
     care::records::open_as_staff(state, p, patient_id, "clinical_record").await?;
     let store = state.store();
     let clinic = p.user.clinic_id;
-    let alerts = store.alerts(clinic, Some(patient_id), false).await?;
     let episode = store.episodes(clinic, patient_id).await?.into_iter().next();
     let history = match &episode {
         Some(ep) => store.triage_history(clinic, ep.id).await?,
@@ -60,26 +59,9 @@ pub(crate) async fn sections(
     let z = &care::clinic::zone(state, clinic).await?;
     let programme = crate::pages::programme_staff::section(state, p, patient_id).await?;
     let session_log = crate::pages::session_log::section(state, p, patient_id, z).await?;
+    let alert_history = crate::pages::inbox::history_section(state, p, patient_id, z).await?;
     Ok(html! {
-        @if !alerts.is_empty() {
-            section.alerts aria-labelledby="alerts-title" {
-                h2 #alerts-title { "Alerts" }
-                ul.alert-list {
-                    @for a in &alerts {
-                        li.alert-item {
-                            strong { "Alert: " } (a.message)
-                            span.hint { " (" (z.date_time(a.created_at)) ")" }
-                            @if clinician {
-                                form.inline method="post" action={ "/alerts/" (a.id) "/acknowledge" } {
-                                    (csrf_field(p))
-                                    button.button-secondary.button-small type="submit" { "Mark as dealt with" }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        (alert_history)
         (triage_section(p, z, &history, clinician))
         (episode_section(z, episode.as_ref()))
         @if let Some(ep) = &episode { (crate::pages::pathway::section(p, ep, state.now().date())) }
@@ -524,13 +506,4 @@ pub(crate) async fn set_reference(
     let action = format!("/patients/{patient_id}/references");
     let form = target_form(&p, &action, &f, &errors);
     failed(&state, &p, patient_id, "Set a target range", &errors, html! {}, form).await
-}
-
-pub(crate) async fn acknowledge(
-    State(state): State<AppState>,
-    PageUser(p): PageUser,
-    ApiPath(alert_id): ApiPath<Uuid>,
-) -> PageResult {
-    let alert = care::alerts::acknowledge(&state, &p, alert_id).await?;
-    back_to_patient(alert.patient_id)
 }

@@ -38,6 +38,7 @@ pub(crate) fn page(title: &str, who: Option<&Principal>, body: Markup) -> Markup
                                             li { a href="/proposals" { "Proposals" } }
                                             li { a href="/library" { "Exercise library" } }
                                             li { (messages_link(p.nav.messages, "waiting")) }
+                                            li { a href="/inbox" { "Inbox" } }
                                         },
                                         Role::Admin => {
                                             li { a href="/admin" { "Clinic admin" } }

@@ -7,6 +7,7 @@ mod clinical;
 mod decision_aid;
 mod exercise;
 pub mod figure;
+mod inbox;
 mod intake;
 mod layout;
 mod lesson_figures;
@@ -96,7 +97,7 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/library", get(library::list)),
         ("GET", "/library/{exercise_id}", get(library::show)),
         ("POST", "/triage/{triage_id}/review", post(clinical::review)),
-        ("POST", "/alerts/{alert_id}/acknowledge", post(clinical::acknowledge)),
+        ("POST", "/alerts/{alert_id}/close", post(inbox::close)),
         ("POST", "/episodes/{episode_id}/pathway", post(pathway::set_pathway)),
         ("POST", "/episodes/{episode_id}/milestones", post(pathway::set_milestones)),
         ("POST", "/episodes/{episode_id}/phase", post(pathway::set_phase)),
@@ -119,6 +120,7 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/messages", get(messages::show)),
         ("POST", "/messages", post(messages::send)),
         ("POST", "/patients/{patient_id}/messages", post(messages::reply)),
+        ("GET", "/inbox", get(inbox::show)),
     ]
 }
 

@@ -48,7 +48,7 @@ async fn text(app: &TestApp, c: &Client, path: &str) -> String {
 
 /// An answer that is an emergency stops the intake on the page that gave it: the interruption
 /// page, one alert for the care team written with the save (not again on later pages), exercise
-/// paused everywhere until a clinician acknowledges it; the answers are kept.
+/// paused everywhere until a clinician closes it; the answers are kept.
 async fn emergency_answer_stops_the_intake(app: &TestApp) {
     let p = &app.people;
     let (c, csrf) = app.login(&email_of("p2")).await;
@@ -77,7 +77,7 @@ async fn emergency_answer_stops_the_intake(app: &TestApp) {
     }
     let alerts = app.store.alerts(p.clinic_a, Some(p.p2), false).await.unwrap();
     assert_eq!(alerts.len(), 1, "{alerts:?}");
-    assert_eq!(alerts[0].kind, "intake_emergency");
+    assert_eq!(alerts[0].kind.as_str(), "intake_emergency");
     assert!(alerts[0].message.contains("cauda_equina"), "{}", alerts[0].message);
 
     // Home leads with the emergency card; no exercise is offered and the camera page refuses.
@@ -101,12 +101,13 @@ async fn emergency_answer_stops_the_intake(app: &TestApp) {
     let draft = app.store.intake(p.clinic_a, ep.id).await.unwrap().unwrap().answers;
     assert_eq!(draft["symptoms"], serde_json::json!(["saddle_numbness"]));
 
-    // Once a clinician on the care team acknowledges it, the pause lifts.
+    // Once a clinician on the care team closes it with a note, the pause lifts.
     let (clinician, ccsrf) = app.login(&email_of("c2")).await;
     let record = text(app, &clinician, &format!("/patients/{}", p.p2)).await;
     assert!(record.contains("Emergency answer during the intake"), "{record}");
-    let ack = format!("/alerts/{}/acknowledge", alerts[0].id);
-    assert_eq!(form(app, &clinician, &ccsrf, &ack, &[]).await, StatusCode::SEE_OTHER);
+    let close = format!("/alerts/{}/close", alerts[0].id);
+    let note = [("note", "Phoned: the patient is at the emergency department")];
+    assert_eq!(form(app, &clinician, &ccsrf, &close, &note).await, StatusCode::SEE_OTHER);
     let home = text(app, &c, "/home").await;
     assert!(!home.contains("care-emergency"), "{home}");
 }
@@ -327,7 +328,7 @@ async fn questionnaires_are_scored_and_alert(app: &TestApp) {
     assert_eq!((phq9.score, phq9.timepoint.as_str()), (10.0, "baseline"));
     assert_eq!(phq9.result["band"], "moderate");
     let alerts = app.store.alerts(p.clinic_a, Some(p.p2), false).await.unwrap();
-    assert_eq!(alerts.iter().filter(|a| a.kind == "phq9_item9").count(), 1);
+    assert_eq!(alerts.iter().filter(|a| a.kind.as_str() == "phq9_item9").count(), 1);
     let list = patient.get(app.url("/questionnaires")).send().await.unwrap().text().await.unwrap();
     assert!(!list.contains("/questionnaires/phq9?"), "answered questionnaires are no longer due");
 }

@@ -253,9 +253,10 @@ async fn pain_of_8_stops_the_session_and_tells_the_care_team(app: &TestApp) {
     let (status, body) =
         call(app, &me, Method::POST, "/api/v1/day-sessions", Some(json!({"pain_before": 2}))).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    // Once a clinician has acknowledged it, the day's first session can start.
-    let ack = format!("/api/v1/alerts/{}/acknowledge", alert["id"].as_str().unwrap());
-    let (status, body) = call(app, &c1, Method::POST, &ack, None).await;
+    // Once a clinician has closed it with a note, the day's first session can start.
+    let close = format!("/api/v1/alerts/{}/close", alert["id"].as_str().unwrap());
+    let note = json!({"note": "Phoned; the pain settled with rest"});
+    let (status, body) = call(app, &c1, Method::POST, &close, Some(note)).await;
     assert!(status.is_success(), "{body}");
     let (status, started) =
         call(app, &me, Method::POST, "/api/v1/day-sessions", Some(json!({"pain_before": 2}))).await;

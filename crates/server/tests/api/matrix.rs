@@ -196,9 +196,9 @@ const MATRIX: &[Row] = &[
     ),
     row(
         "POST",
-        "/api/v1/alerts/{alert}/acknowledge",
-        NoBody,
-        [401, 403, 403, 204, 403, 403, 403, 404],
+        "/api/v1/alerts/{alert}/close",
+        Json(r#"{"note":"Phoned the patient"}"#),
+        [401, 403, 403, 200, 403, 403, 403, 404],
     ),
     row(
         "POST",
@@ -206,7 +206,12 @@ const MATRIX: &[Row] = &[
         Form("final_tier=specialist"),
         [303, 403, 403, 303, 403, 403, 403, 404],
     ),
-    row("POST", "/alerts/{alert2}/acknowledge", NoBody, [303, 403, 403, 303, 403, 403, 403, 404]),
+    row(
+        "POST",
+        "/alerts/{alert2}/close",
+        Form("note=Phoned+the+patient"),
+        [303, 403, 403, 303, 403, 403, 403, 404],
+    ),
     row("POST", "/api/v1/intake", Json("{}"), [401, 422, 422, 403, 403, 403, 403, 403]),
     row(
         "POST",
@@ -568,6 +573,9 @@ const MATRIX: &[Row] = &[
         Form("body=Matrix+{n}"),
         [303, 403, 403, 303, 403, 403, 403, 404],
     ),
+    // The alert inbox: clinicians only (each sees their own care teams' alerts).
+    row("GET", "/api/v1/alerts", NoBody, [401, 403, 403, 200, 200, 403, 403, 200]),
+    row("GET", "/inbox", NoBody, [303, 403, 403, 200, 200, 403, 403, 200]),
 ];
 
 both_backends!(role_route_matrix);
@@ -678,6 +686,7 @@ async fn role_route_matrix(app: &TestApp) {
 
 /// 16 triage decisions awaiting review and 16 open alerts, all about the patient.
 async fn clinical_targets(app: &TestApp) -> (Vec<uuid::Uuid>, Vec<uuid::Uuid>, uuid::Uuid) {
+    use physio_clinic::alert::AlertKind;
     use physio_store::{NewResponse, NewTriage};
     let p = &app.people;
     let store = &app.store;
@@ -706,8 +715,9 @@ async fn clinical_targets(app: &TestApp) -> (Vec<uuid::Uuid>, Vec<uuid::Uuid>, u
     for _ in 1..16 {
         ids.push(tx.record_triage(&triage("weekly_checkin"), at).await.unwrap().id);
     }
-    let alerts: Vec<(String, String)> =
-        (0..16).map(|i| ("test".to_owned(), format!("alert {i}"))).collect();
+    let alerts: Vec<physio_clinic::alert::NewAlert> = (0..16)
+        .map(|i| physio_clinic::alert::NewAlert::new(AlertKind::PainBreach, format!("alert {i}")))
+        .collect();
     let response = NewResponse {
         clinic_id: p.clinic_a,
         episode_id: ep.id,
@@ -717,7 +727,7 @@ async fn clinical_targets(app: &TestApp) -> (Vec<uuid::Uuid>, Vec<uuid::Uuid>, u
         result: serde_json::json!({}),
         score: 3.0,
     };
-    tx.add_response(&response, &alerts, at).await.unwrap();
+    tx.add_response(&response, &alerts, &jiff::tz::TimeZone::UTC, at).await.unwrap();
     tx.commit().await.unwrap();
     let alert_ids = store
         .alerts(p.clinic_a, Some(p.p1), false)

@@ -281,5 +281,6 @@ async fn the_self_harm_answer_gives_the_clinic_contact_and_when_the_team_will_ca
     assert!(page.contains(physio_server::care::questionnaires::CRISIS_CALL_BACK), "{page}");
     assert!(page.contains("Phone 01632 960 111, weekdays 8am to 6pm"), "{page}");
     let alerts = app.store.alerts(p.clinic_a, Some(p.p2), false).await.unwrap();
-    assert_eq!(alerts.iter().filter(|a| a.kind == "phq9_item9").count(), 1);
+    let item9 = physio_clinic::alert::AlertKind::Phq9Item9;
+    assert_eq!(alerts.iter().filter(|a| a.kind == item9).count(), 1);
 }

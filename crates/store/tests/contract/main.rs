@@ -1,5 +1,7 @@
 //! The storage contract: every test here runs against SQLite and against PostgreSQL.
 
+use jiff::tz::TimeZone;
+use physio_clinic::alert::{AlertKind, NewAlert};
 use physio_clinic::triage::Tier;
 use physio_store::{
     AuditOutcome, Backend, EpisodeStatus, Licence, NewAuditEvent, NewResponse, NewSession,
@@ -30,6 +32,7 @@ macro_rules! contract {
     };
 }
 
+mod alerts;
 mod lessons;
 mod messages;
 
@@ -84,6 +87,7 @@ async fn write<T>(
 }
 
 const NOW: OffsetDateTime = datetime!(2026-11-25 09:30:00.123456789 UTC);
+const UTC: TimeZone = TimeZone::UTC;
 
 fn new_user(clinic: Uuid, email: &str, role: Role) -> NewUser {
     NewUser {
@@ -715,15 +719,17 @@ async fn responses_and_alerts(store: &Store) {
         result: serde_json::json!({"score": score}),
         score,
     };
-    write(store, async |tx| tx.add_response(&resp("odi", "baseline", 42.0), &[], NOW).await)
+    write(store, async |tx| tx.add_response(&resp("odi", "baseline", 42.0), &[], &UTC, NOW).await)
         .await
         .unwrap();
-    let alert = vec![("phq9_item9".to_owned(), "Answered item 9 above zero".to_owned())];
-    write(store, async |tx| tx.add_response(&resp("phq9", "baseline", 14.0), &alert, NOW).await)
-        .await
-        .unwrap();
+    let alert = vec![NewAlert::new(AlertKind::Phq9Item9, "Answered item 9 above zero")];
     write(store, async |tx| {
-        tx.add_response(&resp("odi", "week_4", 30.0), &[], NOW + Duration::weeks(4)).await
+        tx.add_response(&resp("phq9", "baseline", 14.0), &alert, &UTC, NOW).await
+    })
+    .await
+    .unwrap();
+    write(store, async |tx| {
+        tx.add_response(&resp("odi", "week_4", 30.0), &[], &UTC, NOW + Duration::weeks(4)).await
     })
     .await
     .unwrap();
@@ -736,24 +742,21 @@ async fn responses_and_alerts(store: &Store) {
     assert_eq!(store.responses(f.clinic, p, None).await.unwrap().len(), 3);
     // A non-finite score is refused and writes nothing, alerts included.
     let bad = write(store, async |tx| {
-        tx.add_response(&resp("phq9", "week_4", f64::NAN), &alert, NOW).await
+        tx.add_response(&resp("phq9", "week_4", f64::NAN), &alert, &UTC, NOW).await
     })
     .await;
     assert!(matches!(bad, Err(StoreError::Conflict(_))));
     let open = store.alerts(f.clinic, Some(p), false).await.unwrap();
     assert_eq!(open.len(), 1);
-    assert_eq!(open[0].kind, "phq9_item9");
-    write(store, async |tx| tx.acknowledge_alert(f.clinic, open[0].id, f.clinician, NOW).await)
-        .await
-        .unwrap();
+    assert_eq!(open[0].kind, AlertKind::Phq9Item9);
+    let (id, clinic, by) = (open[0].id, f.clinic, f.clinician);
+    let close = |note: &'static str| {
+        write(store, async move |tx| tx.close_alert(clinic, id, Some(by), note, NOW).await)
+    };
+    close("Phoned the patient").await.unwrap();
     assert!(store.alerts(f.clinic, Some(p), false).await.unwrap().is_empty());
-    assert_eq!(
-        store.alerts(f.clinic, None, true).await.unwrap()[0].acknowledged_by,
-        Some(f.clinician)
-    );
-    let twice =
-        write(store, async |tx| tx.acknowledge_alert(f.clinic, open[0].id, f.clinician, NOW).await)
-            .await;
+    assert_eq!(store.alerts(f.clinic, None, true).await.unwrap()[0].closed_by, Some(f.clinician));
+    let twice = close("Again").await;
     assert!(matches!(twice, Err(StoreError::NotFound(_))));
 }
 
