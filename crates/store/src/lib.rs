@@ -14,7 +14,7 @@
 macro_rules! user_columns {
     () => {
         "id, clinic_id, email, name, role, active, licence_number, licence_jurisdiction, \
-         date_of_birth, summary, created_at"
+         date_of_birth, summary, created_at, phone"
     };
 }
 macro_rules! audit_columns {
@@ -66,6 +66,7 @@ macro_rules! with_tx {
 }
 
 pub mod audit;
+mod contacts;
 mod day_sessions;
 mod episodes;
 mod exercise;
@@ -89,6 +90,7 @@ use sqlx::{
 use time::{OffsetDateTime, UtcOffset};
 
 pub use audit::{AuditBreak, AuditEvent, AuditOutcome, AuditVerification, NewAuditEvent};
+pub use contacts::*;
 pub use day_sessions::*;
 pub use episodes::*;
 pub use exercise::*;
@@ -337,6 +339,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "day_sessions", include_str!("../migrations/sqlite/0009_day_sessions.sql")),
     (10, "lessons", include_str!("../migrations/sqlite/0010_lessons.sql")),
     (11, "reminders", include_str!("../migrations/sqlite/0011_reminders.sql")),
+    (13, "contacts", include_str!("../migrations/sqlite/0013_contacts.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -350,6 +353,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "day_sessions", include_str!("../migrations/postgres/0009_day_sessions.sql")),
     (10, "lessons", include_str!("../migrations/postgres/0010_lessons.sql")),
     (11, "reminders", include_str!("../migrations/postgres/0011_reminders.sql")),
+    (13, "contacts", include_str!("../migrations/postgres/0013_contacts.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
