@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, documented by the OpenAPI document generated from it.
 
 pub mod auth;
+pub mod contacts;
 pub mod day_sessions;
 pub mod episodes;
 pub mod exercises;
@@ -44,6 +45,7 @@ use crate::state::AppState;
         (name = "programmes", description = "The exercise library, templates and each patient's prescribed programme"),
         (name = "sessions", description = "The patient's day: guided sessions, what was done in them, weekly adherence"),
         (name = "lessons", description = "Education lessons: each patient's lessons and what they read, a clinic's own lessons"),
+        (name = "contacts", description = "The contact log (messages, calls, visits) with this week's count, and the patient's phone number"),
     )
 )]
 struct ApiDoc;
@@ -80,6 +82,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(day_sessions::router())
         .merge(lessons::router())
         .merge(reminders::router())
+        .merge(contacts::router())
 }
 
 /// A role, as the API spells it.
@@ -131,6 +134,8 @@ pub struct UserView {
     pub summary: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// A patient's phone number, when one is on record.
+    pub phone: Option<String>,
 }
 
 impl From<User> for UserView {
@@ -148,6 +153,7 @@ impl From<User> for UserView {
             date_of_birth: u.date_of_birth,
             summary: u.summary,
             created_at: u.created_at,
+            phone: u.phone,
         }
     }
 }

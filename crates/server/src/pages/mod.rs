@@ -4,6 +4,7 @@
 pub(crate) mod admin;
 mod charts;
 mod clinical;
+pub(crate) mod contacts;
 mod decision_aid;
 mod exercise;
 pub mod figure;
@@ -108,6 +109,8 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/admin/time-zone", post(admin::set_time_zone)),
         ("POST", "/admin/contact", post(admin::set_contact)),
         ("GET", "/static/app.css", get(stylesheet)),
+        ("POST", "/patients/{patient_id}/contacts", post(contacts::log)),
+        ("POST", "/patients/{patient_id}/phone", post(contacts::set_phone)),
     ]
 }
 

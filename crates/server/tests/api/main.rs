@@ -2,6 +2,7 @@
 
 mod care;
 mod clinical;
+mod contacts;
 mod day_sessions;
 mod helpers;
 mod lessons;
