@@ -104,8 +104,12 @@ pub(crate) async fn section(
             dl.summary-list {
                 div { dt { "Phone number" } dd { (phone_link(patient)) } }
             }
-            @if clinician { (contact_form(p, patient.id, &blank, &[])) }
+            @if clinician {
+                h3 #log-contact-title { "Log a call" }
+                (contact_form(p, patient.id, &blank, &[]))
+            }
             (log_table(&log, &zone))
+            h3 #phone-title { "Change the phone number" }
             (phone_form(p, patient.id, &phone, &[]))
         }
     })
@@ -174,7 +178,6 @@ fn contact_form(p: &Principal, patient_id: Uuid, v: &ContactForm, errors: &[Fiel
     html! {
         form.contact-form method="post" action={ "/patients/" (patient_id) "/contacts" } novalidate {
             (csrf_field(p))
-            h3 #log-contact-title { "Log a call" }
             fieldset.field {
                 legend { "Kind of contact" }
                 (field_error(errors, "contact-kind"))
