@@ -106,7 +106,7 @@ pub(crate) async fn section(
             }
             @if clinician {
                 h3 #log-contact-title { "Log a call" }
-                (contact_form(p, patient.id, &blank, &[]))
+                (contact_form(p, patient.id, &zone, &blank, &[]))
             }
             (log_table(&log, &zone))
             h3 #phone-title { "Change the phone number" }
@@ -173,7 +173,13 @@ fn contact_id(field: &str) -> &'static str {
 
 /// "Log a call": the kind (a phone call unless changed), the date and time on the clinic's
 /// clock, the length and a note. `v` holds what was typed.
-fn contact_form(p: &Principal, patient_id: Uuid, v: &ContactForm, errors: &[FieldError]) -> Markup {
+fn contact_form(
+    p: &Principal,
+    patient_id: Uuid,
+    zone: &Zone,
+    v: &ContactForm,
+    errors: &[FieldError],
+) -> Markup {
     let invalid = |id: &str| errors.iter().any(|e| e.field == id);
     html! {
         form.contact-form method="post" action={ "/patients/" (patient_id) "/contacts" } novalidate {
@@ -191,16 +197,19 @@ fn contact_form(p: &Principal, patient_id: Uuid, v: &ContactForm, errors: &[Fiel
                     }
                 }
             }
+            p.hint #contact-when-hint { "When it happened, on the clinic's clock (" (zone.name()) ")." }
             div.contact-when {
                 div.field {
                     label for="contact-date" { "Date" }
                     (field_error(errors, "contact-date"))
-                    input #contact-date.input-date type="date" name="date" value=(v.date) aria-invalid=(invalid("contact-date"));
+                    input #contact-date.input-date type="date" name="date" value=(v.date)
+                        aria-describedby="contact-when-hint" aria-invalid=(invalid("contact-date"));
                 }
                 div.field {
                     label for="contact-time" { "Time" }
                     (field_error(errors, "contact-time"))
-                    input #contact-time type="time" name="time" value=(v.time) aria-invalid=(invalid("contact-time"));
+                    input #contact-time type="time" name="time" value=(v.time)
+                        aria-describedby="contact-when-hint" aria-invalid=(invalid("contact-time"));
                 }
             }
             div.field {
@@ -211,7 +220,7 @@ fn contact_form(p: &Principal, patient_id: Uuid, v: &ContactForm, errors: &[Fiel
                     aria-describedby="contact-minutes-hint" aria-invalid=(invalid("contact-minutes"));
             }
             div.field {
-                label for="contact-note" { "Note" }
+                label for="contact-note" { "Contact note" }
                 p.hint #contact-note-hint { "What you talked about and agreed, up to " (MAX_NOTE_CHARS) " characters. Needed for a call or a visit." }
                 (field_error(errors, "contact-note"))
                 textarea #contact-note name="note" rows="3" maxlength=(MAX_NOTE_CHARS)
@@ -277,9 +286,9 @@ pub(crate) async fn log(
         return back_to_contacts(patient_id);
     };
     let errors = contact_errors(e)?;
-    let form = contact_form(&p, patient_id, &f, &errors);
-    let intro = html! { p { "Date and time are on the clinic's clock." } };
-    failed(&state, &p, patient_id, "Log a call", &errors, intro, form).await
+    let zone = care::clinic::zone(&state, p.user.clinic_id).await?;
+    let form = contact_form(&p, patient_id, &zone, &f, &errors);
+    failed(&state, &p, patient_id, "Log a call", &errors, html! {}, form).await
 }
 
 /// `POST /patients/{patient_id}/phone`: sets or clears the phone number, or shows the form
