@@ -347,6 +347,7 @@ pub(crate) async fn ensure(store: &Store, config: &Config, demo: &Demo) -> Resul
     let now = OffsetDateTime::now_utc();
     let steps = plan(demo, now)?;
     let clinic = seed(store, config, demo, now.date(), &steps).await.context(START_AGAIN)?;
+    contacts(store, config, &clinic, now).await.context(START_AGAIN)?;
     Ok((clinic, true))
 }
 
@@ -922,6 +923,89 @@ fn acting(user: User) -> Principal {
 
 fn api(e: ApiError) -> anyhow::Error {
     anyhow!("{e:?}")
+}
+
+/// Phone numbers and a contact log for the demo's patients, through the care layer as the
+/// people who would have entered them, after the rest of the history (so the audit trail still
+/// reads in order: each contact is logged now, with the time it happened). The admin enters a
+/// fictional number (555-0100 to 555-0199 are kept for fiction) for every patient but each
+/// seventh, who has none on record. Each patient with an episode of care has two contacts in
+/// each of the three weeks before this one (a message on Tuesday morning, a phone call on
+/// Thursday afternoon) and, this week, by their place in the list: none, one, two or three (a
+/// message, a phone call, a video call) spread over the week so far, so the caseload shows
+/// weeks below, at and over the target; none comes before the episode opened. The patient's
+/// first clinician logs them, oldest first.
+async fn contacts(
+    store: &Store,
+    config: &Config,
+    clinic: &Clinic,
+    now: OffsetDateTime,
+) -> Result<()> {
+    use physio_clinic::contact::{ContactInput, ContactKind, When, week_start};
+    const NOTES: [&str; 6] = [
+        "Pain about the same; keeping to the programme. Reminded about pacing on busy days.",
+        "Flare-up after gardening at the weekend; talked through the flare-up plan.",
+        "Walking 20 minutes a day now. Agreed to add the second set of bridges.",
+        "Asked about returning to the gym; went over which machines to leave for now.",
+        "Sleeping better. Checked the exercises are still doable before work.",
+        "Worried about the scan report; explained what the findings usually mean.",
+    ];
+    let state = AppState::new(store.clone(), Arc::new(ManualClock::new(now)), config.clone());
+    let zone = care::clinic::zone(&state, clinic.id).await.map_err(api)?;
+    let admin = store.users(clinic.id, Some(Role::Admin)).await?;
+    let admin =
+        acting(admin.into_iter().next().ok_or_else(|| anyhow!("demo clinic has no admin"))?);
+    let monday = week_start(zone.tz(), now);
+    let minute = |t: OffsetDateTime| t.replace_second(0).and_then(|t| t.replace_nanosecond(0));
+    // (when it happened, who logs it, the patient, the kind, a number that varies the words)
+    let mut planned: Vec<(OffsetDateTime, Principal, User, ContactKind, usize)> = vec![];
+    for (i, patient) in store.users(clinic.id, Some(Role::Patient)).await?.into_iter().enumerate() {
+        if i % 7 != 6 {
+            let phone = format!("(416) 555-01{:02}", i % 100);
+            care::contacts::set_phone(&state, &admin, patient.id, &phone).await.map_err(api)?;
+        }
+        let Some(episode) = store.open_episode_of(clinic.id, patient.id).await? else { continue };
+        let team = store.care_teams(clinic.id, Some(patient.id)).await?;
+        let Some(first) = team.first() else { continue };
+        let by = acting(store.user(first.clinician_id).await?);
+        // Earlier weeks: hours after that Monday's midnight on the clinic's clock.
+        let mut times = vec![];
+        for weeks_back in (1..=3).rev() {
+            let week = monday - Duration::weeks(weeks_back);
+            times.push((week + Duration::hours(24 + 10), ContactKind::Message));
+            times.push((week + Duration::hours(3 * 24 + 15), ContactKind::PhoneCall));
+        }
+        let n = i % 4;
+        let this_week = [ContactKind::Message, ContactKind::PhoneCall, ContactKind::VideoCall];
+        for (k, kind) in this_week.iter().take(n).enumerate() {
+            let at = monday + (now - monday) * (k as f64 + 1.0) / (n as f64 + 1.0);
+            times.push((minute(at).unwrap_or(at), *kind));
+        }
+        for (k, (at, kind)) in times.into_iter().enumerate() {
+            if at >= episode.opened_at && at <= now {
+                planned.push((at, by.clone(), patient.clone(), kind, i + k));
+            }
+        }
+    }
+    planned.sort_by_key(|(at, _, patient, ..)| (*at, patient.id));
+    for (at, by, patient, kind, k) in planned {
+        let minutes = match kind {
+            ContactKind::Message => String::new(),
+            ContactKind::PhoneCall => (10 + k % 3 * 5).to_string(),
+            ContactKind::VideoCall | ContactKind::InPerson => "25".to_owned(),
+        };
+        let input = ContactInput {
+            kind: kind.as_str(),
+            when: When::At(at),
+            minutes: &minutes,
+            note: NOTES[k % NOTES.len()],
+        };
+        care::contacts::log(&state, &by, patient.id, &input)
+            .await
+            .map_err(api)
+            .with_context(|| format!("demo contact with {}", patient.email))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 pub mod alert;
 pub mod checkin;
+pub mod contact;
 pub mod day;
 pub mod education;
 pub mod episode;

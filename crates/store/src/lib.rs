@@ -14,7 +14,7 @@
 macro_rules! user_columns {
     () => {
         "id, clinic_id, email, name, role, active, licence_number, licence_jurisdiction, \
-         date_of_birth, summary, created_at"
+         date_of_birth, summary, created_at, phone"
     };
 }
 macro_rules! audit_columns {
@@ -67,6 +67,7 @@ macro_rules! with_tx {
 
 mod alerts;
 pub mod audit;
+mod contacts;
 mod day_sessions;
 mod episodes;
 mod exercise;
@@ -93,6 +94,7 @@ use time::{OffsetDateTime, UtcOffset};
 
 pub use alerts::*;
 pub use audit::{AuditBreak, AuditEvent, AuditOutcome, AuditVerification, NewAuditEvent};
+pub use contacts::*;
 pub use day_sessions::*;
 pub use episodes::*;
 pub use exercise::*;
@@ -344,6 +346,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "lessons", include_str!("../migrations/sqlite/0010_lessons.sql")),
     (11, "reminders", include_str!("../migrations/sqlite/0011_reminders.sql")),
     (12, "messages", include_str!("../migrations/sqlite/0012_messages.sql")),
+    (13, "contacts", include_str!("../migrations/sqlite/0013_contacts.sql")),
     (14, "alert_inbox", include_str!("../migrations/sqlite/0014_alert_inbox.sql")),
     (15, "progression", include_str!("../migrations/sqlite/0015_progression.sql")),
 ];
@@ -360,6 +363,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "lessons", include_str!("../migrations/postgres/0010_lessons.sql")),
     (11, "reminders", include_str!("../migrations/postgres/0011_reminders.sql")),
     (12, "messages", include_str!("../migrations/postgres/0012_messages.sql")),
+    (13, "contacts", include_str!("../migrations/postgres/0013_contacts.sql")),
     (14, "alert_inbox", include_str!("../migrations/postgres/0014_alert_inbox.sql")),
     (15, "progression", include_str!("../migrations/postgres/0015_progression.sql")),
 ];

@@ -65,6 +65,9 @@ pub struct User {
     /// A patient's presenting story in a sentence or two, for the caseload.
     pub summary: Option<String>,
     pub created_at: OffsetDateTime,
+    /// A patient's phone number as staff entered it (`physio_clinic::contact::check_phone`);
+    /// `None` when none is on record.
+    pub phone: Option<String>,
 }
 
 /// A user together with what login needs; never leaves the server.

@@ -253,6 +253,7 @@ impl Tx {
             date_of_birth: new.date_of_birth,
             summary: new.summary.clone(),
             created_at: db_time(now),
+            phone: None,
         };
         let (num, jur) = match &user.licence {
             Some(l) => (Some(l.number.as_str()), Some(l.jurisdiction.as_str())),
@@ -474,6 +475,7 @@ struct UserRow {
     date_of_birth: Option<Date>,
     summary: Option<String>,
     created_at: OffsetDateTime,
+    phone: Option<String>,
 }
 
 impl TryFrom<UserRow> for User {
@@ -496,6 +498,7 @@ impl TryFrom<UserRow> for User {
             date_of_birth: r.date_of_birth,
             summary: r.summary,
             created_at: r.created_at,
+            phone: r.phone,
         })
     }
 }

@@ -251,6 +251,47 @@ async fn check(db: TestDb) {
         .count();
     assert_eq!(written, 7, "each message with its audit record");
 
+    // Phone numbers and the contact log: most patients have a valid number on record; this
+    // week (from Monday 00:00 on the demo clinic's clock, UTC) some patients have had no
+    // contact, some one, some two or more; every contact has its audit record.
+    let phones: Vec<&str> = patients.iter().filter_map(|p| p.phone.as_deref()).collect();
+    assert!(phones.len() >= 30 && phones.len() < patients.len(), "{} numbers", phones.len());
+    for phone in &phones {
+        let checked = physio_clinic::contact::check_phone(phone).unwrap();
+        assert_eq!(checked.as_deref(), Some(*phone));
+    }
+    let today = time::OffsetDateTime::now_utc().date();
+    let monday = (today
+        - time::Duration::days(i64::from(today.weekday().number_days_from_monday())))
+    .midnight()
+    .assume_utc();
+    let week = store.contact_counts_since(clinic.id, monday).await.unwrap();
+    let with_episode: Vec<_> = {
+        let mut v = vec![];
+        for p in &patients {
+            if store.open_episode_of(clinic.id, p.id).await.unwrap().is_some() {
+                v.push(p.id);
+            }
+        }
+        v
+    };
+    let none = with_episode.iter().filter(|id| !week.contains_key(id)).count();
+    let met = week.values().filter(|n| **n >= physio_clinic::contact::TARGET_PER_WEEK).count();
+    let below = week.values().filter(|n| **n == 1).count();
+    assert!(none >= 5 && met >= 5 && below >= 5, "{none} none, {below} one, {met} at target");
+    let mut logged = 0;
+    for p in &patients {
+        let log = store.contacts(clinic.id, p.id).await.unwrap();
+        assert!(log.iter().all(|c| c.occurred_at <= c.logged_at), "{}: {log:?}", p.email);
+        logged += log.len();
+    }
+    assert!(logged > 100, "{logged} contacts logged");
+    let audited = audit
+        .iter()
+        .filter(|e| e.resource == "contact" && e.action == "create" && e.outcome == "success")
+        .count();
+    assert_eq!(audited, logged, "each contact logged with its audit record");
+
     // Run again: the clinic is reused, not seeded twice.
     let printed = run_demo(&db.url);
     assert!(!printed.contains("Created the demo clinic"), "{printed}");

@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod auth;
+pub mod contacts;
 pub mod day_sessions;
 pub mod episodes;
 pub mod exercises;
@@ -50,6 +51,7 @@ use crate::state::AppState;
         (name = "proposals", description = "Progression: the rule table, proposals waiting for the clinician, deciding them, automatic changes within limits"),
         (name = "messages", description = "Secure messages between a patient and their care team, and unread counts"),
         (name = "alerts", description = "Alerts for the care team: the inbox, each patient's alert history, closing with a note"),
+        (name = "contacts", description = "The contact log (messages, calls, visits) with this week's count, and the patient's phone number"),
     )
 )]
 struct ApiDoc;
@@ -89,6 +91,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(proposals::router())
         .merge(messages::router())
         .merge(alerts::router())
+        .merge(contacts::router())
 }
 
 /// A role, as the API spells it.
@@ -140,6 +143,8 @@ pub struct UserView {
     pub summary: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// A patient's phone number, when one is on record.
+    pub phone: Option<String>,
 }
 
 impl From<User> for UserView {
@@ -157,6 +162,7 @@ impl From<User> for UserView {
             date_of_birth: u.date_of_birth,
             summary: u.summary,
             created_at: u.created_at,
+            phone: u.phone,
         }
     }
 }

@@ -32,6 +32,8 @@ pub struct PatientView {
     pub summary: Option<String>,
     pub active: bool,
     pub care_team: Vec<CareTeamMemberView>,
+    /// The patient's phone number, when one is on record (docs/contacts.md).
+    pub phone: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -72,6 +74,7 @@ fn patient_view(u: User, team: Vec<physio_store::CareTeamMember>) -> PatientView
         summary: u.summary,
         active: u.active,
         care_team: team.into_iter().map(Into::into).collect(),
+        phone: u.phone,
     }
 }
 

@@ -21,6 +21,7 @@ pub mod access;
 pub mod alerts;
 pub mod checkin;
 pub mod clinic;
+pub mod contacts;
 pub mod day;
 pub mod intake;
 pub mod lessons;

@@ -4,6 +4,7 @@
 pub(crate) mod admin;
 mod charts;
 mod clinical;
+pub(crate) mod contacts;
 mod decision_aid;
 mod exercise;
 pub mod figure;
@@ -121,6 +122,8 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/messages", post(messages::send)),
         ("POST", "/patients/{patient_id}/messages", post(messages::reply)),
         ("GET", "/inbox", get(inbox::show)),
+        ("POST", "/patients/{patient_id}/contacts", post(contacts::log)),
+        ("POST", "/patients/{patient_id}/phone", post(contacts::set_phone)),
     ]
 }
 

@@ -110,6 +110,7 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
                 @if let Some(s) = &view.summary {
                     div { dt { "Why you came to us" } dd { (s) } }
                 }
+                div { dt { "Phone number" } dd { (crate::pages::contacts::own_phone(&view)) } }
             }
             p.hint { "If something here is wrong, tell your physical therapist at your next contact." }
         }
@@ -262,6 +263,7 @@ pub(crate) async fn show(
                 div { dt { "Summary" } dd { (s) } }
             }
         }
+        (crate::pages::contacts::section(&state, &p, &view).await?)
         (clinical)
         (messages)
         h2 #care-team-title { "Care team" }

@@ -3,6 +3,7 @@
 mod alerts;
 mod care;
 mod clinical;
+mod contacts;
 mod day_sessions;
 mod helpers;
 mod lessons;

@@ -576,6 +576,38 @@ const MATRIX: &[Row] = &[
     // The alert inbox: clinicians only (each sees their own care teams' alerts).
     row("GET", "/api/v1/alerts", NoBody, [401, 403, 403, 200, 200, 403, 403, 200]),
     row("GET", "/inbox", NoBody, [303, 403, 403, 200, 200, 403, 403, 200]),
+    // The contact log: the care team and the admin read it (not the patient); only the care
+    // team's clinician logs a contact; the admin or the care team's clinician sets the phone.
+    row(
+        "GET",
+        "/api/v1/patients/{patient}/contacts",
+        NoBody,
+        [401, 403, 403, 200, 403, 200, 404, 404],
+    ),
+    row(
+        "POST",
+        "/api/v1/patients/{patient}/contacts",
+        Json(r#"{"kind":"phone_call","duration_minutes":10,"note":"matrix {n}"}"#),
+        [401, 403, 403, 201, 403, 403, 403, 404],
+    ),
+    row(
+        "PUT",
+        "/api/v1/patients/{patient}/phone",
+        Json(r#"{"phone":"(416) 555-0142"}"#),
+        [401, 403, 403, 200, 403, 200, 404, 404],
+    ),
+    row(
+        "POST",
+        "/patients/{patient}/contacts",
+        Form("kind=message&date=2026-11-25&time=08%3A00"),
+        [303, 403, 403, 303, 403, 403, 403, 404],
+    ),
+    row(
+        "POST",
+        "/patients/{patient}/phone",
+        Form("phone=416+555+0142"),
+        [303, 403, 403, 303, 403, 303, 404, 404],
+    ),
 ];
 
 both_backends!(role_route_matrix);

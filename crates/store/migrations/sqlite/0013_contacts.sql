@@ -1,0 +1,26 @@
+-- The contact log (docs/contacts.md): each message, phone call, video call or in-person visit
+-- between a patient and their care team, with when it happened, how long it took (a call or a
+-- visit; a message has no duration), a short note and who logged it. The rules for a valid entry
+-- are physio_clinic::contact::check; the table keeps only what must hold whatever the rules say.
+-- occurred_at is whole seconds, so that on SQLite, which keeps times as RFC 3339 text, comparing
+-- the text compares the moments ("contacts since Monday").
+--
+-- users.phone is the patient's phone number as an admin or a clinician entered it; NULL when
+-- none is on record.
+
+CREATE TABLE contacts (
+    id BLOB PRIMARY KEY NOT NULL,
+    clinic_id BLOB NOT NULL REFERENCES clinics (id),
+    patient_id BLOB NOT NULL REFERENCES users (id),
+    kind TEXT NOT NULL CHECK (kind IN ('message', 'phone_call', 'video_call', 'in_person')),
+    occurred_at TEXT NOT NULL,
+    duration_minutes INTEGER CHECK (duration_minutes > 0),
+    note TEXT,
+    logged_by BLOB NOT NULL REFERENCES users (id),
+    logged_at TEXT NOT NULL,
+    CHECK ((kind = 'message') = (duration_minutes IS NULL))
+);
+CREATE INDEX contacts_patient ON contacts (patient_id, occurred_at);
+CREATE INDEX contacts_clinic_time ON contacts (clinic_id, occurred_at);
+
+ALTER TABLE users ADD COLUMN phone TEXT;
