@@ -37,7 +37,7 @@ async function click(page, role, name) {
 
 /** The number beside "Messages" in the menu, 0 when there is none. */
 async function navCount(page) {
-  const badge = page.locator('nav .nav-messages .nav-count');
+  const badge = page.locator('nav a[href="/messages"] .nav-count');
   return (await badge.count()) === 0 ? 0 : Number((await badge.innerText()).trim());
 }
 
@@ -83,7 +83,7 @@ test('a patient writes on a phone, his clinician replies, each sees the other si
     // Tomasz Nowak's unread message from the demo, and now Kwame's.
     const waiting = await navCount(page);
     assert.equal(waiting, 2);
-    const link = page.locator('nav .nav-messages');
+    const link = page.locator('nav a[href="/messages"]');
     assert.match(await link.evaluate((a) => a.textContent.replace(/\s+/g, ' ')), /Messages2, 2 waiting/);
     await click(page, 'link', /^Messages\s*,\s*2 waiting$/);
     const row = page.locator('#message-threads tr', { hasText: 'Kwame Mensah' });
@@ -113,7 +113,7 @@ test('a patient writes on a phone, his clinician replies, each sees the other si
     await page.setViewportSize({ width: 390, height: 844 });
     await signIn(page, PATIENT, server.password);
     assert.equal(await navCount(page), 1);
-    const name = await page.locator('nav .nav-messages').evaluate((a) => a.textContent.replace(/\s+/g, ' '));
+    const name = await page.locator('nav a[href="/messages"]').evaluate((a) => a.textContent.replace(/\s+/g, ' '));
     assert.match(name, /1 unread/);
     await click(page, 'link', /^Messages\s*,\s*1 unread$/);
     const latest = page.locator('#latest');

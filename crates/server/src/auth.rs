@@ -92,6 +92,8 @@ pub struct Principal {
 pub struct NavCounts {
     /// Beside "Messages": `care::messages::nav_count`.
     pub messages: Option<i64>,
+    /// Beside "Inbox" (clinicians): open alerts and proposals waiting on their care teams.
+    pub inbox: Option<i64>,
 }
 
 impl Principal {

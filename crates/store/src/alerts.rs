@@ -63,6 +63,8 @@ pub struct InboxAlert {
     pub alert: Alert,
     pub patient_name: String,
     pub patient_email: String,
+    /// The patient's phone number, for an alert that says to contact them.
+    pub patient_phone: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -86,6 +88,7 @@ struct InboxRow {
     alert: AlertRow,
     patient_name: String,
     patient_email: String,
+    patient_phone: Option<String>,
 }
 
 impl TryFrom<AlertRow> for Alert {
@@ -183,7 +186,7 @@ impl Db {
             rows = with_pool!(self, |p| sqlx::query_as(concat!(
                 "SELECT ",
                 alert_columns!(),
-                ", u.name AS patient_name, u.email AS patient_email
+                ", u.name AS patient_name, u.email AS patient_email, u.phone AS patient_phone
                   FROM care_team t
                   JOIN alerts a ON a.patient_id = t.patient_id AND a.clinic_id = t.clinic_id
                   JOIN users u ON u.id = a.patient_id
@@ -199,7 +202,7 @@ impl Db {
             let closed: Vec<InboxRow> = with_pool!(self, |p| sqlx::query_as(concat!(
                 "SELECT ",
                 alert_columns!(),
-                ", u.name AS patient_name, u.email AS patient_email
+                ", u.name AS patient_name, u.email AS patient_email, u.phone AS patient_phone
                   FROM care_team t
                   JOIN alerts a ON a.patient_id = t.patient_id AND a.clinic_id = t.clinic_id
                   JOIN users u ON u.id = a.patient_id
@@ -222,6 +225,7 @@ impl Db {
                     alert: r.alert.try_into()?,
                     patient_name: r.patient_name,
                     patient_email: r.patient_email,
+                    patient_phone: r.patient_phone,
                 })
             })
             .collect::<Result<Vec<_>>>()?;

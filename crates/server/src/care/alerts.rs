@@ -95,3 +95,14 @@ pub async fn close(
     .await;
     act.finish(r).await
 }
+
+/// The count beside "Inbox" in a clinician's navigation: the open alerts of their care teams'
+/// patients (proposals waiting are among them once the oversight sweep has raised theirs). Not
+/// audited: it names no patient and runs on every page.
+pub async fn nav_count(state: &AppState, p: &Principal) -> Result<Option<i64>, ApiError> {
+    if p.role() != Role::Clinician {
+        return Ok(None);
+    }
+    let open = state.store().inbox(p.user.clinic_id, p.user.id, AlertState::Open).await?;
+    Ok(Some(i64::try_from(open.len()).unwrap_or(i64::MAX)))
+}

@@ -134,6 +134,29 @@ pub async fn write(
         // message of this side waits unread (they have been told, and will see both).
         let told_already = tx.unread_messages(patient.clinic_id, patient.id, me).await? > 0;
         let m = tx.add_message(patient.clinic_id, patient.id, p.user.id, me, &text, now).await?;
+        // A clinician's message is a contact with the patient (docs/contacts.md): one a day per
+        // patient, so that a quick back-and-forth is one contact, not several toward the target.
+        if me == Author::Clinician {
+            let zone = crate::care::clinic::zone(state, patient.clinic_id).await?;
+            let today = zone.local(now).date();
+            let tx = act.tx().await?;
+            let logged_today = tx.contacts(patient.clinic_id, patient.id).await?.iter().any(|c| {
+                c.kind == physio_clinic::contact::ContactKind::Message
+                    && zone.local(c.occurred_at).date() == today
+            });
+            if !logged_today {
+                let contact = physio_store::NewContact {
+                    clinic_id: patient.clinic_id,
+                    patient_id: patient.id,
+                    kind: physio_clinic::contact::ContactKind::Message,
+                    occurred_at: now,
+                    duration_minutes: None,
+                    note: None,
+                    logged_by: p.user.id,
+                };
+                tx.add_contact(&contact, now).await?;
+            }
+        }
         Ok((m, patient, told_already))
     }
     .await;

@@ -15,7 +15,9 @@
 
 use std::collections::HashMap;
 
-use physio_clinic::alert::{AlertKind, NewAlert, inactivity, overdue_follow_up};
+use physio_clinic::alert::{
+    AlertKind, NewAlert, inactivity, overdue_follow_up, unread_message_overdue,
+};
 use physio_clinic::intake::Region;
 use physio_clinic::schedule::{Due, EpisodeDates, due_now};
 use physio_store::{Alert, AuditOutcome, Episode, EpisodeStatus, NewAuditEvent, StoreError};
@@ -30,6 +32,8 @@ pub const CONDITIONS: &[Condition] = &[
     Condition { kind: AlertKind::NoSession, check: no_session },
     Condition { kind: AlertKind::LikelyDropout, check: likely_dropout },
     Condition { kind: AlertKind::ReassessmentDue, check: reassessment_due },
+    Condition { kind: AlertKind::ProposalsWaiting, check: proposals_waiting },
+    Condition { kind: AlertKind::UnreadMessage, check: unread_message },
 ];
 
 /// Every note Physio closes an alert with starts so.
@@ -77,6 +81,10 @@ pub struct PatientFacts {
     pub due: Vec<Due>,
     /// Open safety alerts, which pause exercise.
     pub paused_by: Vec<AlertKind>,
+    /// Progression proposals waiting for a clinician: how many, and since when.
+    pub proposals: Option<(usize, OffsetDateTime)>,
+    /// When the oldest of the patient's messages no clinician has read was sent.
+    pub unread_since: Option<OffsetDateTime>,
 }
 
 /// What one sweep did.
@@ -144,6 +152,35 @@ fn reassessment_due(c: &ClinicFacts, p: &PatientFacts) -> Verdict {
     }
 }
 
+/// Progression proposals waiting for the clinician (docs/progression.md); the alert's routine
+/// deadline gives the clinician until the end of the next working day.
+fn proposals_waiting(c: &ClinicFacts, p: &PatientFacts) -> Verdict {
+    match p.proposals {
+        Some((n, since)) => Verdict::Holds(format!(
+            "{} progression proposal{} waiting for a decision since {}.",
+            n,
+            if n == 1 { " is" } else { "s are" },
+            day_words(c.zone.local(since).date())
+        )),
+        None => Verdict::Clear("no proposal is waiting now.".into()),
+    }
+}
+
+/// A message from the patient that no clinician has read for more than a working day
+/// (`physio_clinic::alert::unread_message_overdue`).
+fn unread_message(c: &ClinicFacts, p: &PatientFacts) -> Verdict {
+    match p.unread_since {
+        Some(since) if unread_message_overdue(since, false, c.now, c.zone.tz()) => {
+            Verdict::Holds(format!(
+                "A message the patient sent on {} has not been read by anyone on the care team.",
+                day_words(c.zone.local(since).date())
+            ))
+        }
+        Some(_) => Verdict::Clear("the patient's messages are less than a working day old.".into()),
+        None => Verdict::Clear("the patient's messages have been read.".into()),
+    }
+}
+
 /// Reads what the conditions need of one clinic, in a fixed number of queries.
 pub async fn read_clinic(
     state: &AppState,
@@ -158,6 +195,26 @@ pub async fn read_clinic(
     let intakes = store.open_intakes(clinic_id).await?;
     let weeks = store.reassessment_weeks(clinic_id).await?;
     let open = store.alerts(clinic_id, None, false).await?;
+    let mut proposals: HashMap<Uuid, (usize, OffsetDateTime)> = HashMap::new();
+    for d in store
+        .progression_decisions(
+            clinic_id,
+            None,
+            &[physio_clinic::progression::Status::Waiting],
+            None,
+        )
+        .await?
+    {
+        let e = proposals.entry(d.patient_id).or_insert((0, d.created_at));
+        e.0 += 1;
+        e.1 = e.1.min(d.created_at);
+    }
+    let unread: HashMap<Uuid, OffsetDateTime> = store
+        .unread_patient_messages(clinic_id)
+        .await?
+        .into_iter()
+        .map(|u| (u.patient_id, u.since))
+        .collect();
 
     let in_force: HashMap<Uuid, OffsetDateTime> = facts.in_force.into_iter().collect();
     let last_active: HashMap<Uuid, Date> = facts.last_active.into_iter().collect();
@@ -210,6 +267,8 @@ pub async fn read_clinic(
                     .filter(|a| a.patient_id == patient_id && a.kind.safety().is_some())
                     .map(|a| a.kind)
                     .collect(),
+                proposals: proposals.get(&patient_id).copied(),
+                unread_since: unread.get(&patient_id).copied(),
                 episode,
             }
         })

@@ -32,8 +32,13 @@ use crate::{
 /// The patient's phone number as a link that rings it (for a page saying "contact the
 /// patient"), or words saying there is none.
 pub(crate) fn phone_link(user: &User) -> Markup {
+    phone_of(user.phone.as_deref())
+}
+
+/// A phone number as a link that rings it, or words saying there is none.
+pub(crate) fn phone_of(phone: Option<&str>) -> Markup {
     html! {
-        @match &user.phone {
+        @match phone {
             Some(phone) => a.phone-link href=(tel_uri(phone)) { span.visually-hidden { "Call " } (phone) },
             None => span.no-phone { "No phone number on record" },
         }

@@ -65,6 +65,7 @@ async fn inbox_page(
 ) -> PageResult {
     let which = if closed { AlertState::Closed } else { AlertState::Open };
     let list = care::alerts::inbox(state, p, which).await?;
+    let proposals = if closed { Vec::new() } else { care::progression::queue(state, p).await? };
     let z = care::clinic::zone(state, p.user.clinic_id).await?;
     let now = state.now();
     let errors = failed.map_or(&[][..], |(_, _, e)| e);
@@ -91,6 +92,15 @@ async fn inbox_page(
                 (list.len()) " open alert" @if list.len() != 1 { "s" } " for your patients, most urgent first"
                 @if overdue_count > 0 { "; " (overdue_count) " overdue" } "."
             }
+        }
+        @if !closed && !proposals.is_empty() {
+            section.inbox-proposals aria-labelledby="proposals-title" {
+                h2 #proposals-title { "Proposals waiting (" (proposals.len()) ")" }
+                p { "Changes the progression rules propose, each with its rule and reasons. "
+                    a href="/progression/rules" { "How the rules decide" } }
+                (crate::pages::proposals::queue_section(p, &proposals, "/inbox"))
+            }
+            h2 { "Alerts" }
         }
         ol.inbox-list {
             @for item in &list {
@@ -133,10 +143,13 @@ fn inbox_item(
                     }
                     div { dt { "What to do" } dd { (a.kind.to_do()) } }
                     @if a.kind.contact_patient() {
-                        // The patient's phone number goes here once accounts carry one.
                         div.contact {
                             dt { "Contact" }
-                            dd { a href={ "mailto:" (item.patient_email) } { (item.patient_email) } }
+                            dd {
+                                (crate::pages::contacts::phone_of(item.patient_phone.as_deref()))
+                                br;
+                                a href={ "mailto:" (item.patient_email) } { (item.patient_email) }
+                            }
                         }
                     }
                 } @else {

@@ -31,14 +31,13 @@ pub(crate) fn page(title: &str, who: Option<&Principal>, body: Markup) -> Markup
                                             li { a href="/progress" { "My progress" } }
                                             li { a href="/questionnaires" { "Questionnaires" } }
                                             li { a href="/decision-aid" { "Is surgery right for me?" } }
-                                            li { (messages_link(p.nav.messages, "unread")) }
+                                            li { (counted_link("/messages", "Messages", p.nav.messages, "unread")) }
                                         },
                                         Role::Clinician => {
                                             li { a href="/caseload" { "My patients" } }
-                                            li { a href="/proposals" { "Proposals" } }
+                                            li { (counted_link("/inbox", "Inbox", p.nav.inbox, "open")) }
+                                            li { (counted_link("/messages", "Messages", p.nav.messages, "waiting")) }
                                             li { a href="/library" { "Exercise library" } }
-                                            li { (messages_link(p.nav.messages, "waiting")) }
-                                            li { a href="/inbox" { "Inbox" } }
                                         },
                                         Role::Admin => {
                                             li { a href="/admin" { "Clinic admin" } }
@@ -66,13 +65,14 @@ pub(crate) fn page(title: &str, who: Option<&Principal>, body: Markup) -> Markup
     }
 }
 
-/// "Messages" in the navigation, with how many wait for the reader as a badge when any do
-/// (a patient: messages unread; a clinician: patients' threads waiting). The badge is a number
-/// for the eye; screen readers hear it in words ("Messages, 2 unread").
-fn messages_link(count: Option<i64>, what: &str) -> Markup {
+/// A navigation link with how many wait for the reader as a badge when any do ("Messages": a
+/// patient's unread messages, a clinician's patients' threads waiting; "Inbox": a clinician's
+/// open alerts and proposals waiting). The badge is a number for the eye; screen readers hear
+/// it in words ("Messages, 2 unread").
+fn counted_link(href: &str, label: &str, count: Option<i64>, what: &str) -> Markup {
     html! {
-        a.nav-messages href="/messages" {
-            "Messages"
+        a.nav-counted href=(href) {
+            (label)
             @if let Some(n) = count.filter(|n| *n > 0) {
                 // No space before the badge (its margin spaces it), so the link's accessible
                 // name reads "Messages, 2 unread".

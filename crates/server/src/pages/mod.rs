@@ -257,7 +257,10 @@ impl FromRequestParts<AppState> for PageUser {
 /// The counts beside the navigation's links, for a page request (never an API request: they
 /// cost a query or two). The one place to load another count.
 async fn nav_counts(state: &AppState, p: &Principal) -> Result<NavCounts, ApiError> {
-    Ok(NavCounts { messages: crate::care::messages::nav_count(state, p).await? })
+    Ok(NavCounts {
+        messages: crate::care::messages::nav_count(state, p).await?,
+        inbox: crate::care::alerts::nav_count(state, p).await?,
+    })
 }
 
 impl PageUser {
