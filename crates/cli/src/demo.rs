@@ -570,6 +570,15 @@ async fn seed(
                 programme(&state, clinician(&v.by)?, patient, v).await.with_context(|| {
                     format!("demo programme of {}, {} days ago", p.email, v.days_ago)
                 })?;
+                // A patient whose programme began at least eight weeks ago: their clinician lets
+                // the progression rules apply changes within limits (docs/progression.md).
+                let first = p.programme.iter().map(|v| v.days_ago).max();
+                if first == Some(v.days_ago) && v.days_ago >= AUTO_APPLY_AFTER_DAYS {
+                    let req = care::progression::SettingsRequest { auto_apply: true, cap: None };
+                    care::progression::set_settings(&state, clinician(&v.by)?, patient.id, req)
+                        .await
+                        .map_err(api)?;
+                }
             }
             Step::Day(p, i, d) => {
                 let me = &patients[p.email.as_str()];
@@ -722,6 +731,10 @@ async fn alerts(
     care::oversight::sweep(state, clock.now()).await.map_err(api)?;
     Ok(())
 }
+
+/// A demo patient whose programme began at least this many days ago has automatic changes
+/// allowed.
+const AUTO_APPLY_AFTER_DAYS: u32 = 56;
 
 /// Days of guided sessions the demo writes, up to yesterday.
 const DEMO_SESSION_DAYS: u32 = 7;
