@@ -3,6 +3,7 @@
 //! Dates are arguments (`today`), definitions arrive as text the caller has read, and results
 //! are plain values, so every rule here is a fast, deterministic function to test.
 
+pub mod caseload;
 pub mod checkin;
 pub mod day;
 pub mod education;
