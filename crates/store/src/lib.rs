@@ -66,6 +66,7 @@ macro_rules! with_tx {
 }
 
 pub mod audit;
+mod caseload;
 mod day_sessions;
 mod episodes;
 mod exercise;
@@ -89,6 +90,7 @@ use sqlx::{
 use time::{OffsetDateTime, UtcOffset};
 
 pub use audit::{AuditBreak, AuditEvent, AuditOutcome, AuditVerification, NewAuditEvent};
+pub use caseload::*;
 pub use day_sessions::*;
 pub use episodes::*;
 pub use exercise::*;

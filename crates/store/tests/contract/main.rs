@@ -30,6 +30,7 @@ macro_rules! contract {
     };
 }
 
+mod caseload;
 mod lessons;
 
 contract!(
