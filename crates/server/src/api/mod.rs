@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, documented by the OpenAPI document generated from it.
 
 pub mod auth;
+pub mod caseload;
 pub mod day_sessions;
 pub mod episodes;
 pub mod exercises;
@@ -44,6 +45,7 @@ use crate::state::AppState;
         (name = "programmes", description = "The exercise library, templates and each patient's prescribed programme"),
         (name = "sessions", description = "The patient's day: guided sessions, what was done in them, weekly adherence"),
         (name = "lessons", description = "Education lessons: each patient's lessons and what they read, a clinic's own lessons"),
+        (name = "caseload", description = "A clinician's caseload: who needs help, with the facts to sort and filter by"),
     )
 )]
 struct ApiDoc;
@@ -80,6 +82,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(day_sessions::router())
         .merge(lessons::router())
         .merge(reminders::router())
+        .merge(caseload::router())
 }
 
 /// A role, as the API spells it.
