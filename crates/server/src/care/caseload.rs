@@ -269,7 +269,9 @@ async fn rows(
             .remove(&id)
             .unwrap_or_default()
             .into_iter()
-            .map(|r| (r.at, PainReading { day: zone.local(r.at).date(), pain: r.pain, source: r.source }))
+            .map(|r| {
+                (r.at, PainReading { day: zone.local(r.at).date(), pain: r.pain, source: r.source })
+            })
             .collect();
         readings.sort_by_key(|(at, _)| *at);
         let readings: Vec<PainReading> = readings.into_iter().map(|(_, r)| r).collect();
@@ -304,7 +306,12 @@ async fn rows(
             .filter(|m| m.patient_id == id)
             .map(|m| TeamMember { clinician_id: m.clinician_id, name: m.clinician_name.clone() })
             .collect();
-        out.push(CaseloadRow { id, name: patient.name, care_team, facts: Facts::new(&inputs, today) });
+        out.push(CaseloadRow {
+            id,
+            name: patient.name,
+            care_team,
+            facts: Facts::new(&inputs, today),
+        });
     }
     Ok((out, today))
 }

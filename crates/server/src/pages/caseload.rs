@@ -200,7 +200,9 @@ fn needs(f: &Facts) -> Markup {
 fn week_text(w: Option<WeekCount>) -> Markup {
     match w {
         None => html! { span.hint-inline { "No programme" } },
-        Some(w) if w.planned == 0 && w.done == 0 => html! { span.hint-inline { "None planned yet" } },
+        Some(w) if w.planned == 0 && w.done == 0 => {
+            html! { span.hint-inline { "None planned yet" } }
+        }
         Some(w) => html! { (w.done) " of " (w.planned) " done" },
     }
 }
@@ -339,7 +341,9 @@ pub(crate) async fn show(
     let c = care::caseload::caseload(&state, &p, &q.care()).await?;
     let searched = q.q.as_deref().is_some_and(|s| !s.trim().is_empty());
     let filtered = q.attention
-        || [&q.pathway, &q.phase, &q.clinician].iter().any(|v| v.as_deref().is_some_and(|v| !v.is_empty()));
+        || [&q.pathway, &q.phase, &q.clinician]
+            .iter()
+            .any(|v| v.as_deref().is_some_and(|v| !v.is_empty()));
     let n = c.patients.len();
     let plural = |n: usize| if n == 1 { "patient" } else { "patients" };
     let body = html! {

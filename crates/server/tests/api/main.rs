@@ -1,6 +1,7 @@
 //! Black-box tests: the real server on an ephemeral port, over SQLite and over PostgreSQL.
 
 mod care;
+mod caseload;
 mod clinical;
 mod day_sessions;
 mod helpers;

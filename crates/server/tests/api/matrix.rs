@@ -497,6 +497,8 @@ const MATRIX: &[Row] = &[
         Form("confirm=yes&reason=goals+met"),
         [303, 403, 403, 303, 403, 403, 403, 404],
     ),
+    // The caseload: clinicians only (each sees their own care teams' patients).
+    row("GET", "/api/v1/caseload", NoBody, [401, 403, 403, 200, 200, 403, 403, 200]),
 ];
 
 both_backends!(role_route_matrix);
@@ -635,7 +637,7 @@ async fn clinical_targets(app: &TestApp) -> (Vec<uuid::Uuid>, Vec<uuid::Uuid>, u
         ids.push(tx.record_triage(&triage("weekly_checkin"), at).await.unwrap().id);
     }
     let alerts: Vec<(String, String)> =
-        (0..16).map(|i| ("test".to_owned(), format!("alert {i}"))).collect();
+        (0..16).map(|i| ("phq9_item9".to_owned(), format!("alert {i}"))).collect();
     let response = NewResponse {
         clinic_id: p.clinic_a,
         episode_id: ep.id,
