@@ -61,7 +61,7 @@ fn ids(body: &Value) -> Vec<String> {
         .collect()
 }
 
-fn row<'a>(body: &'a Value, id: Uuid) -> &'a Value {
+fn row(body: &Value, id: Uuid) -> &Value {
     body["patients"].as_array().unwrap().iter().find(|r| r["id"] == id.to_string()).unwrap()
 }
 
