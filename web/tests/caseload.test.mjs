@@ -110,7 +110,7 @@ test('a clinician finds who needs help in a caseload of 150', { timeout: 240_000
     // Filters: those who need attention on the conservative lumbar pathway; the order stays.
     await page.getByLabel('Only patients who need attention').check();
     await page.getByLabel('Pathway').selectOption('conservative_lumbar');
-    await Promise.all([page.waitForURL(/attention=true/), page.getByRole('button', { name: 'Show patients' }).click()]);
+    await Promise.all([page.waitForURL(/attention=true/), page.getByRole('button', { name: 'Search', exact: true }).click()]);
     assert.match(page.url(), /pathway=conservative_lumbar/);
     assert.match(page.url(), /sort=pain&dir=desc/);
     const rows = page.locator('table#caseload tbody tr');

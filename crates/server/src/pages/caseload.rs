@@ -327,7 +327,7 @@ fn filters(q: &PageQuery, c: &Caseload) -> Markup {
                     }
                 }
             }
-            button.button type="submit" { "Show patients" }
+            button.button type="submit" { "Search" }
         }
     }
 }
