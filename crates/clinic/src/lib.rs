@@ -4,6 +4,7 @@
 //! are plain values, so every rule here is a fast, deterministic function to test.
 
 pub mod alert;
+pub mod caseload;
 pub mod checkin;
 pub mod contact;
 pub mod day;

@@ -78,8 +78,8 @@ pub struct NewDaySession<'a> {
 }
 
 #[derive(FromRow)]
-struct SessionRow {
-    id: Uuid,
+pub(crate) struct SessionRow {
+    pub(crate) id: Uuid,
     patient_id: Uuid,
     day: Date,
     number: i32,
@@ -100,8 +100,8 @@ struct SessionRow {
 }
 
 #[derive(FromRow)]
-struct ExerciseRow {
-    session_id: Uuid,
+pub(crate) struct ExerciseRow {
+    pub(crate) session_id: Uuid,
     exercise: String,
     outcome: String,
     skip_reason: Option<String>,
@@ -129,7 +129,7 @@ fn small<T: TryFrom<i32>>(what: &str, v: Option<i32>) -> Result<Option<T>> {
 }
 
 impl ExerciseRow {
-    fn typed(self) -> Result<LoggedExercise> {
+    pub(crate) fn typed(self) -> Result<LoggedExercise> {
         let outcome = Outcome::parse(&self.outcome, self.skip_reason.as_deref())
             .map_err(|e| bad("day_session_exercises.outcome", e))?;
         let log = ExerciseLog {
@@ -155,7 +155,7 @@ impl ExerciseRow {
 }
 
 impl SessionRow {
-    fn typed(self, mut exercises: Vec<LoggedExercise>) -> Result<DaySession> {
+    pub(crate) fn typed(self, mut exercises: Vec<LoggedExercise>) -> Result<DaySession> {
         let due: Vec<Item> = typed("day_sessions.due", self.due.0)?;
         let at = |id: &str| due.iter().position(|i| i.exercise == id).unwrap_or(usize::MAX);
         exercises.sort_by_key(|e| at(&e.exercise));

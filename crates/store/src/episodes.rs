@@ -692,7 +692,7 @@ impl Tx {
 }
 
 #[derive(FromRow)]
-struct EpisodeRow {
+pub(crate) struct EpisodeRow {
     id: Uuid,
     clinic_id: Uuid,
     patient_id: Uuid,
@@ -768,7 +768,7 @@ struct TriageRow {
 }
 
 /// A stored tier, read back typed; an unknown name is an error, never a default.
-fn parse_tier(s: &str) -> Result<Tier> {
+pub(crate) fn parse_tier(s: &str) -> Result<Tier> {
     Tier::ALL
         .into_iter()
         .find(|t| t.as_str() == s)

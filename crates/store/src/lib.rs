@@ -67,6 +67,7 @@ macro_rules! with_tx {
 
 mod alerts;
 pub mod audit;
+mod caseload;
 mod contacts;
 mod day_sessions;
 mod episodes;
@@ -94,6 +95,7 @@ use time::{OffsetDateTime, UtcOffset};
 
 pub use alerts::*;
 pub use audit::{AuditBreak, AuditEvent, AuditOutcome, AuditVerification, NewAuditEvent};
+pub use caseload::*;
 pub use contacts::*;
 pub use day_sessions::*;
 pub use episodes::*;

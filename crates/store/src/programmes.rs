@@ -51,7 +51,7 @@ pub struct StoredTemplate {
 }
 
 #[derive(FromRow)]
-struct VersionRow {
+pub(crate) struct VersionRow {
     patient_id: Uuid,
     version: i32,
     items: Json<serde_json::Value>,

@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod auth;
+pub mod caseload;
 pub mod contacts;
 pub mod day_sessions;
 pub mod episodes;
@@ -52,6 +53,7 @@ use crate::state::AppState;
         (name = "messages", description = "Secure messages between a patient and their care team, and unread counts"),
         (name = "alerts", description = "Alerts for the care team: the inbox, each patient's alert history, closing with a note"),
         (name = "contacts", description = "The contact log (messages, calls, visits) with this week's count, and the patient's phone number"),
+        (name = "caseload", description = "A clinician's caseload: who needs help, with the facts to sort and filter by"),
     )
 )]
 struct ApiDoc;
@@ -92,6 +94,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(messages::router())
         .merge(alerts::router())
         .merge(contacts::router())
+        .merge(caseload::router())
 }
 
 /// A role, as the API spells it.

@@ -19,6 +19,7 @@
 
 pub mod access;
 pub mod alerts;
+pub mod caseload;
 pub mod checkin;
 pub mod clinic;
 pub mod contacts;

@@ -2,6 +2,7 @@
 //! without JavaScript, one layout, errors rendered as pages.
 
 pub(crate) mod admin;
+mod caseload;
 mod charts;
 mod clinical;
 pub(crate) mod contacts;
@@ -82,7 +83,7 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/questionnaires", get(questionnaires::list)),
         ("GET", "/questionnaires/{instrument}", get(questionnaires::show)),
         ("POST", "/questionnaires/{instrument}", post(questionnaires::submit)),
-        ("GET", "/caseload", get(patients::caseload)),
+        ("GET", "/caseload", get(caseload::show)),
         ("GET", "/patients/{patient_id}", get(patients::show)),
         ("POST", "/patients/{patient_id}/care-team", post(admin::set_care_team)),
         ("POST", "/patients/{patient_id}/references", post(clinical::set_reference)),

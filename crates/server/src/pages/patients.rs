@@ -1,15 +1,14 @@
-//! The patient's home, the clinician's caseload and a patient's record.
+//! The patient's home and a patient's record (the caseload is `pages::caseload`).
 
 use axum::{extract::State, response::IntoResponse};
 use maud::{Markup, html};
 use physio_clinic::triage::Tier;
 use physio_store::Role;
-use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::{
     care,
-    error::{ApiPath, ApiQuery},
+    error::ApiPath,
     pages::{
         PageResult, PageUser,
         layout::{age, long_date, page},
@@ -118,104 +117,6 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
     Ok(page(&format!("Hello, {first}"), Some(&p), body).into_response())
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct CaseloadQuery {
-    q: Option<String>,
-}
-
-pub(crate) async fn caseload(
-    State(state): State<AppState>,
-    PageUser(p): PageUser,
-    ApiQuery(query): ApiQuery<CaseloadQuery>,
-) -> PageResult {
-    PageUser(p.clone()).require(&state, Role::Clinician, "caseload").await?;
-    let q = query.q.unwrap_or_default();
-    let filter = care::records::ListQuery { q: Some(q.clone()), ..Default::default() };
-    let (mut patients, teams) = care::records::list(&state, &p, &filter).await?;
-    let today = state.now().date();
-    let store = state.store();
-    // Decisions waiting for review on this caseload, with the tier the rules proposed (the
-    // clinic's other patients are not looked at one by one).
-    let mine: std::collections::HashSet<Uuid> = patients.iter().map(|pt| pt.id).collect();
-    let mut review: std::collections::HashMap<Uuid, Tier> = std::collections::HashMap::new();
-    for e in store.open_episodes(p.user.clinic_id).await?.iter().filter(|e| {
-        e.status == physio_store::EpisodeStatus::AwaitingReview && mine.contains(&e.patient_id)
-    }) {
-        if let Some(t) = store.triage_history(p.user.clinic_id, e.id).await?.into_iter().next() {
-            review.insert(e.patient_id, t.tier);
-        }
-    }
-    let mut alerts: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
-    for a in store.alerts(p.user.clinic_id, None, false).await? {
-        if mine.contains(&a.patient_id) {
-            *alerts.entry(a.patient_id).or_default() += 1;
-        }
-    }
-    let urgency = |tier: Option<&Tier>| match tier {
-        Some(Tier::Emergency) => 0,
-        Some(Tier::Urgent) => 1,
-        Some(Tier::Specialist) => 2,
-        Some(Tier::Exercise) => 3,
-        None => 4,
-    };
-    // Who needs the clinician now comes first: emergencies, alerts, then decisions to review
-    // by urgency; the rest by name.
-    patients.sort_by_key(|pt| {
-        let tier = review.get(&pt.id);
-        (urgency(tier).min(if alerts.contains_key(&pt.id) { 1 } else { 4 }), urgency(tier))
-    });
-    let attention = |id: &Uuid| {
-        html! {
-            @if let Some(n) = alerts.get(id) { span.tag.tag-urgent { (n) " alert" @if *n != 1 { "s" } } " " }
-            @if let Some(tier) = review.get(id) {
-                @let (label, class) = crate::pages::clinical::tier_label(*tier);
-                span.tag.(class) { (label) ": review" }
-            }
-        }
-    };
-    let body = html! {
-        h1 { "My patients" }
-        form.search method="get" action="/caseload" role="search" {
-            div.field {
-                label for="q" { "Search your patients" }
-                p.hint #q-hint { "By name, e-mail or what brought them in." }
-                div.search-row {
-                    input #q type="search" name="q" value=(q) aria-describedby="q-hint";
-                    button.button type="submit" { "Search" }
-                }
-            }
-        }
-        p aria-live="polite" {
-            @if q.trim().is_empty() {
-                (patients.len()) " patient" @if patients.len() != 1 { "s" } " on your caseload."
-            } @else {
-                (patients.len()) " of your patients match “" (q.trim()) "”. "
-                a href="/caseload" { "Show all" }
-            }
-        }
-        @if !patients.is_empty() {
-            div.table-scroll {
-                table #caseload {
-                    caption.visually-hidden { "Patients on your caseload" }
-                    thead { tr { th scope="col" { "Name" } th scope="col" { "Age" } th scope="col" { "Summary" } th scope="col" { "Care team" } th scope="col" { "Needs you" } } }
-                    tbody {
-                        @for pt in &patients {
-                            tr data-patient-id=(pt.id) {
-                                td { a href={ "/patients/" (pt.id) } { (pt.name) } }
-                                td { @if let Some(d) = pt.date_of_birth { span.cell-label { "Age " } (age(d, today)) } }
-                                td { (pt.summary.as_deref().unwrap_or("")) }
-                                td { span.cell-label { "Care team: " } (teams.iter().filter(|m| m.patient_id == pt.id).map(|m| m.clinician_name.as_str()).collect::<Vec<_>>().join(", ")) }
-                                td { (attention(&pt.id)) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    };
-    Ok(page("My patients", Some(&p), body).into_response())
-}
-
 pub(crate) async fn show(
     State(state): State<AppState>,
     PageUser(mut p): PageUser,
@@ -232,6 +133,7 @@ pub(crate) async fn show(
         && view.active
         && !care_team.iter().any(|m| clinicians.iter().any(|c| c.id == m.clinician_id && c.active));
     let today = state.now().date();
+    let glance = crate::pages::caseload::summary(&state, &p, patient_id).await?;
     let clinical = if p.role() == Role::Patient {
         html! {}
     } else {
@@ -254,6 +156,7 @@ pub(crate) async fn show(
                 p { a href="#care-team-title" { "Choose the care team" } }
             }
         }
+        (glance)
         dl.summary-list {
             @if let Some(dob) = view.date_of_birth {
                 div { dt { "Age" } dd { (age(dob, today)) " (born " (long_date(dob)) ")" } }

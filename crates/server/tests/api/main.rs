@@ -2,6 +2,7 @@
 
 mod alerts;
 mod care;
+mod caseload;
 mod clinical;
 mod contacts;
 mod day_sessions;

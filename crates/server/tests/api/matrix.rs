@@ -608,6 +608,8 @@ const MATRIX: &[Row] = &[
         Form("phone=416+555+0142"),
         [303, 403, 403, 303, 403, 303, 404, 404],
     ),
+    // The caseload: clinicians only (each sees their own care teams' patients).
+    row("GET", "/api/v1/caseload", NoBody, [401, 403, 403, 200, 200, 403, 403, 200]),
 ];
 
 both_backends!(role_route_matrix);

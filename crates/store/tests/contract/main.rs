@@ -33,6 +33,7 @@ macro_rules! contract {
 }
 
 mod alerts;
+mod caseload;
 mod contacts;
 mod lessons;
 mod messages;
