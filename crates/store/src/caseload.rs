@@ -211,7 +211,7 @@ macro_rules! sessions_sql {
         concat!(
             "SELECT id, patient_id, day, number, programme_version, due, pain_before, usual_pain,
                 stopped, started_at, updated_at, ended_at, pain_after, fatigue, stopped_early,
-                closing_note, next_morning, next_morning_at
+                closing_note, next_morning_pain, next_morning_at
              FROM day_sessions WHERE clinic_id = $1 AND day >= $3 AND patient_id ",
             $f,
             " ORDER BY day DESC, number DESC"
