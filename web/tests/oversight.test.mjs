@@ -77,6 +77,8 @@ test('a clinician decides proposals from the inbox, replies and logs a call; the
     await checkTouchTargets(page, 'the inbox');
     await screenshot(page, 'oversight-inbox');
 
+    // Each patient's proposals are one line until opened.
+    await proposals.locator(`details#group-${patient.id} > summary`).click();
     // Accept one: tick only it.
     const form = proposals.locator(`form#proposals-${patient.id}`);
     for (const box of await form.locator('input[name="proposal"]').all()) {
@@ -88,7 +90,8 @@ test('a clinician decides proposals from the inbox, replies and logs a call; the
     assert.equal(await page.locator(`input[value="${accepted.decision.id}"]`).count(), 0, 'accepted: no longer waiting');
 
     // Change the dose of another, then accept it.
-    await click(page.getByRole('link', { name: `Change the dose of ${edited.exercise_name}` }).first());
+    await page.locator(`details#group-${patient.id} > summary`).click();
+    await click(page.locator(`details#group-${patient.id}`).getByRole('link', { name: `Change the dose of ${edited.exercise_name}` }));
     await checkA11y(page, 'changing a proposed dose');
     await checkTouchTargets(page, 'changing a proposed dose');
     // A little less than proposed, and never the dose it had before.

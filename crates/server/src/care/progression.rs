@@ -826,7 +826,7 @@ pub struct ChangeNote {
 }
 
 /// The changes the rules made to a patient's programme in the last [`SHOWN_DAYS`] days, newest
-/// first. Reads only; the caller's action (Today) is audited.
+/// first, the latest of each exercise. Reads only; the caller's action (Today) is audited.
 pub(crate) async fn recent_changes(
     state: &AppState,
     patient: &User,
@@ -842,9 +842,12 @@ pub(crate) async fn recent_changes(
             None,
         )
         .await?;
+    // The newest change of each exercise only: what it is now, and why it last changed.
+    let mut seen = std::collections::HashSet::new();
     Ok(decided
         .into_iter()
         .filter(|d| d.decided_at.is_some_and(|t| t >= since))
+        .filter(|d| seen.insert(d.exercise.clone()))
         .map(|d| {
             let v = view(&lib, patient, d);
             ChangeNote {

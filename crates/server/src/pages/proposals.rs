@@ -104,8 +104,15 @@ pub(crate) fn queue_section(p: &Principal, queue: &[ProposalView], back: &str) -
         }
         @for (id, name) in &patients {
             @let theirs: Vec<ProposalView> = queue.iter().filter(|v| v.decision.patient_id == *id).cloned().collect();
-            section.proposal-group aria-labelledby={ "group-" (id) } {
-                h3 #{ "group-" (id) } { a href={ "/patients/" (id) "#progression-title" } { (name) } }
+            // One line per patient until opened: a caseload's proposals stay readable.
+            details.proposal-group #{ "group-" (id) } {
+                summary {
+                    strong { (name) } ": " (theirs.len()) " proposal" @if theirs.len() != 1 { "s" }
+                    @if let Some(first) = theirs.iter().map(|v| v.decision.created_at).min() {
+                        span.hint-inline { " (since " (long_date(first.date())) ")" }
+                    }
+                }
+                p { a href={ "/patients/" (id) "#progression-title" } { "Open the record of " (name) } }
                 (group_form(p, *id, &theirs, back, None, &[]))
             }
         }
