@@ -266,7 +266,7 @@ async fn caseload_refuses_what_means_nothing(app: &TestApp) {
         (
             "sort=age",
             "sort",
-            "attention, name, alerts, adherence, pain, trend, last_session, pathway, phase, care_team",
+            "attention, name, alerts, adherence, pain, trend, last_session, proposals, contacts, pathway, phase, care_team",
         ),
         ("dir=up", "dir", "asc or desc"),
         ("pathway=lumbar", "pathway", "conservative_lumbar"),
