@@ -143,7 +143,7 @@ test('an emergency answer stops the intake at once; home leads with the card; th
     await signIn(page, clinicianEmail, server.password);
     await page.locator('#caseload tbody tr', { hasText: patient.name }).getByRole('link', { name: patient.name }).click();
     const alerts = page.locator('section.alerts');
-    await alerts.getByText('Emergency answer during the intake').waitFor();
+    await alerts.getByText('Emergency answer during the intake', { exact: true }).waitFor();
     assert.equal(await alerts.locator('li.alert-item').count(), 1, 'one alert');
   });
 });
