@@ -292,9 +292,14 @@ async fn may_apply(db: &Db, ctx: &Context, patient: &User, d: &Draft) -> Result<
     Ok(!recent.iter().any(|r| r.exercise == d.exercise && r.proposal == Proposal::Progress))
 }
 
+/// An exercise's name, or its id once it has left the library.
+fn name_of(lib: &ClinicLibrary, id: &str) -> String {
+    lib.find(id).map_or_else(|| id.to_owned(), |e| e.name.clone())
+}
+
 /// "Bridge: 2 sets of 10 → 2 sets of 12 (ready to progress)".
 fn change_words(lib: &ClinicLibrary, before: &Item, after: &Item, rule: Rule) -> String {
-    let name = |id: &str| lib.find(id).map_or_else(|| id.to_owned(), |e| e.name.clone());
+    let name = |id: &str| name_of(lib, id);
     let to = if before.exercise == after.exercise {
         after.dose.amount_text()
     } else {
@@ -401,7 +406,7 @@ async fn record(
         .await?;
     }
     if let Some(earlier) = breach_before {
-        let name = |id: &str| ctx.lib.find(id).map_or_else(|| id.to_owned(), |e| e.name.clone());
+        let name = |id: &str| name_of(&ctx.lib, id);
         let now_breach: Vec<String> = drafts
             .iter()
             .filter(|d| d.decision.rule == Rule::PainBreach)
@@ -505,7 +510,7 @@ pub struct ProposalView {
 }
 
 fn view(lib: &ClinicLibrary, patient: &User, d: ProgressionDecision) -> ProposalView {
-    let name = |id: &str| lib.find(id).map_or_else(|| id.to_owned(), |e| e.name.clone());
+    let name = |id: &str| name_of(lib, id);
     let after = d.item_after.as_ref().map(|a| {
         if a.exercise == d.item_before.exercise {
             a.dose.amount_text()

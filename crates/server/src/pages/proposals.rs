@@ -315,13 +315,6 @@ pub(crate) async fn decide(
             let errors = vec![FieldError { field, message: sentence(&message) }];
             let prog = care::progression::of_patient(&state, &p, patient_id).await?;
             let (patient, _) = care::records::patient(&state, &p, patient_id).await?;
-            let errors: Vec<FieldError> = errors
-                .into_iter()
-                .map(|e| FieldError {
-                    field: if e.field == "reason" { "reason" } else { "proposals" },
-                    ..e
-                })
-                .collect();
             let body = html! {
                 a.back-link href=(t.back(patient_id)) { "Back" }
                 (summary_for(&errors, patient_id))
