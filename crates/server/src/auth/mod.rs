@@ -3,15 +3,12 @@
 //! Session and API-token secrets are random 256-bit values; the database keeps only their
 //! SHA-256. A session's CSRF token is derived from its secret, so checking it needs no lookup.
 
-use std::net::IpAddr;
-
-use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use axum::{
     extract::FromRequestParts,
     http::{HeaderMap, header, request::Parts},
 };
-use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use physio_store::{AuditOutcome, NewSession, Role, User};
+use axum_extra::extract::cookie::CookieJar;
+use physio_store::{Role, User};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -21,32 +18,17 @@ use crate::{
     state::{Actor, AppState},
 };
 
+mod password;
+mod session;
+mod sign_in;
+
+pub use password::{check_password_rules, hash_password};
+pub use session::{SignedIn, removal_cookie, session_cookie, sign_out};
+pub use sign_in::sign_in;
+
 pub const SESSION_COOKIE: &str = "physio_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf_token";
-
-/// Hashes a password with Argon2id (the crate's defaults: 19 MiB, 2 passes).
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| ApiError::Internal(format!("hashing password: {e}")))
-}
-
-fn verify_password(password: &str, hash: &str) -> bool {
-    Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
-}
-
-/// Rules every new password must meet; the message says how to fix it.
-pub fn check_password_rules(password: &str) -> Result<(), ApiError> {
-    if password.chars().count() < 10 {
-        return Err(ApiError::invalid("password", "use a password of at least 10 characters"));
-    }
-    if password.len() > 256 {
-        return Err(ApiError::invalid("password", "use a password of at most 256 characters"));
-    }
-    Ok(())
-}
 
 /// A fresh random secret, hex-encoded.
 pub fn new_secret() -> String {
@@ -218,131 +200,4 @@ pub(crate) async fn authenticate(
         request_id,
         nav: NavCounts::default(),
     })
-}
-
-/// A successful sign-in: the session secret goes into the cookie and nowhere else.
-pub struct SignedIn {
-    pub user: User,
-    pub secret: String,
-    pub csrf_token: String,
-}
-
-/// A fixed hash to verify against when the e-mail is unknown, so a wrong e-mail takes as long
-/// as a wrong password and response times do not reveal which accounts exist.
-static DUMMY_HASH: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| hash_password("not the password of anyone").unwrap_or_default());
-
-/// Checks a password and opens a session, with per-address rate limiting and per-account
-/// lockout. Every attempt is audited.
-pub async fn sign_in(
-    state: &AppState,
-    email: &str,
-    password: &str,
-    ip: IpAddr,
-    request_id: Option<&str>,
-) -> Result<SignedIn, ApiError> {
-    let anonymous = Actor { request_id, ..Actor::default() };
-    if let Err(e) = state.check_login_rate(ip) {
-        state.metrics().logins.with_label_values(&["rate_limited"]).inc();
-        state.audit(anonymous, "login", "session", None, AuditOutcome::Denied).await?;
-        return Err(e);
-    }
-    let store = state.store();
-    let now = state.now();
-    let creds = store.credentials(email).await?;
-    let hash = creds.as_ref().map_or_else(|| DUMMY_HASH.clone(), |c| c.password_hash.clone());
-    let pw = password.to_owned();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
-        .await
-        .map_err(|e| ApiError::Internal(format!("password check: {e}")))?;
-    let failed = || ApiError::invalid("password", "the e-mail address or password is incorrect");
-    let Some(c) = creds else {
-        state.metrics().logins.with_label_values(&["failed"]).inc();
-        state.audit(anonymous, "login", "session", None, AuditOutcome::Failed).await?;
-        return Err(failed());
-    };
-    let actor = Actor {
-        clinic_id: Some(c.user.clinic_id),
-        user_id: Some(c.user.id),
-        role: Some(c.user.role),
-        request_id,
-    };
-    let locked = |until: time::OffsetDateTime| {
-        let minutes = ((until - now).whole_seconds() + 59) / 60;
-        ApiError::TooManyRequests {
-            message: format!(
-                "this account is locked after too many failed sign-ins; try again in {minutes} minute{}",
-                if minutes == 1 { "" } else { "s" }
-            ),
-            retry_after_secs: (until - now).whole_seconds(),
-        }
-    };
-    if let Some(until) = c.locked_until.filter(|t| *t > now) {
-        state.metrics().logins.with_label_values(&["locked"]).inc();
-        state.audit(actor, "login", "session", None, AuditOutcome::Denied).await?;
-        return Err(locked(until));
-    }
-    let event = |outcome| actor.event(now, "login", "session", None, outcome);
-    if !ok || !c.user.active {
-        state.metrics().logins.with_label_values(&["failed"]).inc();
-        let mut tx = store.begin().await?;
-        let mut lock = None;
-        if !ok {
-            let policy = state.config().login;
-            lock = tx
-                .record_login_failure(c.user.id, now, policy.max_failures, policy.lockout)
-                .await?;
-        }
-        tx.append_audit(&event(AuditOutcome::Failed)).await?;
-        tx.commit().await?;
-        return Err(lock.map_or_else(failed, locked));
-    }
-    let secret = new_secret();
-    let csrf_token = csrf_for(&secret);
-    let mut tx = store.begin().await?;
-    tx.record_login_success(c.user.id).await?;
-    tx.create_session(
-        &NewSession {
-            token_hash: sha256_hex(&secret),
-            user_id: c.user.id,
-            clinic_id: c.user.clinic_id,
-            csrf_token: sha256_hex(&csrf_token),
-            expires_at: now + state.config().sessions.absolute,
-        },
-        now,
-    )
-    .await?;
-    tx.append_audit(&event(AuditOutcome::Success)).await?;
-    tx.commit().await?;
-    state.metrics().logins.with_label_values(&["success"]).inc();
-    Ok(SignedIn { user: c.user, secret, csrf_token })
-}
-
-/// The session cookie: HttpOnly, SameSite=Lax, Secure when served over TLS.
-pub fn session_cookie(state: &AppState, secret: String) -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, secret))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(state.config().secure_cookies)
-        .path("/")
-        .build()
-}
-
-pub fn removal_cookie(state: &AppState) -> Cookie<'static> {
-    let mut c = session_cookie(state, String::new());
-    c.make_removal();
-    c
-}
-
-/// Ends the caller's session, if they used one.
-pub async fn sign_out(state: &AppState, p: &Principal) -> Result<(), ApiError> {
-    if let Via::Session { id, .. } = &p.via {
-        let now = state.now();
-        let mut tx = state.store().begin().await?;
-        tx.revoke_session(*id, now).await?;
-        tx.append_audit(&p.actor().event(now, "logout", "session", None, AuditOutcome::Success))
-            .await?;
-        tx.commit().await?;
-    }
-    Ok(())
 }
