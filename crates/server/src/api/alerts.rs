@@ -41,6 +41,7 @@ impl From<StateParam> for AlertState {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StateQuery {
     /// `open` (the inbox's default), `closed` or `all` (the history's default).

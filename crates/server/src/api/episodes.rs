@@ -175,6 +175,7 @@ pub struct ResponseList {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseQuery {
     /// Only this instrument, e.g. `odi`.
@@ -293,10 +294,11 @@ async fn submit_response(
 }
 
 /// Where the patient is on their pathway today: phase, precautions with reasons, and what
-/// unlocks the next phase. `null` when no pathway is set.
+/// unlocks the next phase. 404 when no pathway is set yet.
 #[utoipa::path(get, path = "/api/v1/patients/{patient_id}/pathway", tag = "episodes",
     params(("patient_id" = Uuid, Path)), security(("session" = []), ("bearer" = [])),
-    responses((status = 200, body = Object), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = Object), (status = 403, body = ErrorBody),
+        (status = 404, description = "No such patient, or no pathway set for them yet", body = ErrorBody),
         (status = 422, description = "The pathway is missing a fact it needs, such as the surgery date", body = ErrorBody)))]
 async fn pathway_status(
     State(state): State<AppState>,
@@ -304,5 +306,8 @@ async fn pathway_status(
     ApiPath(patient_id): ApiPath<Uuid>,
 ) -> Result<ApiJson<Value>, ApiError> {
     let status = care::pathway::status(&state, &p, patient_id).await?;
-    Ok(ApiJson(status.map_or(Value::Null, |s| serde_json::to_value(s).unwrap_or(Value::Null))))
+    let status = status.ok_or(ApiError::NotFound("pathway"))?;
+    let body = serde_json::to_value(status)
+        .map_err(|e| ApiError::Internal(format!("pathway status: {e}")))?;
+    Ok(ApiJson(body))
 }

@@ -30,6 +30,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LibraryQuery {
     /// Only the clinic's own exercises (what a clinic exports to share or back up).
@@ -91,6 +92,7 @@ async fn import(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateQuery {
     /// Only templates for this pathway (for example `post_op_fusion`).

@@ -54,6 +54,7 @@ pub struct SetCareTeam {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PatientQuery {
     /// Case-insensitive search in name, e-mail and summary.

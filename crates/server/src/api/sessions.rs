@@ -24,6 +24,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 const MAX_LIMIT: i64 = 200;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SessionQuery {
     /// How many of the latest sessions (1 to 200; default 50).

@@ -11,6 +11,7 @@ mod lessons;
 mod live;
 mod matrix;
 mod messages;
+mod openapi;
 mod programme_pages;
 mod programme_patient;
 mod programmes;
