@@ -38,7 +38,7 @@ pub const SYSTEM_ROUTES: &[(&str, &str)] = &[
 
 /// The generated OpenAPI document.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api::router().split_for_parts().1
+    api::routes_and_document().1
 }
 
 /// (method, path) of every route the server answers, for the authorization-matrix test.
@@ -64,7 +64,7 @@ pub fn routes() -> Vec<(String, String)> {
 }
 
 pub fn router(state: AppState) -> Router {
-    let (api, doc) = api::router().split_for_parts();
+    let (api, doc) = api::routes_and_document();
     let body_limit = state.config().body_limit;
     let web_dir = state.config().web_dir.clone();
     let app = Router::new()

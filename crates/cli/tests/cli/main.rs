@@ -6,6 +6,7 @@
 mod crash;
 mod demo;
 mod exercises;
+mod fuzz;
 mod reminders;
 mod tidy;
 

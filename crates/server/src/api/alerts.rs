@@ -45,6 +45,7 @@ impl From<StateParam> for AlertState {
 #[serde(deny_unknown_fields)]
 pub struct StateQuery {
     /// `open` (the inbox's default), `closed` or `all` (the history's default).
+    #[param(inline)]
     pub state: Option<StateParam>,
 }
 

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod caseload;
 pub mod contacts;
 pub mod day_sessions;
+pub mod document;
 pub mod episodes;
 pub mod exercises;
 pub mod lessons;
@@ -74,8 +75,15 @@ impl Modify for Security {
     }
 }
 
-/// Every API route, with its OpenAPI description.
-pub fn router() -> OpenApiRouter<AppState> {
+/// Every API route with its OpenAPI description, and the finished document.
+pub fn routes_and_document() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    let (routes, mut doc) = router().split_for_parts();
+    document::add_common_responses(&mut doc);
+    (routes, doc)
+}
+
+/// Every API route, with the OpenAPI description of its own answers.
+fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::router())
         .merge(tokens::router())

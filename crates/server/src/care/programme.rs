@@ -27,7 +27,7 @@ pub struct Entry {
     #[schema(value_type = Object)]
     pub item: Item,
     /// The exercise, from the clinic's library (`None` if it has since left the library).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub exercise: Option<Exercise>,
     /// Precautions in force today that it conflicts with and that no override covers: the
     /// patient is told to leave it out until their clinician has looked again.
@@ -49,17 +49,17 @@ impl Entry {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProgrammeView {
     /// The version in force, with who changed it last and why; `None` before the first.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub current: Option<ProgrammeVersion>,
     /// Its exercises, in order.
     pub entries: Vec<Entry>,
     /// Why exercise is paused, when it is: the programme is paused with it.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub pause: Option<Pause>,
     /// What the patient is told while exercise is paused.
     pub pause_message: Option<String>,
     /// The phase and the precautions in force, when the patient is on a pathway.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub phase: Option<PhaseStatus>,
     /// Advice about the programme (for example, that it is long).
     #[schema(value_type = Vec<Object>)]
