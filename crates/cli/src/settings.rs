@@ -62,6 +62,14 @@ pub(crate) struct ServeArgs {
     /// The From address of reminder e-mails, e.g. "North Clinic <reminders@clinic.example>".
     #[arg(long, env = "PHYSIO_SMTP_FROM")]
     pub(crate) smtp_from: Option<String>,
+    /// Reverse proxies in front of the server, whose client address header is believed:
+    /// addresses or networks separated by commas, e.g. 127.0.0.1,10.0.0.0/8 [default: none].
+    #[arg(long, env = "PHYSIO_TRUSTED_PROXIES")]
+    pub(crate) trusted_proxies: Option<String>,
+    /// The header the trusted proxies put the client's address in: x-forwarded-for or
+    /// forwarded [default: x-forwarded-for].
+    #[arg(long, env = "PHYSIO_PROXY_HEADER")]
+    pub(crate) proxy_header: Option<String>,
 }
 
 /// The TOML file. Every key is optional.
@@ -83,6 +91,8 @@ pub(crate) struct FileSettings {
     sessions: FileSessions,
     #[serde(default)]
     login: FileLogin,
+    trusted_proxies: Option<Vec<String>>,
+    proxy_header: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -97,7 +107,11 @@ struct FileSessions {
 #[serde(deny_unknown_fields)]
 struct FileLogin {
     max_failures: Option<i32>,
-    lockout_minutes: Option<i64>,
+    /// The longest wait between attempts; `lockout_minutes` is its name from before there
+    /// were waits instead of locks.
+    #[serde(alias = "lockout_minutes")]
+    max_delay_minutes: Option<i64>,
+    failures_per_window: Option<i64>,
 }
 
 /// Everything resolved.
@@ -202,10 +216,26 @@ impl Settings {
         }
         let l = &self.file.login;
         if let Some(n) = positive(l.max_failures.map(i64::from), "login.max_failures")? {
-            c.login.max_failures = n as i32;
+            c.login.free_failures = n as i32;
         }
-        if let Some(m) = positive(l.lockout_minutes, "login.lockout_minutes")? {
-            c.login.lockout = time::Duration::minutes(m);
+        if let Some(m) = positive(l.max_delay_minutes, "login.max_delay_minutes")? {
+            c.login.max_delay = time::Duration::minutes(m);
+        }
+        if let Some(n) = positive(l.failures_per_window, "login.failures_per_window")? {
+            c.login.failures_per_window = n as usize;
+        }
+        let proxies = match (&a.trusted_proxies, &self.file.trusted_proxies) {
+            (Some(list), _) => Some(list.clone()),
+            (None, Some(list)) => Some(list.join(",")),
+            (None, None) => None,
+        };
+        if let Some(list) = proxies {
+            c.proxies.nets = physio_server::proxy::TrustedProxies::parse_list(&list)
+                .map_err(|e| crate::BadInput(format!("trusted proxies: {e}")))?;
+        }
+        if let Some(h) = a.proxy_header.clone().or_else(|| self.file.proxy_header.clone()) {
+            c.proxies.header =
+                h.parse().map_err(|e| crate::BadInput(format!("proxy header: {e}")))?;
         }
         Ok(c)
     }

@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), pages::error_nav))
         .layer(middleware::from_fn_with_state(state.clone(), http::csrf_guard))
+        .layer(middleware::from_fn_with_state(state.clone(), http::audit_refusals))
         .layer(middleware::from_fn_with_state(state.clone(), http::track_metrics))
         .layer(middleware::from_fn(http::run_to_completion))
         .layer(DefaultBodyLimit::max(body_limit))

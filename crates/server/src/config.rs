@@ -13,6 +13,8 @@ pub struct Config {
     pub secure_cookies: bool,
     pub sessions: SessionPolicy,
     pub login: LoginPolicy,
+    /// The reverse proxies whose word about the client's address is believed.
+    pub proxies: crate::proxy::TrustedProxies,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
     /// The built browser code (`web/dist`): the camera page's script and the pose model.
@@ -67,14 +69,20 @@ pub struct SessionPolicy {
     pub absolute: Duration,
 }
 
-/// Protection against password guessing.
+/// Protection against password guessing (docs/sign-in.md). No account is ever locked: failed
+/// attempts slow down whoever makes them, counted per typed e-mail address and source.
 #[derive(Debug, Clone, Copy)]
 pub struct LoginPolicy {
-    /// Consecutive failures after which an account is locked.
-    pub max_failures: i32,
-    pub lockout: Duration,
-    /// Sign-in attempts allowed from one address per window.
-    pub attempts_per_window: usize,
+    /// Failed sign-ins for one e-mail address from one source before each further attempt
+    /// has to wait.
+    pub free_failures: i32,
+    /// The longest wait: the wait doubles with each further failure (1 s, 2 s, 4 s, ...) up
+    /// to this.
+    pub max_delay: Duration,
+    /// A count with no attempt for this long is forgotten.
+    pub forget_after: Duration,
+    /// Failed sign-ins allowed from one source (any e-mail addresses) per window.
+    pub failures_per_window: usize,
     pub window: Duration,
 }
 
@@ -91,9 +99,10 @@ impl Default for SessionPolicy {
 impl Default for LoginPolicy {
     fn default() -> Self {
         LoginPolicy {
-            max_failures: 5,
-            lockout: Duration::minutes(15),
-            attempts_per_window: 30,
+            free_failures: 5,
+            max_delay: Duration::minutes(15),
+            forget_after: Duration::hours(24),
+            failures_per_window: 30,
             window: Duration::minutes(5),
         }
     }
@@ -108,6 +117,7 @@ impl Config {
             secure_cookies: false,
             sessions: SessionPolicy::default(),
             login: LoginPolicy::default(),
+            proxies: crate::proxy::TrustedProxies::default(),
             body_limit: 1024 * 1024,
             web_dir: "web/dist".into(),
             wording: vec![],

@@ -1,4 +1,5 @@
-//! Cross-cutting HTTP plumbing: client address, CSRF and origin checks, metrics, tracing spans.
+//! Cross-cutting HTTP plumbing: client address, CSRF and origin checks, the count of refusals,
+//! metrics, tracing spans.
 
 use std::{
     net::{IpAddr, Ipv4Addr, SocketAddr},
@@ -8,7 +9,7 @@ use std::{
 use axum::{
     body::Body,
     extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State},
-    http::{HeaderMap, Method, header, request::Parts},
+    http::{Extensions, HeaderMap, Method, header, request::Parts},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -16,25 +17,35 @@ use axum_extra::extract::CookieJar;
 use subtle::ConstantTimeEq;
 
 use crate::{
-    auth::{CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, csrf_for},
+    auth::{CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, authenticate, bearer, csrf_for},
     error::ApiError,
+    refusals::{self, Refusal},
     state::AppState,
 };
 
-/// The peer address of the connection (unspecified when not served over a socket, as in
-/// in-process tests).
+/// The client's address: the connection's peer, or, when the peer is a trusted proxy, the
+/// address it forwards (`proxy::TrustedProxies::client`). Unspecified when not served over a
+/// socket, as in in-process tests.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
-            .extensions
+impl ClientIp {
+    pub fn of(extensions: &Extensions, headers: &HeaderMap, state: &AppState) -> ClientIp {
+        let peer = extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
-        Ok(ClientIp(ip))
+        ClientIp(state.config().proxies.client(peer, headers))
+    }
+}
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp::of(&parts.extensions, &parts.headers, state))
     }
 }
 
@@ -43,17 +54,33 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 const CSRF_EXEMPT: &[&str] = &["/login", "/api/v1/auth/login"];
 
 /// Refuses cross-site state changes: a foreign `Origin`, or a cookie-authenticated request
-/// without the session's CSRF token (header `X-CSRF-Token`, or form field `csrf_token`).
-pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// without the session's CSRF token (header `X-CSRF-Token`, or form field `csrf_token`). Only a
+/// valid API token (`Authorization: Bearer`) is exempt, since a browser never adds one by
+/// itself; any other `Authorization` header, or a bearer token that is not valid, leaves the
+/// session cookie to be checked. Refusals are marked for `audit_refusals`.
+pub async fn csrf_guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
     if !same_origin(req.headers()) {
-        return ApiError::Forbidden("cross-site requests are not accepted".into()).into_response();
+        let mut res =
+            ApiError::Forbidden("cross-site requests are not accepted".into()).into_response();
+        res.extensions_mut().insert(Refusal::ForeignOrigin);
+        return res;
     }
-    if req.headers().contains_key(header::AUTHORIZATION) || CSRF_EXEMPT.contains(&req.uri().path())
-    {
+    if CSRF_EXEMPT.contains(&req.uri().path()) {
         return next.run(req).await;
+    }
+    if bearer(req.headers()).is_some() {
+        match authenticate(req.headers(), &state).await {
+            Ok(p) => {
+                // The handler's `Principal` takes it from here instead of looking it up again.
+                req.extensions_mut().insert(p);
+                return next.run(req).await;
+            }
+            Err(ApiError::Unauthorized) => {}
+            Err(e) => return e.into_response(),
+        }
     }
     let jar = CookieJar::from_headers(req.headers());
     let Some(secret) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
@@ -80,10 +107,30 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
             return next.run(Request::from_parts(parts, Body::from(bytes))).await;
         }
     }
-    ApiError::Forbidden(
+    let mut res = ApiError::Forbidden(
         "missing or wrong CSRF token: reload the page and try again (API clients: send the X-CSRF-Token header from sign-in)".into(),
     )
-    .into_response()
+    .into_response();
+    res.extensions_mut().insert(Refusal::Csrf);
+    res
+}
+
+/// Counts the refusals of the layers inside it (`refusals::record`): those `csrf_guard` marks,
+/// and every 401. A failure to count is logged, and the refusal still goes out: it refuses
+/// either way, and turning it into a 500 would only hide why.
+pub async fn audit_refusals(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let ClientIp(ip) = ClientIp::of(req.extensions(), req.headers(), &state);
+    let request_id = crate::auth::request_id(req.headers());
+    let res = next.run(req).await;
+    let refusal = res.extensions().get::<Refusal>().copied().or_else(|| {
+        (res.status() == axum::http::StatusCode::UNAUTHORIZED).then_some(Refusal::Unauthenticated)
+    });
+    if let Some(refusal) = refusal
+        && let Err(e) = refusals::record(&state, refusal, ip, request_id.as_deref()).await
+    {
+        tracing::error!(error = ?e, kind = refusal.kind(), "counting a refusal failed");
+    }
+    res
 }
 
 /// True unless an `Origin` header names a different host than the request's `Host`.

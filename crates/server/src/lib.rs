@@ -13,6 +13,8 @@ pub mod http;
 pub mod live;
 pub mod metrics;
 pub mod pages;
+pub mod proxy;
+pub mod refusals;
 pub mod reminders;
 pub mod state;
 pub mod zone;

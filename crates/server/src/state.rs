@@ -2,7 +2,6 @@
 
 use std::{
     collections::HashMap,
-    net::IpAddr,
     sync::{Arc, Mutex},
 };
 
@@ -22,9 +21,12 @@ struct Inner {
     clock: Arc<dyn Clock>,
     config: Config,
     metrics: Metrics,
-    /// Recent sign-in attempts per client address. Per process: a cluster would need a shared
-    /// store, but the per-account lockout (in the database) holds across processes anyway.
-    attempts: Mutex<HashMap<IpAddr, Vec<OffsetDateTime>>>,
+    /// Failed sign-ins per source (`proxy::source_key`) in the last window. In memory, per
+    /// process: it is a coarse guard against one source trying many addresses, and forgetting
+    /// it at a restart gives an attacker one window's allowance more at most. The finer
+    /// per-(e-mail address, source) count, which holds the growing waits, is in the database
+    /// and so holds across restarts and processes.
+    attempts: Mutex<HashMap<String, Vec<OffsetDateTime>>>,
     live: crate::live::Parked,
     audits: crate::audit_batch::AuditBatcher,
 }
@@ -126,25 +128,41 @@ impl AppState {
         Ok(())
     }
 
-    /// Counts a sign-in attempt from `ip`; refuses once the window's allowance is used.
-    pub fn check_login_rate(&self, ip: IpAddr) -> Result<(), ApiError> {
+    /// Takes one place in `source`'s allowance of failed sign-ins before the password is
+    /// checked, so that attempts made at the same moment cannot all pass. Returns the place's
+    /// time, for [`AppState::refund_sign_in`] when the attempt succeeds: only failures use up the
+    /// allowance, so a clinic of many users behind one address is never shut out by its own
+    /// sign-ins.
+    pub fn reserve_sign_in(&self, source: &str) -> Result<OffsetDateTime, ApiError> {
         let policy = self.config().login;
         let now = self.now();
         let mut map = self.inner.attempts.lock().unwrap_or_else(|e| e.into_inner());
-        // Forget addresses whose attempts have all aged out, so the map stays small.
+        // Forget sources whose failures have all aged out, so the map stays small.
         map.retain(|_, v| v.last().is_some_and(|t| now - *t < policy.window));
-        let recent = map.entry(ip).or_default();
+        let recent = map.entry(source.to_owned()).or_default();
         recent.retain(|t| now - *t < policy.window);
-        if recent.len() >= policy.attempts_per_window {
+        if recent.len() >= policy.failures_per_window {
             let wait = policy.window - (now - recent[0]);
             return Err(ApiError::TooManyRequests {
-                message:
-                    "too many sign-in attempts from your network; wait a few minutes and try again"
-                        .into(),
-                retry_after_secs: wait.whole_seconds(),
+                message: format!(
+                    "too many tries from your internet connection; please wait {}, then try again",
+                    crate::auth::wait_in_words(wait)
+                ),
+                retry_after_secs: wait.whole_seconds().max(1),
             });
         }
         recent.push(now);
-        Ok(())
+        Ok(now)
+    }
+
+    /// Gives back the place [`AppState::reserve_sign_in`] took at `at`: the attempt succeeded,
+    /// or was not tried.
+    pub fn refund_sign_in(&self, source: &str, at: OffsetDateTime) {
+        let mut map = self.inner.attempts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(recent) = map.get_mut(source)
+            && let Some(i) = recent.iter().position(|t| *t == at)
+        {
+            recent.remove(i);
+        }
     }
 }

@@ -77,8 +77,10 @@ mod messages;
 pub mod model;
 mod programmes;
 mod progression;
+mod refusals;
 mod reminders;
 mod sessions;
+mod sign_in_failures;
 pub mod testing;
 mod tx;
 mod users;
@@ -105,7 +107,9 @@ pub use messages::*;
 pub use model::*;
 pub use programmes::*;
 pub use progression::*;
+pub use refusals::*;
 pub use reminders::*;
+pub use sign_in_failures::*;
 pub use tx::Tx;
 
 #[derive(Debug, thiserror::Error)]
@@ -351,6 +355,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "contacts", include_str!("../migrations/sqlite/0013_contacts.sql")),
     (14, "alert_inbox", include_str!("../migrations/sqlite/0014_alert_inbox.sql")),
     (15, "progression", include_str!("../migrations/sqlite/0015_progression.sql")),
+    (16, "sign_in_throttle", include_str!("../migrations/sqlite/0016_sign_in_throttle.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -368,6 +373,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "contacts", include_str!("../migrations/postgres/0013_contacts.sql")),
     (14, "alert_inbox", include_str!("../migrations/postgres/0014_alert_inbox.sql")),
     (15, "progression", include_str!("../migrations/postgres/0015_progression.sql")),
+    (16, "sign_in_throttle", include_str!("../migrations/postgres/0016_sign_in_throttle.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

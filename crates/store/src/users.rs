@@ -368,40 +368,6 @@ impl Tx {
         if n == 0 { Err(StoreError::NotFound("user")) } else { Ok(()) }
     }
 
-    /// Counts a failed login; from `lock_after` consecutive failures on, the account is
-    /// locked until `now + lock_for`. Returns the lock time if the account is now locked.
-    pub async fn record_login_failure(
-        &mut self,
-        id: Uuid,
-        now: OffsetDateTime,
-        lock_after: i32,
-        lock_for: time::Duration,
-    ) -> Result<Option<OffsetDateTime>> {
-        let until = db_time(now + lock_for);
-        let locked: Option<OffsetDateTime> = with_pool!(self.db, |p| sqlx::query_scalar(
-            "UPDATE users SET failed_logins = failed_logins + 1,
-                locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END
-             WHERE id = $1 RETURNING locked_until"
-        )
-        .bind(id)
-        .bind(lock_after)
-        .bind(until)
-        .fetch_one(p)
-        .await?);
-        Ok(locked.filter(|t| *t > now))
-    }
-
-    pub async fn record_login_success(&mut self, id: Uuid) -> Result<()> {
-        with_pool!(self.db, |p| sqlx::query(
-            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1"
-        )
-        .bind(id)
-        .execute(p)
-        .await?
-        .rows_affected());
-        Ok(())
-    }
-
     /// Replaces a patient's care team. Every id must be an active clinician of the patient's
     /// clinic, and there must be at least one; otherwise nothing changes.
     pub async fn set_care_team(

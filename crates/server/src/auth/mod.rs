@@ -1,4 +1,4 @@
-//! Who is asking: passwords, sign-in with lockout, server-side sessions, API tokens, CSRF.
+//! Who is asking: passwords, throttled sign-in, server-side sessions, API tokens, CSRF.
 //!
 //! Session and API-token secrets are random 256-bit values; the database keeps only their
 //! SHA-256. A session's CSRF token is derived from its secret, so checking it needs no lookup.
@@ -24,7 +24,7 @@ mod sign_in;
 
 pub use password::{check_password_rules, hash_password};
 pub use session::{SignedIn, removal_cookie, session_cookie, sign_out};
-pub use sign_in::sign_in;
+pub use sign_in::{sign_in, wait_in_words};
 
 pub const SESSION_COOKIE: &str = "physio_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -109,7 +109,7 @@ pub fn request_id(headers: &HeaderMap) -> Option<String> {
     headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     v.strip_prefix("Bearer ").map(str::trim)
 }

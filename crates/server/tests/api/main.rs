@@ -20,5 +20,6 @@ mod proposals;
 mod questionnaire_pages;
 mod reminders;
 mod sessions;
+mod sign_in;
 mod staff_forms;
 mod validation;

@@ -1,4 +1,4 @@
-//! Sign-in, lockout, idle and absolute expiry, logout, CSRF, API tokens, deactivation, audit.
+//! Sign-in, idle and absolute expiry, logout, CSRF, API tokens, deactivation, audit.
 //! Time moves through the injected clock; nothing sleeps.
 
 use reqwest::{StatusCode, header};
@@ -12,7 +12,6 @@ use crate::{
 
 both_backends!(
     session_cookie_is_httponly_and_lax,
-    repeated_failures_lock_the_account_until_it_expires,
     staff_sessions_end_after_30_idle_minutes,
     patient_sessions_end_at_the_absolute_limit,
     logout_revokes_the_session_server_side,
@@ -63,28 +62,6 @@ async fn session_cookie_is_httponly_and_lax(app: &TestApp) {
         .await
         .unwrap();
     assert!(res.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().contains("Secure"));
-}
-
-async fn repeated_failures_lock_the_account_until_it_expires(app: &TestApp) {
-    let email = email_of("c1");
-    for i in 1..5 {
-        let (s, body) = try_login(app, &email, "wrong password").await;
-        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}: {body}");
-        assert!(body["error"]["message"].as_str().unwrap().contains("incorrect"));
-    }
-    let (s, body) = try_login(app, &email, "wrong password").await;
-    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{body}");
-    assert!(body["error"]["message"].as_str().unwrap().contains("locked"), "{body}");
-    // Even the right password is refused while locked.
-    let (s, _) = try_login(app, &email, PASSWORD).await;
-    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
-    app.clock.advance(Duration::minutes(14));
-    assert_eq!(try_login(app, &email, PASSWORD).await.0, StatusCode::TOO_MANY_REQUESTS);
-    app.clock.advance(Duration::minutes(2));
-    assert_eq!(try_login(app, &email, PASSWORD).await.0, StatusCode::OK);
-    // Success resets the count: one more failure does not lock again.
-    assert_eq!(try_login(app, &email, "wrong").await.0, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(try_login(app, &email, PASSWORD).await.0, StatusCode::OK);
 }
 
 async fn staff_sessions_end_after_30_idle_minutes(app: &TestApp) {
