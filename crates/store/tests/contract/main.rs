@@ -46,7 +46,8 @@ contract!(
     care_team_changes_are_all_or_nothing,
     sessions_and_tokens,
     deactivation_ends_sessions_and_tokens,
-    repeated_login_failures_lock_the_account,
+    sign_in_failures_are_held_per_key_and_source,
+    refusals_are_counted_per_kind_source_and_window,
     audit_chain_verifies,
     concurrent_audit_appends_keep_one_chain,
     audit_log_refuses_update_and_delete,
@@ -331,27 +332,51 @@ async fn deactivation_ends_sessions_and_tokens(store: &Store) {
     );
 }
 
-async fn repeated_login_failures_lock_the_account(store: &Store) {
-    let f = fixture(store).await;
-    let lock = Duration::minutes(15);
-    for i in 1..5 {
-        assert_eq!(
-            write(store, async |tx| tx.record_login_failure(f.clinician, NOW, 5, lock).await)
-                .await
-                .unwrap(),
-            None,
-            "failure {i}"
-        );
+async fn sign_in_failures_are_held_per_key_and_source(store: &Store) {
+    let whole = physio_store::whole_seconds(NOW);
+    let new = write(store, async |tx| tx.lock_sign_in_failures("k", "192.0.2.1", NOW).await);
+    let new = new.await.unwrap();
+    assert_eq!((new.failures, new.last_attempt_at), (0, whole));
+    let three = physio_store::SignInFailures { failures: 3, last_attempt_at: NOW };
+    write(store, async |tx| tx.set_sign_in_failures("k", "192.0.2.1", three).await).await.unwrap();
+    let later = NOW + Duration::minutes(1);
+    let read = write(store, async |tx| tx.lock_sign_in_failures("k", "192.0.2.1", later).await);
+    assert_eq!(
+        read.await.unwrap(),
+        physio_store::SignInFailures { failures: 3, last_attempt_at: whole }
+    );
+    // Another source, or another key, is counted apart.
+    let other = write(store, async |tx| tx.lock_sign_in_failures("k", "192.0.2.2", later).await);
+    assert_eq!(other.await.unwrap().failures, 0);
+    write(store, async |tx| tx.clear_sign_in_failures("k", "192.0.2.2").await).await.unwrap();
+    // Forgetting by age deletes only the older row.
+    let gone =
+        write(store, async |tx| tx.forget_sign_in_failures(NOW + Duration::seconds(30)).await);
+    assert_eq!(gone.await.unwrap(), 1);
+    let read = write(store, async |tx| tx.lock_sign_in_failures("k", "192.0.2.1", later).await);
+    assert_eq!(read.await.unwrap().failures, 0);
+}
+
+async fn refusals_are_counted_per_kind_source_and_window(store: &Store) {
+    let window = datetime!(2026-11-25 09:30 UTC);
+    for expected in 1..=3 {
+        let n = write(store, async |tx| tx.count_refusal("csrf", "192.0.2.1", window, NOW).await);
+        assert_eq!(n.await.unwrap(), expected);
     }
-    let until = write(store, async |tx| tx.record_login_failure(f.clinician, NOW, 5, lock).await)
-        .await
-        .unwrap();
-    assert_eq!(until, Some(physio_store::db_time(NOW + lock)));
-    let c = store.credentials("pt1@north.test").await.unwrap().unwrap();
-    assert_eq!((c.failed_logins, c.locked_until), (5, until));
-    write(store, async |tx| tx.record_login_success(f.clinician).await).await.unwrap();
-    let c = store.credentials("pt1@north.test").await.unwrap().unwrap();
-    assert_eq!((c.failed_logins, c.locked_until), (0, None));
+    let n = write(store, async |tx| tx.count_refusal("csrf", "192.0.2.9", window, NOW).await);
+    assert_eq!(n.await.unwrap(), 1);
+    let next = window + Duration::minutes(5);
+    let n = write(store, async |tx| tx.count_refusal("csrf", "192.0.2.1", next, next).await);
+    assert_eq!(n.await.unwrap(), 1);
+    let counts = store.refusal_counts(window).await.unwrap();
+    let summary: Vec<_> =
+        counts.iter().map(|r| (r.source.as_str(), r.window_start, r.refusals)).collect();
+    assert_eq!(
+        summary,
+        [("192.0.2.1", window, 3), ("192.0.2.9", window, 1), ("192.0.2.1", next, 1)]
+    );
+    assert_eq!(counts[0].last_at, physio_store::whole_seconds(NOW));
+    assert_eq!(store.refusal_counts(next).await.unwrap().len(), 1);
 }
 
 fn event(i: usize, clinic: Option<Uuid>) -> NewAuditEvent {
