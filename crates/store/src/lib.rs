@@ -65,6 +65,7 @@ macro_rules! with_tx {
     };
 }
 
+mod account_tokens;
 mod alerts;
 pub mod audit;
 mod caseload;
@@ -93,6 +94,7 @@ use sqlx::{
 };
 use time::{OffsetDateTime, UtcOffset};
 
+pub use account_tokens::*;
 pub use alerts::*;
 pub use audit::{AuditBreak, AuditEvent, AuditOutcome, AuditVerification, NewAuditEvent};
 pub use caseload::*;
@@ -351,6 +353,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "contacts", include_str!("../migrations/sqlite/0013_contacts.sql")),
     (14, "alert_inbox", include_str!("../migrations/sqlite/0014_alert_inbox.sql")),
     (15, "progression", include_str!("../migrations/sqlite/0015_progression.sql")),
+    (17, "account_tokens", include_str!("../migrations/sqlite/0017_account_tokens.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -368,6 +371,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "contacts", include_str!("../migrations/postgres/0013_contacts.sql")),
     (14, "alert_inbox", include_str!("../migrations/postgres/0014_alert_inbox.sql")),
     (15, "progression", include_str!("../migrations/postgres/0015_progression.sql")),
+    (17, "account_tokens", include_str!("../migrations/postgres/0017_account_tokens.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
