@@ -49,7 +49,7 @@ pub async fn add_user(
 ) -> Result<User, ApiError> {
     let temporary = match &req.password {
         InitialPassword::Temporary(_) => true,
-        InitialPassword::Own(_) => false,
+        InitialPassword::Own(_) | InitialPassword::Demo(_) => false,
         // An invitation needs the running server's mail settings and public URL.
         InitialPassword::Invite => {
             return Err(ApiError::invalid(

@@ -22,9 +22,11 @@ pub enum InitialPassword {
     /// A password someone else chose (an admin through the API, a generated one at the command
     /// line): it works, but the person is asked to choose their own at their first sign-in.
     Temporary(String),
-    /// The person's own password: the operator making their own admin account, the demo's
-    /// published passwords.
+    /// The person's own password: the operator making their own admin account.
     Own(String),
+    /// The demo clinic's password, published in its instructions: not checked for strength,
+    /// since everyone knows it anyway. Only `physio demo` uses it; no request can.
+    Demo(String),
 }
 
 /// A new account as typed in. Clinicians need a licence number and jurisdiction.
@@ -111,7 +113,7 @@ pub async fn add(state: &AppState, p: &Principal, req: NewAccount) -> Result<Add
                 tx.set_password(u.id, &new.password_hash, true).await?;
                 None
             }
-            InitialPassword::Own(_) => None,
+            InitialPassword::Own(_) | InitialPassword::Demo(_) => None,
         };
         audit_subject(&mut act, &u);
         Ok((u, invitation))
@@ -179,6 +181,7 @@ pub fn validate(clinic_id: Uuid, req: NewAccount, today: Date) -> Result<NewUser
             auth::check_new_password("password", pw, name, &email)?;
             pw.clone()
         }
+        InitialPassword::Demo(pw) => pw.clone(),
     };
     let role = req.role;
     let text = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
