@@ -186,7 +186,7 @@ pub(crate) async fn sessions(
             }
         }
         p { "Each sign-in on a phone, tablet or computer is listed here. If you see one that is not yours, sign out everywhere else and change your password." }
-        ul.session-list {
+        ul.signed-in-list {
             @for s in &list {
                 li {
                     strong { @if s.current { "This device (where you are now)" } @else { "Another sign-in" } }
