@@ -24,7 +24,7 @@ before(
       email: ALONE.email,
       name: ALONE.name,
       role: 'patient',
-      password: 'a long enough pw',
+      password: 'kettle orbit saffron ladder',
       summary: 'Low back pain for three weeks.',
     });
   },

@@ -25,7 +25,7 @@ use physio_server::{
     care::{
         self,
         programme::{FromTemplate, ProgrammeRequest},
-        users::NewAccount,
+        users::{InitialPassword, NewAccount},
     },
     error::ApiError,
 };
@@ -454,7 +454,7 @@ async fn seed(
         email: s.email.clone(),
         name: s.name.clone(),
         role,
-        password: PASSWORD.to_owned(),
+        password: InitialPassword::Demo(PASSWORD.to_owned()),
         licence_number: s.licence_number.clone(),
         licence_jurisdiction: s.licence_jurisdiction.clone(),
         date_of_birth: None,
@@ -469,7 +469,8 @@ async fn seed(
     let mut clinicians = HashMap::new();
     for (i, s) in c.clinicians.iter().enumerate() {
         set_clock(at(c.opened_days_ago, 8 * 60 + 5 + i));
-        let u = care::users::add(&state, &admin, account(s, Role::Clinician)).await.map_err(api)?;
+        let u =
+            care::users::add(&state, &admin, account(s, Role::Clinician)).await.map_err(api)?.user;
         clinicians.insert(s.email.as_str(), acting(u));
     }
 
@@ -486,13 +487,13 @@ async fn seed(
                     email: p.email.clone(),
                     name: p.name.clone(),
                     role: Role::Patient,
-                    password: PASSWORD.to_owned(),
+                    password: InitialPassword::Demo(PASSWORD.to_owned()),
                     licence_number: None,
                     licence_jurisdiction: None,
                     date_of_birth: Some(p.date_of_birth),
                     summary: Some(p.summary.clone()),
                 };
-                let u = care::users::add(&state, &admin, req).await.map_err(api)?;
+                let u = care::users::add(&state, &admin, req).await.map_err(api)?.user;
                 let team = p
                     .care_team
                     .iter()

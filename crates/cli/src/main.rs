@@ -10,7 +10,11 @@ use std::{io::BufRead, process::ExitCode, sync::Arc};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use physio_server::{AppState, SystemClock, care::users::NewAccount, error::ApiError};
+use physio_server::{
+    AppState, SystemClock,
+    care::users::{InitialPassword, NewAccount},
+    error::ApiError,
+};
 use physio_store::{Role, Store};
 use settings::{GlobalArgs, LogFormat, ServeArgs, Settings};
 use time::OffsetDateTime;
@@ -256,7 +260,12 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
                 email,
                 name,
                 role,
-                password: password.clone(),
+                // A generated password was chosen for the person, so it is only temporary.
+                password: if generated {
+                    InitialPassword::Temporary(password.clone())
+                } else {
+                    InitialPassword::Own(password.clone())
+                },
                 licence_number,
                 licence_jurisdiction,
                 date_of_birth,

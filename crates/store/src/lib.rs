@@ -65,6 +65,7 @@ macro_rules! with_tx {
     };
 }
 
+mod account_tokens;
 mod alerts;
 pub mod audit;
 mod caseload;
@@ -95,6 +96,7 @@ use sqlx::{
 };
 use time::{OffsetDateTime, UtcOffset};
 
+pub use account_tokens::*;
 pub use alerts::*;
 pub use audit::{AuditBreak, AuditEvent, AuditOutcome, AuditVerification, NewAuditEvent};
 pub use caseload::*;
@@ -356,6 +358,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (14, "alert_inbox", include_str!("../migrations/sqlite/0014_alert_inbox.sql")),
     (15, "progression", include_str!("../migrations/sqlite/0015_progression.sql")),
     (16, "sign_in_throttle", include_str!("../migrations/sqlite/0016_sign_in_throttle.sql")),
+    (17, "account_tokens", include_str!("../migrations/sqlite/0017_account_tokens.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -374,6 +377,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (14, "alert_inbox", include_str!("../migrations/postgres/0014_alert_inbox.sql")),
     (15, "progression", include_str!("../migrations/postgres/0015_progression.sql")),
     (16, "sign_in_throttle", include_str!("../migrations/postgres/0016_sign_in_throttle.sql")),
+    (17, "account_tokens", include_str!("../migrations/postgres/0017_account_tokens.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

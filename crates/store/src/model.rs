@@ -77,6 +77,8 @@ pub struct Credentials {
     pub password_hash: String,
     pub failed_logins: i32,
     pub locked_until: Option<OffsetDateTime>,
+    /// The password was chosen by an admin: the user must choose their own.
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -77,7 +77,7 @@ impl Db {
         let row: Option<CredentialsRow> = with_pool!(self, |p| sqlx::query_as(concat!(
             "SELECT ",
             user_columns!(),
-            ", password_hash, failed_logins, locked_until
+            ", password_hash, failed_logins, locked_until, must_change_password
              FROM users WHERE email = $1"
         ))
         .bind(email.trim().to_lowercase())
@@ -89,6 +89,7 @@ impl Db {
                 password_hash: r.password_hash,
                 failed_logins: r.failed_logins,
                 locked_until: r.locked_until,
+                must_change_password: r.must_change_password,
             })
         })
         .transpose()
@@ -476,6 +477,7 @@ struct CredentialsRow {
     password_hash: String,
     failed_logins: i32,
     locked_until: Option<OffsetDateTime>,
+    must_change_password: bool,
 }
 
 #[derive(FromRow)]

@@ -63,7 +63,7 @@ const PATIENTS: usize = 4;
 const KILLS: usize = 12;
 /// After a server's first acknowledged write, it is killed within this many milliseconds.
 const MAX_LIFE_MS: u64 = 800;
-pub(crate) const PASSWORD: &str = "crash test password";
+pub(crate) const PASSWORD: &str = "kettle orbit saffron ladder";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_under_load_loses_no_write_or_audit_record_sqlite() {

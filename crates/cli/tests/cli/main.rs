@@ -118,7 +118,11 @@ fn clinics_and_users_are_added_with_clear_errors() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("Temporary password: "), "{}", r.stdout);
-    let r = physio(d, &with(&["--role", "admin", "--password-stdin"]), Some("a long password\n"));
+    let r = physio(
+        d,
+        &with(&["--role", "admin", "--password-stdin"]),
+        Some("kettle orbit saffron ladder\n"),
+    );
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("already exists"), "{}", r.stderr);
     let r = physio(

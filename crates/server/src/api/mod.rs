@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, documented by the OpenAPI document generated from it.
 
+pub mod account;
 pub mod alerts;
 pub mod auth;
 pub mod caseload;
@@ -43,7 +44,8 @@ use crate::state::AppState;
     ),
     modifiers(&Security),
     tags(
-        (name = "auth", description = "Sign in and out, API tokens"),
+        (name = "auth", description = "Sign in and out, API tokens, password reset and invitation links"),
+        (name = "account", description = "Your own account: password and the sessions you are signed in with"),
         (name = "patients", description = "Patients and their care teams"),
         (name = "users", description = "Clinic accounts (admins only)"),
         (name = "episodes", description = "Episodes of care: triage and its review, outcomes"),
@@ -86,6 +88,7 @@ pub fn routes_and_document() -> (axum::Router<AppState>, utoipa::openapi::OpenAp
 fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::router())
+        .merge(account::router())
         .merge(tokens::router())
         .merge(patients::router())
         .merge(users::router())

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::{
     api::{ApiRole, UserView},
-    auth::Principal,
+    auth::{Principal, links::IssuedLink},
     care,
     error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody},
     state::AppState,
@@ -20,6 +20,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_users, create_user))
         .routes(routes!(get_user, update_user))
+        .routes(routes!(send_invitation))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -42,8 +43,11 @@ pub struct CreateUser {
     pub email: String,
     pub name: String,
     pub role: ApiRole,
-    /// At least 10 characters.
-    pub password: String,
+    /// Leave out to send the person an invitation link to choose their own password (the
+    /// default, and what the admin page does). A password given here is temporary: it works,
+    /// but the person is asked to choose their own at their first sign-in. At least 10
+    /// characters, hard to guess, and not the person's name or e-mail address.
+    pub password: Option<String>,
     pub licence_number: Option<String>,
     pub licence_jurisdiction: Option<String>,
     /// Patients only.
@@ -78,7 +82,10 @@ impl From<CreateUser> for care::users::NewAccount {
             email: req.email,
             name: req.name,
             role: Role::from(req.role),
-            password: req.password,
+            password: match req.password {
+                Some(pw) => care::users::InitialPassword::Temporary(pw),
+                None => care::users::InitialPassword::Invite,
+            },
             licence_number: req.licence_number,
             licence_jurisdiction: req.licence_jurisdiction,
             date_of_birth: req.date_of_birth,
@@ -87,18 +94,63 @@ impl From<CreateUser> for care::users::NewAccount {
     }
 }
 
-/// Add an account to the clinic.
+/// A link that lets someone set their password.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationView {
+    /// The link itself; pass it on yourself when `emailed` is false.
+    pub url: String,
+    /// Whether it is on its way to the account's e-mail address.
+    pub emailed: bool,
+}
+
+impl From<IssuedLink> for InvitationView {
+    fn from(l: IssuedLink) -> Self {
+        InvitationView { url: l.url, emailed: l.emailed }
+    }
+}
+
+/// A new account, with its invitation when it was made without a password.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedUser {
+    #[serde(flatten)]
+    pub user: UserView,
+    pub invitation: Option<InvitationView>,
+}
+
+/// Add an account to the clinic. Without a password, the person gets an invitation link.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = CreateUser,
     security(("session" = []), ("bearer" = [])),
-    responses((status = 201, body = UserView), (status = 403, body = ErrorBody),
+    responses((status = 201, body = CreatedUser), (status = 403, body = ErrorBody),
         (status = 409, description = "E-mail already in use", body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_user(
     State(state): State<AppState>,
     p: Principal,
     ApiJson(req): ApiJson<CreateUser>,
-) -> Result<(StatusCode, ApiJson<UserView>), ApiError> {
-    let user = care::users::add(&state, &p, req.into()).await?;
-    Ok((StatusCode::CREATED, ApiJson(user.into())))
+) -> Result<(StatusCode, ApiJson<CreatedUser>), ApiError> {
+    let added = care::users::add(&state, &p, req.into()).await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(CreatedUser {
+            user: added.user.into(),
+            invitation: added.invitation.map(InvitationView::from),
+        }),
+    ))
+}
+
+/// Send an account a new link to set its password (a new invitation, or a reset when the
+/// person cannot use "Forgot your password?"). It is e-mailed when the server can send e-mail;
+/// pass on the `url` yourself when it cannot.
+#[utoipa::path(post, path = "/api/v1/users/{user_id}/invitation", tag = "users", params(("user_id" = Uuid, Path)),
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 201, body = InvitationView), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, description = "The account is deactivated", body = ErrorBody)))]
+async fn send_invitation(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(user_id): ApiPath<Uuid>,
+) -> Result<(StatusCode, ApiJson<InvitationView>), ApiError> {
+    let link = care::users::send_link(&state, &p, user_id).await?;
+    Ok((StatusCode::CREATED, ApiJson(link.into())))
 }
 
 /// One account of the clinic.

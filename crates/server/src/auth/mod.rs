@@ -18,11 +18,13 @@ use crate::{
     state::{Actor, AppState},
 };
 
+pub mod links;
 mod password;
 mod session;
 mod sign_in;
 
-pub use password::{check_password_rules, hash_password};
+pub(crate) use password::verify_password;
+pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, check_new_password, hash_password};
 pub use session::{SignedIn, removal_cookie, session_cookie, sign_out};
 pub use sign_in::{sign_in, wait_in_words};
 

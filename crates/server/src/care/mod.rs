@@ -18,6 +18,7 @@
 //! ```
 
 pub mod access;
+pub mod account;
 pub mod alerts;
 pub mod caseload;
 pub mod checkin;

@@ -6,7 +6,11 @@ use physio_store::{AuditOutcome, Clinic, Role, Store, StoreError, User};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{care::users::NewAccount, error::ApiError, state::Actor};
+use crate::{
+    care::users::{InitialPassword, NewAccount},
+    error::ApiError,
+    state::Actor,
+};
 
 fn operator(clinic_id: Uuid) -> Actor<'static> {
     Actor { clinic_id: Some(clinic_id), request_id: Some("cli"), ..Actor::default() }
@@ -43,6 +47,17 @@ pub async fn add_user(
     req: NewAccount,
     now: OffsetDateTime,
 ) -> Result<User, ApiError> {
+    let temporary = match &req.password {
+        InitialPassword::Temporary(_) => true,
+        InitialPassword::Own(_) | InitialPassword::Demo(_) => false,
+        // An invitation needs the running server's mail settings and public URL.
+        InitialPassword::Invite => {
+            return Err(ApiError::invalid(
+                "password",
+                "give the account a password here; invitations are sent from the admin page",
+            ));
+        }
+    };
     let new = crate::care::users::validate(clinic_id, req, now.date())?;
     let mut tx = store.begin().await?;
     let user = match tx.create_user(&new, now).await {
@@ -55,6 +70,9 @@ pub async fn add_user(
         }
         Err(e) => return Err(e.into()),
     };
+    if temporary {
+        tx.set_password(user.id, &new.password_hash, true).await?;
+    }
     let (resource, patient) =
         if user.role == Role::Patient { ("patient", Some(user.id)) } else { ("user", None) };
     let event = operator(clinic_id).event(now, "create", resource, patient, AuditOutcome::Success);

@@ -1,11 +1,33 @@
 //! Accounts and care teams, managed by a clinic's admins: adding a user, activating or
 //! deactivating one, and choosing who looks after a patient.
 
-use physio_store::{CareTeamMember, Licence, NewUser, Role, StoreError, User};
+use physio_store::{AccountTokenPurpose, CareTeamMember, Licence, NewUser, Role, StoreError, User};
 use time::Date;
 use uuid::Uuid;
 
-use crate::{auth, auth::Principal, care::Act, error::ApiError, state::AppState};
+use crate::{
+    auth,
+    auth::{Principal, links, links::IssuedLink},
+    care::Act,
+    error::ApiError,
+    state::AppState,
+};
+
+/// How a new account gets its password.
+#[derive(Debug, Clone)]
+pub enum InitialPassword {
+    /// An invitation link (e-mailed when the server can send e-mail): the person chooses their
+    /// own password. What the pages do.
+    Invite,
+    /// A password someone else chose (an admin through the API, a generated one at the command
+    /// line): it works, but the person is asked to choose their own at their first sign-in.
+    Temporary(String),
+    /// The person's own password: the operator making their own admin account.
+    Own(String),
+    /// The demo clinic's password, published in its instructions: not checked for strength,
+    /// since everyone knows it anyway. Only `physio demo` uses it; no request can.
+    Demo(String),
+}
 
 /// A new account as typed in. Clinicians need a licence number and jurisdiction.
 #[derive(Debug, Clone)]
@@ -13,7 +35,7 @@ pub struct NewAccount {
     pub email: String,
     pub name: String,
     pub role: Role,
-    pub password: String,
+    pub password: InitialPassword,
     pub licence_number: Option<String>,
     pub licence_jurisdiction: Option<String>,
     pub date_of_birth: Option<Date>,
@@ -56,15 +78,25 @@ pub async fn get(state: &AppState, p: &Principal, id: Uuid) -> Result<User, ApiE
     act.finish(r).await
 }
 
-/// Validates and creates an account.
-pub async fn add(state: &AppState, p: &Principal, req: NewAccount) -> Result<User, ApiError> {
+/// An account just made, with its invitation link when it got one.
+#[derive(Debug, Clone)]
+pub struct Added {
+    pub user: User,
+    pub invitation: Option<IssuedLink>,
+}
+
+/// Validates and creates an account; without a password it gets an invitation link, e-mailed
+/// once the account is committed when the server can send e-mail.
+pub async fn add(state: &AppState, p: &Principal, req: NewAccount) -> Result<Added, ApiError> {
     let resource = if req.role == Role::Patient { "patient" } else { "user" };
     let mut act = Act::new(state, p, "create", resource);
+    let initial = req.password.clone();
     let r = async {
         act.require_role(Role::Admin, ADMINS_ONLY)?;
         let new = validate(p.user.clinic_id, req, act.now().date())?;
         let now = act.now();
-        let u = match act.tx().await?.create_user(&new, now).await {
+        let tx = act.tx().await?;
+        let u = match tx.create_user(&new, now).await {
             Ok(u) => u,
             Err(StoreError::Conflict(what)) if what.contains("email") => {
                 return Err(ApiError::Conflict(
@@ -73,14 +105,59 @@ pub async fn add(state: &AppState, p: &Principal, req: NewAccount) -> Result<Use
             }
             Err(e) => return Err(e.into()),
         };
+        let invitation = match initial {
+            InitialPassword::Invite => {
+                Some(links::issue_link(state, tx, &u, AccountTokenPurpose::Invitation).await?)
+            }
+            InitialPassword::Temporary(_) => {
+                tx.set_password(u.id, &new.password_hash, true).await?;
+                None
+            }
+            InitialPassword::Own(_) | InitialPassword::Demo(_) => None,
+        };
         audit_subject(&mut act, &u);
-        Ok(u)
+        Ok((u, invitation))
     }
     .await;
-    act.finish(r).await
+    let (user, invitation) = act.finish(r).await?;
+    let invitation = invitation.map(|(secret, link)| {
+        links::send_link(state, &user, AccountTokenPurpose::Invitation, &secret);
+        link
+    });
+    Ok(Added { user, invitation })
 }
 
-/// Checks every field of a new account and hashes its password.
+/// Sends an account a new link to set its password: an admin's answer to "I cannot sign in"
+/// (and the only one when the server cannot send e-mail, since then the link is shown to the
+/// admin to pass on). An invitation for an account that never set its password is the same
+/// thing, so this is one action. Older links of the account stop working when one is used.
+pub async fn send_link(
+    state: &AppState,
+    p: &Principal,
+    user_id: Uuid,
+) -> Result<IssuedLink, ApiError> {
+    let mut act = Act::new(state, p, "create", "invitation");
+    let r = async {
+        act.require_role(Role::Admin, ADMINS_ONLY)?;
+        let u = clinic_user(&act, user_id).await?;
+        audit_subject(&mut act, &u);
+        if !u.active {
+            return Err(ApiError::Conflict(
+                "this account is deactivated; activate it before sending a link".into(),
+            ));
+        }
+        let tx = act.tx().await?;
+        let issued = links::issue_link(state, tx, &u, AccountTokenPurpose::Invitation).await?;
+        Ok((u, issued))
+    }
+    .await;
+    let (user, (secret, link)) = act.finish(r).await?;
+    links::send_link(state, &user, AccountTokenPurpose::Invitation, &secret);
+    Ok(link)
+}
+
+/// Checks every field of a new account and hashes its password (an invited account gets the
+/// hash of a random secret nobody knows, so it cannot be signed in to until the link is used).
 pub fn validate(clinic_id: Uuid, req: NewAccount, today: Date) -> Result<NewUser, ApiError> {
     let email = req.email.trim().to_lowercase();
     let valid_email = email.len() <= 254
@@ -98,7 +175,14 @@ pub fn validate(clinic_id: Uuid, req: NewAccount, today: Date) -> Result<NewUser
     if name.is_empty() || name.chars().count() > 200 {
         return Err(ApiError::invalid("name", "enter a name of 1 to 200 characters"));
     }
-    auth::check_password_rules(&req.password)?;
+    let password = match &req.password {
+        InitialPassword::Invite => auth::new_secret(),
+        InitialPassword::Temporary(pw) | InitialPassword::Own(pw) => {
+            auth::check_new_password("password", pw, name, &email)?;
+            pw.clone()
+        }
+        InitialPassword::Demo(pw) => pw.clone(),
+    };
     let role = req.role;
     let text = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let licence = match (text(req.licence_number), text(req.licence_jurisdiction)) {
@@ -146,7 +230,7 @@ pub fn validate(clinic_id: Uuid, req: NewAccount, today: Date) -> Result<NewUser
         email,
         name: name.to_owned(),
         role,
-        password_hash: auth::hash_password(&req.password)?,
+        password_hash: auth::hash_password(&password)?,
         licence,
         date_of_birth: req.date_of_birth,
         summary,

@@ -31,8 +31,6 @@ pub(crate) struct AddUserForm {
     #[serde(default)]
     role: String,
     #[serde(default)]
-    password: String,
-    #[serde(default)]
     licence_number: String,
     #[serde(default)]
     licence_jurisdiction: String,
@@ -217,6 +215,34 @@ async fn render(
     Ok((status, page("Clinic admin", Some(&p), body)).into_response())
 }
 
+/// What the admin is told about a link just made for someone to choose their password.
+fn link_notice(link: Option<&crate::auth::links::IssuedLink>) -> String {
+    match link {
+        Some(l) if l.emailed => {
+            "They will get an e-mail with a link to choose their password.".to_owned()
+        }
+        Some(l) => format!(
+            "This server cannot send e-mail: give them this link to choose their password. It \
+             works once, for 7 days: {}",
+            l.url
+        ),
+        None => String::new(),
+    }
+}
+
+/// Sends an account a new link to choose its password (a new invitation, or a reset for
+/// someone who cannot use "Forgot your password?").
+pub(crate) async fn send_link(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    ApiPath(user_id): ApiPath<Uuid>,
+) -> PageResult {
+    let link = care::users::send_link(&state, &p, user_id).await?;
+    let u = care::users::get(&state, &p, user_id).await?;
+    let notice = format!("New link for {}. {}", u.name, link_notice(Some(&link)));
+    render(&state, PageUser(p), Typed::default(), vec![], Some(notice)).await
+}
+
 /// An account's status, with the way to change it: reactivating is one click; deactivating asks
 /// first, on a page of its own.
 fn active_toggle(p: &crate::auth::Principal, u: &physio_store::User, is_self: bool) -> Markup {
@@ -224,6 +250,13 @@ fn active_toggle(p: &crate::auth::Principal, u: &physio_store::User, is_self: bo
         @if u.active { "Active" } @else { "Deactivated" }
         @if !is_self {
             @if u.active {
+                " "
+                form.inline method="post" action={ "/admin/users/" (u.id) "/invitation" } {
+                    (csrf_field(p))
+                    button.button-secondary.button-small type="submit" {
+                        "Send a password link" span.visually-hidden { " to " (u.name) }
+                    }
+                }
                 " "
                 a.button-secondary.button-small href={ "/admin/users/" (u.id) "/deactivate" } {
                     "Deactivate" span.visually-hidden { " " (u.name) }
@@ -267,7 +300,7 @@ fn add_form(p: &crate::auth::Principal, f: &AddUserForm, errors: &[FieldError]) 
                     }
                 }
             }
-            (text("password", "Temporary password", "password", "", Some("At least 10 characters. Give it to the person in a safe way.")))
+            p.hint { "They get a link to choose their own password. If this server cannot send e-mail, you will see the link here to give them." }
             fieldset {
                 legend { "For clinicians" }
                 (text("licence_number", "Licence number", "text", &f.licence_number, None))
@@ -328,15 +361,16 @@ pub(crate) async fn add_user(
         email: f.email.clone(),
         name: f.name.clone(),
         role,
-        password: f.password.clone(),
+        password: care::users::InitialPassword::Invite,
         licence_number: opt(&f.licence_number),
         licence_jurisdiction: opt(&f.licence_jurisdiction),
         date_of_birth: dob,
         summary: opt(&f.summary),
     };
     match care::users::add(&state, &p, req).await {
-        Ok(u) => {
-            let notice = format!("Added {} ({}).", u.name, u.role);
+        Ok(care::users::Added { user: u, invitation }) => {
+            let notice =
+                format!("Added {} ({}). {}", u.name, u.role, link_notice(invitation.as_ref()));
             render(&state, PageUser(p), Typed::default(), vec![], Some(notice)).await
         }
         Err(ApiError::Invalid { field: f_name, message }) => {

@@ -50,6 +50,7 @@ fn form(email: &str, errors: &[FieldError]) -> Markup {
             }
             button.button type="submit" { "Sign in" }
         }
+        p { a href="/forgot-password" { "Forgot your password?" } }
     }
 }
 
@@ -79,7 +80,13 @@ pub(crate) async fn submit(
         match auth::sign_in(&state, &f.email, &f.password, ip, rid.as_deref()).await {
             Ok(s) => {
                 let jar = jar.add(auth::session_cookie(&state, s.secret));
-                return Ok((jar, Redirect::to(home_of(s.user.role))).into_response());
+                // A password an admin chose: the person chooses their own first.
+                let to = if state.store().must_change_password(s.user.id).await? {
+                    "/account/password"
+                } else {
+                    home_of(s.user.role)
+                };
+                return Ok((jar, Redirect::to(to)).into_response());
             }
             Err(ApiError::Invalid { .. }) => errors.push(FieldError {
                 field: "email",

@@ -1,6 +1,7 @@
 //! Server-rendered pages for patients, clinicians and admins: plain HTML forms that work
 //! without JavaScript, one layout, errors rendered as pages.
 
+mod account;
 pub(crate) mod admin;
 mod caseload;
 mod charts;
@@ -56,6 +57,15 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/login", get(login::show)),
         ("POST", "/login", post(login::submit)),
         ("POST", "/logout", post(login::logout)),
+        ("GET", "/forgot-password", get(account::forgot)),
+        ("POST", "/forgot-password", post(account::send_reset)),
+        ("GET", "/set-password", get(account::set_page)),
+        ("POST", "/set-password", post(account::set_password)),
+        ("GET", "/account", get(account::show)),
+        ("GET", "/account/password", get(account::password_page)),
+        ("POST", "/account/password", post(account::change_password)),
+        ("GET", "/account/sessions", get(account::sessions)),
+        ("POST", "/account/sessions/sign-out-others", post(account::sign_out_others)),
         ("GET", "/home", get(patients::home)),
         ("GET", "/decision-aid", get(decision_aid::show)),
         ("GET", "/exercise/{exercise_id}", get(exercise::show)),
@@ -110,6 +120,7 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/admin/schedule", post(admin::set_schedule)),
         ("GET", "/admin/users/{user_id}/deactivate", get(admin::deactivate_page)),
         ("POST", "/admin/users/{user_id}/active", post(admin::set_active)),
+        ("POST", "/admin/users/{user_id}/invitation", post(admin::send_link)),
         ("POST", "/admin/time-zone", post(admin::set_time_zone)),
         ("POST", "/admin/contact", post(admin::set_contact)),
         ("GET", "/proposals", get(proposals::queue)),

@@ -1,5 +1,6 @@
 //! Black-box tests: the real server on an ephemeral port, over SQLite and over PostgreSQL.
 
+mod accounts;
 mod alerts;
 mod care;
 mod caseload;

@@ -29,7 +29,7 @@ async fn send(
 }
 
 fn user(extra: Value) -> String {
-    let mut base = json!({"email": "new@x.test", "name": "New Person", "role": "patient", "password": "long enough pw"});
+    let mut base = json!({"email": "new@x.test", "name": "New Person", "role": "patient", "password": "kettle orbit saffron ladder"});
     for (k, v) in extra.as_object().unwrap() {
         base[k] = v.clone();
     }
