@@ -80,6 +80,7 @@ mod progression;
 mod reminders;
 mod sessions;
 pub mod testing;
+mod two_step;
 mod tx;
 mod users;
 
@@ -106,6 +107,7 @@ pub use model::*;
 pub use programmes::*;
 pub use progression::*;
 pub use reminders::*;
+pub use two_step::*;
 pub use tx::Tx;
 
 #[derive(Debug, thiserror::Error)]
@@ -351,6 +353,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "contacts", include_str!("../migrations/sqlite/0013_contacts.sql")),
     (14, "alert_inbox", include_str!("../migrations/sqlite/0014_alert_inbox.sql")),
     (15, "progression", include_str!("../migrations/sqlite/0015_progression.sql")),
+    (18, "two_step", include_str!("../migrations/sqlite/0018_two_step.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -368,6 +371,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "contacts", include_str!("../migrations/postgres/0013_contacts.sql")),
     (14, "alert_inbox", include_str!("../migrations/postgres/0014_alert_inbox.sql")),
     (15, "progression", include_str!("../migrations/postgres/0015_progression.sql")),
+    (18, "two_step", include_str!("../migrations/postgres/0018_two_step.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

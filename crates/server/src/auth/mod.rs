@@ -18,13 +18,23 @@ use crate::{
     state::{Actor, AppState},
 };
 
-mod password;
+pub mod passkey;
+pub(crate) mod password;
 mod session;
 mod sign_in;
+mod two_step;
 
 pub use password::{check_password_rules, hash_password};
 pub use session::{SignedIn, removal_cookie, session_cookie, sign_out};
 pub use sign_in::sign_in;
+pub use two_step::{
+    Code, MAX_WRONG_CODES, PENDING_COOKIE, PENDING_LIFETIME, PendingStep, RECOVERY_CODES,
+    SET_UP_TWO_STEP, SignInOutcome, enrol_and_sign_in, otpauth_url, pending_cookie,
+    pending_enrolment, pending_removal_cookie, qr_svg, verify_code,
+};
+pub(crate) use two_step::{
+    check_app_code, new_totp_secret, pending, renew_recovery_codes, required_of,
+};
 
 pub const SESSION_COOKIE: &str = "physio_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -166,6 +176,7 @@ pub(crate) async fn authenticate(
             tx.mark_api_token_used(t.id, now).await?;
             tx.commit().await?;
         }
+        refuse_without_required_second_step(state, &user).await?;
         let via = Via::Token { id: t.id };
         return Ok(Principal { user, via, request_id, nav: NavCounts::default() });
     }
@@ -189,6 +200,7 @@ pub(crate) async fn authenticate(
     if !user.active {
         return Err(ApiError::Unauthorized);
     }
+    refuse_without_required_second_step(state, &user).await?;
     if now - session.last_seen_at >= LAST_USE_PRECISION {
         let mut tx = store.begin().await?;
         tx.touch_session(session.id, now).await?;
@@ -200,4 +212,17 @@ pub(crate) async fn authenticate(
         request_id,
         nav: NavCounts::default(),
     })
+}
+
+/// A staff member whose clinic requires a second step they do not have may do nothing until
+/// they set one up (sign-in takes them through it). This covers sessions and API tokens made
+/// before the clinic turned the rule on, and a second step removed since.
+async fn refuse_without_required_second_step(
+    state: &AppState,
+    user: &User,
+) -> Result<(), ApiError> {
+    if required_of(state, user).await? && !state.store().second_factors(user.id).await?.any() {
+        return Err(ApiError::Forbidden(SET_UP_TWO_STEP.into()));
+    }
+    Ok(())
 }

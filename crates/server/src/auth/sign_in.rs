@@ -5,24 +5,26 @@ use std::net::IpAddr;
 use physio_store::AuditOutcome;
 
 use super::{
-    SignedIn,
+    SignInOutcome,
     password::{DUMMY_HASH, verify_password},
     session::open_session,
+    two_step::after_password,
 };
 use crate::{
     error::ApiError,
     state::{Actor, AppState},
 };
 
-/// Checks a password and opens a session, with per-address rate limiting and per-account
-/// lockout. Every attempt is audited.
+/// Checks a password and opens a session (or, when the user has a second step or the clinic
+/// requires one, a pending sign-in: `auth::two_step`), with per-address rate limiting and
+/// per-account lockout. Every attempt is audited.
 pub async fn sign_in(
     state: &AppState,
     email: &str,
     password: &str,
     ip: IpAddr,
     request_id: Option<&str>,
-) -> Result<SignedIn, ApiError> {
+) -> Result<SignInOutcome, ApiError> {
     let anonymous = Actor { request_id, ..Actor::default() };
     if let Err(e) = state.check_login_rate(ip) {
         state.metrics().logins.with_label_values(&["rate_limited"]).inc();
@@ -81,9 +83,16 @@ pub async fn sign_in(
     }
     let mut tx = store.begin().await?;
     tx.record_login_success(c.user.id).await?;
+    if let Some(pending) = after_password(state, &mut tx, &c.user).await? {
+        // The password was right; the session waits for the second step.
+        let e = actor.event(now, "login", "pending_sign_in", None, AuditOutcome::Success);
+        tx.append_audit(&e).await?;
+        tx.commit().await?;
+        return Ok(SignInOutcome::SecondStep(pending));
+    }
     let signed_in = open_session(state, &mut tx, c.user).await?;
     tx.append_audit(&event(AuditOutcome::Success)).await?;
     tx.commit().await?;
     state.metrics().logins.with_label_values(&["success"]).inc();
-    Ok(signed_in)
+    Ok(SignInOutcome::SignedIn(signed_in))
 }

@@ -48,6 +48,7 @@ pub(crate) fn page(title: &str, who: Option<&Principal>, body: Markup) -> Markup
                             }
                             div.account {
                                 span.who { (p.user.name) }
+                                a.account-link href="/account/two-step" { "Sign-in security" }
                                 form method="post" action="/logout" {
                                     input type="hidden" name="csrf_token" value=(p.csrf_token());
                                     button.button-secondary type="submit" { "Sign out" }

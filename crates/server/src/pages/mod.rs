@@ -31,6 +31,7 @@ pub(crate) mod runner;
 mod safety;
 mod session_log;
 mod staff_forms;
+mod two_step;
 
 use axum::{
     Router,
@@ -56,6 +57,19 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/login", get(login::show)),
         ("POST", "/login", post(login::submit)),
         ("POST", "/logout", post(login::logout)),
+        ("GET", "/login/two-step", get(two_step::show_verify)),
+        ("POST", "/login/two-step", post(two_step::submit_code)),
+        ("POST", "/login/two-step/recovery", post(two_step::submit_recovery)),
+        ("GET", "/login/two-step/setup", get(two_step::show_setup)),
+        ("POST", "/login/two-step/setup", post(two_step::submit_setup)),
+        ("GET", "/account/two-step", get(two_step::show_account)),
+        ("POST", "/account/two-step/app", post(two_step::start_app)),
+        ("POST", "/account/two-step/app/confirm", post(two_step::confirm_app)),
+        ("POST", "/account/two-step/app/off", post(two_step::turn_off_app)),
+        ("POST", "/account/two-step/recovery-codes", post(two_step::renew_codes)),
+        ("GET", "/account/passkeys", get(two_step::show_passkeys)),
+        ("POST", "/account/passkeys/remove", post(two_step::remove_passkey)),
+        ("POST", "/admin/two-step", post(admin::set_two_step)),
         ("GET", "/home", get(patients::home)),
         ("GET", "/decision-aid", get(decision_aid::show)),
         ("GET", "/exercise/{exercise_id}", get(exercise::show)),
