@@ -20,4 +20,5 @@ mod questionnaire_pages;
 mod reminders;
 mod sessions;
 mod staff_forms;
+mod two_step;
 mod validation;

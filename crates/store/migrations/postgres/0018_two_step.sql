@@ -33,7 +33,7 @@ CREATE TABLE pending_sign_ins (
     token_hash TEXT NOT NULL UNIQUE,
     user_id UUID NOT NULL REFERENCES users (id),
     purpose TEXT NOT NULL CHECK (purpose IN ('verify', 'enrol')),
-    failures INTEGER NOT NULL DEFAULT 0,
+    failures BIGINT NOT NULL DEFAULT 0,
     created_at TIMESTAMPTZ NOT NULL,
     expires_at TIMESTAMPTZ NOT NULL,
     used_at TIMESTAMPTZ
