@@ -56,7 +56,7 @@ async function addPasskey(page, name) {
     page.waitForEvent('load'),
     page.getByRole('button', { name: 'Add a passkey', exact: true }).click(),
   ]);
-  await page.getByText(name, { exact: true }).waitFor();
+  await page.locator('ul.passkey-list').getByText(name, { exact: true }).waitFor();
 }
 
 async function signOut(page) {

@@ -148,6 +148,8 @@ impl FromRequestParts<AppState> for MaybePrincipal {
         match Principal::from_request_parts(parts, state).await {
             Ok(p) => Ok(MaybePrincipal(Some(p))),
             Err(ApiError::Unauthorized) => Ok(MaybePrincipal(None)),
+            // Staff who must first set up two-step sign-in: signing in again takes them there.
+            Err(ApiError::Forbidden(m)) if m == SET_UP_TWO_STEP => Ok(MaybePrincipal(None)),
             Err(e) => Err(e),
         }
     }

@@ -68,7 +68,10 @@ pub(crate) async fn after_password(
     let purpose = if factors.any() {
         PendingPurpose::Verify
     } else if required_of(state, user).await? {
-        tx.start_totp_enrolment(user.id, &new_totp_secret(), state.now()).await?;
+        // An enrolment begun at an earlier sign-in is kept: the user may have scanned it.
+        if tx.totp_factor(user.id).await?.is_none() {
+            tx.start_totp_enrolment(user.id, &new_totp_secret(), state.now()).await?;
+        }
         PendingPurpose::Enrol
     } else {
         return Ok(None);

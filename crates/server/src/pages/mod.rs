@@ -190,6 +190,11 @@ impl IntoResponse for PageError {
         if matches!(e, ApiError::Unauthorized) {
             return Redirect::to("/login").into_response();
         }
+        // A staff member whose clinic now requires two-step sign-in: signing in again takes
+        // them through setting it up.
+        if matches!(&e, ApiError::Forbidden(m) if m == crate::auth::SET_UP_TWO_STEP) {
+            return Redirect::to("/login").into_response();
+        }
         if let ApiError::Internal(detail) = &e {
             tracing::error!(error = %detail, "internal error");
         }

@@ -268,6 +268,14 @@ async fn the_clinic_rule_makes_staff_enrol_but_not_patients(app: &TestApp) {
     assert!(body["error"]["message"].as_str().unwrap().contains("set it up"), "{body}");
     let res = app.client().get(app.url("/api/v1/me")).bearer_auth(&c1_token).send().await;
     assert_eq!(res.unwrap().status(), StatusCode::FORBIDDEN);
+    // A clinician signed in before the rule was turned on is sent to sign in again, and the
+    // sign-in page opens for them (it leads to the set-up).
+    let res = app.client().get(app.url("/caseload")).bearer_auth(&c1_token).send().await;
+    let res = res.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()[header::LOCATION], "/login");
+    let res = app.client().get(app.url("/login")).bearer_auth(&c1_token).send().await;
+    assert_eq!(res.unwrap().status(), StatusCode::OK);
     // A patient of the same clinic is not asked.
     assert_eq!(login(app, "p1").await.0, StatusCode::OK);
     // Another clinic's clinician neither.
