@@ -416,6 +416,10 @@ async fn demo_clinic(store: &Store, config: &physio_server::Config) -> Result<()
         clinic.name,
         demo::PASSWORD
     );
+    println!(
+        "Two-step sign-in for staff is off in the demo so these passwords work on their own \
+         (a new clinic has it on; the clinic admin page turns it on)."
+    );
     println!("  admin      {}", demo.clinic.admin.email);
     for c in &demo.clinic.clinicians {
         println!("  clinician  {}", c.email);

@@ -51,7 +51,20 @@ impl FromRequestParts<AppState> for ClientIp {
 
 /// Paths that open a session and so cannot carry a session's CSRF token yet. They are still
 /// protected by the origin check and by the SameSite cookie.
-const CSRF_EXEMPT: &[&str] = &["/login", "/api/v1/auth/login"];
+const CSRF_EXEMPT: &[&str] = &[
+    "/login",
+    "/api/v1/auth/login",
+    // The steps of two-step sign-in: they carry the pending cookie (SameSite=Strict), not yet
+    // a session.
+    "/login/two-step",
+    "/login/two-step/recovery",
+    "/login/two-step/setup",
+    "/api/v1/auth/second-step",
+    "/api/v1/auth/passkey/options",
+    "/api/v1/auth/passkey",
+    "/api/v1/auth/second-step/passkey/options",
+    "/api/v1/auth/second-step/passkey",
+];
 
 /// Refuses cross-site state changes: a foreign `Origin`, or a cookie-authenticated request
 /// without the session's CSRF token (header `X-CSRF-Token`, or form field `csrf_token`). Only a

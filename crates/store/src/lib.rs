@@ -83,6 +83,7 @@ mod reminders;
 mod sessions;
 mod sign_in_failures;
 pub mod testing;
+mod two_step;
 mod tx;
 mod users;
 
@@ -112,6 +113,7 @@ pub use progression::*;
 pub use refusals::*;
 pub use reminders::*;
 pub use sign_in_failures::*;
+pub use two_step::*;
 pub use tx::Tx;
 
 #[derive(Debug, thiserror::Error)]
@@ -359,6 +361,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (15, "progression", include_str!("../migrations/sqlite/0015_progression.sql")),
     (16, "sign_in_throttle", include_str!("../migrations/sqlite/0016_sign_in_throttle.sql")),
     (17, "account_tokens", include_str!("../migrations/sqlite/0017_account_tokens.sql")),
+    (18, "two_step", include_str!("../migrations/sqlite/0018_two_step.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -378,6 +381,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (15, "progression", include_str!("../migrations/postgres/0015_progression.sql")),
     (16, "sign_in_throttle", include_str!("../migrations/postgres/0016_sign_in_throttle.sql")),
     (17, "account_tokens", include_str!("../migrations/postgres/0017_account_tokens.sql")),
+    (18, "two_step", include_str!("../migrations/postgres/0018_two_step.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

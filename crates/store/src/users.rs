@@ -226,6 +226,8 @@ impl Db {
 }
 
 impl Tx {
+    /// Creates a clinic with two-step sign-in for staff off; the installation path
+    /// (`care::operator::add_clinic`) turns it on.
     pub async fn create_clinic(&mut self, name: &str, now: OffsetDateTime) -> Result<Clinic> {
         let c =
             Clinic { id: Uuid::now_v7(), name: name.trim().to_owned(), created_at: db_time(now) };

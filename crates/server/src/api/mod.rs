@@ -19,6 +19,7 @@ pub mod references;
 pub mod reminders;
 pub mod sessions;
 pub mod tokens;
+pub mod two_step;
 pub mod users;
 
 use physio_store::{CareTeamMember, Licence, Role, User};
@@ -106,6 +107,7 @@ fn router() -> OpenApiRouter<AppState> {
         .merge(alerts::router())
         .merge(contacts::router())
         .merge(caseload::router())
+        .merge(two_step::router())
 }
 
 /// A role, as the API spells it.

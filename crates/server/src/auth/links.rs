@@ -157,8 +157,11 @@ pub async fn request_reset(
     if email.is_empty() || !email.contains('@') {
         return Err(ApiError::invalid("email", "enter your e-mail address, like name@example.com"));
     }
-    if let Err(e) = state.check_login_rate(ip) {
-        state.audit(anonymous, "request", "password_reset", None, AuditOutcome::Denied).await?;
+    // Each request takes a place in the source's sign-in allowance and keeps it, so the form
+    // cannot be used to flood inboxes; refusals are counted, not recorded one by one.
+    if let Err(e) = state.reserve_sign_in(&crate::proxy::source_key(ip)) {
+        crate::refusals::record(state, crate::refusals::Refusal::SignInThrottled, ip, request_id)
+            .await?;
         return Err(e);
     }
     let store = state.store();

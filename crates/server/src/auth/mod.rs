@@ -19,14 +19,24 @@ use crate::{
 };
 
 pub mod links;
-mod password;
+pub mod passkey;
+pub(crate) mod password;
 mod session;
 mod sign_in;
+mod two_step;
 
 pub(crate) use password::verify_password;
 pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, check_new_password, hash_password};
 pub use session::{SignedIn, removal_cookie, session_cookie, sign_out};
 pub use sign_in::{sign_in, wait_in_words};
+pub use two_step::{
+    Code, MAX_WRONG_CODES, PENDING_COOKIE, PENDING_LIFETIME, PendingStep, RECOVERY_CODES,
+    SET_UP_TWO_STEP, SignInOutcome, enrol_and_sign_in, otpauth_url, pending_cookie,
+    pending_enrolment, pending_removal_cookie, qr_svg, verify_code,
+};
+pub(crate) use two_step::{
+    check_app_code, new_totp_secret, pending, renew_recovery_codes, required_of,
+};
 
 pub const SESSION_COOKIE: &str = "physio_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -140,6 +150,8 @@ impl FromRequestParts<AppState> for MaybePrincipal {
         match Principal::from_request_parts(parts, state).await {
             Ok(p) => Ok(MaybePrincipal(Some(p))),
             Err(ApiError::Unauthorized) => Ok(MaybePrincipal(None)),
+            // Staff who must first set up two-step sign-in: signing in again takes them there.
+            Err(ApiError::Forbidden(m)) if m == SET_UP_TWO_STEP => Ok(MaybePrincipal(None)),
             Err(e) => Err(e),
         }
     }
@@ -168,6 +180,7 @@ pub(crate) async fn authenticate(
             tx.mark_api_token_used(t.id, now).await?;
             tx.commit().await?;
         }
+        refuse_without_required_second_step(state, &user).await?;
         let via = Via::Token { id: t.id };
         return Ok(Principal { user, via, request_id, nav: NavCounts::default() });
     }
@@ -191,6 +204,7 @@ pub(crate) async fn authenticate(
     if !user.active {
         return Err(ApiError::Unauthorized);
     }
+    refuse_without_required_second_step(state, &user).await?;
     if now - session.last_seen_at >= LAST_USE_PRECISION {
         let mut tx = store.begin().await?;
         tx.touch_session(session.id, now).await?;
@@ -202,4 +216,17 @@ pub(crate) async fn authenticate(
         request_id,
         nav: NavCounts::default(),
     })
+}
+
+/// A staff member whose clinic requires a second step they do not have may do nothing until
+/// they set one up (sign-in takes them through it). This covers sessions and API tokens made
+/// before the clinic turned the rule on, and a second step removed since.
+async fn refuse_without_required_second_step(
+    state: &AppState,
+    user: &User,
+) -> Result<(), ApiError> {
+    if required_of(state, user).await? && !state.store().second_factors(user.id).await?.any() {
+        return Err(ApiError::Forbidden(SET_UP_TWO_STEP.into()));
+    }
+    Ok(())
 }

@@ -19,10 +19,11 @@ use physio_store::{AuditOutcome, SignInFailures};
 use time::{Duration, OffsetDateTime};
 
 use super::{
-    SignedIn,
+    SignInOutcome,
     password::{DUMMY_HASH, verify_password},
     session::open_session,
     sha256_hex,
+    two_step::after_password,
 };
 use crate::{
     config::LoginPolicy,
@@ -32,15 +33,16 @@ use crate::{
     state::{Actor, AppState},
 };
 
-/// Checks a password and opens a session, within the per-source and per-(e-mail address,
-/// source) limits. A success is audited; refusals are counted (`refusals::record`).
+/// Checks a password and opens a session (or, when the user has a second step or the clinic
+/// requires one, a pending sign-in: `auth::two_step`), within the per-source and per-(e-mail
+/// address, source) limits. A success is audited; refusals are counted (`refusals::record`).
 pub async fn sign_in(
     state: &AppState,
     email: &str,
     password: &str,
     ip: IpAddr,
     request_id: Option<&str>,
-) -> Result<SignedIn, ApiError> {
+) -> Result<SignInOutcome, ApiError> {
     let source = source_key(ip);
     let place = match state.reserve_sign_in(&source) {
         Ok(place) => place,
@@ -85,13 +87,21 @@ pub async fn sign_in(
     };
     let mut tx = store.begin().await?;
     tx.clear_sign_in_failures(&key, &source).await?;
+    if let Some(pending) = after_password(state, &mut tx, &c.user).await? {
+        // The password was right; the session waits for the second step.
+        let e = actor.event(state.now(), "login", "pending_sign_in", None, AuditOutcome::Success);
+        tx.append_audit(&e).await?;
+        tx.commit().await?;
+        state.refund_sign_in(&source, place);
+        return Ok(SignInOutcome::SecondStep(pending));
+    }
     let signed_in = open_session(state, &mut tx, c.user).await?;
     tx.append_audit(&actor.event(state.now(), "login", "session", None, AuditOutcome::Success))
         .await?;
     tx.commit().await?;
     state.refund_sign_in(&source, place);
     state.metrics().logins.with_label_values(&["success"]).inc();
-    Ok(signed_in)
+    Ok(SignInOutcome::SignedIn(signed_in))
 }
 
 /// The key failures are counted under for a typed address: the SHA-256 of the address as the

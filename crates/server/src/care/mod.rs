@@ -43,6 +43,7 @@ pub mod safety;
 pub mod sessions;
 pub mod tokens;
 pub mod triage;
+pub mod two_step;
 pub mod users;
 
 use physio_store::{AuditOutcome, Role, Store, Tx};

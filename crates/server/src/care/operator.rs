@@ -16,7 +16,8 @@ fn operator(clinic_id: Uuid) -> Actor<'static> {
     Actor { clinic_id: Some(clinic_id), request_id: Some("cli"), ..Actor::default() }
 }
 
-/// Creates a clinic; its name must be new.
+/// Creates a clinic; its name must be new. A new installation's clinic starts with two-step
+/// sign-in required of its staff (its admin can turn it off on the clinic admin page).
 pub async fn add_clinic(
     store: &Store,
     name: &str,
@@ -34,6 +35,7 @@ pub async fn add_clinic(
         }
         Err(e) => return Err(e.into()),
     };
+    tx.set_clinic_staff_two_step(clinic.id, true).await?;
     let event = operator(clinic.id).event(now, "create", "clinic", None, AuditOutcome::Success);
     tx.append_audit(&event).await?;
     tx.commit().await?;

@@ -97,6 +97,7 @@ async fn render(
         None => store.clinic_contact(p.user.clinic_id).await?.unwrap_or_default(),
     };
     let zone = care::clinic::zone(state, p.user.clinic_id).await?;
+    let staff_two_step = care::two_step::staff_rule(state, &p).await?;
     let chosen_zone = typed.time_zone.unwrap_or_else(|| own_zone.clone().unwrap_or_default());
     let default_zone = state.config().time_zone.name().to_owned();
     let staff: Vec<_> = users.iter().filter(|u| u.role != Role::Patient).collect();
@@ -175,6 +176,20 @@ async fn render(
                         aria-invalid=(errors.iter().any(|e| e.field == "weeks"));
                 }
                 button.button type="submit" { "Save schedule" }
+            }
+        }
+        section aria-labelledby="two-step-title" {
+            h2 #two-step-title { "Two-step sign-in for staff" }
+            p { "When this is on, clinicians and admins confirm it is them with a code from an app on their phone or a passkey each time they sign in; anyone without one sets it up at their next sign-in. Patients choose for themselves." }
+            form method="post" action="/admin/two-step" novalidate {
+                (csrf_field(&p))
+                fieldset #staff_two_step {
+                    legend { "Staff must use two-step sign-in" }
+                    (field_error(&errors, "staff_two_step"))
+                    div.radio { input #two-step-on type="radio" name="required" value="on" checked[staff_two_step]; label for="two-step-on" { "On (recommended)" } }
+                    div.radio { input #two-step-off type="radio" name="required" value="off" checked[!staff_two_step]; label for="two-step-off" { "Off" } }
+                }
+                button.button type="submit" { "Save two-step sign-in" }
             }
         }
         section aria-labelledby="zone-title" {
@@ -597,6 +612,45 @@ pub(crate) async fn set_time_zone(
             let e = vec![FieldError { field, message: sentence(&message) }];
             let typed = Typed { time_zone: Some(f.time_zone), ..Default::default() };
             render(&state, PageUser(p), typed, e, None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct TwoStepForm {
+    #[serde(default)]
+    required: String,
+}
+
+/// The clinic's rule that staff use two-step sign-in, on or off.
+pub(crate) async fn set_two_step(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    Form(f): Form<TwoStepForm>,
+) -> PageResult {
+    PageUser(p.clone()).require(&state, Role::Admin, "admin").await?;
+    let on = match f.required.as_str() {
+        "on" => true,
+        "off" => false,
+        _ => {
+            let e =
+                vec![FieldError { field: "staff_two_step", message: "Choose on or off".into() }];
+            return render(&state, PageUser(p), Typed::default(), e, None).await;
+        }
+    };
+    match care::two_step::set_staff_rule(&state, &p, on).await {
+        Ok(on) => {
+            let notice = if on {
+                "Saved: staff now need two-step sign-in."
+            } else {
+                "Saved: staff no longer need two-step sign-in."
+            };
+            render(&state, PageUser(p), Typed::default(), vec![], Some(notice.into())).await
+        }
+        Err(ApiError::Conflict(message)) => {
+            let e = vec![FieldError { field: "staff_two_step", message: sentence(&message) }];
+            render(&state, PageUser(p), Typed::default(), e, None).await
         }
         Err(e) => Err(e.into()),
     }

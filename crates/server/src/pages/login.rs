@@ -51,6 +51,14 @@ fn form(email: &str, errors: &[FieldError]) -> Markup {
             button.button type="submit" { "Sign in" }
         }
         p { a href="/forgot-password" { "Forgot your password?" } }
+        // Shown by /web/passkeys.js when the browser can use passkeys.
+        section #passkey-sign-in-section .passkey-step hidden aria-labelledby="passkey-title" {
+            h2 #passkey-title { "Or use a passkey" }
+            p { "If you added a passkey to your account, sign in with your fingerprint, face or PIN instead of your password." }
+            p #passkey-status .passkey-status role="status" aria-live="polite" {}
+            button #passkey-sign-in .button-secondary type="button" { "Sign in with a passkey" }
+        }
+        script type="module" src="/web/passkeys.js" {}
     }
 }
 
@@ -78,7 +86,7 @@ pub(crate) async fn submit(
     if errors.is_empty() {
         let rid = auth::request_id(&headers);
         match auth::sign_in(&state, &f.email, &f.password, ip, rid.as_deref()).await {
-            Ok(s) => {
+            Ok(auth::SignInOutcome::SignedIn(s)) => {
                 let jar = jar.add(auth::session_cookie(&state, s.secret));
                 // A password an admin chose: the person chooses their own first.
                 let to = if state.store().must_change_password(s.user.id).await? {
@@ -87,6 +95,14 @@ pub(crate) async fn submit(
                     home_of(s.user.role)
                 };
                 return Ok((jar, Redirect::to(to)).into_response());
+            }
+            Ok(auth::SignInOutcome::SecondStep(step)) => {
+                let next = match step.purpose {
+                    physio_store::PendingPurpose::Verify => "/login/two-step",
+                    physio_store::PendingPurpose::Enrol => "/login/two-step/setup",
+                };
+                let jar = jar.add(auth::pending_cookie(&state, step.secret));
+                return Ok((jar, Redirect::to(next)).into_response());
             }
             Err(ApiError::Invalid { .. }) => errors.push(FieldError {
                 field: "email",

@@ -32,6 +32,7 @@ pub(crate) mod runner;
 mod safety;
 mod session_log;
 mod staff_forms;
+mod two_step;
 
 use axum::{
     Router,
@@ -66,6 +67,19 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/account/password", post(account::change_password)),
         ("GET", "/account/sessions", get(account::sessions)),
         ("POST", "/account/sessions/sign-out-others", post(account::sign_out_others)),
+        ("GET", "/login/two-step", get(two_step::show_verify)),
+        ("POST", "/login/two-step", post(two_step::submit_code)),
+        ("POST", "/login/two-step/recovery", post(two_step::submit_recovery)),
+        ("GET", "/login/two-step/setup", get(two_step::show_setup)),
+        ("POST", "/login/two-step/setup", post(two_step::submit_setup)),
+        ("GET", "/account/two-step", get(two_step::show_account)),
+        ("POST", "/account/two-step/app", post(two_step::start_app)),
+        ("POST", "/account/two-step/app/confirm", post(two_step::confirm_app)),
+        ("POST", "/account/two-step/app/off", post(two_step::turn_off_app)),
+        ("POST", "/account/two-step/recovery-codes", post(two_step::renew_codes)),
+        ("GET", "/account/passkeys", get(two_step::show_passkeys)),
+        ("POST", "/account/passkeys/remove", post(two_step::remove_passkey)),
+        ("POST", "/admin/two-step", post(admin::set_two_step)),
         ("GET", "/home", get(patients::home)),
         ("GET", "/decision-aid", get(decision_aid::show)),
         ("GET", "/exercise/{exercise_id}", get(exercise::show)),
@@ -185,6 +199,11 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let e = self.0;
         if matches!(e, ApiError::Unauthorized) {
+            return Redirect::to("/login").into_response();
+        }
+        // A staff member whose clinic now requires two-step sign-in: signing in again takes
+        // them through setting it up.
+        if matches!(&e, ApiError::Forbidden(m) if m == crate::auth::SET_UP_TWO_STEP) {
             return Redirect::to("/login").into_response();
         }
         if let ApiError::Internal(detail) = &e {

@@ -23,4 +23,5 @@ mod reminders;
 mod sessions;
 mod sign_in;
 mod staff_forms;
+mod two_step;
 mod validation;

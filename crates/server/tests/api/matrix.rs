@@ -97,6 +97,75 @@ const MATRIX: &[Row] = &[
         [401, 201, 201, 201, 201, 201, 201, 201],
     ),
     row("DELETE", "/api/v1/tokens/{token}", NoBody, [401, 204, 404, 404, 404, 404, 404, 404]),
+    // Two-step sign-in. No caller here has a pending sign-in, so its steps end at once (403).
+    // The codes and passwords sent are wrong (422). Passkeys need a relying party: the tests'
+    // server has no public URL and is reached at 127.0.0.1, so every passkey route says so
+    // (409), after authentication where it needs one.
+    row(
+        "POST",
+        "/api/v1/auth/second-step",
+        Json(r#"{"code":"123456"}"#),
+        [403, 403, 403, 403, 403, 403, 403, 403],
+    ),
+    row("GET", "/api/v1/account/two-step", NoBody, [401, 200, 200, 200, 200, 200, 200, 200]),
+    row("POST", "/api/v1/account/two-step/app", NoBody, [401, 200, 200, 200, 200, 200, 200, 200]),
+    row(
+        "POST",
+        "/api/v1/account/two-step/app/confirm",
+        Json(r#"{"code":"abcdef"}"#),
+        [401, 422, 422, 422, 422, 422, 422, 422],
+    ),
+    row(
+        "POST",
+        "/api/v1/account/two-step/app/off",
+        Json(r#"{"password":"wrong password"}"#),
+        [401, 422, 422, 422, 422, 422, 422, 422],
+    ),
+    row(
+        "POST",
+        "/api/v1/account/two-step/recovery-codes",
+        Json(r#"{"password":"wrong password"}"#),
+        [401, 422, 422, 422, 422, 422, 422, 422],
+    ),
+    row("GET", "/api/v1/clinic/two-step", NoBody, [401, 403, 403, 403, 403, 200, 200, 403]),
+    row(
+        "PUT",
+        "/api/v1/clinic/two-step",
+        Json(r#"{"staff_must_use_two_step":false}"#),
+        [401, 403, 403, 403, 403, 200, 200, 403],
+    ),
+    row(
+        "POST",
+        "/api/v1/account/passkeys/options",
+        NoBody,
+        [401, 409, 409, 409, 409, 409, 409, 409],
+    ),
+    row(
+        "POST",
+        "/api/v1/account/passkeys",
+        Json(r#"{"ceremony":"00000000-0000-0000-0000-000000000000","credential":{}}"#),
+        [401, 409, 409, 409, 409, 409, 409, 409],
+    ),
+    row(
+        "POST",
+        "/api/v1/account/passkeys/{passkey}/remove",
+        Json(r#"{"password":"wrong password"}"#),
+        [401, 422, 422, 422, 422, 422, 422, 422],
+    ),
+    row("POST", "/api/v1/auth/passkey/options", NoBody, [409; 8]),
+    row(
+        "POST",
+        "/api/v1/auth/passkey",
+        Json(r#"{"ceremony":"00000000-0000-0000-0000-000000000000","credential":{}}"#),
+        [409; 8],
+    ),
+    row("POST", "/api/v1/auth/second-step/passkey/options", NoBody, [409; 8]),
+    row(
+        "POST",
+        "/api/v1/auth/second-step/passkey",
+        Json(r#"{"ceremony":"00000000-0000-0000-0000-000000000000","credential":{}}"#),
+        [409; 8],
+    ),
     row("GET", "/api/v1/patients", NoBody, [401, 403, 403, 200, 200, 200, 200, 200]),
     row("GET", "/api/v1/patients/{patient}", NoBody, [401, 200, 403, 200, 403, 200, 404, 404]),
     row(
@@ -438,6 +507,38 @@ const MATRIX: &[Row] = &[
         [303, 303, 303, 303, 303, 303, 303, 303],
     ),
     row("POST", "/admin/users/{user}/invitation", NoBody, [303, 403, 403, 403, 403, 200, 404, 403]),
+    row("GET", "/login/two-step", NoBody, [403; 8]),
+    row("POST", "/login/two-step", Form("code=123456"), [403; 8]),
+    row("POST", "/login/two-step/recovery", Form("recovery_code=abcde-fghij"), [403; 8]),
+    row("GET", "/login/two-step/setup", NoBody, [403; 8]),
+    row("POST", "/login/two-step/setup", Form("code=123456"), [403; 8]),
+    row("GET", "/account/two-step", NoBody, [303, 200, 200, 200, 200, 200, 200, 200]),
+    row("POST", "/account/two-step/app", NoBody, [303; 8]),
+    row(
+        "POST",
+        "/account/two-step/app/confirm",
+        Form("code=abcdef"),
+        [303, 422, 422, 422, 422, 422, 422, 422],
+    ),
+    row(
+        "POST",
+        "/account/two-step/app/off",
+        Form("password=wrong"),
+        [303, 422, 422, 422, 422, 422, 422, 422],
+    ),
+    row(
+        "POST",
+        "/account/two-step/recovery-codes",
+        Form("password=wrong"),
+        [303, 422, 422, 422, 422, 422, 422, 422],
+    ),
+    row("GET", "/account/passkeys", NoBody, [303, 200, 200, 200, 200, 200, 200, 200]),
+    row(
+        "POST",
+        "/account/passkeys/remove",
+        Form("passkey_id={passkey}&password=wrong"),
+        [303, 422, 422, 422, 422, 422, 422, 422],
+    ),
     row("GET", "/home", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
     row("GET", "/decision-aid", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
     row("GET", "/intake", NoBody, [303, 303, 200, 403, 403, 403, 403, 403]),
@@ -552,6 +653,7 @@ const MATRIX: &[Row] = &[
         Form("contact=0161+496+0000"),
         [303, 403, 403, 403, 403, 200, 200, 403],
     ),
+    row("POST", "/admin/two-step", Form("required=off"), [303, 403, 403, 403, 403, 200, 200, 403]),
     row("GET", "/static/app.css", NoBody, [200; 8]),
     row("GET", "/healthz", NoBody, [200; 8]),
     row("GET", "/readyz", NoBody, [200; 8]),
@@ -697,6 +799,7 @@ fn every_route_has_a_row() {
             .replace("{alert}", "{alert_id}")
             .replace("{exercise}", "{exercise_id}")
             .replace("{lesson}", "{lesson_id}")
+            .replace("{passkey}", "{passkey_id}")
             .replace("{episode}", "{episode_id}")
             .replace("/proposals/00000000-0000-0000-0000-000000000000", "/proposals/{proposal_id}")
             .replace("00000000-0000-0000-0000-000000000000", "{session_id}")
@@ -754,6 +857,7 @@ async fn role_route_matrix(app: &TestApp) {
                     .replace("{instrument}", "nprs")
                     .replace("{exercise}", "shoulder-abduction")
                     .replace("{lesson}", "sleep")
+                    .replace("{passkey}", "00000000-0000-0000-0000-000000000000")
                     .replace("{n}", &n.to_string())
                     .replace("{version}", &version.to_string())
             };
