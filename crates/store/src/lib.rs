@@ -79,6 +79,7 @@ mod programmes;
 mod progression;
 mod reminders;
 mod sessions;
+mod sso;
 pub mod testing;
 mod tx;
 mod users;
@@ -106,6 +107,7 @@ pub use model::*;
 pub use programmes::*;
 pub use progression::*;
 pub use reminders::*;
+pub use sso::*;
 pub use tx::Tx;
 
 #[derive(Debug, thiserror::Error)]
@@ -351,6 +353,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "contacts", include_str!("../migrations/sqlite/0013_contacts.sql")),
     (14, "alert_inbox", include_str!("../migrations/sqlite/0014_alert_inbox.sql")),
     (15, "progression", include_str!("../migrations/sqlite/0015_progression.sql")),
+    (19, "sso", include_str!("../migrations/sqlite/0019_sso.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -368,6 +371,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "contacts", include_str!("../migrations/postgres/0013_contacts.sql")),
     (14, "alert_inbox", include_str!("../migrations/postgres/0014_alert_inbox.sql")),
     (15, "progression", include_str!("../migrations/postgres/0015_progression.sql")),
+    (19, "sso", include_str!("../migrations/postgres/0019_sso.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

@@ -16,6 +16,7 @@ pub mod proposals;
 pub mod references;
 pub mod reminders;
 pub mod sessions;
+pub mod sso;
 pub mod tokens;
 pub mod users;
 
@@ -42,7 +43,7 @@ use crate::state::AppState;
     ),
     modifiers(&Security),
     tags(
-        (name = "auth", description = "Sign in and out, API tokens"),
+        (name = "auth", description = "Sign in and out, API tokens, the clinic's single sign-on"),
         (name = "patients", description = "Patients and their care teams"),
         (name = "users", description = "Clinic accounts (admins only)"),
         (name = "episodes", description = "Episodes of care: triage and its review, outcomes"),
@@ -95,6 +96,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(alerts::router())
         .merge(contacts::router())
         .merge(caseload::router())
+        .merge(sso::router())
 }
 
 /// A role, as the API spells it.

@@ -1,4 +1,5 @@
-//! Who is asking: passwords, sign-in with lockout, server-side sessions, API tokens, CSRF.
+//! Who is asking: passwords, sign-in with lockout, single sign-on for staff, server-side
+//! sessions, API tokens, CSRF.
 //!
 //! Session and API-token secrets are random 256-bit values; the database keeps only their
 //! SHA-256. A session's CSRF token is derived from its secret, so checking it needs no lookup.
@@ -18,6 +19,7 @@ use crate::{
     state::{Actor, AppState},
 };
 
+pub mod oidc;
 mod password;
 mod session;
 mod sign_in;

@@ -50,6 +50,8 @@ fn form(email: &str, errors: &[FieldError]) -> Markup {
             }
             button.button type="submit" { "Sign in" }
         }
+        // Staff whose clinic set up single sign-on (pages::sso).
+        p { a.button-secondary href="/sso" { "Sign in with your organisation" } }
     }
 }
 

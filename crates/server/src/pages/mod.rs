@@ -30,6 +30,7 @@ mod reminders;
 pub(crate) mod runner;
 mod safety;
 mod session_log;
+mod sso;
 mod staff_forms;
 
 use axum::{
@@ -56,6 +57,10 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/login", get(login::show)),
         ("POST", "/login", post(login::submit)),
         ("POST", "/logout", post(login::logout)),
+        ("GET", "/sso", get(sso::show)),
+        ("GET", "/sso/start", get(sso::start_by_email)),
+        ("GET", "/sso/{clinic_id}/start", get(sso::start_for_clinic)),
+        ("GET", "/sso/callback", get(sso::callback)),
         ("GET", "/home", get(patients::home)),
         ("GET", "/decision-aid", get(decision_aid::show)),
         ("GET", "/exercise/{exercise_id}", get(exercise::show)),
@@ -112,6 +117,8 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/admin/users/{user_id}/active", post(admin::set_active)),
         ("POST", "/admin/time-zone", post(admin::set_time_zone)),
         ("POST", "/admin/contact", post(admin::set_contact)),
+        ("POST", "/admin/sso", post(admin::set_sso)),
+        ("POST", "/admin/sso/remove", post(admin::remove_sso)),
         ("GET", "/proposals", get(proposals::queue)),
         ("GET", "/progression/rules", get(proposals::rules)),
         ("GET", "/proposals/{proposal_id}/edit", get(proposals::edit_page)),

@@ -19,5 +19,6 @@ mod proposals;
 mod questionnaire_pages;
 mod reminders;
 mod sessions;
+mod sso;
 mod staff_forms;
 mod validation;
