@@ -71,6 +71,10 @@ async function throughProvider(page, workEmail, login) {
   await Promise.all([page.waitForURL('**/sso'), page.getByRole('link', { name: 'Sign in with your organisation' }).click()]);
   await page.getByLabel('Work e-mail address').fill(workEmail);
   await Promise.all([page.waitForURL((u) => u.origin === new URL(issuer).origin), page.getByRole('button', { name: 'Continue' }).click()]);
+  // The state that ties the callback to this browser: HttpOnly, SameSite=Lax, sent to /sso only.
+  const state = (await page.context().cookies()).find((c) => c.name === 'physio_sso_state');
+  assert.ok(state, 'the sign-in state cookie is set');
+  assert.deepEqual([state.httpOnly, state.sameSite, state.path], [true, 'Lax', '/sso']);
   // oidc-provider's development sign-in page: any password is accepted.
   await page.locator('input[name=login]').fill(login);
   await page.locator('input[name=password]').fill('whatever the directory wants');

@@ -246,11 +246,13 @@ pub(crate) fn admin_section(
             p { "Staff can sign in with the account they use at work (OpenID Connect single sign-on). Their work e-mail address must match the e-mail of their account here, and their organisation must have confirmed it. No account is ever created this way, and patients always sign in with their password." }
             p { "Your organisation's sign-in service is responsible for its own second step (such as a code or a security key)." }
             @if stored.is_some() {
-                p #sso-status { strong { "On." } " Staff can sign in at " a href=(link) { (link) } " or from the sign-in page." }
+                p #sso-status { strong { "On." } " Staff can sign in from the sign-in page, or bookmark the clinic's own link: " a href=(link) style="overflow-wrap:anywhere" { (link) } }
             } @else {
                 p #sso-status { strong { "Off." } " Staff sign in with their passwords." }
             }
-            p { "Register this redirect address with your organisation's sign-in service: " code #sso-redirect { (callback) } }
+            p { "Register this redirect address with your organisation's sign-in service:" }
+            // A long address wraps anywhere rather than widening a phone's page.
+            p { code #sso-redirect style="overflow-wrap:anywhere" { (callback) } }
             form method="post" action="/admin/sso" novalidate {
                 (crate::pages::layout::csrf_field(p))
                 div class=(class("issuer")) {
@@ -287,7 +289,7 @@ pub(crate) fn admin_section(
                 button.button type="submit" { "Save sign-in settings" }
             }
             @if stored.is_some() {
-                form method="post" action="/admin/sso/remove" {
+                form method="post" action="/admin/sso/remove" style="margin-top:1.5rem" {
                     (crate::pages::layout::csrf_field(p))
                     button.button-secondary type="submit" { "Turn off sign-in with your organisation" }
                 }
