@@ -82,6 +82,7 @@ mod refusals;
 mod reminders;
 mod sessions;
 mod sign_in_failures;
+mod sso;
 pub mod testing;
 mod two_step;
 mod tx;
@@ -113,6 +114,7 @@ pub use progression::*;
 pub use refusals::*;
 pub use reminders::*;
 pub use sign_in_failures::*;
+pub use sso::*;
 pub use two_step::*;
 pub use tx::Tx;
 
@@ -362,6 +364,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (16, "sign_in_throttle", include_str!("../migrations/sqlite/0016_sign_in_throttle.sql")),
     (17, "account_tokens", include_str!("../migrations/sqlite/0017_account_tokens.sql")),
     (18, "two_step", include_str!("../migrations/sqlite/0018_two_step.sql")),
+    (19, "sso", include_str!("../migrations/sqlite/0019_sso.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -382,6 +385,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (16, "sign_in_throttle", include_str!("../migrations/postgres/0016_sign_in_throttle.sql")),
     (17, "account_tokens", include_str!("../migrations/postgres/0017_account_tokens.sql")),
     (18, "two_step", include_str!("../migrations/postgres/0018_two_step.sql")),
+    (19, "sso", include_str!("../migrations/postgres/0019_sso.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

@@ -18,6 +18,7 @@ pub mod proposals;
 pub mod references;
 pub mod reminders;
 pub mod sessions;
+pub mod sso;
 pub mod tokens;
 pub mod two_step;
 pub mod users;
@@ -45,7 +46,7 @@ use crate::state::AppState;
     ),
     modifiers(&Security),
     tags(
-        (name = "auth", description = "Sign in and out, API tokens, password reset and invitation links"),
+        (name = "auth", description = "Sign in and out, API tokens, password reset and invitation links, the clinic's single sign-on"),
         (name = "account", description = "Your own account: password and the sessions you are signed in with"),
         (name = "patients", description = "Patients and their care teams"),
         (name = "users", description = "Clinic accounts (admins only)"),
@@ -108,6 +109,7 @@ fn router() -> OpenApiRouter<AppState> {
         .merge(contacts::router())
         .merge(caseload::router())
         .merge(two_step::router())
+        .merge(sso::router())
 }
 
 /// A role, as the API spells it.

@@ -1,4 +1,5 @@
-//! Who is asking: passwords, throttled sign-in, server-side sessions, API tokens, CSRF.
+//! Who is asking: passwords, throttled sign-in, single sign-on for staff, server-side
+//! sessions, API tokens, CSRF.
 //!
 //! Session and API-token secrets are random 256-bit values; the database keeps only their
 //! SHA-256. A session's CSRF token is derived from its secret, so checking it needs no lookup.
@@ -19,6 +20,7 @@ use crate::{
 };
 
 pub mod links;
+pub mod oidc;
 pub mod passkey;
 pub(crate) mod password;
 mod session;

@@ -41,6 +41,7 @@ pub mod references;
 pub mod reminders;
 pub mod safety;
 pub mod sessions;
+pub mod sso;
 pub mod tokens;
 pub mod triage;
 pub mod two_step;

@@ -40,8 +40,16 @@ pub(crate) struct AddUserForm {
     summary: String,
 }
 
-pub(crate) async fn show(State(state): State<AppState>, PageUser(p): PageUser) -> PageResult {
-    render(&state, PageUser(p), Typed::default(), vec![], None).await
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    PageUser(p): PageUser,
+) -> PageResult {
+    let typed = Typed {
+        base: Some(crate::auth::oidc::public_base(&state, &headers)),
+        ..Default::default()
+    };
+    render(&state, PageUser(p), typed, vec![], None).await
 }
 
 /// What an admin typed into the page's forms, kept when one of them fails.
@@ -51,6 +59,10 @@ struct Typed {
     weeks: Option<String>,
     time_zone: Option<String>,
     contact: Option<String>,
+    /// The single sign-on form as typed (`pages::sso::admin_section`).
+    sso: Option<super::sso::SsoForm>,
+    /// The server's address as this request reached it, for the redirect URI shown.
+    base: Option<String>,
 }
 
 /// Active patients nobody looks after: no care team, or only deactivated clinicians on it.
@@ -102,6 +114,11 @@ async fn render(
     let default_zone = state.config().time_zone.name().to_owned();
     let staff: Vec<_> = users.iter().filter(|u| u.role != Role::Patient).collect();
     let orphans = without_care_team(&patients, &teams, &users);
+    let sso_stored = store.sso_config(p.user.clinic_id).await?;
+    let base = typed
+        .base
+        .unwrap_or_else(|| crate::auth::oidc::public_base(state, &axum::http::HeaderMap::new()));
+    let sso = super::sso::admin_section(&p, &base, sso_stored.as_ref(), typed.sso, &errors);
     let form = typed.add;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let body = html! {
@@ -133,6 +150,7 @@ async fn render(
                 li { a href="#patients-title" { "Patients" } }
                 li { a href="#schedule-title" { "Reassessment schedule" } }
                 li { a href="#zone-title" { "Time zone" } }
+                li { a href="#sso-title" { "Sign-in with your organisation" } }
             }
         }
         section aria-labelledby="staff-title" {
@@ -226,6 +244,7 @@ async fn render(
                 button.button type="submit" { "Save contact details" }
             }
         }
+        (sso)
     };
     Ok((status, page("Clinic admin", Some(&p), body)).into_response())
 }
@@ -654,4 +673,40 @@ pub(crate) async fn set_two_step(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+pub(crate) async fn set_sso(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    PageUser(p): PageUser,
+    Form(f): Form<super::sso::SsoForm>,
+) -> PageResult {
+    PageUser(p.clone()).require(&state, Role::Admin, "admin").await?;
+    let base = Some(crate::auth::oidc::public_base(&state, &headers));
+    match care::sso::set(&state, &p, &f.change()).await {
+        Ok(_) => {
+            let notice = "Saved sign-in with your organisation: staff can now use it.".to_owned();
+            render(&state, PageUser(p), Typed { base, ..Default::default() }, vec![], Some(notice))
+                .await
+        }
+        Err(ApiError::Invalid { field, message }) => {
+            let e = vec![FieldError { field, message: sentence(&message) }];
+            let typed = Typed { sso: Some(f), base, ..Default::default() };
+            render(&state, PageUser(p), typed, e, None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) async fn remove_sso(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    PageUser(p): PageUser,
+) -> PageResult {
+    PageUser(p.clone()).require(&state, Role::Admin, "admin").await?;
+    care::sso::remove(&state, &p).await?;
+    let base = Some(crate::auth::oidc::public_base(&state, &headers));
+    let notice = "Turned off sign-in with your organisation: staff sign in with their passwords.";
+    render(&state, PageUser(p), Typed { base, ..Default::default() }, vec![], Some(notice.into()))
+        .await
 }

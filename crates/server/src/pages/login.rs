@@ -59,6 +59,8 @@ fn form(email: &str, errors: &[FieldError]) -> Markup {
             button #passkey-sign-in .button-secondary type="button" { "Sign in with a passkey" }
         }
         script type="module" src="/web/passkeys.js" {}
+        // Staff whose clinic set up single sign-on (pages::sso).
+        p { a.button-secondary href="/sso" { "Sign in with your organisation" } }
     }
 }
 

@@ -31,6 +31,7 @@ mod reminders;
 pub(crate) mod runner;
 mod safety;
 mod session_log;
+mod sso;
 mod staff_forms;
 mod two_step;
 
@@ -80,6 +81,10 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/account/passkeys", get(two_step::show_passkeys)),
         ("POST", "/account/passkeys/remove", post(two_step::remove_passkey)),
         ("POST", "/admin/two-step", post(admin::set_two_step)),
+        ("GET", "/sso", get(sso::show)),
+        ("GET", "/sso/start", get(sso::start_by_email)),
+        ("GET", "/sso/{clinic_id}/start", get(sso::start_for_clinic)),
+        ("GET", "/sso/callback", get(sso::callback)),
         ("GET", "/home", get(patients::home)),
         ("GET", "/decision-aid", get(decision_aid::show)),
         ("GET", "/exercise/{exercise_id}", get(exercise::show)),
@@ -137,6 +142,8 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/admin/users/{user_id}/invitation", post(admin::send_link)),
         ("POST", "/admin/time-zone", post(admin::set_time_zone)),
         ("POST", "/admin/contact", post(admin::set_contact)),
+        ("POST", "/admin/sso", post(admin::set_sso)),
+        ("POST", "/admin/sso/remove", post(admin::remove_sso)),
         ("GET", "/proposals", get(proposals::queue)),
         ("GET", "/progression/rules", get(proposals::rules)),
         ("GET", "/proposals/{proposal_id}/edit", get(proposals::edit_page)),

@@ -22,6 +22,7 @@ mod questionnaire_pages;
 mod reminders;
 mod sessions;
 mod sign_in;
+mod sso;
 mod staff_forms;
 mod two_step;
 mod validation;

@@ -539,6 +539,32 @@ const MATRIX: &[Row] = &[
         Form("passkey_id={passkey}&password=wrong"),
         [303, 422, 422, 422, 422, 422, 422, 422],
     ),
+    // Single sign-on: the pages anyone may open (signed-in people are sent home), a clinic with
+    // none set up, a callback with no state; then the settings, which only admins see or change
+    // (set, turned off, set on the page, turned off on the page: each in that order).
+    row("GET", "/sso", NoBody, [200, 303, 303, 303, 303, 303, 303, 303]),
+    row("GET", "/sso/start", NoBody, [422; 8]),
+    row("GET", "/sso/{clinic}/start", NoBody, [404; 8]),
+    row("GET", "/sso/callback", NoBody, [403; 8]),
+    row("GET", "/api/v1/clinic/sso", NoBody, [401, 403, 403, 403, 403, 200, 200, 403]),
+    row(
+        "PUT",
+        "/api/v1/clinic/sso",
+        Json(
+            r#"{"issuer":"https://login.example.org","client_id":"m","client_secret":"s","allowed_domains":["m{n}.example"]}"#,
+        ),
+        [401, 403, 403, 403, 403, 200, 200, 403],
+    ),
+    row("DELETE", "/api/v1/clinic/sso", NoBody, [401, 403, 403, 403, 403, 204, 204, 403]),
+    row(
+        "POST",
+        "/admin/sso",
+        Form(
+            "issuer=https%3A%2F%2Flogin.example.org&client_id=m&client_secret=s&allowed_domains=f{n}.example",
+        ),
+        [303, 403, 403, 403, 403, 200, 200, 403],
+    ),
+    row("POST", "/admin/sso/remove", NoBody, [303, 403, 403, 403, 403, 200, 200, 403]),
     row("GET", "/home", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
     row("GET", "/decision-aid", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
     row("GET", "/intake", NoBody, [303, 303, 200, 403, 403, 403, 403, 403]),
@@ -801,6 +827,7 @@ fn every_route_has_a_row() {
             .replace("{lesson}", "{lesson_id}")
             .replace("{passkey}", "{passkey_id}")
             .replace("{episode}", "{episode_id}")
+            .replace("{clinic}", "{clinic_id}")
             .replace("/proposals/00000000-0000-0000-0000-000000000000", "/proposals/{proposal_id}")
             .replace("00000000-0000-0000-0000-000000000000", "{session_id}")
             .replace("/web/hello.txt", "/web/{*file}")
@@ -854,6 +881,7 @@ async fn role_route_matrix(app: &TestApp) {
                     .replace("{c1}", &p.c1.to_string())
                     .replace("{step}", "region")
                     .replace("{episode}", &episode.to_string())
+                    .replace("{clinic}", &p.clinic_a.to_string())
                     .replace("{instrument}", "nprs")
                     .replace("{exercise}", "shoulder-abduction")
                     .replace("{lesson}", "sleep")

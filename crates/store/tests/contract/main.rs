@@ -37,6 +37,7 @@ mod caseload;
 mod contacts;
 mod lessons;
 mod messages;
+mod sso;
 
 contract!(
     migrate_twice_is_harmless,
