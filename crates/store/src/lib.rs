@@ -67,11 +67,13 @@ macro_rules! with_tx {
 
 mod alerts;
 pub mod audit;
+pub mod backup;
 mod caseload;
 mod contacts;
 mod day_sessions;
 mod episodes;
 mod exercise;
+mod files;
 mod lessons;
 mod messages;
 pub mod model;
@@ -94,7 +96,9 @@ use sqlx::{
 use time::{OffsetDateTime, UtcOffset};
 
 pub use alerts::*;
-pub use audit::{AuditBreak, AuditEvent, AuditOutcome, AuditVerification, NewAuditEvent};
+pub use audit::{
+    AuditBreak, AuditEvent, AuditHead, AuditOutcome, AuditVerification, NewAuditEvent,
+};
 pub use caseload::*;
 pub use contacts::*;
 pub use day_sessions::*;
@@ -255,12 +259,14 @@ impl Store {
     }
 
     /// Opens (creating if needed) an SQLite database file with WAL, foreign keys and fully
-    /// synchronous commits, so an acknowledged commit survives a power cut.
+    /// synchronous commits, so an acknowledged commit survives a power cut. A folder or file it
+    /// creates is private to the account running Physio (0700 and 0600 on Unix); SQLite gives
+    /// the `-wal` and `-shm` files the database file's mode.
     pub async fn open_sqlite(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError::Database(format!("creating {}: {e}", dir.display())))?;
+            files::create_private_dir(dir)?;
         }
+        files::create_private_file(path)?;
         // The busy timeout is a backstop only: writers in this process queue on `writer`;
         // it covers another process (a CLI command) writing to the same file.
         let opts = SqliteConnectOptions::new()
@@ -351,6 +357,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "contacts", include_str!("../migrations/sqlite/0013_contacts.sql")),
     (14, "alert_inbox", include_str!("../migrations/sqlite/0014_alert_inbox.sql")),
     (15, "progression", include_str!("../migrations/sqlite/0015_progression.sql")),
+    (21, "erasures", include_str!("../migrations/sqlite/0021_erasures.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -368,6 +375,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "contacts", include_str!("../migrations/postgres/0013_contacts.sql")),
     (14, "alert_inbox", include_str!("../migrations/postgres/0014_alert_inbox.sql")),
     (15, "progression", include_str!("../migrations/postgres/0015_progression.sql")),
+    (21, "erasures", include_str!("../migrations/postgres/0021_erasures.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
