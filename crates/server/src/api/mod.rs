@@ -15,6 +15,7 @@ pub mod progress;
 pub mod proposals;
 pub mod references;
 pub mod reminders;
+pub mod rights;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
@@ -45,6 +46,7 @@ use crate::state::AppState;
         (name = "auth", description = "Sign in and out, API tokens"),
         (name = "patients", description = "Patients and their care teams"),
         (name = "users", description = "Clinic accounts (admins only)"),
+        (name = "rights", description = "The patient's rights: who opened their record, a download of all of it, erasure on request"),
         (name = "episodes", description = "Episodes of care: triage and its review, outcomes"),
         (name = "programmes", description = "The exercise library, templates and each patient's prescribed programme"),
         (name = "sessions", description = "The patient's day: guided sessions, what was done in them, weekly adherence"),
@@ -95,6 +97,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(alerts::router())
         .merge(contacts::router())
         .merge(caseload::router())
+        .merge(rights::router())
 }
 
 /// A role, as the API spells it.

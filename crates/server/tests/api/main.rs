@@ -18,6 +18,7 @@ mod progress;
 mod proposals;
 mod questionnaire_pages;
 mod reminders;
+mod rights;
 mod sessions;
 mod staff_forms;
 mod validation;
