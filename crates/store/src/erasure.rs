@@ -119,18 +119,17 @@ impl Db {
     /// there, read from the schema itself (so a table added later is counted too). For the
     /// erasure test and for an operator checking an erasure by hand.
     pub async fn rows_referring_to(&self, user_id: Uuid) -> Result<Vec<(String, String, i64)>> {
-        let columns: Vec<(String, String)> =
-            match self.backend() {
-                crate::Backend::Sqlite => with_pool!(self, |p| {
-                    sqlx::query_as(
+        let columns: Vec<(String, String)> = match self.backend() {
+            crate::Backend::Sqlite => with_pool!(self, |p| {
+                sqlx::query_as(
                 "SELECT m.name, f.\"from\" FROM sqlite_master m, pragma_foreign_key_list(m.name) f
                  WHERE m.type = 'table' AND f.\"table\" = 'users' ORDER BY 1, 2"
             )
             .fetch_all(p)
             .await?
-                }),
-                crate::Backend::Postgres => with_pool!(self, |p| sqlx::query_as(
-                    "SELECT DISTINCT kcu.table_name::text, kcu.column_name::text
+            }),
+            crate::Backend::Postgres => with_pool!(self, |p| sqlx::query_as(
+                "SELECT DISTINCT kcu.table_name::text, kcu.column_name::text
                  FROM information_schema.table_constraints tc
                  JOIN information_schema.key_column_usage kcu
                    ON kcu.constraint_name = tc.constraint_name
@@ -141,10 +140,10 @@ impl Db {
                  WHERE tc.constraint_type = 'FOREIGN KEY' AND ccu.table_name = 'users'
                    AND tc.table_schema = current_schema()
                  ORDER BY 1, 2"
-                )
-                .fetch_all(p)
-                .await?),
-            };
+            )
+            .fetch_all(p)
+            .await?),
+        };
         let mut out = Vec::with_capacity(columns.len() + 1);
         let (n,): (i64,) =
             with_pool!(self, |p| sqlx::query_as("SELECT COUNT(*) FROM users WHERE id = $1")
