@@ -51,14 +51,33 @@ pub(crate) async fn show(State(state): State<AppState>, PageUser(p): PageUser) -
     Ok(page(title, Some(&p), body).into_response())
 }
 
-/// The list, one card per access: plain on a phone, and a table would need sideways scrolling.
+/// The list, one item per access: plain on a phone, where a table would need sideways
+/// scrolling. The same person doing the same thing in the same minute is one item with a count,
+/// so a busy visit does not bury the rest.
 fn entries(list: &[Access]) -> Markup {
+    let mut runs: Vec<(&Access, usize)> = vec![];
+    for e in list {
+        match runs.last_mut() {
+            Some((first, n))
+                if first.who == e.who
+                    && first.kind == e.kind
+                    && first.what == e.what
+                    && first.when == e.when =>
+            {
+                *n += 1
+            }
+            _ => runs.push((e, 1)),
+        }
+    }
     html! {
         ul.access-log {
-            @for e in list {
+            @for (e, n) in runs {
                 li {
-                    p { strong { (e.who) } " (" (role_word(&e.role)) ") " (kind_word(&e.kind)) " " (e.what) }
-                    p.hint { time datetime=(e.at.unix_timestamp()) { (e.when) } }
+                    p {
+                        strong { (e.who) } " (" (role_word(&e.role)) ") " (kind_word(&e.kind)) " " (e.what)
+                        @if n > 1 { " (" (n) " times)" }
+                    }
+                    p.hint { time datetime=(e.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()) { (e.when) } }
                 }
             }
         }
@@ -167,7 +186,7 @@ fn erase_form(
             }
             div.button-row {
                 button.button-warning type="submit" { "Erase " (name) }
-                a href={ "/patients/" (patient_id) } { "No, go back" }
+                a.button-secondary href={ "/patients/" (patient_id) } { "No, go back" }
             }
         }
     };
