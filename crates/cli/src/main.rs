@@ -2,6 +2,7 @@
 //! trail, export and import the exercise library.
 
 mod analyze;
+mod backup;
 mod demo;
 mod exercises;
 mod settings;
@@ -42,6 +43,23 @@ enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Copy the database to FILE while the server runs (SQLite; PostgreSQL through pg_dump).
+    Backup {
+        /// Where to write the copy; an existing file is kept unless --force.
+        file: std::path::PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Restore a backup made by `physio backup` into the database the settings name, then
+    /// migrate it and verify its audit trail.
+    Restore {
+        /// The backup file.
+        file: std::path::PathBuf,
+        /// Replace a database that already holds data (stop the server first).
+        #[arg(long)]
+        force: bool,
+    },
     /// Work with the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -146,7 +164,12 @@ enum UserCommand {
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
     /// Check the hash chain of the whole audit trail; name the first broken record.
-    Verify,
+    Verify {
+        /// Also print the chain's head (record count and newest hash), to keep outside the
+        /// database: a later head that does not extend it shows records were rewritten.
+        #[arg(long)]
+        head: bool,
+    },
 }
 
 /// A problem with what the user asked for (exit code 2), as opposed to a failure (exit code 1).
@@ -310,11 +333,19 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
                 println!("{}", analyze::run(&exercise, &format, &files, &reference)?);
             }
         }
-        Command::Audit(AuditCommand::Verify) => {
+        Command::Backup { file, force } => backup::backup(&settings, &file, force).await?,
+        Command::Restore { file, force } => backup::restore(&settings, &file, force).await?,
+        Command::Audit(AuditCommand::Verify { head }) => {
             let store = open(&settings).await?;
             let v = store.verify_audit().await?;
             match v.first_break {
-                None => println!("Audit trail intact: {} records, hash chain verified.", v.records),
+                None => {
+                    println!("Audit trail intact: {} records, hash chain verified.", v.records);
+                    if head {
+                        let h = store.audit_head().await?;
+                        println!("Head: record {} hash {}", h.seq, h.hash);
+                    }
+                }
                 Some(b) => {
                     let id = b.id.map(|i| format!(" (id {i})")).unwrap_or_default();
                     println!("Audit trail BROKEN at record {}{id}: {}", b.seq, b.problem);

@@ -100,6 +100,13 @@ impl AuditEvent {
     }
 }
 
+/// The newest record of the chain: its sequence number (the number of records) and hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditHead {
+    pub seq: i64,
+    pub hash: String,
+}
+
 /// The result of walking the whole chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditVerification {
@@ -203,6 +210,17 @@ impl Db {
         .fetch_all(p)
         .await?);
         Ok(rows.into_iter().map(AuditEvent::from).collect())
+    }
+
+    /// The head of the audit chain: how many records it holds and the newest record's hash.
+    /// Written down outside the database (printed, mailed, signed), it lets anyone later show
+    /// that no record up to it was changed or removed, even by someone who rewrote the chain.
+    pub async fn audit_head(&self) -> Result<AuditHead> {
+        let (seq, hash): (i64, String) =
+            with_pool!(self, |p| sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(p)
+                .await?);
+        Ok(AuditHead { seq, hash })
     }
 
     /// Walks the whole audit chain in order, a page at a time, and reports the first break.

@@ -68,11 +68,15 @@ macro_rules! with_tx {
 mod account_tokens;
 mod alerts;
 pub mod audit;
+pub mod backup;
 mod caseload;
 mod contacts;
 mod day_sessions;
 mod episodes;
+mod erasure;
 mod exercise;
+mod export;
+mod files;
 mod lessons;
 mod messages;
 pub mod model;
@@ -100,11 +104,14 @@ use time::{OffsetDateTime, UtcOffset};
 
 pub use account_tokens::*;
 pub use alerts::*;
-pub use audit::{AuditBreak, AuditEvent, AuditOutcome, AuditVerification, NewAuditEvent};
+pub use audit::{
+    AuditBreak, AuditEvent, AuditHead, AuditOutcome, AuditVerification, NewAuditEvent,
+};
 pub use caseload::*;
 pub use contacts::*;
 pub use day_sessions::*;
 pub use episodes::*;
+pub use erasure::Erasure;
 pub use exercise::*;
 pub use lessons::*;
 pub use messages::*;
@@ -265,12 +272,14 @@ impl Store {
     }
 
     /// Opens (creating if needed) an SQLite database file with WAL, foreign keys and fully
-    /// synchronous commits, so an acknowledged commit survives a power cut.
+    /// synchronous commits, so an acknowledged commit survives a power cut. A folder or file it
+    /// creates is private to the account running Physio (0700 and 0600 on Unix); SQLite gives
+    /// the `-wal` and `-shm` files the database file's mode.
     pub async fn open_sqlite(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError::Database(format!("creating {}: {e}", dir.display())))?;
+            files::create_private_dir(dir)?;
         }
+        files::create_private_file(path)?;
         // The busy timeout is a backstop only: writers in this process queue on `writer`;
         // it covers another process (a CLI command) writing to the same file.
         let opts = SqliteConnectOptions::new()
@@ -365,6 +374,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (17, "account_tokens", include_str!("../migrations/sqlite/0017_account_tokens.sql")),
     (18, "two_step", include_str!("../migrations/sqlite/0018_two_step.sql")),
     (19, "sso", include_str!("../migrations/sqlite/0019_sso.sql")),
+    (21, "erasures", include_str!("../migrations/sqlite/0021_erasures.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -386,6 +396,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (17, "account_tokens", include_str!("../migrations/postgres/0017_account_tokens.sql")),
     (18, "two_step", include_str!("../migrations/postgres/0018_two_step.sql")),
     (19, "sso", include_str!("../migrations/postgres/0019_sso.sql")),
+    (21, "erasures", include_str!("../migrations/postgres/0021_erasures.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

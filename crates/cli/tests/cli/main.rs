@@ -3,6 +3,7 @@
 //! clinic seeded through the care layer (`demo`), the exercise library's export, import and
 //! schema (`exercises`); and `tidy`, rules about the source tree itself.
 
+mod backup;
 mod crash;
 mod demo;
 mod exercises;
@@ -57,6 +58,8 @@ fn help_is_available_everywhere() {
         vec!["user", "add", "--help"],
         vec!["clinic", "add", "--help"],
         vec!["audit", "verify", "--help"],
+        vec!["backup", "--help"],
+        vec!["restore", "--help"],
         vec!["exercises", "export", "--help"],
         vec!["exercises", "import", "--help"],
         vec!["exercises", "schema", "--help"],

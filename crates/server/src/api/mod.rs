@@ -17,6 +17,7 @@ pub mod progress;
 pub mod proposals;
 pub mod references;
 pub mod reminders;
+pub mod rights;
 pub mod sessions;
 pub mod sso;
 pub mod tokens;
@@ -50,6 +51,7 @@ use crate::state::AppState;
         (name = "account", description = "Your own account: password and the sessions you are signed in with"),
         (name = "patients", description = "Patients and their care teams"),
         (name = "users", description = "Clinic accounts (admins only)"),
+        (name = "rights", description = "The patient's rights: who opened their record, a download of all of it, erasure on request"),
         (name = "episodes", description = "Episodes of care: triage and its review, outcomes"),
         (name = "programmes", description = "The exercise library, templates and each patient's prescribed programme"),
         (name = "sessions", description = "The patient's day: guided sessions, what was done in them, weekly adherence"),
@@ -110,6 +112,7 @@ fn router() -> OpenApiRouter<AppState> {
         .merge(caseload::router())
         .merge(two_step::router())
         .merge(sso::router())
+        .merge(rights::router())
 }
 
 /// A role, as the API spells it.

@@ -39,6 +39,7 @@ pub mod questionnaires;
 pub mod records;
 pub mod references;
 pub mod reminders;
+pub mod rights;
 pub mod safety;
 pub mod sessions;
 pub mod sso;

@@ -28,6 +28,7 @@ mod progress;
 mod proposals;
 pub(crate) mod questionnaires;
 mod reminders;
+mod rights;
 pub(crate) mod runner;
 mod safety;
 mod session_log;
@@ -157,6 +158,10 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/inbox", get(inbox::show)),
         ("POST", "/patients/{patient_id}/contacts", post(contacts::log)),
         ("POST", "/patients/{patient_id}/phone", post(contacts::set_phone)),
+        ("GET", "/my-record", get(rights::show)),
+        ("GET", "/my-record/download", get(rights::download)),
+        ("GET", "/patients/{patient_id}/erase", get(rights::erase_page)),
+        ("POST", "/patients/{patient_id}/erase", post(rights::erase)),
     ]
 }
 

@@ -112,6 +112,7 @@ pub(crate) async fn home(State(state): State<AppState>, PageUser(p): PageUser) -
                 div { dt { "Phone number" } dd { (crate::pages::contacts::own_phone(&view)) } }
             }
             p.hint { "If something here is wrong, tell your physical therapist at your next contact." }
+            p { a href="/my-record" { "See who has looked at your record, or download a copy" } }
         }
     };
     Ok(page(&format!("Hello, {first}"), Some(&p), body).into_response())
@@ -174,6 +175,10 @@ pub(crate) async fn show(
         @if p.role() == Role::Admin {
             @let chosen: Vec<Uuid> = care_team.iter().map(|m| m.clinician_id).collect();
             (crate::pages::admin::care_team_form(&p, view.id, &clinicians, &chosen, &[]))
+            h2 { "The patient's rights" }
+            p { a href={ "/api/v1/patients/" (view.id) "/access-log" } { "Who has opened this record (90 days)" } }
+            p { a href={ "/api/v1/patients/" (view.id) "/record" } { "Download the whole record for the patient" } }
+            p { a href={ "/patients/" (view.id) "/erase" } { "Erase this patient at their request" } }
         }
     };
     Ok(page(&view.name, Some(&p), body).into_response())

@@ -20,6 +20,7 @@ mod progress;
 mod proposals;
 mod questionnaire_pages;
 mod reminders;
+mod rights;
 mod sessions;
 mod sign_in;
 mod sso;

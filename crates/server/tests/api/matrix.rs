@@ -808,6 +808,36 @@ const MATRIX: &[Row] = &[
     ),
     // The caseload: clinicians only (each sees their own care teams' patients).
     row("GET", "/api/v1/caseload", NoBody, [401, 403, 403, 200, 200, 403, 403, 200]),
+    // The patient's rights: the patient and an admin see the access log and download the
+    // record; only an admin erases (here with no reason, so nothing is erased: 422).
+    row(
+        "GET",
+        "/api/v1/patients/{patient}/access-log",
+        NoBody,
+        [401, 200, 403, 403, 403, 200, 404, 403],
+    ),
+    row(
+        "GET",
+        "/api/v1/patients/{patient}/record",
+        NoBody,
+        [401, 200, 403, 403, 403, 200, 404, 403],
+    ),
+    row(
+        "POST",
+        "/api/v1/patients/{patient}/erasure",
+        Json(r#"{"reason":"","confirm_name":"x"}"#),
+        [401, 403, 403, 403, 403, 422, 404, 403],
+    ),
+    row("GET", "/api/v1/erasures", NoBody, [401, 403, 403, 403, 403, 200, 200, 403]),
+    row("GET", "/my-record", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
+    row("GET", "/my-record/download", NoBody, [303, 200, 200, 403, 403, 403, 403, 403]),
+    row("GET", "/patients/{patient}/erase", NoBody, [303, 403, 403, 403, 403, 200, 404, 403]),
+    row(
+        "POST",
+        "/patients/{patient}/erase",
+        Form("reason=&confirm_name=x"),
+        [303, 403, 403, 403, 403, 422, 404, 403],
+    ),
 ];
 
 both_backends!(role_route_matrix);
