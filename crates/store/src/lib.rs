@@ -106,6 +106,7 @@ pub use model::*;
 pub use programmes::*;
 pub use progression::*;
 pub use reminders::*;
+pub use sessions::NewApiToken;
 pub use tx::Tx;
 
 #[derive(Debug, thiserror::Error)]
@@ -121,6 +122,9 @@ pub enum StoreError {
     Database(String),
     #[error("migration failed: {0}")]
     Migration(String),
+    /// Text the database cannot store (PostgreSQL refuses the NUL character).
+    #[error("text the database cannot store: {0}")]
+    InvalidText(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -128,6 +132,11 @@ impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &e {
             use sqlx::error::ErrorKind;
+            // PostgreSQL: 22021 "invalid byte sequence" (NUL in text), 22P05 "unsupported
+            // Unicode escape sequence" (`\u0000` in JSON).
+            if matches!(db.code().as_deref(), Some("22021" | "22P05")) {
+                return StoreError::InvalidText(db.message().to_owned());
+            }
             match db.kind() {
                 ErrorKind::UniqueViolation => {
                     return StoreError::Conflict(constraint_name(db.as_ref(), "already exists"));
@@ -351,6 +360,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "contacts", include_str!("../migrations/sqlite/0013_contacts.sql")),
     (14, "alert_inbox", include_str!("../migrations/sqlite/0014_alert_inbox.sql")),
     (15, "progression", include_str!("../migrations/sqlite/0015_progression.sql")),
+    (20, "hardening", include_str!("../migrations/sqlite/0020_hardening.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -368,6 +378,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "contacts", include_str!("../migrations/postgres/0013_contacts.sql")),
     (14, "alert_inbox", include_str!("../migrations/postgres/0014_alert_inbox.sql")),
     (15, "progression", include_str!("../migrations/postgres/0015_progression.sql")),
+    (20, "hardening", include_str!("../migrations/postgres/0020_hardening.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
