@@ -72,6 +72,9 @@ pub(crate) struct ServeArgs {
     /// Seconds a request may take before it is answered 408 [default: 30].
     #[arg(long, env = "PHYSIO_REQUEST_TIMEOUT_SECONDS")]
     pub(crate) request_timeout_seconds: Option<u64>,
+    /// Live exercise sessions one user may stream at once [default: 2].
+    #[arg(long, env = "PHYSIO_LIVE_SESSIONS_PER_USER")]
+    pub(crate) live_sessions_per_user: Option<usize>,
 }
 
 /// The TOML file. Every key is optional.
@@ -92,6 +95,7 @@ pub(crate) struct FileSettings {
     metrics_token: Option<String>,
     metrics_bind: Option<SocketAddr>,
     request_timeout_seconds: Option<u64>,
+    live_sessions_per_user: Option<usize>,
     #[serde(default)]
     sessions: FileSessions,
     #[serde(default)]
@@ -180,6 +184,11 @@ impl Settings {
         match a.request_timeout_seconds.or(self.file.request_timeout_seconds) {
             Some(0) => anyhow::bail!("request_timeout_seconds must be a positive number, not 0"),
             Some(n) => c.request_timeout = std::time::Duration::from_secs(n),
+            None => {}
+        }
+        match a.live_sessions_per_user.or(self.file.live_sessions_per_user) {
+            Some(0) => anyhow::bail!("live_sessions_per_user must be a positive number, not 0"),
+            Some(n) => c.live_sessions_per_user = n,
             None => {}
         }
         let smtp_url = a.smtp_url.clone().or_else(|| self.file.smtp_url.clone());

@@ -31,6 +31,7 @@ pub(crate) mod runner;
 mod safety;
 mod session_log;
 mod staff_forms;
+mod tokens;
 
 use axum::{
     Router,
@@ -125,6 +126,9 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/inbox", get(inbox::show)),
         ("POST", "/patients/{patient_id}/contacts", post(contacts::log)),
         ("POST", "/patients/{patient_id}/phone", post(contacts::set_phone)),
+        ("GET", "/account/tokens", get(tokens::show)),
+        ("POST", "/account/tokens", post(tokens::create)),
+        ("POST", "/account/tokens/{token_id}/revoke", post(tokens::revoke)),
     ]
 }
 

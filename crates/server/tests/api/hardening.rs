@@ -26,6 +26,7 @@ both_backends!(
     a_message_over_64_kib_closes_the_socket,
     a_third_live_socket_is_refused_with_a_reason,
     deactivating_a_patient_closes_their_live_socket,
+    the_tokens_page_lists_creates_and_revokes,
 );
 
 /// Creates a token through the API with a signed-in session; returns the response body.
@@ -382,4 +383,44 @@ async fn metrics_need_the_token_or_the_private_address() {
     let scraped = scraped.expect("the private metrics address answers");
     assert_eq!(scraped.status(), StatusCode::OK);
     assert!(scraped.text().await.unwrap().contains("physio_live_sessions"));
+}
+
+async fn the_tokens_page_lists_creates_and_revokes(app: &TestApp) {
+    let (c, csrf) = app.login(&email_of("p1")).await;
+    let form = |path: &str, body: String| {
+        c.post(app.url(path))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    // A form with a problem comes back with what was typed.
+    let res = form("/account/tokens", format!("csrf_token={csrf}&name=&days=180&scope=read_write"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("There is a problem"), "{html}");
+    assert!(html.contains(r#"value="180" selected"#), "{html}");
+    assert!(app.store.api_tokens(app.people.p1).await.unwrap().is_empty());
+    let res = form("/account/tokens", format!("csrf_token={csrf}&name=my+export&days=30&scope=read"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    let start = html.find("phy_").expect("the new secret is shown once");
+    let hex: String = html[start + 4..].chars().take_while(char::is_ascii_hexdigit).collect();
+    assert_eq!(hex.len(), 64);
+    let secret = format!("phy_{hex}");
+    let bearer = reqwest::Client::new();
+    let me = || bearer.get(app.url("/api/v1/me")).bearer_auth(&secret).send();
+    assert_eq!(me().await.unwrap().status(), StatusCode::OK);
+    let listed = c.get(app.url("/account/tokens")).send().await.unwrap().text().await.unwrap();
+    assert!(listed.contains("my export") && listed.contains("Read only"), "{listed}");
+    assert!(!listed.contains(&secret), "the secret is shown only once");
+    let t = &app.store.api_tokens(app.people.p1).await.unwrap()[0];
+    assert_eq!(t.expires_at, crate::helpers::START + Duration::days(30));
+    let res =
+        form(&format!("/account/tokens/{}/revoke", t.id), format!("csrf_token={csrf}")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(me().await.unwrap().status(), StatusCode::UNAUTHORIZED);
 }

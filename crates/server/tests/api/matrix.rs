@@ -566,6 +566,20 @@ const MATRIX: &[Row] = &[
         [401, 201, 403, 201, 403, 403, 403, 404],
     ),
     row("GET", "/api/v1/messages/unread", NoBody, [401, 200, 200, 200, 200, 403, 403, 200]),
+    row("GET", "/account/tokens", NoBody, [303, 200, 200, 200, 200, 200, 200, 200]),
+    // The callers here use API tokens, and only a signed-in session manages tokens.
+    row(
+        "POST",
+        "/account/tokens",
+        Form("name=matrix+{n}&days=90&scope=read"),
+        [303, 403, 403, 403, 403, 403, 403, 403],
+    ),
+    row(
+        "POST",
+        "/account/tokens/{token}/revoke",
+        NoBody,
+        [303, 403, 403, 403, 403, 403, 403, 403],
+    ),
     row("GET", "/messages", NoBody, [303, 200, 200, 200, 200, 403, 403, 200]),
     row("POST", "/messages", Form("body=Matrix+{n}"), [303, 303, 303, 403, 403, 403, 403, 403]),
     row(
