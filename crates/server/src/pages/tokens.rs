@@ -41,7 +41,8 @@ pub(crate) struct TokenForm {
 /// `GET /account/tokens`.
 pub(crate) async fn show(State(state): State<AppState>, PageUser(p): PageUser) -> PageResult {
     let tokens = crate::care::tokens::list(&state, &p).await?;
-    let typed = TokenForm { days: DEFAULT_DAYS.to_string(), scope: "read".into(), ..Default::default() };
+    let typed =
+        TokenForm { days: DEFAULT_DAYS.to_string(), scope: "read".into(), ..Default::default() };
     Ok(render(&state, &p, &tokens, &typed, &[], None).into_response())
 }
 
@@ -126,7 +127,7 @@ fn render(
             div.notice role="status" {
                 h2 { "Your new token" }
                 p { "Copy it now: it will not be shown again. Keep it as safe as a password." }
-                p { code #new-token { (secret) } }
+                p { code.token-secret #new-token { (secret) } }
             }
         }
         h2 { "Your tokens" }

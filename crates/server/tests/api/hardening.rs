@@ -402,9 +402,10 @@ async fn the_tokens_page_lists_creates_and_revokes(app: &TestApp) {
     assert!(html.contains("There is a problem"), "{html}");
     assert!(html.contains(r#"value="180" selected"#), "{html}");
     assert!(app.store.api_tokens(app.people.p1).await.unwrap().is_empty());
-    let res = form("/account/tokens", format!("csrf_token={csrf}&name=my+export&days=30&scope=read"))
-        .await
-        .unwrap();
+    let res =
+        form("/account/tokens", format!("csrf_token={csrf}&name=my+export&days=30&scope=read"))
+            .await
+            .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let html = res.text().await.unwrap();
     let start = html.find("phy_").expect("the new secret is shown once");
@@ -419,8 +420,9 @@ async fn the_tokens_page_lists_creates_and_revokes(app: &TestApp) {
     assert!(!listed.contains(&secret), "the secret is shown only once");
     let t = &app.store.api_tokens(app.people.p1).await.unwrap()[0];
     assert_eq!(t.expires_at, crate::helpers::START + Duration::days(30));
-    let res =
-        form(&format!("/account/tokens/{}/revoke", t.id), format!("csrf_token={csrf}")).await.unwrap();
+    let res = form(&format!("/account/tokens/{}/revoke", t.id), format!("csrf_token={csrf}"))
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(me().await.unwrap().status(), StatusCode::UNAUTHORIZED);
 }

@@ -574,12 +574,7 @@ const MATRIX: &[Row] = &[
         Form("name=matrix+{n}&days=90&scope=read"),
         [303, 403, 403, 403, 403, 403, 403, 403],
     ),
-    row(
-        "POST",
-        "/account/tokens/{token}/revoke",
-        NoBody,
-        [303, 403, 403, 403, 403, 403, 403, 403],
-    ),
+    row("POST", "/account/tokens/{token}/revoke", NoBody, [303, 403, 403, 403, 403, 403, 403, 403]),
     row("GET", "/messages", NoBody, [303, 200, 200, 200, 200, 403, 403, 200]),
     row("POST", "/messages", Form("body=Matrix+{n}"), [303, 303, 303, 403, 403, 403, 403, 403]),
     row(
