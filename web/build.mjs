@@ -3,6 +3,7 @@
 //   dist/live.css (+ .map)  its styles (imported by live.ts; live.js links it if the page does not)
 //   dist/runner.js (+ .map) the guided session's hold and rest timers, from src/runner.ts
 //   dist/passkeys.js (+ .map) passkey sign-in and registration, from src/passkeys.ts
+//   dist/print.js (+ .map)  the Print button of the printable programme, from src/print.ts
 //   dist/mediapipe/         the runtime files of @mediapipe/pose (pose.js, wasm, models, graph)
 // Idempotent: running it twice gives the same tree; unchanged MediaPipe files are not re-copied.
 // Nothing is fetched at run time: everything the page loads comes from this folder.
@@ -23,11 +24,7 @@ const NOT_RUNTIME = new Set(['package.json', 'README.md', 'index.d.ts', 'LICENSE
 async function bundle() {
   await mkdir(dist, { recursive: true });
   const result = await esbuild.build({
-    entryPoints: [
-      path.join(here, 'src', 'live.ts'),
-      path.join(here, 'src', 'runner.ts'),
-      path.join(here, 'src', 'passkeys.ts'),
-    ],
+    entryPoints: ['live.ts', 'runner.ts', 'passkeys.ts', 'print.ts'].map((f) => path.join(here, 'src', f)),
     outdir: dist,
     bundle: true,
     format: 'esm',

@@ -70,6 +70,19 @@ pub(crate) struct ServeArgs {
     /// forwarded [default: x-forwarded-for].
     #[arg(long, env = "PHYSIO_PROXY_HEADER")]
     pub(crate) proxy_header: Option<String>,
+    /// A secret a metrics scraper sends as `Authorization: Bearer …` to read /metrics
+    /// [default: none; /metrics is then not served on the main address].
+    #[arg(long, env = "PHYSIO_METRICS_TOKEN", hide_env_values = true)]
+    pub(crate) metrics_token: Option<String>,
+    /// A second, private address serving only /metrics, with no token [default: none].
+    #[arg(long, env = "PHYSIO_METRICS_BIND")]
+    pub(crate) metrics_bind: Option<SocketAddr>,
+    /// Seconds a request may take before it is answered 408 [default: 30].
+    #[arg(long, env = "PHYSIO_REQUEST_TIMEOUT_SECONDS")]
+    pub(crate) request_timeout_seconds: Option<u64>,
+    /// Live exercise sessions one user may stream at once [default: 2].
+    #[arg(long, env = "PHYSIO_LIVE_SESSIONS_PER_USER")]
+    pub(crate) live_sessions_per_user: Option<usize>,
 }
 
 /// The TOML file. Every key is optional.
@@ -87,6 +100,10 @@ pub(crate) struct FileSettings {
     time_zone: Option<String>,
     smtp_url: Option<String>,
     smtp_from: Option<String>,
+    metrics_token: Option<String>,
+    metrics_bind: Option<SocketAddr>,
+    request_timeout_seconds: Option<u64>,
+    live_sessions_per_user: Option<usize>,
     #[serde(default)]
     sessions: FileSessions,
     #[serde(default)]
@@ -173,6 +190,21 @@ impl Settings {
                 .map_err(|e| anyhow::anyhow!("time zone: {e}"))?;
         }
         c.public_url = public_url.clone();
+        c.metrics_token = a.metrics_token.clone().or_else(|| self.file.metrics_token.clone());
+        if c.metrics_token.as_deref().is_some_and(|t| t.trim().len() < 16) {
+            anyhow::bail!("the metrics token must be at least 16 characters");
+        }
+        c.metrics_bind = a.metrics_bind.or(self.file.metrics_bind);
+        match a.request_timeout_seconds.or(self.file.request_timeout_seconds) {
+            Some(0) => anyhow::bail!("request_timeout_seconds must be a positive number, not 0"),
+            Some(n) => c.request_timeout = std::time::Duration::from_secs(n),
+            None => {}
+        }
+        match a.live_sessions_per_user.or(self.file.live_sessions_per_user) {
+            Some(0) => anyhow::bail!("live_sessions_per_user must be a positive number, not 0"),
+            Some(n) => c.live_sessions_per_user = n,
+            None => {}
+        }
         let smtp_url = a.smtp_url.clone().or_else(|| self.file.smtp_url.clone());
         let smtp_from = a.smtp_from.clone().or_else(|| self.file.smtp_from.clone());
         match (smtp_url, smtp_from) {

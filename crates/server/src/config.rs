@@ -32,6 +32,17 @@ pub struct Config {
     pub reminder_interval: std::time::Duration,
     /// How often the oversight sweep checks the alert conditions (docs/alerts.md).
     pub oversight_interval: std::time::Duration,
+    /// The secret a scraper sends (`Authorization: Bearer …`) to read `/metrics` on the main
+    /// address. Without it (and without `metrics_bind`) `/metrics` is not served there.
+    pub metrics_token: Option<String>,
+    /// A second address serving only `/metrics`, without a token: one a firewall keeps
+    /// private. `/metrics` on the main address then needs the token, if one is set.
+    pub metrics_bind: Option<SocketAddr>,
+    /// How long a request may take before it is answered 408 (WebSocket sessions, once
+    /// upgraded, are not limited).
+    pub request_timeout: std::time::Duration,
+    /// Live exercise sessions one user may stream at once.
+    pub live_sessions_per_user: usize,
 }
 
 /// Reads every `*.json` questionnaire definition in `dir` (a clinic's licensed wording). Each
@@ -109,6 +120,11 @@ impl Default for LoginPolicy {
 }
 
 impl Config {
+    /// Whether users reach the server over TLS: cookies are `Secure` and HSTS is sent.
+    pub fn https(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+
     /// Defaults for everything but where to listen and which database to use.
     pub fn new(bind: SocketAddr, database_url: impl Into<String>) -> Config {
         Config {
@@ -126,6 +142,10 @@ impl Config {
             smtp: None,
             reminder_interval: std::time::Duration::from_secs(30),
             oversight_interval: std::time::Duration::from_secs(5 * 60),
+            metrics_token: None,
+            metrics_bind: None,
+            request_timeout: std::time::Duration::from_secs(30),
+            live_sessions_per_user: 2,
         }
     }
 }

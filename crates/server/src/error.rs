@@ -168,6 +168,11 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(what) => ApiError::NotFound(what),
             StoreError::Conflict(what) => ApiError::Conflict(what),
+            // The request guard (`nul.rs`) refuses NUL first; this catches what it cannot see.
+            StoreError::InvalidText(_) => ApiError::invalid(
+                "text",
+                "remove the NUL character (U+0000): text may not contain it",
+            ),
             other => ApiError::Internal(other.to_string()),
         }
     }

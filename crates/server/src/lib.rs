@@ -12,6 +12,7 @@ pub mod error;
 pub mod http;
 pub mod live;
 pub mod metrics;
+mod nul;
 pub mod pages;
 pub mod proxy;
 pub mod refusals;

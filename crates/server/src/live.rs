@@ -10,7 +10,7 @@ use std::{collections::HashMap, sync::Mutex, time::Instant};
 use axum::{
     extract::{
         State, WebSocketUpgrade,
-        ws::{Message, WebSocket},
+        ws::{CloseFrame, Message, WebSocket},
     },
     http::HeaderMap,
     response::Response,
@@ -33,10 +33,75 @@ const PARK_FOR: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 /// (a phone often reconnects before the server has noticed the old connection drop).
 const HANDOVER: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Engines of sessions whose connection dropped, by session id; and how many connections each
-/// session has now (two overlap while one is torn down).
+/// The largest message a client may send. Frames are 0.5–2 KB; without a cap tungstenite
+/// buffers messages of up to 64 MiB, and a handful of sockets took hundreds of megabytes.
+pub const MAX_MESSAGE: usize = 64 * 1024;
+
+/// How often an open socket checks that its patient's account is still active (deactivation
+/// also closes it at once: `Parked::close_user`; this catches another server process doing it).
+const RECHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The close code for a socket the server will not keep: "policy violation" (RFC 6455 §7.4.1).
+const CLOSE_POLICY: u16 = 1008;
+
+/// Engines of sessions whose connection dropped, by session id; how many connections each
+/// session has now (two overlap while one is torn down); and the open sockets by user, so a
+/// user's number of sockets is capped and deactivating them closes every one.
 #[derive(Default)]
-pub struct Parked(Mutex<HashMap<Uuid, ParkedSession>>, Mutex<HashMap<Uuid, u32>>);
+pub struct Parked(Mutex<HashMap<Uuid, ParkedSession>>, Mutex<HashMap<Uuid, u32>>, Streams);
+
+/// Open sockets by user: each holds a sender that, when set, tells its socket to close.
+type ByUser = Mutex<HashMap<Uuid, Vec<(u64, tokio::sync::watch::Sender<bool>)>>>;
+
+#[derive(Default)]
+struct Streams {
+    next: std::sync::atomic::AtomicU64,
+    by_user: std::sync::Arc<ByUser>,
+}
+
+/// One admitted socket: frees its place when dropped; `closed` turns true to close it.
+pub struct Slot {
+    by_user: std::sync::Arc<ByUser>,
+    user: Uuid,
+    id: u64,
+    closed: tokio::sync::watch::Receiver<bool>,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut map = self.by_user.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(list) = map.get_mut(&self.user) {
+            list.retain(|(id, _)| *id != self.id);
+            if list.is_empty() {
+                map.remove(&self.user);
+            }
+        }
+    }
+}
+
+impl Parked {
+    /// A place for one more of `user`'s sockets, or `None` when they have `max` open.
+    fn admit(&self, user: Uuid, max: usize) -> Option<Slot> {
+        let streams = &self.2;
+        let mut map = streams.by_user.lock().unwrap_or_else(|e| e.into_inner());
+        let list = map.entry(user).or_default();
+        if list.len() >= max {
+            return None;
+        }
+        let id = streams.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let (tx, closed) = tokio::sync::watch::channel(false);
+        list.push((id, tx));
+        Some(Slot { by_user: streams.by_user.clone(), user, id, closed })
+    }
+
+    /// Closes every open socket of `user` at once (their account was deactivated).
+    pub fn close_user(&self, user: Uuid) {
+        let map = self.2.by_user.lock().unwrap_or_else(|e| e.into_inner());
+        for (_, tx) in map.get(&user).into_iter().flatten() {
+            tx.send_replace(true);
+        }
+    }
+}
 
 struct ParkedSession {
     patient_id: Uuid,
@@ -129,6 +194,23 @@ pub async fn connect(
     if !crate::http::same_origin(&headers) {
         return Err(ApiError::Forbidden("cross-site requests are not accepted".into()));
     }
+    // Streaming stores repetitions: a change, though the handshake is a GET.
+    if let crate::auth::Via::Token { scope: physio_store::TokenScope::Read, .. } = p.via {
+        return Err(crate::auth::read_only_token());
+    }
+    let ws = ws.max_message_size(MAX_MESSAGE).max_frame_size(MAX_MESSAGE);
+    // Refused with a close reason the page can show (a browser cannot read an HTTP refusal of
+    // a WebSocket handshake), before any session is opened.
+    let max = state.config().live_sessions_per_user;
+    let Some(slot) = state.live().admit(p.user.id, max) else {
+        let reason = format!(
+            "you already have {max} live sessions open; close one (another tab or device) first"
+        );
+        return Ok(ws.on_upgrade(move |mut socket| async move {
+            let frame = CloseFrame { code: CLOSE_POLICY, reason: reason.into() };
+            let _ = socket.send(Message::Close(Some(frame))).await;
+        }));
+    };
     let crate::care::sessions::Opened { session, resumed, calibration, spec, target_reps } =
         crate::care::sessions::open(&state, &p, &q.exercise, q.session).await?;
     let target = target_reps.clamp(1, 100);
@@ -168,7 +250,9 @@ pub async fn connect(
     };
     // Frames are 0.5–2 KB: a small read buffer saves zero-filling the default 128 KiB one
     // before every socket read (7 % of the server's CPU in the profile, docs/benchmarks.md).
-    Ok(ws.read_buffer_size(8 * 1024).on_upgrade(move |socket| run(socket, ctx, live, resumed)))
+    Ok(ws
+        .read_buffer_size(8 * 1024)
+        .on_upgrade(move |socket| run(socket, ctx, live, resumed, slot)))
 }
 
 struct Ctx {
@@ -217,7 +301,13 @@ fn spawn_writer(ctx: &Ctx) -> (tokio::sync::watch::Sender<Progress>, tokio::task
     (tx, task)
 }
 
-async fn run(mut socket: WebSocket, ctx: Ctx, mut live: Live, resumed: bool) {
+/// Whether the socket's user is still active; a failed read keeps the socket (the deactivation
+/// itself closes it, `Parked::close_user`).
+async fn still_active(ctx: &Ctx) -> bool {
+    ctx.state.store().user(ctx.patient).await.map_or(true, |u| u.active)
+}
+
+async fn run(mut socket: WebSocket, ctx: Ctx, mut live: Live, resumed: bool, mut slot: Slot) {
     let m = ctx.state.metrics();
     m.live_sessions.inc();
     ctx.state.live().set_connected(ctx.session, true);
@@ -225,8 +315,28 @@ async fn run(mut socket: WebSocket, ctx: Ctx, mut live: Live, resumed: bool) {
     let hello = json!({"type": "session", "session_id": ctx.session, "exercise": ctx.exercise,
         "resumed": resumed, "reps": live.reps.len(), "reference": ctx.reference.map(|c| json!({"rest": c.rest, "peak": c.peak}))});
     let mut ended = !send(&mut socket, &hello).await;
+    let mut recheck = tokio::time::interval(RECHECK_EVERY);
+    recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    recheck.tick().await;
+    let mut deactivated = false;
     while !ended {
-        let Some(Ok(msg)) = socket.recv().await else { break };
+        let msg = tokio::select! {
+            biased;
+            _ = slot.closed.changed() => {
+                deactivated = true;
+                break;
+            }
+            _ = recheck.tick() => {
+                if still_active(&ctx).await {
+                    continue;
+                }
+                deactivated = true;
+                break;
+            }
+            msg = socket.recv() => msg,
+        };
+        // A message over `MAX_MESSAGE` is an error here: the socket is dropped.
+        let Some(Ok(msg)) = msg else { break };
         let frame = match msg {
             Message::Text(text) => {
                 let text = text.as_str();
@@ -336,5 +446,11 @@ async fn run(mut socket: WebSocket, ctx: Ctx, mut live: Live, resumed: bool) {
     } else {
         ctx.state.live().park(ctx.session, ctx.patient, live);
     }
+    if deactivated {
+        let reason = "your account has been deactivated; ask your clinic";
+        let frame = CloseFrame { code: CLOSE_POLICY, reason: reason.into() };
+        let _ = socket.send(Message::Close(Some(frame))).await;
+    }
     ctx.state.live().set_connected(ctx.session, false);
+    drop(slot);
 }

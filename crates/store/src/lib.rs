@@ -120,6 +120,7 @@ pub use programmes::*;
 pub use progression::*;
 pub use refusals::*;
 pub use reminders::*;
+pub use sessions::NewApiToken;
 pub use sign_in_failures::*;
 pub use sso::*;
 pub use two_step::*;
@@ -138,6 +139,9 @@ pub enum StoreError {
     Database(String),
     #[error("migration failed: {0}")]
     Migration(String),
+    /// Text the database cannot store (PostgreSQL refuses the NUL character).
+    #[error("text the database cannot store: {0}")]
+    InvalidText(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -145,6 +149,11 @@ impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &e {
             use sqlx::error::ErrorKind;
+            // PostgreSQL: 22021 "invalid byte sequence" (NUL in text), 22P05 "unsupported
+            // Unicode escape sequence" (`\u0000` in JSON).
+            if matches!(db.code().as_deref(), Some("22021" | "22P05")) {
+                return StoreError::InvalidText(db.message().to_owned());
+            }
             match db.kind() {
                 ErrorKind::UniqueViolation => {
                     return StoreError::Conflict(constraint_name(db.as_ref(), "already exists"));
@@ -374,6 +383,7 @@ static SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (17, "account_tokens", include_str!("../migrations/sqlite/0017_account_tokens.sql")),
     (18, "two_step", include_str!("../migrations/sqlite/0018_two_step.sql")),
     (19, "sso", include_str!("../migrations/sqlite/0019_sso.sql")),
+    (20, "hardening", include_str!("../migrations/sqlite/0020_hardening.sql")),
     (21, "erasures", include_str!("../migrations/sqlite/0021_erasures.sql")),
 ];
 static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -396,6 +406,7 @@ static POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (17, "account_tokens", include_str!("../migrations/postgres/0017_account_tokens.sql")),
     (18, "two_step", include_str!("../migrations/postgres/0018_two_step.sql")),
     (19, "sso", include_str!("../migrations/postgres/0019_sso.sql")),
+    (20, "hardening", include_str!("../migrations/postgres/0020_hardening.sql")),
     (21, "erasures", include_str!("../migrations/postgres/0021_erasures.sql")),
 ];
 

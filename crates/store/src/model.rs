@@ -142,4 +142,36 @@ pub struct ApiToken {
     pub created_at: OffsetDateTime,
     pub last_used_at: Option<OffsetDateTime>,
     pub revoked_at: Option<OffsetDateTime>,
+    /// After this the token no longer works.
+    pub expires_at: OffsetDateTime,
+    pub scope: TokenScope,
 }
+
+/// What an API token may do: read only, or also change things (never create tokens: that
+/// takes a signed-in session).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    Read,
+    ReadWrite,
+}
+
+impl TokenScope {
+    pub const ALL: [TokenScope; 2] = [TokenScope::Read, TokenScope::ReadWrite];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::ReadWrite => "read_write",
+        }
+    }
+
+    /// Parses the stored or user-supplied name of a scope.
+    pub fn parse(s: &str) -> Option<TokenScope> {
+        TokenScope::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// How long a token lasts when nobody chose: the default for new tokens, and for a token made
+/// before tokens had an expiry, counted from its creation.
+pub const LEGACY_TOKEN_LIFETIME: time::Duration = time::Duration::days(90);

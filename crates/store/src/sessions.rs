@@ -4,18 +4,32 @@ use sqlx::FromRow;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{ApiToken, Db, NewSession, Result, Session, StoreError, Tx, User, db_time};
+use crate::{
+    ApiToken, Db, NewSession, Result, Session, StoreError, Tx, User, db_time,
+    model::{LEGACY_TOKEN_LIFETIME, TokenScope},
+};
+
+/// A token about to be created: only the hash of its secret is stored.
+#[derive(Debug, Clone, Copy)]
+pub struct NewApiToken<'a> {
+    pub name: &'a str,
+    pub token_hash: &'a str,
+    pub expires_at: OffsetDateTime,
+    pub scope: TokenScope,
+}
 
 impl Db {
     /// A token that is not revoked, by the hash of its secret.
     pub async fn api_token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>> {
-        let row: Option<ApiTokenRow> = with_pool!(self, |p| sqlx::query_as(
-            "SELECT id, user_id, clinic_id, name, created_at, last_used_at, revoked_at
+        let row: Option<ApiTokenRow> = with_pool!(self, |p| {
+            sqlx::query_as(
+            "SELECT id, user_id, clinic_id, name, created_at, last_used_at, revoked_at, expires_at, scope
              FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL"
         )
         .bind(token_hash)
         .fetch_optional(p)
-        .await?);
+        .await?
+        });
         Ok(row.map(ApiToken::from))
     }
 
@@ -33,13 +47,15 @@ impl Db {
     }
 
     pub async fn api_tokens(&self, user_id: Uuid) -> Result<Vec<ApiToken>> {
-        let rows: Vec<ApiTokenRow> = with_pool!(self, |p| sqlx::query_as(
-            "SELECT id, user_id, clinic_id, name, created_at, last_used_at, revoked_at
+        let rows: Vec<ApiTokenRow> = with_pool!(self, |p| {
+            sqlx::query_as(
+            "SELECT id, user_id, clinic_id, name, created_at, last_used_at, revoked_at, expires_at, scope
              FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id"
         )
         .bind(user_id)
         .fetch_all(p)
-        .await?);
+        .await?
+        });
         Ok(rows.into_iter().map(ApiToken::from).collect())
     }
 }
@@ -101,6 +117,7 @@ impl Tx {
         Ok(())
     }
 
+    /// A read-write token that lasts the default 90 days (tests and benchmarks use it).
     pub async fn create_api_token(
         &mut self,
         user: &User,
@@ -108,6 +125,18 @@ impl Tx {
         token_hash: &str,
         now: OffsetDateTime,
     ) -> Result<ApiToken> {
+        let expires_at = now + LEGACY_TOKEN_LIFETIME;
+        let new = NewApiToken { name, token_hash, expires_at, scope: TokenScope::ReadWrite };
+        self.create_api_token_with(user, &new, now).await
+    }
+
+    pub async fn create_api_token_with(
+        &mut self,
+        user: &User,
+        new: &NewApiToken<'_>,
+        now: OffsetDateTime,
+    ) -> Result<ApiToken> {
+        let NewApiToken { name, token_hash, expires_at, scope } = *new;
         let t = ApiToken {
             id: Uuid::now_v7(),
             user_id: user.id,
@@ -116,10 +145,13 @@ impl Tx {
             created_at: db_time(now),
             last_used_at: None,
             revoked_at: None,
+            expires_at: db_time(expires_at),
+            scope,
         };
         with_pool!(self.db, |p| sqlx::query(
-            "INSERT INTO api_tokens (id, token_hash, user_id, clinic_id, name, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)"
+            "INSERT INTO api_tokens (id, token_hash, user_id, clinic_id, name, created_at,
+                                     expires_at, scope)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
         )
         .bind(t.id)
         .bind(token_hash)
@@ -127,6 +159,8 @@ impl Tx {
         .bind(t.clinic_id)
         .bind(&t.name)
         .bind(t.created_at)
+        .bind(t.expires_at)
+        .bind(t.scope.as_str())
         .execute(p)
         .await?
         .rows_affected());
@@ -205,11 +239,16 @@ struct ApiTokenRow {
     created_at: OffsetDateTime,
     last_used_at: Option<OffsetDateTime>,
     revoked_at: Option<OffsetDateTime>,
+    expires_at: Option<OffsetDateTime>,
+    scope: String,
 }
 
 impl From<ApiTokenRow> for ApiToken {
     fn from(r: ApiTokenRow) -> Self {
         ApiToken {
+            expires_at: r.expires_at.unwrap_or(r.created_at + LEGACY_TOKEN_LIFETIME),
+            // The column's CHECK allows only the two names; anything else gets the lesser power.
+            scope: TokenScope::parse(&r.scope).unwrap_or(TokenScope::Read),
             id: r.id,
             user_id: r.user_id,
             clinic_id: r.clinic_id,

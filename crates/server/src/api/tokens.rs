@@ -1,7 +1,7 @@
 //! API tokens for programmatic clients. The secret is shown once, at creation.
 
 use axum::{extract::State, http::StatusCode};
-use physio_store::ApiToken;
+use physio_store::{ApiToken, TokenScope};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -28,6 +28,12 @@ pub struct TokenView {
     pub last_used_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub revoked_at: Option<OffsetDateTime>,
+    /// After this the token no longer works.
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    /// `read` (only reads) or `read_write`.
+    #[schema(value_type = String, example = "read")]
+    pub scope: TokenScope,
 }
 
 impl From<ApiToken> for TokenView {
@@ -38,6 +44,8 @@ impl From<ApiToken> for TokenView {
             created_at: t.created_at,
             last_used_at: t.last_used_at,
             revoked_at: t.revoked_at,
+            expires_at: t.expires_at,
+            scope: t.scope,
         }
     }
 }
@@ -52,6 +60,12 @@ pub struct TokenList {
 pub struct NewToken {
     /// What the token is for, e.g. "nightly export".
     pub name: String,
+    /// How many days the token lasts: 1 to 365, 90 if left out.
+    #[serde(default)]
+    pub expires_in_days: Option<i64>,
+    /// `read` (the token may only read) or `read_write` (the default).
+    #[serde(default)]
+    pub scope: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -62,7 +76,7 @@ pub struct CreatedToken {
     pub secret: String,
 }
 
-/// Your API tokens.
+/// Your API tokens, with when each expires and what it may do.
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "auth",
     security(("session" = []), ("bearer" = [])),
     responses((status = 200, body = TokenList), (status = 401, body = ErrorBody)))]
@@ -74,24 +88,31 @@ async fn list_tokens(
     Ok(ApiJson(TokenList { tokens: tokens.into_iter().map(TokenView::from).collect() }))
 }
 
-/// Create an API token that acts as you.
+/// Create an API token that acts as you. Needs a signed-in session: a token cannot create
+/// tokens.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = NewToken,
-    security(("session" = []), ("bearer" = [])),
-    responses((status = 201, body = CreatedToken), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    security(("session" = [])),
+    responses((status = 201, body = CreatedToken), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn create_token(
     State(state): State<AppState>,
     p: Principal,
     ApiJson(req): ApiJson<NewToken>,
 ) -> Result<(StatusCode, ApiJson<CreatedToken>), ApiError> {
-    let (t, secret) = crate::care::tokens::create(&state, &p, &req.name).await?;
+    let req = crate::care::tokens::TokenRequest {
+        name: req.name,
+        expires_in_days: req.expires_in_days,
+        scope: req.scope,
+    };
+    let (t, secret) = crate::care::tokens::create(&state, &p, &req).await?;
     Ok((StatusCode::CREATED, ApiJson(CreatedToken { token: t.into(), secret })))
 }
 
-/// Revoke one of your API tokens.
+/// Revoke one of your API tokens. Needs a signed-in session; a token revokes itself by
+/// signing out (`POST /api/v1/auth/logout`).
 #[utoipa::path(delete, path = "/api/v1/tokens/{token_id}", tag = "auth",
     params(("token_id" = Uuid, Path, description = "The token's id")),
-    security(("session" = []), ("bearer" = [])),
-    responses((status = 204, description = "Revoked"), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    security(("session" = [])),
+    responses((status = 204, description = "Revoked"), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn revoke_token(
     State(state): State<AppState>,
     p: Principal,

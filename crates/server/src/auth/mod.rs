@@ -9,7 +9,7 @@ use axum::{
     http::{HeaderMap, header, request::Parts},
 };
 use axum_extra::extract::cookie::CookieJar;
-use physio_store::{Role, User};
+use physio_store::{Role, TokenScope, User};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -65,8 +65,15 @@ pub fn csrf_for(session_secret: &str) -> String {
 /// it never comes from an HTTP request.
 #[derive(Debug, Clone)]
 pub enum Via {
-    Session { id: Uuid, csrf_token: String },
-    Token { id: Uuid },
+    Session {
+        id: Uuid,
+        csrf_token: String,
+    },
+    /// An API token, with what it may do (`TokenScope::Read` tokens only read).
+    Token {
+        id: Uuid,
+        scope: TokenScope,
+    },
     Operator,
 }
 
@@ -136,9 +143,23 @@ impl FromRequestParts<AppState> for Principal {
             return Ok(p.clone());
         }
         let p = authenticate(&parts.headers, state).await?;
+        if let Via::Token { scope: TokenScope::Read, .. } = p.via
+            && !parts.method.is_safe()
+        {
+            return Err(read_only_token());
+        }
         parts.extensions.insert(p.clone());
         Ok(p)
     }
+}
+
+/// The refusal of a state-changing request made with a read-only token.
+pub fn read_only_token() -> ApiError {
+    ApiError::Forbidden(
+        "this API token has the scope \"read\" and may only read; create a token with the \
+         scope \"read_write\" to make changes"
+            .into(),
+    )
 }
 
 /// A caller who may or may not be signed in. Errors other than "not signed in" still fail.
@@ -173,6 +194,9 @@ pub(crate) async fn authenticate(
     let request_id = request_id(headers);
     if let Some(token) = bearer(headers) {
         let t = store.api_token_by_hash(&sha256_hex(token)).await?.ok_or(ApiError::Unauthorized)?;
+        if now >= t.expires_at {
+            return Err(ApiError::Unauthorized);
+        }
         let user = store.user(t.user_id).await?;
         if !user.active {
             return Err(ApiError::Unauthorized);
@@ -183,7 +207,7 @@ pub(crate) async fn authenticate(
             tx.commit().await?;
         }
         refuse_without_required_second_step(state, &user).await?;
-        let via = Via::Token { id: t.id };
+        let via = Via::Token { id: t.id, scope: t.scope };
         return Ok(Principal { user, via, request_id, nav: NavCounts::default() });
     }
     let jar = CookieJar::from_headers(headers);

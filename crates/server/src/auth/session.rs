@@ -54,15 +54,33 @@ pub fn removal_cookie(state: &AppState) -> Cookie<'static> {
     c
 }
 
-/// Ends the caller's session, if they used one.
+/// Ends the caller's session; signing out with an API token revokes that token, so a client
+/// that "logs out" is not left holding a secret that still works.
 pub async fn sign_out(state: &AppState, p: &Principal) -> Result<(), ApiError> {
-    if let Via::Session { id, .. } = &p.via {
-        let now = state.now();
-        let mut tx = state.store().begin().await?;
-        tx.revoke_session(*id, now).await?;
-        tx.append_audit(&p.actor().event(now, "logout", "session", None, AuditOutcome::Success))
+    let now = state.now();
+    let tx = match &p.via {
+        Via::Session { id, .. } => {
+            let mut tx = state.store().begin().await?;
+            tx.revoke_session(*id, now).await?;
+            tx.append_audit(&p.actor().event(
+                now,
+                "logout",
+                "session",
+                None,
+                AuditOutcome::Success,
+            ))
             .await?;
-        tx.commit().await?;
-    }
+            tx
+        }
+        Via::Token { id, .. } => {
+            let mut tx = state.store().begin().await?;
+            tx.revoke_api_token(p.user.id, *id, now).await?;
+            let event = p.actor().event(now, "logout", "api_token", None, AuditOutcome::Success);
+            tx.append_audit(&event).await?;
+            tx
+        }
+        Via::Operator => return Ok(()),
+    };
+    tx.commit().await?;
     Ok(())
 }

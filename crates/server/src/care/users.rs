@@ -257,7 +257,12 @@ pub async fn set_active(
         Ok(act.tx().await?.set_user_active(p.user.clinic_id, user_id, active, now).await?)
     }
     .await;
-    act.finish(r).await
+    let u = act.finish(r).await?;
+    if !u.active {
+        // Sessions and tokens stopped working with the commit; open live sockets close now.
+        state.live().close_user(u.id);
+    }
+    Ok(u)
 }
 
 /// A user of the caller's clinic; anyone else is not found.

@@ -52,6 +52,24 @@ fn sections() -> Vec<Section> {
             href: "/account/sessions",
             link: "See where you are signed in",
         },
+        Section {
+            title: "Two-step sign-in",
+            text: "Ask for a code from an app on your phone as well as your password.",
+            href: "/account/two-step",
+            link: "Set up two-step sign-in",
+        },
+        Section {
+            title: "Passkeys",
+            text: "Sign in with your fingerprint, face or phone PIN instead of a password.",
+            href: "/account/passkeys",
+            link: "Manage your passkeys",
+        },
+        Section {
+            title: "API tokens",
+            text: "Keys that let another program use your account, for clinics that connect their own software.",
+            href: "/account/tokens",
+            link: "Manage API tokens",
+        },
     ]
 }
 

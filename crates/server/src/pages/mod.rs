@@ -34,6 +34,7 @@ mod safety;
 mod session_log;
 mod sso;
 mod staff_forms;
+mod tokens;
 mod two_step;
 
 use axum::{
@@ -162,6 +163,9 @@ fn table() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/my-record/download", get(rights::download)),
         ("GET", "/patients/{patient_id}/erase", get(rights::erase_page)),
         ("POST", "/patients/{patient_id}/erase", post(rights::erase)),
+        ("GET", "/account/tokens", get(tokens::show)),
+        ("POST", "/account/tokens", post(tokens::create)),
+        ("POST", "/account/tokens/{token_id}/revoke", post(tokens::revoke)),
     ]
 }
 

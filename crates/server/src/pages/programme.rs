@@ -219,6 +219,7 @@ fn print_layout(title: &str, body: Markup) -> Markup {
             }
             body.print-page {
                 main #main .print-sheet { (body) }
+                script type="module" src="/web/print.js" {}
             }
         }
     }
@@ -261,7 +262,8 @@ pub(crate) async fn print(State(state): State<AppState>, PageUser(p): PageUser) 
             }
         }
         div.no-print.print-actions {
-            button.button type="button" onclick="window.print()" { "Print" }
+            // The handler is in web/src/print.ts: the CSP runs no inline script.
+            button.button type="button" data-print { "Print" }
             a href="/programme" { "Back to your programme" }
         }
         @if let Some(message) = &view.pause_message {

@@ -7,6 +7,7 @@ mod caseload;
 mod clinical;
 mod contacts;
 mod day_sessions;
+mod hardening;
 mod helpers;
 mod lessons;
 mod live;
