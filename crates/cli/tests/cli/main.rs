@@ -219,6 +219,33 @@ fn settings_come_from_a_toml_file_and_bad_ones_are_named() {
     assert!(r.stderr.contains("SMTP URL") && !r.stderr.contains("s3cret"), "{}", r.stderr);
 }
 
+#[test]
+fn bad_trusted_proxies_and_proxy_headers_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let serve = ["serve", "--bind", "127.0.0.1:0"];
+    let flag = [&serve[..], &["--trusted-proxies", "10.0.0.0/8,proxy.local"]].concat();
+    let r = physio(d, &flag, None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("\"proxy.local\"") && r.stderr.contains("10.0.0.0/8"),
+        "{}",
+        r.stderr
+    );
+    let header = [&serve[..], &["--proxy-header", "x-real-ip"]].concat();
+    let r = physio(d, &header, None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("x-real-ip") && r.stderr.contains("forwarded"), "{}", r.stderr);
+    // In the TOML file, a list; the old name of the longest wait is still read.
+    let cfg = d.join("physio.toml");
+    let toml =
+        "trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/33\"]\n[login]\nlockout_minutes = 20\n";
+    std::fs::write(&cfg, toml).unwrap();
+    let r = physio(d, &[&["--config", cfg.to_str().unwrap()][..], &serve[..]].concat(), None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("10.0.0.0/33"), "{}", r.stderr);
+}
+
 /// The shared recordings, or `None` (skip) outside CI when they are absent.
 fn shared_data() -> Option<std::path::PathBuf> {
     let dir = std::path::PathBuf::from(concat!(

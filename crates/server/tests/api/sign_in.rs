@@ -40,6 +40,7 @@ per_backend!(
     a_thousand_refusals_add_a_bounded_number_of_audit_records,
     requests_without_credentials_are_counted_not_recorded_one_by_one,
     only_a_valid_bearer_token_skips_the_csrf_check,
+    the_sign_in_page_says_how_long_to_wait,
 );
 
 /// The proxy in front of the server, as the tests reach it.
@@ -357,4 +358,30 @@ async fn only_a_valid_bearer_token_skips_the_csrf_check(backend: Backend) {
     let counts = app.store.refusal_counts(START).await.unwrap();
     let count = |kind: &str| counts.iter().find(|r| r.kind == kind).map_or(0, |r| r.refusals);
     assert_eq!((count("csrf"), count("unauthenticated"), count("foreign_origin")), (4, 1, 1));
+}
+
+async fn the_sign_in_page_says_how_long_to_wait(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let c = client_from("127.0.0.1");
+    let post = |password: &'static str| {
+        c.post(app.url("/login"))
+            .form(&[("email", "nobody@test.physio"), ("password", password)])
+            .send()
+    };
+    for _ in 0..5 {
+        let page = post("wrong").await.unwrap().text().await.unwrap();
+        assert!(page.contains("The e-mail address or password is incorrect"), "{page}");
+    }
+    let res = post("wrong").await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains(
+            "Too many tries with this e-mail address; please wait 1 second, then try again."
+        ),
+        "{page}"
+    );
+    // What was typed is kept, and nothing says the account is locked.
+    assert!(page.contains("value=\"nobody@test.physio\""), "{page}");
+    assert!(!page.to_lowercase().contains("lock"), "{page}");
 }
