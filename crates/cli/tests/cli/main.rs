@@ -105,7 +105,7 @@ fn clinics_and_users_are_added_with_clear_errors() {
     assert!(r.stderr.contains("--date-of-birth"), "{}", r.stderr);
     let r = physio(d, &with(&["--role", "patient", "--password-stdin"]), Some("short\n"));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("10 characters"), "{}", r.stderr);
+    assert!(r.stderr.contains("12 characters"), "{}", r.stderr);
 
     let r = physio(
         d,

@@ -53,7 +53,7 @@ async fn get_account(
 #[serde(deny_unknown_fields)]
 pub struct ChangePassword {
     pub current_password: String,
-    /// At least 10 characters and hard to guess: three or four unrelated words work well.
+    /// At least 12 characters and hard to guess: three or four unrelated words work well.
     pub new_password: String,
 }
 

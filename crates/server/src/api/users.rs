@@ -45,7 +45,7 @@ pub struct CreateUser {
     pub role: ApiRole,
     /// Leave out to send the person an invitation link to choose their own password (the
     /// default, and what the admin page does). A password given here is temporary: it works,
-    /// but the person is asked to choose their own at their first sign-in. At least 10
+    /// but the person is asked to choose their own at their first sign-in. At least 12
     /// characters, hard to guess, and not the person's name or e-mail address.
     pub password: Option<String>,
     pub licence_number: Option<String>,

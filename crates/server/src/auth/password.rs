@@ -17,7 +17,7 @@ pub(crate) fn verify_password(password: &str, hash: &str) -> bool {
 }
 
 /// The fewest characters a password may have.
-pub const MIN_PASSWORD_CHARS: usize = 10;
+pub const MIN_PASSWORD_CHARS: usize = 12;
 /// The most: long enough for any passphrase or password manager (ASVS asks for at least 64).
 pub const MAX_PASSWORD_CHARS: usize = 256;
 
@@ -92,7 +92,14 @@ mod tests {
 
     #[test]
     fn common_repeated_and_own_passwords_are_refused_with_how_to_do_better() {
-        for weak in ["password12", "aaaaaaaaaa", "qwertyuiop", "1234567890", "Password123!"] {
+        for weak in [
+            "password12",
+            "password1234",
+            "aaaaaaaaaaaa",
+            "qwertyuiopas",
+            "123456789012",
+            "Password123!",
+        ] {
             let m = message(weak).unwrap_or_else(|| panic!("{weak} was accepted"));
             assert!(m.contains("three or four unrelated words"), "{weak}: {m}");
         }
@@ -100,7 +107,7 @@ mod tests {
             let m = message(own).unwrap_or_else(|| panic!("{own} was accepted"));
             assert!(m.contains("name or e-mail"), "{own}: {m}");
         }
-        assert!(message("short").unwrap().contains("at least 10"));
+        assert!(message("short").unwrap().contains("at least 12"));
         assert!(message(&"ab1-".repeat(70)).unwrap().contains("at most 256"));
     }
 

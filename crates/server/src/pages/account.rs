@@ -26,7 +26,7 @@ use crate::{
 };
 
 /// A short hint under every new-password field.
-const PASSWORD_HINT: &str = "At least 10 characters. Three or four unrelated words are easy to \
+const PASSWORD_HINT: &str = "At least 12 characters. Three or four unrelated words are easy to \
                              remember and hard to guess. Do not use your name or e-mail address.";
 
 /// One section of the account page: a heading, a sentence, a link. Another topic (two-factor

@@ -77,7 +77,7 @@ async fn bad_input_is_a_clear_4xx_and_writes_nothing(app: &TestApp) {
             "/api/v1/users".into(),
             Some((j, user(json!({"password": "short"})))),
             422,
-            "10 characters",
+            "12 characters",
         ),
         (
             M::POST,
