@@ -140,10 +140,6 @@ pub struct ResetAnswer {
     pub message: String,
 }
 
-/// What every reset request is told.
-pub const RESET_ANSWER: &str = "If an account exists for this address, we have sent it a link \
-    to choose a new password. The link works for 30 minutes.";
-
 /// Forgot your password: e-mails a link to choose a new one. The answer is the same whether or
 /// not the address has an account.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = ResetRequest,
@@ -157,7 +153,10 @@ async fn request_reset(
 ) -> Result<(StatusCode, ApiJson<ResetAnswer>), ApiError> {
     let rid = auth::request_id(&headers);
     links::request_reset(&state, &req.email, ip, rid.as_deref()).await?;
-    Ok((StatusCode::ACCEPTED, ApiJson(ResetAnswer { message: RESET_ANSWER.into() })))
+    Ok((
+        StatusCode::ACCEPTED,
+        ApiJson(ResetAnswer { message: crate::auth::links::RESET_ANSWER.into() }),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

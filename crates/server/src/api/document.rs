@@ -8,6 +8,7 @@ use utoipa::openapi::{
 /// Adds the common error answers to every operation that lacks them:
 /// - 400: the request could not be read (malformed JSON, a path or query parameter of the
 ///   wrong form);
+/// - 422: a value the server refuses (every text is checked for NUL before any handler runs);
 /// - 413 and 415: a body too large, or not JSON (operations that take a body);
 /// - 401: not signed in, or the token is not valid (operations that need a caller);
 /// - 403: refused, including a state change without its CSRF token or from another site.

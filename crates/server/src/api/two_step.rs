@@ -3,7 +3,7 @@
 //! rule for staff.
 
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::{HeaderMap, StatusCode},
     response::IntoResponse,
 };
@@ -19,7 +19,7 @@ use crate::{
     api::auth::{LoginResponse, signed_in},
     auth::{self, Code, PENDING_COOKIE, Principal, passkey},
     care,
-    error::{ApiError, ApiJson, ErrorBody},
+    error::{ApiError, ApiJson, ApiPath, ErrorBody},
     state::AppState,
 };
 
@@ -271,7 +271,7 @@ pub struct PasskeyAnswer {
 /// Start registering a passkey for the caller.
 #[utoipa::path(post, path = "/api/v1/account/passkeys/options", tag = "auth",
     security(("session" = []), ("bearer" = [])),
-    responses((status = 200, body = PasskeyOptions), (status = 401, body = ErrorBody)))]
+    responses((status = 409, description = "Passkeys need the server's public address (`public_url`)", body = ErrorBody), (status = 200, body = PasskeyOptions), (status = 401, body = ErrorBody)))]
 async fn passkey_options(
     State(state): State<AppState>,
     p: Principal,
@@ -284,7 +284,7 @@ async fn passkey_options(
 /// Finish registering a passkey with the browser's answer.
 #[utoipa::path(post, path = "/api/v1/account/passkeys", tag = "auth", request_body = PasskeyAnswer,
     security(("session" = []), ("bearer" = [])),
-    responses((status = 201, body = PasskeyView), (status = 422, body = ErrorBody)))]
+    responses((status = 409, description = "Passkeys need the server's public address (`public_url`)", body = ErrorBody), (status = 201, body = PasskeyView), (status = 422, body = ErrorBody)))]
 async fn passkey_register(
     State(state): State<AppState>,
     p: Principal,
@@ -301,11 +301,11 @@ async fn passkey_register(
 #[utoipa::path(post, path = "/api/v1/account/passkeys/{passkey_id}/remove", tag = "auth",
     request_body = PasswordRequest, security(("session" = []), ("bearer" = [])),
     params(("passkey_id" = Uuid, Path)),
-    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 409, description = "Passkeys need the server's public address (`public_url`)", body = ErrorBody), (status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn passkey_remove(
     State(state): State<AppState>,
     p: Principal,
-    Path(passkey_id): Path<Uuid>,
+    ApiPath(passkey_id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<PasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
     passkey::remove(&state, &p, passkey_id, &req.password).await?;
@@ -315,7 +315,7 @@ async fn passkey_remove(
 /// Start signing in with a passkey instead of a password (the browser offers the passkeys it
 /// holds for this site).
 #[utoipa::path(post, path = "/api/v1/auth/passkey/options", tag = "auth",
-    responses((status = 200, body = PasskeyOptions)))]
+    responses((status = 409, description = "Passkeys need the server's public address (`public_url`)", body = ErrorBody), (status = 200, body = PasskeyOptions)))]
 async fn passkey_sign_in_options(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -326,7 +326,7 @@ async fn passkey_sign_in_options(
 
 /// Finish signing in with a passkey. Sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/passkey", tag = "auth", request_body = PasskeyAnswer,
-    responses((status = 200, body = LoginResponse), (status = 422, body = ErrorBody)))]
+    responses((status = 409, description = "Passkeys need the server's public address (`public_url`)", body = ErrorBody), (status = 200, body = LoginResponse), (status = 422, body = ErrorBody)))]
 async fn passkey_sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -341,7 +341,7 @@ async fn passkey_sign_in(
 
 /// Start the passkey second step of a pending sign-in.
 #[utoipa::path(post, path = "/api/v1/auth/second-step/passkey/options", tag = "auth",
-    responses((status = 200, body = PasskeyOptions), (status = 403, body = ErrorBody)))]
+    responses((status = 409, description = "Passkeys need the server's public address (`public_url`)", body = ErrorBody), (status = 200, body = PasskeyOptions), (status = 403, body = ErrorBody)))]
 async fn passkey_second_step_options(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -356,7 +356,7 @@ async fn passkey_second_step_options(
 /// Finish a pending sign-in with a passkey. Sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/second-step/passkey", tag = "auth",
     request_body = PasskeyAnswer,
-    responses((status = 200, body = LoginResponse), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 409, description = "Passkeys need the server's public address (`public_url`)", body = ErrorBody), (status = 200, body = LoginResponse), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn passkey_second_step(
     State(state): State<AppState>,
     headers: HeaderMap,

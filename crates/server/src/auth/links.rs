@@ -21,6 +21,10 @@ use crate::{
     state::{Actor, AppState},
 };
 
+/// What every reset request is told, whether or not an account has the address.
+pub const RESET_ANSWER: &str = "If an account exists for this address, we have sent it a link \
+    to choose a new password. The link works for 30 minutes.";
+
 /// How long a reset link works.
 pub const RESET_VALID: Duration = Duration::minutes(30);
 /// How long an invitation works: long enough for someone who reads e-mail once a week.

@@ -139,16 +139,21 @@ impl FromRequestParts<AppState> for Principal {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        if let Some(p) = parts.extensions.get::<Principal>() {
-            return Ok(p.clone());
-        }
-        let p = authenticate(&parts.headers, state).await?;
+        // The CSRF guard may have authenticated the caller already and left them here; the
+        // scope is checked either way.
+        let p = match parts.extensions.get::<Principal>() {
+            Some(p) => p.clone(),
+            None => {
+                let p = authenticate(&parts.headers, state).await?;
+                parts.extensions.insert(p.clone());
+                p
+            }
+        };
         if let Via::Token { scope: TokenScope::Read, .. } = p.via
             && !parts.method.is_safe()
         {
             return Err(read_only_token());
         }
-        parts.extensions.insert(p.clone());
         Ok(p)
     }
 }

@@ -13,7 +13,6 @@ use serde::Deserialize;
 
 use super::Form;
 use crate::{
-    api::account::RESET_ANSWER,
     auth::{self, MaybePrincipal, Principal, links},
     care,
     error::ApiError,
@@ -290,7 +289,7 @@ pub(crate) async fn send_reset(
         Ok(()) => {
             let body = html! {
                 h1 { "Check your e-mail" }
-                div.notice role="status" { (RESET_ANSWER) }
+                div.notice role="status" { (links::RESET_ANSWER) }
                 p { "If nothing arrives in a few minutes, check your spam folder, or contact your clinic." }
                 p { a href="/login" { "Back to sign in" } }
             };

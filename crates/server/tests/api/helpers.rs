@@ -182,7 +182,9 @@ impl TestApp {
         let u = self.store.user(user).await.unwrap();
         let secret = format!("phy_{}", auth::new_secret());
         let mut tx = self.store.begin().await.unwrap();
-        tx.create_api_token(&u, "test", &auth::sha256_hex(&secret), START).await.unwrap();
+        // Made now on the test's clock: tokens expire (90 days), and a test may have moved on.
+        let now = physio_server::Clock::now(&*self.clock);
+        tx.create_api_token(&u, "test", &auth::sha256_hex(&secret), now).await.unwrap();
         tx.commit().await.unwrap();
         secret
     }

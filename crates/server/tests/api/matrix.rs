@@ -97,7 +97,6 @@ const MATRIX: &[Row] = &[
         // Callers here use API tokens, and no token may create tokens (a session may).
         [401, 403, 403, 403, 403, 403, 403, 403],
     ),
-    row("DELETE", "/api/v1/tokens/{token}", NoBody, [401, 204, 404, 404, 404, 404, 404, 404]),
     // Two-step sign-in. No caller here has a pending sign-in, so its steps end at once (403).
     // The codes and passwords sent are wrong (422). Passkeys need a relying party: the tests'
     // server has no public URL and is reached at 127.0.0.1, so every passkey route says so

@@ -328,9 +328,13 @@ async fn only_a_valid_bearer_token_skips_the_csrf_check(backend: Backend) {
         assert!(body["error"]["message"].as_str().unwrap().contains("CSRF"), "{auth}: {body}");
     }
     let token = app.token_for(app.people.c1).await;
-    // A valid API token is the caller's credential, cookie or not.
+    // A valid API token is the caller's credential, cookie or not: the CSRF check lets it
+    // through, and the token rule then answers (no token may create tokens).
     let res = create(Some(format!("Bearer {token}")), None).await.unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let body: Value = res.json().await.unwrap();
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(!message.contains("CSRF") && message.contains("sign in to manage"), "{body}");
     assert_eq!(create(None, Some(&csrf)).await.unwrap().status(), StatusCode::CREATED);
     // Without a cookie, a token that is not valid is simply not signed in.
     let res = client_from("127.0.0.1")
@@ -354,7 +358,7 @@ async fn only_a_valid_bearer_token_skips_the_csrf_check(backend: Backend) {
     let added = audit_since(&app, first).await;
     let refusals: Vec<_> =
         added.iter().filter(|e| e.outcome == "denied").map(|e| e.action.as_str()).collect();
-    assert_eq!(refusals, ["csrf_check", "authenticate", "origin_check"], "{added:?}");
+    assert_eq!(refusals, ["csrf_check", "create", "authenticate", "origin_check"], "{added:?}");
     let counts = app.store.refusal_counts(START).await.unwrap();
     let count = |kind: &str| counts.iter().find(|r| r.kind == kind).map_or(0, |r| r.refusals);
     assert_eq!((count("csrf"), count("unauthenticated"), count("foreign_origin")), (4, 1, 1));
