@@ -48,7 +48,6 @@ async function seed() {
         email: `caseload.${k}@bench.physio.test`,
         name: `${first[k % first.length]} ${last[(k * 7) % last.length]} ${k}`,
         role: 'patient',
-        password: server.password,
         date_of_birth: `19${40 + (k % 50)}-0${1 + (k % 9)}-1${k % 10}`,
         summary: 'New referral; has not started yet.',
       });

@@ -4,11 +4,11 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, checkA11y, launchBrowser, screenshot, next, signIn, startServer, withPage } from './helpers.mjs';
+import { api, checkA11y, launchBrowser, screenshot, next, signIn, signInFirstTime, startServer, withPage } from './helpers.mjs';
 
 let server;
 let browser;
-const PATIENT = { email: 'journey.patient@demo.physio.test', password: 'a long journey pw', name: 'Jordan Journey' };
+const PATIENT = { email: 'journey.patient@demo.physio.test', password: 'kettle orbit saffron ladder', own: 'maple river lantern cobalt', name: 'Jordan Journey' };
 let clinicianEmail;
 
 before(
@@ -43,8 +43,7 @@ after(async () => {
 
 test('patient: intake to a triage result; clinician: review', { timeout: 180_000 }, async () => {
   await withPage(browser, server.baseUrl, 'intake', async (page) => {
-    await signIn(page, PATIENT.email, PATIENT.password);
-    assert.equal(new URL(page.url()).pathname, '/home');
+    await signInFirstTime(page, PATIENT.email, PATIENT.password, PATIENT.own);
     await page.getByRole('link', { name: 'Tell us about your back pain' }).click();
     await screenshot(page, 'intake-start');
     await page.getByRole('link', { name: 'Start now' }).click();

@@ -374,6 +374,24 @@ export async function signIn(page, email, password) {
   ]);
 }
 
+/**
+ * Signs in with a password the clinic typed, which is temporary: the server sends the person to
+ * choose their own first. Chooses `own` and ends on /home.
+ */
+export async function signInFirstTime(page, email, temporary, own) {
+  await signIn(page, email, temporary);
+  if (new URL(page.url()).pathname !== '/account/password') {
+    throw new Error(`a temporary password should lead to /account/password, not ${page.url()}`);
+  }
+  await page.getByLabel('Current password', { exact: true }).fill(temporary);
+  await page.getByLabel('New password', { exact: true }).fill(own);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/account/sessions'),
+    page.getByRole('button', { name: 'Change password' }).click(),
+  ]);
+  await page.goto('/home');
+}
+
 /** Submits an intake page with its "Save and continue" button and waits for the next page. */
 export async function next(page) {
   await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Save and continue' }).click()]);

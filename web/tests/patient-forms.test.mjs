@@ -18,13 +18,14 @@ import {
   prescribe,
   screenshot,
   signIn,
+  signInFirstTime,
   startServer,
   withPage,
 } from './helpers.mjs';
 
 let server;
 let browser;
-const PATIENT = { email: 'thumb.patient@demo.physio.test', password: 'a steady thumb pw', name: 'Tess Thumb' };
+const PATIENT = { email: 'thumb.patient@demo.physio.test', password: 'copper meadow violin harbour', own: 'juniper falcon ribbon atlas', name: 'Tess Thumb' };
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1280, height: 800 };
 
@@ -89,7 +90,7 @@ async function click(page, role, name) {
 test('a patient answers the disability questionnaire one section at a time on a phone', { timeout: 300_000 }, async () => {
   await withPage(browser, server.baseUrl, 'questionnaire-odi', async (page) => {
     await page.setViewportSize(PHONE);
-    await signIn(page, PATIENT.email, PATIENT.password);
+    await signInFirstTime(page, PATIENT.email, PATIENT.password, PATIENT.own);
     await check(page, 'home before the intake');
 
     // The intake, every step measured.

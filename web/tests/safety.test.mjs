@@ -5,14 +5,16 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, checkA11y, launchBrowser, screenshot, next, signIn, startServer, withPage } from './helpers.mjs';
+import { api, checkA11y, launchBrowser, screenshot, next, signIn, signInFirstTime, startServer, withPage } from './helpers.mjs';
 
 let server;
 let browser;
 let admin;
 let clinicianEmail;
 let clinicianId;
-const PASSWORD = 'a long safety pw';
+const PASSWORD = 'walnut glacier trumpet mosaic';
+/** What each new patient chooses in place of the password the clinic typed. */
+const OWN = 'orchid canyon pebble sonnet';
 
 /** A new patient on the first clinician's care team. */
 async function newPatient(email, name) {
@@ -58,7 +60,7 @@ async function answerSymptoms(page, yes = []) {
 test('an emergency answer stops the intake at once; home leads with the card; the camera refuses', { timeout: 240_000 }, async () => {
   const patient = await newPatient('emergency.patient@demo.physio.test', 'Emery Stone');
   await withPage(browser, server.baseUrl, 'emergency', async (page) => {
-    await signIn(page, patient.email, PASSWORD);
+    await signInFirstTime(page, patient.email, PASSWORD, OWN);
     await page.goto('/intake/region');
     await page.getByLabel('Lower back').check();
     await next(page);
@@ -163,7 +165,7 @@ test('a check-in with pain 9 gets the interruption page and the care team the al
     surgery: { status: 'none' },
   });
   await withPage(browser, server.baseUrl, 'check-in', async (page) => {
-    await signIn(page, patient.email, PASSWORD);
+    await signInFirstTime(page, patient.email, PASSWORD, OWN);
     await page.getByRole('link', { name: /Weekly check-in/ }).click();
     await page.locator('#pain_now-9').check();
     await answerSymptoms(page);

@@ -29,6 +29,11 @@ pub fn add_common_responses(doc: &mut OpenApi) {
                 "400",
                 "The request could not be read: a malformed body, or a path or query parameter of the wrong form",
             );
+            add(
+                op,
+                "422",
+                "A value is not valid, for example text holding a NUL character; the error names the field",
+            );
             if op.request_body.is_some() {
                 add(op, "413", "The body is larger than the server accepts");
                 add(op, "415", "The body is not JSON (`Content-Type: application/json`)");
