@@ -71,7 +71,8 @@ test('a patient adds a passkey and signs in with it instead of a password', { ti
     const { cdp, authenticatorId } = await virtualAuthenticator(page, context);
     await page.setViewportSize({ width: 390, height: 844 });
     await signIn(page, server.logins.patient[0], server.password);
-    await page.getByRole('link', { name: 'Sign-in security' }).click();
+    await page.getByRole('link', { name: 'Account', exact: true }).click();
+    await page.getByRole('link', { name: 'Set up two-step sign-in' }).click();
     await page.getByRole('heading', { name: 'Two-step sign-in', level: 1 }).waitFor();
     await checkA11y(page, 'the two-step sign-in page');
     assert.ok((await checkTouchTargets(page, 'the two-step sign-in page')) > 0);

@@ -48,12 +48,25 @@ fn form(email: &str, errors: &[FieldError]) -> Markup {
     }
 }
 
+/// The policy of the page with the work-address form. Its answer redirects the browser to the
+/// clinic's provider, and browsers hold a form's redirects to `form-action` too, so here it
+/// also allows any `https:` site and plain HTTP on this machine (the only issuers the settings
+/// accept). Everything else is the site-wide policy (`app::CSP`).
+const FORM_CSP: (axum::http::HeaderName, &str) = (
+    axum::http::header::CONTENT_SECURITY_POLICY,
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+     object-src 'none'; base-uri 'none'; \
+     form-action 'self' https: http://localhost:* http://127.0.0.1:* http://[::1]:*; \
+     frame-ancestors 'none'",
+);
+
 /// The page that asks for the work e-mail address.
 pub(crate) async fn show(MaybePrincipal(p): MaybePrincipal) -> PageResult {
     if let Some(p) = p {
         return Ok(Redirect::to(home_of(p.role())).into_response());
     }
-    Ok(page(TITLE, None, form("", &[])).into_response())
+    Ok(([FORM_CSP], page(TITLE, None, form("", &[]))).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -72,7 +85,8 @@ pub(crate) async fn start_by_email(
     let email = q.email.trim();
     let again = |message: String| {
         let e = vec![FieldError { field: "email", message }];
-        Ok((StatusCode::UNPROCESSABLE_ENTITY, page(TITLE, None, form(email, &e))).into_response())
+        let page = page(TITLE, None, form(email, &e));
+        Ok((StatusCode::UNPROCESSABLE_ENTITY, [FORM_CSP], page).into_response())
     };
     if !email.contains('@') {
         return again("Enter your work e-mail address, like name@clinic.example.org".into());
