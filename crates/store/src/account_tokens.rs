@@ -91,7 +91,7 @@ impl Db {
     /// `user_id`'s sessions that are neither signed out nor past their absolute expiry, most
     /// recently active first. (Idle expiry depends on the role; the caller applies it.)
     pub async fn user_sessions(&self, user_id: Uuid, now: OffsetDateTime) -> Result<Vec<Session>> {
-        let rows: Vec<SessionRow> = with_pool!(self, |p| sqlx::query_as(
+        let rows: Vec<crate::sessions::SessionRow> = with_pool!(self, |p| sqlx::query_as(
             "SELECT id, user_id, clinic_id, csrf_token, created_at, last_seen_at, expires_at,
                 revoked_at
              FROM sessions WHERE user_id = $1 AND revoked_at IS NULL
@@ -260,32 +260,5 @@ impl TryFrom<AccountTokenRow> for AccountToken {
             expires_at: r.expires_at,
             used_at: r.used_at,
         })
-    }
-}
-
-#[derive(FromRow)]
-struct SessionRow {
-    id: Uuid,
-    user_id: Uuid,
-    clinic_id: Uuid,
-    csrf_token: String,
-    created_at: OffsetDateTime,
-    last_seen_at: OffsetDateTime,
-    expires_at: OffsetDateTime,
-    revoked_at: Option<OffsetDateTime>,
-}
-
-impl From<SessionRow> for Session {
-    fn from(r: SessionRow) -> Self {
-        Session {
-            id: r.id,
-            user_id: r.user_id,
-            clinic_id: r.clinic_id,
-            csrf_token: r.csrf_token,
-            created_at: r.created_at,
-            last_seen_at: r.last_seen_at,
-            expires_at: r.expires_at,
-            revoked_at: r.revoked_at,
-        }
     }
 }

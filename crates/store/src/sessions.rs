@@ -204,7 +204,7 @@ impl Tx {
 }
 
 #[derive(FromRow)]
-struct SessionRow {
+pub(crate) struct SessionRow {
     id: Uuid,
     user_id: Uuid,
     clinic_id: Uuid,
