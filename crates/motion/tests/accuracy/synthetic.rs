@@ -23,7 +23,7 @@ use physio_motion::skeleton::Frame;
 use physio_motion::tracker::{Event, Tracker, TrackerConfig};
 
 use movements::{MOVEMENTS, Movement};
-use take::{REPS, Take};
+use take::{REPS, Take, Window};
 
 /// Seeds every exercise is checked with (each a different person and set).
 const SEEDS: [u64; 3] = [1, 2, 3];
@@ -124,6 +124,8 @@ struct Outcome {
     clean_offline: usize,
     clean_live: usize,
     problems: Vec<String>,
+    /// The repetitions of the set.
+    reps: Vec<Window>,
     seconds: f64,
 }
 
@@ -140,6 +142,7 @@ fn run(m: &Movement, seed: u64) -> Outcome {
         offline: off,
         live: liv,
         problems,
+        reps: take.reps.clone(),
         seconds: frames.last().map_or(0.0, |f| f.t),
     }
 }
@@ -213,9 +216,9 @@ fn synthetic_table() {
     let seeds = SEEDS.map(|s| s.to_string()).join(", ");
     println!("\nSynthetic takes ({REPS} repetitions each; counts for seeds {seeds}):\n");
     println!(
-        "| exercise | source | repetitions done | offline count | live count | noise-free offline / live | correct (offline) |"
+        "| exercise | source | repetitions done | offline count | live count | noise-free offline / live | correct (offline) | duration, live: median (shortest) (s) | min_rep_s |"
     );
-    println!("|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     let mut failures = Vec::new();
     for m in &MOVEMENTS {
         let outcomes: Vec<Outcome> = SEEDS.iter().map(|&s| run(m, s)).collect();
@@ -235,12 +238,42 @@ fn synthetic_table() {
             .map(|o| format!("{}/{}", o.clean_offline, o.clean_live))
             .collect::<Vec<_>>()
             .join(", ");
+        // The durations the live tracker measured for the repetitions of the set it counted
+        // once (fragments and merges are listed as problems): their median and shortest,
+        // against the spec's shortest acceptable.
+        let mut durations: Vec<f64> =
+            outcomes
+                .iter()
+                .flat_map(|o| {
+                    o.reps.iter().filter_map(|w| {
+                        match o
+                            .live
+                            .iter()
+                            .filter(|c| w.overlaps(c.start, c.end))
+                            .collect::<Vec<_>>()[..]
+                        {
+                            [c] if o.reps.iter().filter(|v| v.overlaps(c.start, c.end)).count()
+                                == 1 =>
+                            {
+                                Some(c.end - c.start)
+                            }
+                            _ => None,
+                        }
+                    })
+                })
+                .collect();
+        durations.sort_by(f64::total_cmp);
+        let durations = match (durations.first(), durations.get(durations.len() / 2)) {
+            (Some(lo), Some(mid)) => format!("{mid:.1} ({lo:.1})"),
+            _ => "–".to_owned(),
+        };
         println!(
-            "| {} | {source} | {REPS} | {} | {} | {clean} | {} |",
+            "| {} | {source} | {REPS} | {} | {} | {clean} | {} | {durations} | {:.1} |",
             m.id,
             counts(&outcomes, |o| o.offline.len()),
             counts(&outcomes, |o| o.live.len()),
             counts(&outcomes, |o| o.offline.iter().filter(|c| c.correct).count()),
+            find(m.id).expect("known exercise").min_rep_s,
         );
         for o in &outcomes {
             failures.extend(o.problems.iter().map(|p| format!("{} seed {}: {p}", m.id, o.seed)));
