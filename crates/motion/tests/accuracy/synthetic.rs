@@ -241,11 +241,10 @@ fn synthetic_table() {
         // The durations the live tracker measured for the repetitions of the set it counted
         // once (fragments and merges are listed as problems): their median and shortest,
         // against the spec's shortest acceptable.
-        let mut durations: Vec<f64> =
-            outcomes
-                .iter()
-                .flat_map(|o| {
-                    o.reps.iter().filter_map(|w| {
+        let mut durations: Vec<f64> = outcomes
+            .iter()
+            .flat_map(|o| {
+                o.reps.iter().filter_map(|w| {
                         match o
                             .live
                             .iter()
@@ -260,8 +259,8 @@ fn synthetic_table() {
                             _ => None,
                         }
                     })
-                })
-                .collect();
+            })
+            .collect();
         durations.sort_by(f64::total_cmp);
         let durations = match (durations.first(), durations.get(durations.len() / 2)) {
             (Some(lo), Some(mid)) => format!("{mid:.1} ({lo:.1})"),
