@@ -80,3 +80,37 @@ pub(crate) fn observe(clean: &[Frame], source: Source, seed: u64) -> Vec<Frame> 
         })
         .collect()
 }
+
+/// The noise is what the tables say it is: σ 1 cm per axis on visible joints, and about one
+/// dropout every three seconds (over every movement's take, each with its own seed, some
+/// 850 s in all, for enough dropouts).
+#[test]
+fn synthetic_noise_matches_its_description() {
+    use super::movements::MOVEMENTS;
+    let (mut sum, mut n, mut low_frames, mut seconds) = (0.0f64, 0usize, 0usize, 0.0);
+    for (seed, m) in (100..).zip(&MOVEMENTS) {
+        let clean = super::take::take(m, seed).frames;
+        let noisy = observe(&clean, Source::DepthCamera, seed);
+        seconds += clean.len() as f64 / FPS;
+        for (c, o) in clean.iter().zip(&noisy) {
+            for (a, b) in c.joints.iter().zip(&o.joints) {
+                if b.conf >= CONFIDENCE {
+                    let d = b.p.sub(a.p);
+                    sum += f64::from(d.x * d.x + d.y * d.y + d.z * d.z);
+                    n += 3;
+                } else {
+                    low_frames += 1;
+                }
+            }
+        }
+    }
+    let sigma = (sum / n as f64).sqrt();
+    assert!((sigma - JITTER_M).abs() < 0.02 * JITTER_M, "jitter σ {sigma} m");
+    // Each dropout lasts 3–8 frames (5.5 on average).
+    let per_s = low_frames as f64 / 5.5 / seconds;
+    println!(
+        "noise over {seconds:.0} s: jitter σ {:.2} cm per axis, {per_s:.2} dropouts a second",
+        sigma * 100.0
+    );
+    assert!((per_s - DROPOUTS_PER_S).abs() < 0.2 * DROPOUTS_PER_S, "{per_s} dropouts a second");
+}
