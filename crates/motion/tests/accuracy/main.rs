@@ -13,6 +13,7 @@
 mod data;
 mod dump;
 mod keraal;
+mod synthetic;
 
 use std::path::Path;
 
