@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::exercises::{self, Direction, ExerciseSpec, SideRule, View};
 use crate::kinematics::{Channel, Side};
 use crate::skeleton::{Frame, JointSet};
-use crate::tracker::{ErrorSet, Event, MDC_DEG, Summary, Tracker, TrackerConfig};
+use crate::tracker::{ErrorSet, Event, Ignored, MDC_DEG, Summary, Tracker, TrackerConfig};
 
 /// One repetition in an `Analysis`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -83,8 +83,21 @@ pub struct Analysis {
     pub reps: Vec<Rep>,
     /// Session summary (frame counts, quality, error counts).
     pub summary: Summary,
+    /// Movements that began like a repetition but were not one (not counted).
+    pub ignored: Vec<IgnoredMovement>,
     /// What limits the numbers above (joints the source did not see).
     pub warnings: Vec<Warning>,
+}
+
+/// A movement that was not counted, and why.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct IgnoredMovement {
+    /// When it began (s).
+    pub start_s: f64,
+    /// When it ended (s).
+    pub end_s: f64,
+    /// Why it is not a repetition.
+    pub reason: Ignored,
 }
 
 /// Why a recording could not be analysed.
@@ -131,12 +144,16 @@ pub fn analyze_with(
     let mut tracker = Tracker::new(spec, config);
     let mut signal: Vec<(f64, f32)> = Vec::with_capacity(frames.len());
     let mut reps: Vec<Rep> = Vec::new();
+    let mut ignored = Vec::new();
     for f in frames.iter().map(Some).chain([None]) {
         let events = match f {
             Some(f) => tracker.push(f),
             None => tracker.end(),
         };
         for e in events {
+            if let Event::MovementIgnored { start_s, end_s, reason } = *e {
+                ignored.push(IgnoredMovement { start_s, end_s, reason });
+            }
             if let Event::RepCompleted(m) = e {
                 reps.push(Rep {
                     start_s: m.start_s,
@@ -159,6 +176,9 @@ pub fn analyze_with(
             signal.push((f.t, s));
         }
     }
+    // A repetition recognised late (the first of a smaller set) is reported after the one that
+    // confirmed it: the segmentation wants them in time order.
+    reps.sort_by(|a, b| a.motion_start_s.total_cmp(&b.motion_start_s));
     let reference = tracker.reference_range();
     segment(&mut reps, &signal, reference);
     let missing = tracker.missing_frames();
@@ -171,6 +191,7 @@ pub fn analyze_with(
         correct_count: summary.correct_reps,
         reps,
         summary,
+        ignored,
         warnings,
     })
 }
@@ -238,15 +259,17 @@ fn needed_joints(spec: &ExerciseSpec) -> JointSet {
     JointSet(crate::kinematics::joints_read(crate::tracker::primary_channels(spec)))
 }
 
-/// The offline settings: a recording may begin part-way through a repetition, and the first
-/// pass over it sets the counting range.
+/// The offline settings: a recording may begin part-way through a repetition (unless it begins
+/// with the person walking in), and the first pass over it sets the counting range.
 fn offline_config(
     spec: &'static ExerciseSpec,
     config: TrackerConfig,
     frames: &[Frame],
 ) -> TrackerConfig {
-    // A file may begin part-way through a repetition; a live session begins at rest.
-    let mut config = TrackerConfig { may_start_mid_rep: true, ..config };
+    // A file may begin part-way through a repetition; a live session begins at rest. One that
+    // begins with the person walking into view begins with no repetition under way.
+    let probe = count(spec, TrackerConfig { calibration: None, ..config }, frames);
+    let mut config = TrackerConfig { may_start_mid_rep: !probe.walked_first, ..config };
     if config.initial_range.is_none() {
         // Having the whole recording, count a second time starting from the range the person
         // showed (live, the calibration step plays this part): otherwise repetitions smaller
@@ -281,23 +304,36 @@ struct Pass {
     range: f32,
     /// The movement signal's 5th-to-95th-percentile spread over the recording.
     spread: f32,
+    /// The person walked before the first repetition began (or walked, and did none).
+    walked_first: bool,
 }
 
 fn count(spec: &'static ExerciseSpec, config: TrackerConfig, frames: &[Frame]) -> Pass {
     let mut tracker = Tracker::new(spec, config);
     let mut reps = 0;
     let mut signal = Vec::with_capacity(frames.len());
-    let completed =
-        |events: &[Event]| events.iter().filter(|e| matches!(e, Event::RepCompleted(_))).count();
+    let mut first_start = None;
+    let mut completed = |events: &[Event]| {
+        let mut n = 0;
+        for e in events {
+            if let Event::RepCompleted(m) = e {
+                first_start.get_or_insert(m.start_s);
+                n += 1;
+            }
+        }
+        n
+    };
     for f in frames {
         reps += completed(tracker.push(f));
         signal.extend(tracker.last_signal());
     }
     reps += completed(tracker.end());
+    let walked_first =
+        tracker.first_walking_t().is_some_and(|w| first_start.is_none_or(|s: f64| w <= s + 1.0));
     signal.sort_by(f32::total_cmp);
     let at = |q: f32| signal.get((q * (signal.len().saturating_sub(1)) as f32) as usize).copied();
     let spread = at(0.95).zip(at(0.05)).map_or(0.0, |(hi, lo)| hi - lo);
-    Pass { reps, range: tracker.reference_range(), spread }
+    Pass { reps, range: tracker.reference_range(), spread, walked_first }
 }
 
 /// Splits the rest between consecutive repetitions at its middle; the first and last

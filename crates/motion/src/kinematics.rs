@@ -419,8 +419,9 @@ pub fn angles_of(frame: &Frame, want: ChannelSet) -> Angles {
         {
             let lower = ms.sub(mid_h);
             let upper = neck.sub(ms);
-            // Flexion positive: the upper segment turns forward, i.e. about the right axis.
-            set(Channel::SpineFlexion, signed_angle_deg(lower, upper, r));
+            // Flexion positive: the upper segment turns forward, which (y up, right-handed) is a
+            // turn about the person's *left* axis.
+            set(Channel::SpineFlexion, signed_angle_deg(lower, upper, r.scale(-1.0)));
         }
     }
     out
@@ -483,6 +484,19 @@ mod tests {
         assert!(close(a.get(Channel::TrunkFlexion), 0.0));
         assert!(close(a.get(Channel::ThoracicRotation), 0.0));
         assert!(a.get(Channel::ShoulderPlaneRight).is_none());
+    }
+
+    #[test]
+    fn a_back_rounding_forward_is_positive_spine_flexion() {
+        // Mid-spine above the hips; the neck 20° forward of the line through them (+z).
+        let mut f = standing();
+        f.set(Joint::MidSpine, V3::new(0.0, 1.15, 0.0), 1.0);
+        let (s, c) = 20f32.to_radians().sin_cos();
+        f.set(Joint::Neck, V3::new(0.0, 1.15 + 0.25 * c, 0.25 * s), 1.0);
+        let flexion = angles(&f).get(Channel::SpineFlexion);
+        assert!(close(flexion, 20.0), "{flexion:?}");
+        f.set(Joint::Neck, V3::new(0.0, 1.15 + 0.25 * c, -0.25 * s), 1.0);
+        assert!(close(angles(&f).get(Channel::SpineFlexion), -20.0));
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod calibration;
 mod channels;
 mod config;
 mod events;
+mod gait;
 mod guard;
 mod judgement;
 mod opening;
@@ -34,13 +35,14 @@ mod visibility;
 
 pub use calibration::Calibration;
 pub use config::TrackerConfig;
-pub use events::{ErrorSet, Event, RepMetrics, Summary};
+pub use events::{ErrorSet, Event, Ignored, RepMetrics, Summary};
 
 use crate::exercises::{Direction, ExerciseSpec, FORM_ERRORS};
 use crate::filter::Conditioner;
 use crate::kinematics::{Angles, CHANNELS, ChannelSet, Side, angles_of, joints_read};
 use crate::skeleton::Frame;
 use crate::tracker::channels::channels_read;
+use crate::tracker::gait::Gait;
 use crate::tracker::opening::Opening;
 use crate::tracker::pattern::Pattern;
 use crate::tracker::repetition::Active;
@@ -58,6 +60,17 @@ const REST: f32 = 0.15;
 pub(crate) const MDC_DEG: f32 = 10.0;
 /// How many recent repetitions calibrate the reference range.
 const HISTORY: usize = 5;
+
+/// The channels a tracker computes: the exercise's, and the hips' and knees' flexion, which
+/// tell walking (`gait`).
+fn watched(spec: &ExerciseSpec) -> ChannelSet {
+    use crate::kinematics::Channel as C;
+    let mut set = channels_read(spec);
+    for c in [C::HipFlexionLeft, C::HipFlexionRight, C::KneeFlexionLeft, C::KneeFlexionRight] {
+        set.insert(c);
+    }
+    set
+}
 
 /// The primary channel on both sides: what the movement signal is computed from.
 pub(crate) fn primary_channels(spec: &ExerciseSpec) -> ChannelSet {
@@ -100,6 +113,8 @@ pub struct Tracker {
     limits: [f32; 8],
     roms: [f32; HISTORY],
     n_roms: usize,
+    /// Durations (s) of the same recent repetitions.
+    durations: [f32; HISTORY],
     active: Option<Active>,
     last_signal: Option<f32>,
     /// One-sided exercises: repetitions completed per side (left, right), and when the side
@@ -114,6 +129,11 @@ pub struct Tracker {
     visibility: Visibility,
     /// Swings too small to start a repetition, in case they are a smaller set.
     pattern: Pattern,
+    /// Whether the person is walking.
+    gait: Gait,
+    /// After walking, until the person holds still: since when the signal has stayed near which
+    /// level.
+    unsettled: Option<(f64, f32)>,
 }
 
 impl Tracker {
@@ -126,12 +146,12 @@ impl Tracker {
         Tracker {
             spec: *spec,
             cfg,
-            cond: Conditioner::for_joints(cfg.filter, joints_read(channels_read(spec))),
+            cond: Conditioner::for_joints(cfg.filter, joints_read(watched(spec))),
             // Room for a recount (`pattern`): two repetitions and their warnings at once.
             events: Vec::with_capacity(64),
             guard: [(f32::NAN, f64::NEG_INFINITY); CHANNELS],
             held: 0,
-            want: channels_read(spec),
+            want: watched(spec),
             limits: std::array::from_fn(|k| {
                 let generic = spec.checks.get(k).map_or(f32::INFINITY, |c| c.limit);
                 match cfg.calibration.map(|c| c.checks[k]) {
@@ -160,6 +180,7 @@ impl Tracker {
             calibrated,
             roms: [0.0; HISTORY],
             n_roms: 0,
+            durations: [0.0; HISTORY],
             active: None,
             last_signal: None,
             side_reps: [0; 2],
@@ -174,6 +195,7 @@ impl Tracker {
                 ignored_frames: 0,
                 frames_without_signal: 0,
                 flagged_frames: 0,
+                ignored_movements: 0,
                 duration_s: 0.0,
                 error_counts: [0; FORM_ERRORS],
             },
@@ -181,6 +203,8 @@ impl Tracker {
             rom_sum: 0.0,
             visibility: Visibility::new(joints_read(primary_channels(spec))),
             pattern: Pattern::new(),
+            gait: Gait::new(),
+            unsettled: None,
         }
     }
 
@@ -227,6 +251,10 @@ impl Tracker {
         };
         self.seen(t);
         self.last_signal = Some(s);
+        if self.walking(&a, t) {
+            self.drop_for_walking(s, &a, t);
+            return &self.events;
+        }
         match self.active {
             None => self.idle(s, raw, side, &a, t),
             Some(_) => self.moving(s, raw, side, &a, t),

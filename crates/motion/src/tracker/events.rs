@@ -112,6 +112,16 @@ pub enum Event {
         /// Time (s).
         t: f64,
     },
+    /// A movement that began like a repetition (`RepStarted` with this index) was not one. It
+    /// is not counted; the index is reused.
+    MovementIgnored {
+        /// When it began (s).
+        start_s: f64,
+        /// When it ended (s).
+        end_s: f64,
+        /// Why it is not a repetition.
+        reason: Ignored,
+    },
     /// The set's target number of repetitions was reached.
     SetComplete {
         /// Time (s).
@@ -119,6 +129,20 @@ pub enum Event {
         /// Repetitions counted.
         reps: u32,
     },
+}
+
+/// Why a movement is not a repetition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ignored {
+    /// Shorter than any repetition of the exercise, or than a third of the person's own: a
+    /// fidget, a step, a jolt of the sensor.
+    TooShort,
+    /// The person was walking (both hips swinging against each other).
+    Walking,
+    /// It stopped away from rest and stayed there, longer than any hold: the person moved
+    /// into a new position (into the start position, sitting down), which is now the rest.
+    NewPosition,
 }
 
 /// End-of-session summary.
@@ -140,6 +164,8 @@ pub struct Summary {
     pub frames_without_signal: u64,
     /// Frames with a quality flag (held joint, outlier, gap, glitch).
     pub flagged_frames: u64,
+    /// Movements that rose like a repetition but were too short to be one (`MovementIgnored`).
+    pub ignored_movements: u32,
     /// First to last frame (s).
     pub duration_s: f64,
     /// How many repetitions failed each check, in `FormError::ALL` order.

@@ -5,7 +5,7 @@ use crate::exercises::{Direction, FormError};
 use crate::kinematics::Angles;
 use crate::tracker::repetition::Active;
 use crate::tracker::signal::map_value;
-use crate::tracker::{ErrorSet, Event, HISTORY, MDC_DEG, RepMetrics, Tracker};
+use crate::tracker::{ErrorSet, Event, HISTORY, Ignored, MDC_DEG, RepMetrics, Tracker};
 
 /// Without a calibration, a repetition whose excursion is below this fraction of the person's
 /// recent repetitions is too little range.
@@ -14,9 +14,46 @@ const RELATIVE_RANGE: f32 = 0.75;
 /// than this fraction of it, and by more than `MDC_DEG`, is too little range.
 const CALIBRATED_SHORTFALL: f32 = 0.1;
 
+/// A movement shorter than this share of the shortest acceptable repetition (`min_rep_s`), or
+/// than `SHORTEST_S`, is not an attempt at one: a twitch, a step, a jolt of the sensor. Faster
+/// than `min_rep_s` but not this fast is a repetition done too fast.
+const SHORTEST_OF_MIN: f64 = 0.5;
+/// No repetition of a therapeutic exercise goes out and back in less than this (s), rest to
+/// rest; a walking step takes about 0.55 s.
+const SHORTEST_S: f64 = 0.7;
+/// Once the person has done repetitions, a movement shorter than this share of their usual
+/// duration is not one of them either (a flick of the leg, a step while walking away after a
+/// set of slow squats); a repetition rushed to twice their usual pace still counts.
+const SHORTEST_OF_USUAL: f64 = 0.5;
+
 impl Tracker {
+    /// The shortest movement that can be a repetition now (s): from the exercise's tempo, and
+    /// from the person's own once they have a few repetitions.
+    fn shortest_repetition(&self) -> f64 {
+        let spec = (SHORTEST_OF_MIN * f64::from(self.spec.min_rep_s)).max(SHORTEST_S);
+        if self.n_roms < 2 {
+            return spec;
+        }
+        let usual = f64::from(median(&self.durations[..self.n_roms.min(HISTORY)]));
+        spec.max(SHORTEST_OF_USUAL * usual)
+    }
+
     pub(super) fn complete(&mut self, act: Active, t: f64, s: f32, a: &Angles) {
         let spec = self.spec;
+        let shortest = self.shortest_repetition();
+        if !act.partial && t - act.start_t < shortest {
+            self.summary.ignored_movements += 1;
+            self.events.push(Event::MovementIgnored {
+                start_s: act.start_t,
+                end_s: t,
+                reason: Ignored::TooShort,
+            });
+            self.valley = Some(s);
+            self.rest_t = t;
+            self.rest_angles = *a;
+            self.pattern.reset();
+            return;
+        }
         let rom = act.peak_s - act.s_start;
         let mut errors = ErrorSet::default();
         // Reach and limit are channel values (except away from rest, where the signal is the
@@ -95,6 +132,7 @@ impl Tracker {
             }
         }
         self.roms[self.n_roms % HISTORY] = rom;
+        self.durations[self.n_roms % HISTORY] = duration as f32;
         self.n_roms += 1;
         self.reference = median(&self.roms[..self.n_roms.min(HISTORY)]).max(1.0);
         self.valley = Some(s);

@@ -60,6 +60,10 @@ impl Tracker {
     /// repetition's start threshold above the rest it came down to; stops following it.
     pub(super) fn close_opening(&mut self) {
         let Some(opening) = self.opening.take() else { return };
+        if self.gait.seen_t.is_finite() {
+            // The recording began with the person walking in, not part-way through a repetition.
+            return;
+        }
         let descent = |o: &Opening| o.first - o.low;
         let Some((k, o)) = opening
             .iter()
@@ -100,6 +104,10 @@ impl Tracker {
             trough_t: o.low_t,
             trough_angles: o.low_angles,
             partial: true,
+            still_since: o.low_t,
+            still_level: o.low,
+            still_angles: o.low_angles,
+            pause: None,
         };
         self.complete(act, o.low_t, o.low, &o.low_angles);
     }

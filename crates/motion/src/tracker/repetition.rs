@@ -6,7 +6,25 @@ use crate::exercises::Measure;
 use crate::kinematics::{Angles, Side};
 use crate::tracker::channels::read;
 use crate::tracker::guard::wrap;
-use crate::tracker::{ENTER, EXIT, Event, REST, Tracker};
+use crate::tracker::{ENTER, EXIT, Event, Ignored, REST, Tracker};
+
+/// A movement that stays within this share of the range of one level is still.
+const STILL: f32 = 0.1;
+/// A movement that stops away from rest and stays still this long beyond the exercise's hold
+/// (s) has not been a repetition but a move into a new position.
+const NEW_POSITION_S: f64 = 4.0;
+
+/// Holding still this long (s) after walking means the person is in place: a fraction of the
+/// pause people take before starting, and longer than the turning points of a stride.
+const SETTLE_S: f64 = 0.3;
+
+/// A pause this long on the way up (s), followed by a further rise of a repetition's start,
+/// means the movement before it was getting into the start position.
+const PAUSE_S: f64 = 0.5;
+
+/// Once a repetition is back past its exit level, it has ended when it has come no further
+/// back for this long (s).
+const STOP_S: f64 = 0.3;
 
 #[derive(Clone, Copy)]
 pub(super) struct Active {
@@ -33,10 +51,20 @@ pub(super) struct Active {
     /// Begun before the recording did (`TrackerConfig::may_start_mid_rep`): only its range is
     /// judged.
     pub(super) partial: bool,
+    /// Since when the signal has stayed within `STILL` of the range of `still_level`, and the
+    /// angles then.
+    pub(super) still_since: f64,
+    pub(super) still_level: f32,
+    pub(super) still_angles: Angles,
+    /// The last pause on the way up of at least `PAUSE_S`: its level, start and angles.
+    pub(super) pause: Option<(f32, f64, Angles)>,
 }
 
 impl Tracker {
     pub(super) fn idle(&mut self, s: f32, raw: f32, side: Option<Side>, a: &Angles, t: f64) {
+        if !self.settle(s, t) {
+            return;
+        }
         if self.follow_swings(s, raw, side, a, t) {
             return;
         }
@@ -86,10 +114,28 @@ impl Tracker {
                 trough_t: t,
                 trough_angles: *a,
                 partial: false,
+                still_since: t,
+                still_level: s,
+                still_angles: *a,
+                pause: None,
             });
             self.events.push(Event::RepStarted { index, t: self.rest_t.min(t) });
             self.moving(s, raw, side, a, t);
         }
+    }
+
+    /// After walking, until the person has held still (`SETTLE_S` within `STILL` of the range),
+    /// they are getting into place (turning to the camera, settling) and nothing is counted.
+    /// True once settled.
+    fn settle(&mut self, s: f32, t: f64) -> bool {
+        let Some((since, level)) = self.unsettled else { return true };
+        if level.is_nan() || (s - level).abs() > STILL * self.reference {
+            self.unsettled = Some((t, s));
+        } else if t - since >= SETTLE_S {
+            self.unsettled = None;
+            return true;
+        }
+        false
     }
 
     pub(super) fn moving(&mut self, s: f32, raw: f32, side: Option<Side>, a: &Angles, t: f64) {
@@ -164,15 +210,52 @@ impl Tracker {
                 act.hold_since = None;
             }
         }
+        if (s - act.still_level).abs() > STILL * self.reference {
+            // Moving again after a pause on the way up (at the highest point so far, which this
+            // frame may just have passed by up to `STILL`): remember where it paused.
+            if t - act.still_since >= PAUSE_S
+                && act.still_level >= act.peak_s - 2.0 * STILL * self.reference
+            {
+                act.pause = Some((act.still_level, act.still_since, act.still_angles));
+            }
+            (act.still_since, act.still_level, act.still_angles) = (t, s, *a);
+        }
+        if let Some((level, since, angles)) = act.pause
+            && s >= level + ENTER * self.reference
+        {
+            // Risen a repetition's start above the pause: the movement before the pause was
+            // getting into position (arms up into the W before wall angels), and the repetition
+            // starts from the pause.
+            self.active = None;
+            self.pattern.reset();
+            self.events.push(Event::MovementIgnored {
+                start_s: act.start_t,
+                end_s: since,
+                reason: Ignored::NewPosition,
+            });
+            (self.valley, self.rest_t, self.rest_angles) = (Some(level), since, angles);
+            self.idle(s, raw, side, a, t);
+            return;
+        }
         if s < act.trough_s {
             act.trough_s = s;
             act.trough_t = t;
             act.trough_angles = *a;
         }
+        // The movement ends back at rest, or where it stops coming back (`STOP_S` without a new
+        // low once past the exit level): a repetition that stops short of rest still ends,
+        // and its duration runs from leaving rest to the end of the movement, not to a
+        // threshold on the way down (which cut slow repetitions short).
         let exit = act.s_start + (EXIT * self.reference).min(0.5 * excursion);
-        if s <= exit {
+        let rest = act.s_start + (REST * self.reference).min(0.3 * excursion);
+        if s <= rest {
             self.active = None;
             self.complete(act, t, s, a);
+        } else if s <= exit && t - act.trough_t >= STOP_S {
+            self.active = None;
+            let (trough_t, trough_s, trough_angles) =
+                (act.trough_t, act.trough_s, act.trough_angles);
+            self.complete(act, trough_t, trough_s, &trough_angles);
         } else if act.peak_s - act.trough_s >= 0.5 * excursion
             && s - act.trough_s >= ENTER * self.reference
         {
@@ -184,6 +267,16 @@ impl Tracker {
                 (act.trough_t, act.trough_s, act.trough_angles);
             self.complete(act, trough_t, trough_s, &trough_angles);
             self.idle(s, raw, side, a, t);
+        } else if t - act.still_since >= f64::from(spec.hold_s) + NEW_POSITION_S && s > exit {
+            // Still, away from rest, for longer than any hold: a new position, now the rest.
+            self.active = None;
+            self.pattern.reset();
+            self.events.push(Event::MovementIgnored {
+                start_s: act.start_t,
+                end_s: t,
+                reason: Ignored::NewPosition,
+            });
+            (self.valley, self.rest_t, self.rest_angles) = (Some(s), t, *a);
         } else if t - act.start_t > spec.max_rep_s as f64 {
             // Too long to be one repetition: give up on it and look for rest again.
             self.active = None;

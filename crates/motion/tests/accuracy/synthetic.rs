@@ -56,8 +56,12 @@ pub(crate) fn live(id: &str, frames: &[Frame]) -> Vec<Counted> {
     let spec = find(id).expect("known exercise");
     let mut tracker = Tracker::new(spec, TrackerConfig::DEFAULT);
     let mut out = Vec::new();
+    let show = std::env::var("SYNTHETIC_EVENTS").is_ok_and(|v| v == id);
     let mut keep = |events: &[Event]| {
         for e in events {
+            if show && !matches!(e, Event::HoldProgress { .. }) {
+                eprintln!("{e:?}");
+            }
             if let Event::RepCompleted(m) = e {
                 out.push(Counted {
                     start: m.start_s,
