@@ -1,5 +1,6 @@
 //! Signal conditioning before the angles: confidence gating, position outlier rejection,
-//! a causal One-Euro filter per joint coordinate, and tolerance of dropped frames.
+//! bones that do not stretch (the shoulder and hip lines), a causal One-Euro filter per joint
+//! coordinate, and tolerance of dropped frames.
 //!
 //! Lag: the One-Euro filter is a first-order low-pass whose cutoff rises with speed. At rest
 //! its time constant is `1 / (2π · min_cutoff_hz)` (≈ 0.11 s at the default 1.5 Hz); during a
@@ -71,9 +72,22 @@ struct JointState {
     rejected: u8,
 }
 
+/// The joint pairs whose distance is a bone that cannot change from one frame to the next:
+/// the shoulder line and the hip line, which set the trunk's frame (a depth sensor seeing the
+/// body side-on can throw one shoulder 20 cm forward in a frame, turning every arm angle).
+const PAIRS: [(Joint, Joint); 2] =
+    [(Joint::LeftShoulder, Joint::RightShoulder), (Joint::LeftHip, Joint::RightHip)];
+/// A pair's distance changing by more than this share between frames is a tracking error.
+const STRETCH: f32 = 0.25;
+/// How long (s) a pair may stay "stretched" before the new distance is believed (the first
+/// one was the error, or the body turned while the sensor lost it).
+const STRETCH_HOLD_S: f64 = 1.0;
+
 /// Per-session conditioner: feed raw frames, read conditioned frames.
 pub struct Conditioner {
     cfg: FilterConfig,
+    /// Per `PAIRS` entry: since when it has been stretched (`None`: it is not).
+    stretched: [Option<f64>; 2],
     /// The joints conditioned (bit per `Joint::index`); the others stay unavailable.
     used: u32,
     last_t: Option<f64>,
@@ -103,7 +117,40 @@ impl Conditioner {
             last_t: None,
             joints: [JointState::default(); JOINT_COUNT],
             out: Frame::empty(0.0),
+            stretched: [None; 2],
         }
+    }
+
+    /// A pair whose distance jumped (`STRETCH`) has the joint that moved more put back where
+    /// it was relative to the other, until `STRETCH_HOLD_S` has passed.
+    fn unstretch(&mut self, frame: &Frame, t: f64) -> Frame {
+        let mut frame = *frame;
+        for (k, (a, b)) in PAIRS.into_iter().enumerate() {
+            let (sa, sb) = (self.joints[a.index()], self.joints[b.index()]);
+            let (ra, rb) = (frame.get(a), frame.get(b));
+            let seen = |p: Point| p.conf >= self.cfg.min_confidence && p.p.is_finite();
+            if !(sa.live && sb.live && seen(ra) && seen(rb)) {
+                self.stretched[k] = None;
+                continue;
+            }
+            let was = sa.x.sub(sb.x).norm();
+            let now = ra.p.sub(rb.p).norm();
+            if was <= 0.0 || (now - was).abs() <= STRETCH * was {
+                self.stretched[k] = None;
+                continue;
+            }
+            let since = *self.stretched[k].get_or_insert(t);
+            if t - since > STRETCH_HOLD_S {
+                continue;
+            }
+            let offset = sa.x.sub(sb.x);
+            if ra.p.sub(sa.x).norm() >= rb.p.sub(sb.x).norm() {
+                frame.set(a, rb.p.add(offset), ra.conf);
+            } else {
+                frame.set(b, ra.p.sub(offset), rb.conf);
+            }
+        }
+        frame
     }
 
     /// Conditions one frame. Frames whose time does not increase return `None` (ignored).
@@ -125,6 +172,7 @@ impl Conditioner {
             }
         }
         self.last_t = Some(t);
+        let frame = &self.unstretch(frame, t);
         let trunk = self.trunk_length();
         let max_step = self.cfg.max_speed_trunks_per_s * trunk * dt as f32 + 0.05 * trunk;
         let (a_d, dtf) = (alpha(self.cfg.d_cutoff_hz, dt as f32), dt as f32);
