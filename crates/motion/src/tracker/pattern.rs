@@ -11,7 +11,7 @@
 //! Live, this costs nothing until it happens; then the two repetitions arrive together.
 
 use crate::kinematics::{Angles, Side};
-use crate::tracker::{ENTER, MDC_DEG, Tracker};
+use crate::tracker::{ENTER, EXIT, MDC_DEG, Tracker};
 
 /// At most this many frames since the first swing are kept to count again (34 s at 30 frames
 /// per second, 10 s at 100; about 140 KB per session); beyond it the swings are forgotten.
@@ -117,8 +117,13 @@ impl Tracker {
             return false;
         }
         // A swing must exceed the minimal detectable change (or, for small channels, a
-        // repetition's own start threshold): smaller is noise.
-        let floor = MDC_DEG.min(ENTER * self.reference);
+        // repetition's own start threshold): smaller is noise. Once the person has shown their
+        // own range in this set, it must also reach a repetition's exit level of it: a set that
+        // shrinks (pain, fatigue) is followed, an arm swinging as they walk off is not.
+        let mut floor = MDC_DEG.min(ENTER * self.reference);
+        if self.n_roms >= 2 {
+            floor = floor.max(EXIT * self.reference);
+        }
         let p = &mut self.pattern;
         if p.kept.len() == KEEP {
             // Too long since the previous swing began for both to be repetitions.

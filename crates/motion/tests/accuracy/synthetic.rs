@@ -57,6 +57,9 @@ pub(crate) fn live(id: &str, frames: &[Frame]) -> Vec<Counted> {
     let mut tracker = Tracker::new(spec, TrackerConfig::DEFAULT);
     let mut out = Vec::new();
     let show = std::env::var("SYNTHETIC_EVENTS").is_ok_and(|v| v == id);
+    if show {
+        eprintln!("--- a take of {id}");
+    }
     let mut keep = |events: &[Event]| {
         for e in events {
             if show && !matches!(e, Event::HoldProgress { .. }) {
