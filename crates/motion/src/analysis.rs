@@ -145,6 +145,8 @@ pub fn analyze_with(
     let mut signal: Vec<(f64, f32)> = Vec::with_capacity(frames.len());
     let mut reps: Vec<Rep> = Vec::new();
     let mut ignored = Vec::new();
+    let mut walks: Vec<(f64, f64)> = Vec::new();
+    let mut not_counted: Vec<Rep> = Vec::new();
     for f in frames.iter().map(Some).chain([None]) {
         let events = match f {
             Some(f) => tracker.push(f),
@@ -175,6 +177,26 @@ pub fn analyze_with(
         if let (Some(f), Some(s)) = (f, tracker.last_signal()) {
             signal.push((f.t, s));
         }
+        if let Some((from, to)) = tracker.walk() {
+            match walks.last_mut() {
+                Some(w) if w.0 == from => w.1 = to,
+                _ => walks.push((from, to)),
+            }
+        }
+    }
+    if mode == Mode::Offline {
+        // Having the whole recording: a step counted before the walk it began was recognised
+        // (a stride takes both legs) was walking too.
+        let (walked, kept): (Vec<Rep>, Vec<Rep>) = reps.into_iter().partition(|r| {
+            walks.iter().any(|&(from, to)| r.motion_start_s < to && r.motion_end_s > from)
+        });
+        reps = kept;
+        ignored.extend(walked.iter().map(|r| IgnoredMovement {
+            start_s: r.motion_start_s,
+            end_s: r.motion_end_s,
+            reason: Ignored::Walking,
+        }));
+        not_counted = walked;
     }
     // A repetition recognised late (the first of a smaller set) is reported after the one that
     // confirmed it: the segmentation wants them in time order.
@@ -182,7 +204,17 @@ pub fn analyze_with(
     let reference = tracker.reference_range();
     segment(&mut reps, &signal, reference);
     let missing = tracker.missing_frames();
-    let summary = tracker.finish();
+    let mut summary = tracker.finish();
+    for r in &not_counted {
+        summary.reps -= 1;
+        summary.correct_reps -= u32::from(r.correct);
+        summary.ignored_movements += 1;
+        for (k, e) in crate::exercises::FormError::ALL.iter().enumerate() {
+            if r.errors.contains(*e) {
+                summary.error_counts[k] -= 1;
+            }
+        }
+    }
     let warnings = visibility_warnings(spec, &summary, &missing)?;
     Ok(Analysis {
         exercise: spec.id,

@@ -103,6 +103,8 @@ pub struct Tracker {
     opening: Option<[Opening; 2]>,
     valley: Option<f32>,
     rest_t: f64,
+    /// The valley the resting average belongs to, and the sum and count of resting values.
+    rest_mean: (f32, f32, u32),
     rest_angles: Angles,
     /// Counting reference range: the calibration, else the nominal range, until the person's
     /// own repetitions replace it.
@@ -175,6 +177,7 @@ impl Tracker {
                 ),
             valley: None,
             rest_t: 0.0,
+            rest_mean: (f32::NAN, 0.0, 0),
             rest_angles: Angles::UNAVAILABLE,
             reference,
             calibrated,

@@ -35,9 +35,10 @@ pub(super) struct Gait {
     next: usize,
     /// When each hip was last seen swinging forward while the other went back.
     forward_t: [f64; 2],
-    /// When walking was last seen, and first.
+    /// When walking was last seen, and first; when the current (or last) walk began.
     pub(super) seen_t: f64,
     pub(super) first_t: Option<f64>,
+    bout_t: f64,
 }
 
 impl Gait {
@@ -48,6 +49,7 @@ impl Gait {
             forward_t: [f64::NEG_INFINITY; 2],
             seen_t: f64::NEG_INFINITY,
             first_t: None,
+            bout_t: f64::NEG_INFINITY,
         }
     }
 }
@@ -70,8 +72,12 @@ impl Tracker {
                 if stance && vl * vr < 0.0 && vl.abs().min(vr.abs()) >= SPEED {
                     g.forward_t[usize::from(vr > 0.0)] = t;
                     if g.forward_t.iter().all(|&f| t - f <= STRIDE_S) {
+                        let first_step = g.forward_t[0].min(g.forward_t[1]);
+                        if t - g.seen_t >= CLEAR_S {
+                            g.bout_t = first_step;
+                        }
                         g.seen_t = t;
-                        g.first_t.get_or_insert(g.forward_t[0].min(g.forward_t[1]));
+                        g.first_t.get_or_insert(first_step);
                     }
                 }
             }
@@ -84,6 +90,14 @@ impl Tracker {
     /// When the person was first seen walking (the first step of that walk).
     pub fn first_walking_t(&self) -> Option<f64> {
         self.gait.first_t
+    }
+
+    /// The walk the person is on as of the last frame: when its first step began, and when
+    /// walking was last seen (`None` when they are not walking).
+    pub fn walk(&self) -> Option<(f64, f64)> {
+        let g = &self.gait;
+        let last = self.first_t? + self.summary.duration_s;
+        (last - g.seen_t < CLEAR_S).then_some((g.bout_t, g.seen_t))
     }
 
     /// Walking during a repetition: it was a step, not a repetition.

@@ -79,8 +79,18 @@ impl Tracker {
         if s <= valley + REST * r {
             self.rest_t = t;
             self.rest_angles = *a;
+            if self.rest_mean.0 != valley {
+                self.rest_mean = (valley, 0.0, 0);
+            }
+            self.rest_mean.1 += s;
+            self.rest_mean.2 += 1;
         }
-        if s >= valley + ENTER * r {
+        // A repetition starts `ENTER` of the range above where the person rests: the average
+        // of the resting values, not the lowest of them, which the sensor's noise pushed down
+        // (on a small movement such as the chin tuck, noise alone would otherwise start one).
+        let (at, sum, n) = self.rest_mean;
+        let rest = if at == valley && n > 0 { (sum / n as f32).max(valley) } else { valley };
+        if s >= rest + ENTER * r {
             self.pattern.hold_candidate();
             if self.opening.is_some() {
                 // The descent the recording began with is a repetition before this one.
