@@ -307,6 +307,44 @@ async fn still_active(ctx: &Ctx) -> bool {
     ctx.state.store().user(ctx.patient).await.map_or(true, |u| u.active)
 }
 
+/// Sends the engine's events to the page, keeping the repetitions (numbered on from any stored
+/// before a restart) and handing the list to the writer. False when the socket is gone.
+async fn forward(
+    socket: &mut WebSocket,
+    live: &mut Live,
+    events: &[Event],
+    progress: &tokio::sync::watch::Sender<Progress>,
+) -> bool {
+    let mut completed = false;
+    let mut open = true;
+    for &e in events {
+        let mut v = serde_json::to_value(e).unwrap_or(Value::Null);
+        if let Value::Object(o) = &mut v {
+            if let Some(kind) = o.remove("event") {
+                o.insert("type".into(), kind);
+            }
+            if let Event::RepCompleted(r) = e {
+                // Count on from stored repetitions when the engine was restarted.
+                o.insert("index".into(), json!(live.reps.len() + 1));
+                live.correct += i32::from(r.correct);
+                live.reps.push(v.clone());
+                completed = true;
+            }
+        }
+        if open && !send(socket, &v).await {
+            open = false;
+        }
+    }
+    if completed {
+        progress.send_replace(Some((
+            Value::Array(live.reps.clone()),
+            live.reps.len() as i32,
+            live.correct,
+        )));
+    }
+    open
+}
+
 async fn run(mut socket: WebSocket, ctx: Ctx, mut live: Live, resumed: bool, mut slot: Slot) {
     let m = ctx.state.metrics();
     m.live_sessions.inc();
@@ -399,32 +437,15 @@ async fn run(mut socket: WebSocket, ctx: Ctx, mut live: Live, resumed: bool, mut
         };
         m.live_frames.inc();
         let events: Vec<Event> = live.tracker.push(&frame).to_vec();
-        let mut completed = false;
-        for e in events {
-            let mut v = serde_json::to_value(e).unwrap_or(Value::Null);
-            if let Value::Object(o) = &mut v {
-                if let Some(kind) = o.remove("event") {
-                    o.insert("type".into(), kind);
-                }
-                if let Event::RepCompleted(r) = e {
-                    // Count on from stored repetitions when the engine was restarted.
-                    o.insert("index".into(), json!(live.reps.len() + 1));
-                    live.correct += i32::from(r.correct);
-                    live.reps.push(v.clone());
-                    completed = true;
-                }
-            }
-            if !send(&mut socket, &v).await {
-                break;
-            }
+        if !forward(&mut socket, &mut live, &events, &progress).await {
+            break;
         }
-        if completed {
-            progress.send_replace(Some((
-                Value::Array(live.reps.clone()),
-                live.reps.len() as i32,
-                live.correct,
-            )));
-        }
+    }
+    if ended {
+        // The patient ended the set: a repetition on its way back is completed, as the
+        // analysis of a recording does (`Tracker::end`).
+        let events: Vec<Event> = live.tracker.end().to_vec();
+        let _ = forward(&mut socket, &mut live, &events, &progress).await;
     }
     m.live_sessions.dec();
     // Every repetition is stored before the session is ended or parked.
@@ -435,7 +456,7 @@ async fn run(mut socket: WebSocket, ctx: Ctx, mut live: Live, resumed: bool, mut
         let summary = json!({"type": "summary", "session_id": ctx.session, "rep_count": live.reps.len(),
             "correct_count": live.correct, "duration_s": s.duration_s, "frames": s.frames,
             "frames_without_signal": s.frames_without_signal, "ignored_frames": s.ignored_frames,
-            "mean_rom_deg": s.mean_rom_deg});
+            "ignored_movements": s.ignored_movements, "mean_rom_deg": s.mean_rom_deg});
         if let Err(e) =
             crate::care::sessions::end(&ctx.state, &ctx.principal, ctx.session, &summary).await
         {

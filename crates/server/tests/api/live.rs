@@ -16,7 +16,8 @@ both_backends!(
     a_streamed_take_is_counted_and_stored,
     a_dropped_connection_resumes_the_count,
     only_the_patient_streams_into_their_session,
-    a_reference_session_judges_the_next_ones
+    a_reference_session_judges_the_next_ones,
+    the_patient_hears_which_joints_the_camera_cannot_see
 );
 
 /// UI-PRMD m07 (shoulder abduction), subject 1, correct, e01–e10, in the live format; `None`
@@ -328,4 +329,51 @@ async fn a_reference_session_judges_the_next_ones(app: &TestApp) {
     assert_eq!(res.status(), 204);
     let (hello, _) = take(app, &patient, &reduced[..30]).await;
     assert!(hello["reference"].is_null(), "{hello}");
+}
+
+/// Frames of the take with the landmarks of the left hip, knee and ankle (BlazePose 23, 25,
+/// 27) marked not visible between `from` and `to` seconds.
+fn without_left_leg(lines: &[String], from: f64, to: f64) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| {
+            let mut v: Value = serde_json::from_str(l).unwrap();
+            let t = v["t"].as_f64().unwrap_or(-1.0);
+            if (from..to).contains(&t) {
+                for key in ["landmarks", "world"] {
+                    if let Some(points) = v.get_mut(key).and_then(Value::as_array_mut) {
+                        for i in [23, 25, 27] {
+                            points[i][3] = 0.0.into();
+                        }
+                    }
+                }
+            }
+            v.to_string()
+        })
+        .collect()
+}
+
+async fn the_patient_hears_which_joints_the_camera_cannot_see(app: &TestApp) {
+    let Some(lines) = recording() else { return };
+    app.prescribe(app.people.p1, app.people.c1, &["deep-squat"]).await;
+    let token = app.token_for(app.people.p1).await;
+    let mut s = open(app, &token, "exercise=deep-squat", None).await.unwrap();
+    assert_eq!(next_json(&mut s).await["type"], "session");
+    // Two seconds without the left leg, then it is back.
+    stream(&mut s, &without_left_leg(&lines, 3.0, 5.0)).await;
+    s.send(Message::Text(r#"{"type": "end"}"#.into())).await.unwrap();
+    let events = drain(&mut s).await;
+    let lost: Vec<&Value> = events.iter().filter(|e| e["type"] == "signal_lost").collect();
+    assert_eq!(lost.len(), 1, "{events:?}");
+    let joints = lost[0]["joints"].as_array().unwrap();
+    for j in ["left_hip", "left_knee", "left_ankle"] {
+        assert!(joints.iter().any(|x| x == j), "{j} missing from {joints:?}");
+    }
+    let t = lost[0]["t"].as_f64().unwrap();
+    // The filter and the glitch guard each hold a lost value up to 0.3 s; a second later the
+    // patient is told.
+    assert!((4.0..=4.7).contains(&t), "told after about a second, at {t}");
+    let found: Vec<&Value> = events.iter().filter(|e| e["type"] == "signal_found").collect();
+    assert_eq!(found.len(), 1, "{events:?}");
+    assert!(found[0]["t"].as_f64().unwrap() >= 5.0);
 }
