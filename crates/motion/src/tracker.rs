@@ -2,21 +2,32 @@
 //!
 //! Repetitions are found by hysteresis on the movement signal `s` (the primary channel mapped
 //! by the spec's side rule and direction) relative to the person's own range: a repetition
-//! starts when `s` rises 40 % of the reference range above the lowest value since the last
-//! repetition, and ends when it falls back to within 25 % of the range (or half its own
-//! excursion). The reference range starts at the calibration when given, else at the spec's
-//! nominal range, and then follows the person's repetitions (median of the last five), so a
-//! weaker day is still counted; with a calibration, each repetition's range is judged against
-//! it, else against the person's recent repetitions. For one-sided
-//! exercises (`SideRule::Either`) the side that has done most repetitions keeps the lead while
-//! it rests, and a repetition keeps its side once there is a lead: a depth sensor's occluded,
-//! resting arm often "jumps" for a second, and that must neither start a repetition nor
-//! stretch one. The lead passes to the other side after `SWITCH_REST_S` of rest (switching
-//! sides takes a pause). Nothing here allocates after `Tracker::new`.
+//! starts when `s` rises 40 % of the reference range above where the person rests (the average
+//! of their resting values, not the lowest, which noise pushes down), and ends back at rest or
+//! where it stops coming back once within 25 % of the range (or half its own excursion). The
+//! reference range starts at the calibration when given, else at the spec's nominal range, and
+//! then follows the person's repetitions (median of the last five), so a weaker day is still
+//! counted; with a calibration, each repetition's range is judged against it, else against
+//! the person's recent repetitions. For one-sided exercises (`SideRule::Either`) the side that
+//! has done most repetitions keeps the lead while it rests, and a repetition keeps its side
+//! once there is a lead: a depth sensor's occluded, resting arm often "jumps" for a second,
+//! and that must neither start a repetition nor stretch one. The lead passes to the other side
+//! after `SWITCH_REST_S` of rest (switching sides takes a pause).
+//!
+//! What is not a repetition, each by a rule relative to the person or physically motivated:
+//! a movement shorter than the exercise or the person's own tempo allows (a twitch, a step:
+//! `judgement`); walking (both hips swinging against each other over a stride, a leg straight
+//! under the body: `gait`), and everything until the person holds still again; moving into a
+//! new position (a pause on the way up followed by the movement proper, or a stop away from
+//! rest longer than any hold: `repetition`). A set smaller than the counting range is counted
+//! from its first repetition once a second movement like it confirms the pattern (`pattern`).
+//! When the movement cannot be measured, the joints the source does not see are counted and
+//! told (`visibility`). Nothing here allocates after `Tracker::new` (the frames kept for a
+//! recount are reserved there).
 //!
 //! A frame goes through `guard` (glitches), `signal` (the movement signal and the moving side),
-//! `repetition` (or `opening`, when a recording begins part-way through one) and `judgement`
-//! (a completed repetition's verdict); `events` is what comes out.
+//! `gait`, `repetition` (or `opening`, when a recording begins part-way through one; `pattern`
+//! while idle) and `judgement` (a completed repetition's verdict); `events` is what comes out.
 
 mod calibration;
 mod channels;

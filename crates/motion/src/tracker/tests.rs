@@ -254,3 +254,71 @@ fn never_panics_on_odd_frames() {
         let _ = tr.finish();
     }
 }
+
+#[test]
+fn a_flick_too_quick_to_be_a_repetition_is_not_counted() {
+    let spec = find("shoulder-abduction").unwrap();
+    let mut tr = Tracker::new(spec, TrackerConfig::DEFAULT);
+    let mut ignored = 0;
+    let mut counted = 0;
+    for i in 0..(30 * 6) {
+        let t = i as f64 / 30.0;
+        // At 2 s, the arm flicks up to 120° and back in 0.4 s.
+        let x = ((t - 2.0) / 0.4).clamp(0.0, 1.0);
+        let deg = 10.0 + 110.0 * (std::f64::consts::PI * x).sin().powi(2) as f32;
+        for e in tr.push(&pose(t, deg)) {
+            match e {
+                Event::MovementIgnored { reason: crate::tracker::Ignored::TooShort, .. } => {
+                    ignored += 1;
+                }
+                Event::RepCompleted(_) => counted += 1,
+                _ => {}
+            }
+        }
+    }
+    assert_eq!((counted, ignored), (0, 1));
+    assert_eq!(tr.finish().ignored_movements, 1);
+}
+
+#[test]
+fn a_set_smaller_than_expected_counts_from_its_first_repetition() {
+    let spec = find("shoulder-abduction").unwrap();
+    // The nominal range is 100°; these repetitions rise 30° (under 40 % of it), four of them.
+    let mut tr = Tracker::new(spec, TrackerConfig::DEFAULT);
+    let done = run(&mut tr, 18.0, |t| if t < 17.0 { reps(t, 10.0, 40.0) } else { 10.0 });
+    assert_eq!(done.len(), 4, "{done:?}");
+    assert!(done[0].start_s < 2.0, "the first one counts: {done:?}");
+    // One such movement alone is not a set.
+    let mut tr = Tracker::new(spec, TrackerConfig::DEFAULT);
+    assert!(run(&mut tr, 8.0, |t| if t < 5.0 { reps(t, 10.0, 40.0) } else { 10.0 }).is_empty());
+}
+
+#[test]
+fn losing_the_moving_arm_is_told_with_its_joints_and_its_return_too() {
+    let spec = find("shoulder-abduction").unwrap();
+    let mut tr = Tracker::new(spec, TrackerConfig::DEFAULT);
+    let mut told = Vec::new();
+    for i in 0..(30 * 6) {
+        let t = i as f64 / 30.0;
+        let mut f = pose(t, 10.0);
+        if (1.0..3.5).contains(&t) {
+            // Both arms out of view.
+            for j in [Joint::LeftElbow, Joint::LeftWrist, Joint::RightElbow, Joint::RightWrist] {
+                f.joints[j.index()].conf = 0.0;
+            }
+        }
+        told.extend(tr.push(&f).iter().copied());
+    }
+    let lost: Vec<_> = told.iter().filter(|e| matches!(e, Event::SignalLost { .. })).collect();
+    let Some(Event::SignalLost { t, joints }) = lost.first().copied() else {
+        panic!("never told: {told:?}")
+    };
+    assert_eq!(lost.len(), 1);
+    assert!(*t >= 2.0 && *t < 2.8, "{t}");
+    for j in [Joint::RightElbow, Joint::RightWrist, Joint::LeftElbow, Joint::LeftWrist] {
+        assert!(joints.contains(j), "{j:?} not in {joints:?}");
+    }
+    assert!(!joints.contains(Joint::RightShoulder));
+    assert!(told.iter().any(|e| matches!(e, Event::SignalFound { t } if *t >= 3.5)));
+    assert!(tr.missing_frames().iter().any(|&(j, n)| j == Joint::RightWrist && n > 0));
+}
