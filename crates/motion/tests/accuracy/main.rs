@@ -273,3 +273,60 @@ fn row(m: u32, exercise: &str, sensor: Sensor, t: &Tally) -> String {
         range(&t.peaks, false),
     )
 }
+
+/// Tempo bounds against measured repetitions: every repetition of the shared correct sets, live,
+/// lasts at least its exercise's `min_rep_s` (so none of them is called too fast), and the
+/// table of docs/motion-accuracy.md ("Tempo") is printed.
+#[test]
+fn no_correct_repetition_is_called_too_fast() {
+    let Some(root) = root() else { return };
+    println!(
+        "\n| exercise | min_rep_s | reps measured | shortest (s) | median (s) | longest (s) | correct reps called too fast |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    let mut flagged = Vec::new();
+    for (m, exercise) in MOVEMENTS {
+        let spec = exercises::find(exercise).expect("known exercise");
+        let mut durations = Vec::new();
+        let mut too_fast = 0;
+        for sensor in [Sensor::Kinect, Sensor::Vicon] {
+            for subject in 1..=3 {
+                for correct in [true, false] {
+                    let Some(set) = load_set(&root, m, subject, sensor, correct) else { continue };
+                    let texts: Vec<&str> = set.texts.iter().map(String::as_str).collect();
+                    let format = if sensor == Sensor::Kinect {
+                        Format::UiprmdKinect
+                    } else {
+                        Format::UiprmdVicon
+                    };
+                    let rec = parse(format, &texts).expect("shared data parses");
+                    let a =
+                        analyze_with(exercise, &rec.frames, TrackerConfig::DEFAULT, Counting::Live)
+                            .expect("measurable");
+                    for r in &a.reps {
+                        durations.push(r.duration_s);
+                        let fast = r.errors.contains(physio_motion::exercises::FormError::TooFast);
+                        if correct && fast {
+                            too_fast += 1;
+                            flagged.push(format!(
+                                "m{m:02} s{subject:02} {sensor:?}: {:.2} s at {:.1} s",
+                                r.duration_s, r.motion_start_s
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        durations.sort_by(f64::total_cmp);
+        let at = |q: f64| durations[((durations.len() - 1) as f64 * q) as usize];
+        println!(
+            "| {exercise} | {:.1} | {} | {:.2} | {:.2} | {:.2} | {too_fast} |",
+            spec.min_rep_s,
+            durations.len(),
+            at(0.0),
+            at(0.5),
+            at(1.0)
+        );
+    }
+    assert!(flagged.is_empty(), "correct repetitions called too fast: {flagged:?}");
+}
