@@ -18,6 +18,10 @@ const NEW_POSITION_S: f64 = 4.0;
 /// pause people take before starting, and longer than the turning points of a stride.
 const SETTLE_S: f64 = 0.3;
 
+/// A hold begins at this share of the excursion, and is kept down to `HOLD_KEEP`.
+const HOLD_ENTER: f32 = 0.8;
+const HOLD_KEEP: f32 = 0.6;
+
 /// A pause this long on the way up (s), followed by a further rise of a repetition's start,
 /// means the movement before it was getting into the start position.
 const PAUSE_S: f64 = 0.5;
@@ -201,7 +205,12 @@ impl Tracker {
         }
         let excursion = act.peak_s - act.s_start;
         if spec.hold_s > 0.0 {
-            if s >= act.s_start + 0.8 * excursion && excursion >= ENTER * self.reference {
+            // A hold begins at 80 % of the excursion and lasts until the movement comes back
+            // below 60 %: a flicker of the sensor's noise under 80 % does not break it.
+            let reached =
+                s >= act.s_start + HOLD_ENTER * excursion && excursion >= ENTER * self.reference;
+            let kept = act.hold_since.is_some() && s >= act.s_start + HOLD_KEEP * excursion;
+            if reached || kept {
                 let since = *act.hold_since.get_or_insert(t);
                 let held = t - since;
                 act.held = act.held.max(held);
