@@ -142,6 +142,46 @@ test('replay: frames streamed with the header, resumed after a drop, counted, su
   }
 });
 
+test('replay: what the camera cannot see is shown in words until the signal is found, above any form cue', { timeout: 90_000 }, async () => {
+  // The engine cannot measure from frame 5 to frame 100 (3 s of the recording): the first
+  // repetition's trunk_lean warning (sent when it starts, about frame 31) comes meanwhile.
+  const fake = await startFakeLiveServer({ signalLost: { from: 5, to: 100, joints: ['left_knee', 'left_ankle'] } });
+  try {
+    await withPage(browser, fake.baseUrl, 'live-client-signal', async (page) => {
+      await page.addInitScript(RECORD_TEXT);
+      const text = syntheticRecording({ reps: 3, period: 2 });
+      await page.route('**/replay/signal.jsonl', (route) =>
+        route.fulfill({ status: 200, contentType: 'application/x-ndjson', body: text }),
+      );
+      await page.setViewportSize({ width: 844, height: 390 });
+      await page.goto('/exercise/shoulder-abduction?replay=/replay/signal.jsonl&speed=2');
+      await page.getByRole('button', { name: 'Start', exact: true }).click();
+      const lost = "The camera can't see your left knee and left ankle. Step back or turn so your whole leg is in view.";
+      await page.waitForFunction((want) => document.getElementById('feedback')?.textContent === want, lost);
+      assert.equal(await page.locator('#live').getAttribute('data-signal'), 'lost');
+      assert.equal(await page.locator('#feedback').isVisible(), true, 'the message is on screen in the session view');
+      await checkA11y(page, 'the camera session page while the camera cannot see the knee');
+      await page.waitForSelector('body[data-live-state=finished]', { timeout: 60_000 });
+
+      const shown = await page.evaluate(() => window.__shown.feedback);
+      assert.equal(shown[0], lost, `the first thing #feedback showed: ${JSON.stringify(shown)}`);
+      assert.ok(!shown.includes('Keep your body upright'), `no form cue while the joints are out of view: ${JSON.stringify(shown)}`);
+      assert.equal(await page.locator('#live').getAttribute('data-signal'), null, 'signal_found takes the message away');
+      assert.equal(await page.textContent('#counter'), '3');
+      // The summary: the count, how many done well, what to work on, and the way back.
+      const summary = await page.locator('#summary').textContent();
+      assert.match(summary, /You did 3 repetitions, 2 of them with good form/);
+      assert.match(summary, /To work on next time: keep your body upright\./);
+      const back = page.getByRole('link', { name: 'Back to your programme' });
+      assert.equal(await back.isVisible(), true, 'a way back to the programme after the set');
+      assert.equal(await back.getAttribute('href'), '/programme#exercise-shoulder-abduction');
+      await checkA11y(page, 'the camera session summary');
+    });
+  } finally {
+    await fake.stop();
+  }
+});
+
 test('replay: image-only frames go out binary, without the world flag', { timeout: 60_000 }, async () => {
   const fake = await startFakeLiveServer();
   try {
