@@ -41,9 +41,8 @@ const TOO_DARK = 'It is too dark for the camera. Turn on a light, or face a wind
 
 /** What the page says about a slow device (framerate.ts decides when). */
 const SPEED_NOTE: Record<Exclude<TrackerSpeed, 'normal'>, string> = {
-  lite: 'Your device is slow, so the camera tracking is using a lighter mode. It may be a little less exact.',
-  'too-slow':
-    'Your device is too slow for the camera tracking, even in its lighter mode. Counting may miss some repetitions. Closing other apps and tabs can help.',
+  lite: 'Your device is slow, so tracking now uses a lighter mode.',
+  'too-slow': 'Your device is too slow for tracking. Counting may miss some repetitions. Closing other apps can help.',
 };
 
 function byId<T extends HTMLElement>(id: string, type: { new (): T }): T {
