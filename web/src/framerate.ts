@@ -18,7 +18,11 @@ export const SLOW_FPS = 10;
  */
 export const WINDOW_S = 4;
 
-/** Pose results per second over a sliding window of the last `windowS` seconds. */
+/**
+ * Pose results per second over a sliding window of the last `windowS` seconds, as the inverse of
+ * the median time between results: a single stall, however long, moves the median by at most
+ * one interval, while a device that is slow all along moves all of them.
+ */
 export class FrameRate {
   private readonly windowMs: number;
   private times: number[] = [];
@@ -44,9 +48,16 @@ export class FrameRate {
     const from = now - this.windowMs;
     let drop = 0;
     while (drop < this.times.length && (this.times[drop] ?? now) < from) drop += 1;
-    if (drop > 0) this.times.splice(0, drop);
-    if (now - this.since < this.windowMs) return null;
-    return this.times.length / (this.windowMs / 1000);
+    // Keep the last result before the window: the interval from it into the window is real, and
+    // on a device that needs longer than the window per result it is the only one there is.
+    if (drop > 1) this.times.splice(0, drop - 1);
+    if (now - this.since < this.windowMs || this.times.length < 2) return null;
+    const gaps: number[] = [];
+    for (let i = 1; i < this.times.length; i++) gaps.push((this.times[i] ?? 0) - (this.times[i - 1] ?? 0));
+    gaps.sort((a, b) => a - b);
+    const mid = gaps.length >> 1;
+    const median = gaps.length % 2 === 1 ? (gaps[mid] ?? 0) : ((gaps[mid - 1] ?? 0) + (gaps[mid] ?? 0)) / 2;
+    return median > 0 ? 1000 / median : null;
   }
 }
 
@@ -60,11 +71,13 @@ export type TrackerSpeed = 'normal' | 'lite' | 'too-slow';
  */
 export class SpeedGuard {
   private readonly rate: FrameRate;
-  private state: TrackerSpeed = 'normal';
+  private state: TrackerSpeed;
   private lastFps: number | null = null;
 
-  constructor(rate = new FrameRate()) {
+  /** `start` is `'lite'` when the page already runs the lite model (a second set). */
+  constructor(rate = new FrameRate(), start: TrackerSpeed = 'normal') {
     this.rate = rate;
+    this.state = start;
   }
 
   get speed(): TrackerSpeed {

@@ -39,6 +39,12 @@ const FRAMING_ADVICE: Record<Exclude<FramingProblem, null>, string> = {
 };
 const TOO_DARK = 'It is too dark for the camera. Turn on a light, or face a window.';
 
+/**
+ * Set once this page has found the device too slow for the full model: a "Start again" then
+ * begins with the lite model instead of loading the full one and measuring again.
+ */
+let liteFromStart = false;
+
 /** What the page says about a slow device (framerate.ts decides when). */
 const SPEED_NOTE: Record<Exclude<TrackerSpeed, 'normal'>, string> = {
   lite: 'Your device is slow, so tracking now uses a lighter mode.',
@@ -129,7 +135,6 @@ class Page {
     // The range bar is a picture of what the counter and cues already say in words.
     this.rangeBar.parentElement?.setAttribute('aria-hidden', 'true');
     this.summary.tabIndex = -1;
-    this.summary.setAttribute('aria-labelledby', 'summary-title');
     this.video.muted = true;
     this.video.playsInline = true;
     this.video.setAttribute('aria-hidden', 'true');
@@ -356,7 +361,7 @@ class Session {
     let runStart = 0;
     let lastT = -1;
     let unseenSince = -1;
-    const speed = new SpeedGuard();
+    const speed = new SpeedGuard(undefined, liteFromStart ? 'lite' : 'normal');
     let pose: ReturnType<typeof createPose> | null = null;
 
     const onResults = (results: Results): void => {
@@ -430,7 +435,7 @@ class Session {
       this.updateRange(points);
     };
 
-    const tracker = createPose(p.mediapipePath, p.mediapipeFiles, onResults);
+    const tracker = createPose(p.mediapipePath, p.mediapipeFiles, onResults, liteFromStart ? 0 : 1);
     pose = tracker;
     this.cleanup.push(() => void tracker.close().catch(() => undefined));
     await tracker.initialize();
@@ -452,6 +457,7 @@ class Session {
     // The lite model is a third of the full one's size and much quicker; MediaPipe loads it on
     // the next frame and the loop goes on.
     if (speed === 'lite') pose.setOptions({ modelComplexity: 0 });
+    liteFromStart = true;
     p.trackerNote.textContent = SPEED_NOTE[speed];
     p.trackerNote.hidden = false;
   }
@@ -631,6 +637,7 @@ class Session {
       p.setCount(reps);
     }
     p.summary.replaceChildren(...this.summaryContent(summary, reps));
+    p.summary.setAttribute('aria-labelledby', 'summary-title');
     p.summary.hidden = false;
     p.setStatus(summary ? 'Session saved.' : 'Session ended.');
     p.setRange(0);

@@ -68,6 +68,6 @@ export function unseenMessage(joints: readonly string[]): string {
     if (!parts.includes(part)) parts.push(part);
   }
   // Past four parts a list stops helping: say it is much of the body.
-  const what = parts.length > 4 ? `your ${listInWords(parts.slice(0, 3))} and other parts of your body` : `your ${listInWords(parts)}`;
+  const what = parts.length > 4 ? `your ${parts.slice(0, 3).join(', ')} and other parts of your body` : `your ${listInWords(parts)}`;
   return `The camera can't see ${what}. ${advice(known)}`;
 }

@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
+import * as esbuild from 'esbuild';
 import { WEB_DIR, checkA11y, launchBrowser, screenshot, withPage } from './helpers.mjs';
 import { startFakeLiveServer, syntheticRecording } from './fake-live-server.mjs';
 
@@ -23,6 +24,72 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+});
+
+/** Imports one of the page's TypeScript modules (bundled in memory), for its pure logic. */
+async function importSource(file) {
+  const out = await esbuild.build({ entryPoints: [path.join(WEB_DIR, 'src', file)], bundle: true, format: 'esm', write: false, logLevel: 'silent' });
+  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+}
+
+test('slow devices: only a rate below 10 a second for a whole window switches to lite, then says counting may miss', async () => {
+  const { SpeedGuard, SLOW_FPS, WINDOW_S } = await importSource('framerate.ts');
+  assert.equal(SLOW_FPS, 10);
+  const guard = new SpeedGuard();
+  const changes = [];
+  let now = 0;
+  const run = (fps, seconds) => {
+    const end = now + seconds * 1000;
+    while (now < end) {
+      now += 1000 / fps;
+      const c = guard.tick(now);
+      if (c) changes.push([Math.round(now), c]);
+    }
+  };
+  run(15, 10);
+  // One frame that takes a second and a half (a garbage collection, a busy tab): no switch.
+  now += 1500;
+  guard.tick(now);
+  run(15, 10);
+  assert.deepEqual(changes, [], `steady 15/s with one slow frame: ${JSON.stringify(changes)}`);
+  const slowFrom = now;
+  run(6, 12);
+  assert.equal(changes[0]?.[1], 'lite', JSON.stringify(changes));
+  // Once most of the window is slow (the median interval), so after seconds, not a frame.
+  assert.ok(changes[0][0] - slowFrom >= 2000 && changes[0][0] - slowFrom <= (WINDOW_S + 1) * 1000, JSON.stringify(changes));
+  // Still slow on the lite model, measured afresh for a whole window: counting may miss.
+  assert.equal(changes[1]?.[1], 'too-slow', JSON.stringify(changes));
+  assert.ok(changes[1][0] - changes[0][0] >= WINDOW_S * 1000, JSON.stringify(changes));
+  run(20, 6);
+  assert.equal(changes[2]?.[1], 'lite', `it keeps up again: ${JSON.stringify(changes)}`);
+  assert.equal(changes.length, 3);
+
+  // A device that needs longer than the window for one result is judged too.
+  const crawl = new SpeedGuard();
+  const verdicts = [];
+  for (let t = 0; t <= 30_000; t += 5_000) verdicts.push(crawl.tick(t));
+  assert.ok(verdicts.includes('lite'), JSON.stringify(verdicts));
+  assert.ok(Math.abs(crawl.fps - 0.2) < 1e-9, `one result every 5 s is 0.2 a second: ${crawl.fps}`);
+});
+
+test('what the camera cannot see, in words', async () => {
+  const { unseenMessage } = await importSource('unseen.ts');
+  assert.equal(
+    unseenMessage(['left_knee', 'left_ankle']),
+    "The camera can't see your left knee and left ankle. Step back or turn so your whole leg is in view.",
+  );
+  assert.equal(
+    unseenMessage(['left_knee', 'right_knee']),
+    "The camera can't see your left knee and right knee. Step back or turn so both your legs are in view.",
+  );
+  assert.equal(unseenMessage(['right_wrist']), "The camera can't see your right wrist. Step back or turn so your whole arm is in view.");
+  assert.equal(unseenMessage(['head', 'c7']), "The camera can't see your head and neck. Move so your head and shoulders are in view.");
+  assert.equal(
+    unseenMessage(['pelvis', 'left_hip', 'left_shoulder']),
+    "The camera can't see your hips, left hip and left shoulder. Step back so your whole body is in view, about 2 metres from the camera.",
+  );
+  assert.match(unseenMessage(['left_hip', 'left_knee', 'left_ankle', 'left_foot', 'right_hip']), /^The camera can't see your left hip, left knee, left ankle and other parts of your body\. /);
+  assert.match(unseenMessage([]), /^The camera can't see you\. Step back into the picture/);
 });
 
 /** The frames of a blazepose-json text, by `t`. */
