@@ -677,7 +677,8 @@ class Session {
     const good = summary?.correct_count;
     let done = `You did ${reps} repetition${reps === 1 ? '' : 's'}`;
     if (good !== undefined && reps > 0) done += `, ${good} of them with good form`;
-    if (summary?.duration_s !== undefined) done += `, in ${formatDuration(summary.duration_s)}`;
+    // Under a second there was no set to time (Finish straight after Start).
+    if (summary?.duration_s !== undefined && summary.duration_s >= 1) done += `, in ${formatDuration(summary.duration_s)}`;
     out.push(para(`${done}.`, 'live-summary-count'));
 
     // What to work on: the form errors of the counted repetitions, most frequent first (two at
