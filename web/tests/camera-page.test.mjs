@@ -82,6 +82,17 @@ async function visit(context, fn) {
   page.setDefaultTimeout(15_000);
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  // What the page logged, to explain a failure.
+  const log = [];
+  page.on('console', (m) => log.push(`${m.type()}: ${m.text().slice(0, 200)}`));
+  page.finishSet = async () => {
+    await page.getByRole('button', { name: 'Finish', exact: true }).click({ timeout: 90_000 });
+    // Pose estimation holds the page's main thread for seconds at a time on a busy machine.
+    await page.waitForSelector('body[data-live-state=finished]', { state: 'attached', timeout: 120_000 }).catch(async (err) => {
+      const now = await page.evaluate(() => [document.body.dataset.liveState, document.getElementById('status')?.textContent]).catch(String);
+      assert.fail(`${err.message.split('\n')[0]}; page: ${JSON.stringify(now)}; errors: ${JSON.stringify(errors)}; log: ${log.slice(-15).join(' | ')}`);
+    });
+  };
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
   /** requestId → { url, fromCache, bytes, cacheControl, status } */
@@ -123,8 +134,7 @@ async function visit(context, fn) {
   if (fn) await fn(page);
   // Let the requests that are still coming (the lite model, if the page switched) finish.
   await page.waitForLoadState('networkidle', { timeout: 60_000 }).catch(() => undefined);
-  await page.getByRole('button', { name: 'Finish', exact: true }).click({ timeout: 90_000 });
-  await page.waitForSelector('body[data-live-state=finished]', { timeout: 60_000 });
+  await page.finishSet();
   assert.deepEqual(errors, [], 'no uncaught JavaScript errors on the camera page');
   return [...files.values()].filter((f) => f.url);
 }
@@ -231,8 +241,7 @@ test('phone sideways and laptop: the counter reads from 2 m; a second visit take
     try {
       second = await visit(context, async (page) => {
         // The summary after the set, and the way back, at the three sizes.
-        await page.getByRole('button', { name: 'Finish', exact: true }).click({ timeout: 90_000 });
-        await page.waitForSelector('body[data-live-state=finished]', { timeout: 60_000 });
+        await page.finishSet();
         // (The page's own back link is there too, behind the session view and inert.)
         const back = page.locator('#done-link');
         assert.equal(await back.isVisible(), true, 'a way back after the set');
