@@ -60,16 +60,47 @@ export function stopCamera(stream: MediaStream | null, video: HTMLVideoElement):
   video.srcObject = null;
 }
 
-/** Creates MediaPipe Pose from the global that pose.js defines, loading its files from `base`. */
-export function createPose(base: string, onResults: (r: Results) => void): Pose {
+/**
+ * Reads the page's `data-mediapipe-files`: MediaPipe's file names → the content-hashed names the
+ * build gave them (web/build.mjs). Anything but a JSON object of plain names gives an empty map.
+ */
+export function parseFileMap(json: string | undefined): ReadonlyMap<string, string> {
+  const map = new Map<string, string>();
+  if (!json) return map;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return map;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return map;
+  for (const [name, hashed] of Object.entries(value)) {
+    if (typeof hashed === 'string' && /^[A-Za-z0-9._-]+$/.test(hashed)) map.set(name, hashed);
+  }
+  return map;
+}
+
+/** The model MediaPipe runs: 1 (full) normally, 0 (lite) on a device too slow for it. */
+export type ModelComplexity = 0 | 1;
+
+/**
+ * Creates MediaPipe Pose from the global that pose.js defines, loading its files from `base`
+ * under the hashed names of `files` (a name missing there is asked for as it is).
+ */
+export function createPose(
+  base: string,
+  files: ReadonlyMap<string, string>,
+  onResults: (r: Results) => void,
+  modelComplexity: ModelComplexity = 1,
+): Pose {
   const PoseCtor = window.Pose;
   if (typeof PoseCtor !== 'function') {
     throw new CameraError('window.Pose is missing (pose.js did not load)', 'The movement tracker did not load. Reload the page to try again.');
   }
   const prefix = base.endsWith('/') ? base : `${base}/`;
-  const pose = new PoseCtor({ locateFile: (file: string) => prefix + file });
+  const pose = new PoseCtor({ locateFile: (file: string) => prefix + (files.get(file) ?? file) });
   pose.setOptions({
-    modelComplexity: 1,
+    modelComplexity,
     smoothLandmarks: true,
     enableSegmentation: false,
     minDetectionConfidence: 0.5,

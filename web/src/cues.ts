@@ -57,12 +57,16 @@ export function countWord(n: number): string {
 }
 
 /**
- * Shows one cue at a time in an element: a cue stays at least `minMs`; a newer one waits (only
- * the newest waits) and replaces it then; a cue disappears after `showMs`.
+ * Shows one cue at a time in an element, never a stack: a cue stays at least `minMs`; a newer
+ * one waits (only the newest waits) and replaces it then; a cue disappears after `showMs`.
+ * A pinned message (the camera cannot see the person) outranks every cue: it stays until
+ * unpinned, and form cues that arrive meanwhile are dropped, since they were measured on a body
+ * the camera could not see.
  */
 export class CueBoard {
   private shownAt = 0;
   private pending: string | null = null;
+  private pinned: string | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly el: HTMLElement;
   private readonly minMs: number;
@@ -77,6 +81,7 @@ export class CueBoard {
   }
 
   show(text: string): void {
+    if (this.pinned !== null) return;
     const now = performance.now();
     const current = this.el.textContent ?? '';
     if (current === text && now - this.shownAt < this.showMs) return;
@@ -91,7 +96,32 @@ export class CueBoard {
   clear(): void {
     clearTimeout(this.timer);
     this.pending = null;
+    this.pinned = null;
     this.el.textContent = '';
+  }
+
+  /** Shows `text` at once, in place of any cue, until `unpin`. */
+  pin(text: string): void {
+    clearTimeout(this.timer);
+    this.pending = null;
+    const changed = this.pinned !== text;
+    this.pinned = text;
+    this.el.textContent = text;
+    this.el.dataset.pinned = 'true';
+    if (changed) this.onShow(text);
+  }
+
+  /** Takes the pinned message away (cues show again). */
+  unpin(): void {
+    if (this.pinned === null) return;
+    this.pinned = null;
+    delete this.el.dataset.pinned;
+    this.el.textContent = '';
+    this.shownAt = 0;
+  }
+
+  get isPinned(): boolean {
+    return this.pinned !== null;
   }
 
   private put(text: string): void {

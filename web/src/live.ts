@@ -5,12 +5,14 @@
 
 import './live.css';
 import type { Results } from '@mediapipe/pose';
-import { BrightnessMeter, CameraError, MIN_BRIGHTNESS, createPose, openCamera, runPoseLoop, stopCamera } from './camera';
+import { BrightnessMeter, CameraError, MIN_BRIGHTNESS, createPose, openCamera, parseFileMap, runPoseLoop, stopCamera } from './camera';
 import { CueBoard, Speaker, VOICE_OFF_KEY, countWord, cueFor, storeFlag, storedFlag } from './cues';
+import { SpeedGuard, type TrackerSpeed } from './framerate';
 import { MovementSignal, RangeGauge, STYLE_NORMAL, STYLE_READY, drawSkeleton, framingProblem, type FramingProblem } from './landmarks';
 import { makeHeader, toPoints, type Frame, type Header, type Point4, type ServerEvent, type SummaryEvent } from './protocol';
 import { loadRecording, playFrames, replayParams, type ReplayParams } from './replay';
 import { LiveSocket } from './socket';
+import { unseenMessage } from './unseen';
 
 export type LiveState = 'idle' | 'calibrating' | 'running' | 'finished' | 'error';
 
@@ -36,6 +38,18 @@ const FRAMING_ADVICE: Record<Exclude<FramingProblem, null>, string> = {
   body: 'Make sure the camera can see all of your body.',
 };
 const TOO_DARK = 'It is too dark for the camera. Turn on a light, or face a window.';
+
+/**
+ * Set once this page has found the device too slow for the full model: a "Start again" then
+ * begins with the lite model instead of loading the full one and measuring again.
+ */
+let liteFromStart = false;
+
+/** What the page says about a slow device (framerate.ts decides when). */
+const SPEED_NOTE: Record<Exclude<TrackerSpeed, 'normal'>, string> = {
+  lite: 'Your device is slow, so tracking now uses a lighter mode.',
+  'too-slow': 'Your device is too slow for tracking. Counting may miss some repetitions. Closing other apps can help.',
+};
 
 function byId<T extends HTMLElement>(id: string, type: { new (): T }): T {
   const el = document.getElementById(id);
@@ -67,6 +81,10 @@ class Page {
   readonly start: HTMLButtonElement;
   readonly finish: HTMLButtonElement;
   readonly summary: HTMLElement;
+  /** Tells the patient that the device is slow and what the page did about it. */
+  readonly trackerNote: HTMLElement;
+  /** The way back after the set: to the programme, or to the guided session. */
+  readonly doneLink: HTMLAnchorElement;
   readonly check: HTMLElement;
   readonly checkBody: HTMLElement;
   readonly checkLight: HTMLElement;
@@ -78,6 +96,10 @@ class Page {
   readonly targetReps: number;
   readonly wsPath: string;
   readonly mediapipePath: string;
+  /** MediaPipe's file names → their content-hashed names in `mediapipePath`. */
+  readonly mediapipeFiles: ReadonlyMap<string, string>;
+  /** Where "Back to your programme" leads (this exercise's card). */
+  readonly programmeHref: string;
   /** The guided session this set belongs to: after the set, go back to it with the count. */
   readonly returnTo: string | null;
 
@@ -104,8 +126,11 @@ class Page {
     this.targetReps = Number.isInteger(target) && target > 0 ? target : 0;
     this.wsPath = d.wsPath || '/api/v1/live';
     this.mediapipePath = d.mediapipePath || '/web/mediapipe/';
-    // Only a path on this site: the page sets it, but never follow it elsewhere.
-    this.returnTo = d.returnTo && d.returnTo.startsWith('/') && !d.returnTo.startsWith('//') ? d.returnTo : null;
+    this.mediapipeFiles = parseFileMap(d.mediapipeFiles);
+    // Only paths on this site: the page sets them, but never follow one elsewhere.
+    const local = (v: string | undefined): string | null => (v && v.startsWith('/') && !v.startsWith('//') ? v : null);
+    this.returnTo = local(d.returnTo);
+    this.programmeHref = local(d.programmeHref) ?? '/programme';
 
     // The range bar is a picture of what the counter and cues already say in words.
     this.rangeBar.parentElement?.setAttribute('aria-hidden', 'true');
@@ -122,7 +147,22 @@ class Page {
     this.check.hidden = true;
     this.checkBody = this.checkItem('Your whole body is in the picture');
     this.checkLight = this.checkItem('There is enough light');
-    this.setup.after(this.check);
+    this.status.after(this.check);
+
+    this.trackerNote = document.createElement('p');
+    this.trackerNote.id = 'tracker-note';
+    this.trackerNote.className = 'live-tracker-note';
+    this.trackerNote.setAttribute('role', 'status');
+    this.trackerNote.hidden = true;
+    this.check.after(this.trackerNote);
+
+    this.doneLink = document.createElement('a');
+    this.doneLink.id = 'done-link';
+    this.doneLink.className = 'button';
+    this.doneLink.hidden = true;
+    this.doneLink.href = this.returnTo ?? this.programmeHref;
+    this.doneLink.textContent = this.returnTo ? 'Back to your session' : 'Back to your programme';
+    this.start.before(this.doneLink);
 
     this.sound = Speaker.available ? this.makeSoundButton() : null;
   }
@@ -180,9 +220,47 @@ class Page {
   }
 }
 
+/** States in which the set fills the window (live.css): the picture, the counter, the cue. */
+const SESSION_VIEW: ReadonlySet<LiveState> = new Set(['calibrating', 'running', 'finished']);
+
 function setState(page: Page, state: LiveState): void {
   document.body.dataset.liveState = state;
   page.root.dataset.state = state;
+  setSessionView(page.root, SESSION_VIEW.has(state));
+}
+
+/**
+ * While the set fills the window, everything else on the page is `inert`: the keyboard and
+ * screen readers cannot wander behind it into links nobody can see.
+ */
+function setSessionView(root: HTMLElement, on: boolean): void {
+  for (let el: HTMLElement | null = root; el && el !== document.body; el = el.parentElement) {
+    const parent: HTMLElement | null = el.parentElement;
+    const siblings: Element[] = parent ? Array.from(parent.children) : [];
+    for (const other of siblings) {
+      if (other === el || !(other instanceof HTMLElement)) continue;
+      if (on && !other.inert) {
+        other.inert = true;
+        other.dataset.liveInert = 'true';
+      } else if (!on && other.dataset.liveInert) {
+        other.inert = false;
+        delete other.dataset.liveInert;
+      }
+    }
+  }
+}
+
+/** "Keep your body upright" → "keep your body upright", to follow a colon. */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** The ids counted most often, most first (at most `n`; ties keep their first-seen order). */
+function mostFrequent(tally: ReadonlyMap<string, number>, n: number): string[] {
+  return [...tally.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([id]) => id);
 }
 
 /** One run from Start to the summary (or an error), camera or replay. */
@@ -203,6 +281,12 @@ class Session {
   private ending = false;
   private summaryTimer: ReturnType<typeof setTimeout> | undefined;
   private cleanup: Array<() => void> = [];
+  /** Form errors of the counted repetitions, by id: the summary's "to work on". */
+  private repErrors = new Map<string, number>();
+  /** Form warnings during repetitions, by id: used when no repetition carried its errors. */
+  private warnings = new Map<string, number>();
+  /** Repetitions the server judged correct, when it says (`rep_completed.correct`). */
+  private goodReps = 0;
   private latest: Point4[] | null = null;
   private drawQueued = false;
   private ready = false;
@@ -229,6 +313,8 @@ class Session {
     const p = this.page;
     p.summary.hidden = true;
     p.summary.textContent = '';
+    p.doneLink.hidden = true;
+    p.start.className = 'button';
     p.setCount(0);
     p.setRange(0);
     this.cues.clear();
@@ -275,10 +361,15 @@ class Session {
     let runStart = 0;
     let lastT = -1;
     let unseenSince = -1;
+    const speed = new SpeedGuard(undefined, liteFromStart ? 'lite' : 'normal');
+    let pose: ReturnType<typeof createPose> | null = null;
 
     const onResults = (results: Results): void => {
       if (this.state !== 'calibrating' && this.state !== 'running') return;
       const now = performance.now();
+      const change = speed.tick(now);
+      if (speed.fps !== null) p.root.dataset.trackerFps = speed.fps.toFixed(1);
+      if (change && pose) this.onSpeed(change, speed.fps, pose);
       if (now - measuredAt > BRIGHTNESS_EVERY_MS) {
         brightness = meter.measure(p.video);
         measuredAt = now;
@@ -344,13 +435,31 @@ class Session {
       this.updateRange(points);
     };
 
-    const pose = createPose(p.mediapipePath, onResults);
-    this.cleanup.push(() => void pose.close().catch(() => undefined));
-    await pose.initialize();
+    const tracker = createPose(p.mediapipePath, p.mediapipeFiles, onResults, liteFromStart ? 0 : 1);
+    pose = tracker;
+    this.cleanup.push(() => void tracker.close().catch(() => undefined));
+    await tracker.initialize();
     if (this.ending || this.state !== 'calibrating') return;
     p.setStatus(FRAMING_ADVICE.nobody);
-    const stop = runPoseLoop(p.video, pose, (err) => this.fail(err));
+    const stop = runPoseLoop(p.video, tracker, (err) => this.fail(err));
     this.cleanup.push(stop);
+  }
+
+  /** The device keeps up with the model, or not (framerate.ts): switch to lite, and say so. */
+  private onSpeed(speed: TrackerSpeed, fps: number | null, pose: ReturnType<typeof createPose>): void {
+    const p = this.page;
+    console.info(`live: pose estimation at ${fps?.toFixed(1) ?? '?'} frames/s: ${speed}`);
+    document.body.dataset.trackerSpeed = speed;
+    if (speed === 'normal') {
+      p.trackerNote.hidden = true;
+      return;
+    }
+    // The lite model is a third of the full one's size and much quicker; MediaPipe loads it on
+    // the next frame and the loop goes on.
+    if (speed === 'lite') pose.setOptions({ modelComplexity: 0 });
+    liteFromStart = true;
+    p.trackerNote.textContent = SPEED_NOTE[speed];
+    p.trackerNote.hidden = false;
   }
 
   // ---- replay ------------------------------------------------------------------------------
@@ -427,6 +536,8 @@ class Session {
       case 'rep_completed': {
         // `index` is 1-based over the session; never count backwards, never skip one we saw.
         this.count = Math.max(this.count + 1, Number.isFinite(e.index) ? e.index : 0);
+        if (e.correct === true) this.goodReps += 1;
+        for (const id of e.errors ?? []) this.repErrors.set(id, (this.repErrors.get(id) ?? 0) + 1);
         p.setCount(this.count);
         p.counter.parentElement?.classList.remove('is-bumped');
         void p.counter.parentElement?.offsetWidth;
@@ -438,7 +549,17 @@ class Session {
         break;
       }
       case 'form_warning':
+        this.warnings.set(e.error, (this.warnings.get(e.error) ?? 0) + 1);
         this.cues.show(cueFor(e.error));
+        break;
+      case 'signal_lost':
+        // Until `signal_found`: this outranks every form cue (nothing can be judged meanwhile).
+        this.cues.pin(unseenMessage(e.joints));
+        p.root.dataset.signal = 'lost';
+        break;
+      case 'signal_found':
+        this.cues.unpin();
+        delete p.root.dataset.signal;
         break;
       case 'hold_progress': {
         const held = Math.floor(e.held_s);
@@ -515,19 +636,16 @@ class Session {
       this.count = reps;
       p.setCount(reps);
     }
-    const parts = [`You did ${reps} repetition${reps === 1 ? '' : 's'}`];
-    if (summary?.correct_count !== undefined && reps > 0) parts.push(`, ${summary.correct_count} of them with good form`);
-    if (summary?.duration_s !== undefined) parts.push(`, in ${formatDuration(summary.duration_s)}`);
-    parts.push('.');
-    p.summary.textContent = summary
-      ? `${parts.join('')} Your physiotherapist can see this session.`
-      : `${parts.join('')} We could not confirm that the end of the session was saved.`;
+    p.summary.replaceChildren(...this.summaryContent(summary, reps));
+    p.summary.setAttribute('aria-labelledby', 'summary-title');
     p.summary.hidden = false;
     p.setStatus(summary ? 'Session saved.' : 'Session ended.');
     p.setRange(0);
     p.finish.hidden = true;
     p.start.hidden = false;
     p.start.textContent = 'Start again';
+    p.start.className = 'button-secondary';
+    p.doneLink.hidden = false;
     this.setState('finished');
     p.summary.focus();
     this.onEnd();
@@ -535,9 +653,49 @@ class Session {
       // Part of a guided session: back to it, with this set's count filled in.
       const back = new URL(p.returnTo, location.href);
       back.searchParams.set('camera', this.sessionId);
-      p.summary.textContent = `${p.summary.textContent} Taking you back to your session\u2026`;
+      p.doneLink.href = back.href;
+      const going = document.createElement('p');
+      going.textContent = 'Taking you back to your session\u2026';
+      p.summary.append(going);
       setTimeout(() => location.assign(back.href), RETURN_DELAY_MS);
     }
+  }
+
+  /** The summary in words: how many, how many done well, what to work on, whether it is saved. */
+  private summaryContent(summary: SummaryEvent | null, reps: number): HTMLElement[] {
+    const para = (text: string, className?: string): HTMLElement => {
+      const el = document.createElement('p');
+      el.textContent = text;
+      if (className) el.className = className;
+      return el;
+    };
+    const title = document.createElement('h2');
+    title.id = 'summary-title';
+    title.textContent = reps > 0 ? 'Well done' : 'Set finished';
+    const out: HTMLElement[] = [title];
+
+    const good = summary?.correct_count;
+    let done = `You did ${reps} repetition${reps === 1 ? '' : 's'}`;
+    if (good !== undefined && reps > 0) done += `, ${good} of them with good form`;
+    // Under a second there was no set to time (Finish straight after Start).
+    if (summary?.duration_s !== undefined && summary.duration_s >= 1) done += `, in ${formatDuration(summary.duration_s)}`;
+    out.push(para(`${done}.`, 'live-summary-count'));
+
+    // What to work on: the form errors of the counted repetitions, most frequent first (two at
+    // most: more is too much to take in after a set); while-moving warnings if none carried any.
+    const tally = this.repErrors.size > 0 ? this.repErrors : this.warnings;
+    const focus = mostFrequent(tally, 2).map((id) => lowerFirst(cueFor(id)));
+    if (reps > 0 && focus.length > 0) {
+      out.push(para(`To work on next time: ${focus.join('; and ')}.`, 'live-summary-work-on'));
+    } else if (reps > 0 && (good ?? this.goodReps) >= reps) {
+      out.push(para('Every repetition was done well.', 'live-summary-work-on'));
+    }
+    out.push(
+      para(
+        summary ? 'Your physiotherapist can see this session.' : 'We could not confirm that the end of the session was saved.',
+      ),
+    );
+    return out;
   }
 
   private fail(err: unknown): void {

@@ -59,6 +59,21 @@ export interface SetCompleteEvent {
   t: number;
   reps: number;
 }
+/**
+ * The exercise's movement could not be measured for about a second because these joints
+ * (snake_case of `physio_motion::skeleton::Joint`) are not visible; empty when the person is
+ * not seen at all. Lasts until `signal_found`.
+ */
+export interface SignalLostEvent {
+  type: 'signal_lost';
+  t: number;
+  joints: string[];
+}
+/** The movement can be measured again. */
+export interface SignalFoundEvent {
+  type: 'signal_found';
+  t: number;
+}
 export interface ErrorEvent {
   type: 'error';
   message: string;
@@ -78,6 +93,8 @@ export type ServerEvent =
   | FormWarningEvent
   | HoldProgressEvent
   | SetCompleteEvent
+  | SignalLostEvent
+  | SignalFoundEvent
   | ErrorEvent
   | SummaryEvent;
 
@@ -88,6 +105,8 @@ const KNOWN = new Set([
   'form_warning',
   'hold_progress',
   'set_complete',
+  'signal_lost',
+  'signal_found',
   'error',
   'summary',
 ]);
@@ -103,6 +122,12 @@ export function parseEvent(text: string): ServerEvent | null {
   if (typeof value !== 'object' || value === null) return null;
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string' || !KNOWN.has(type)) return null;
+  if (type === 'signal_lost') {
+    // The joints are shown to the patient: keep only names, and none when the list is malformed.
+    const joints = (value as { joints?: unknown }).joints;
+    const names = Array.isArray(joints) ? joints.filter((j): j is string => typeof j === 'string') : [];
+    return { ...(value as SignalLostEvent), joints: names };
+  }
   return value as ServerEvent;
 }
 

@@ -7,6 +7,7 @@
 // file itself.
 
 import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import path from 'node:path';
@@ -24,24 +25,37 @@ const TYPES = {
   '.json': 'application/json',
 };
 
+/** MediaPipe's original → content-hashed file names, as web/build.mjs wrote them. */
+function mediapipeManifest() {
+  return JSON.parse(readFileSync(path.join(DIST, 'mediapipe', 'manifest.json'), 'utf8'));
+}
+
+const attr = (text) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
 export function livePageHtml({ exercise = 'shoulder-abduction', name = 'Shoulder abduction', target = 3 } = {}) {
+  const files = mediapipeManifest();
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${name} – Physio</title><link rel="stylesheet" href="/static/app.css"></head>
 <body><main id="main" class="wrap"><h1>${name}</h1>
 <div id="live" data-exercise="${exercise}" data-exercise-name="${name}" data-view="front"
-     data-target-reps="${target}" data-ws-path="/api/v1/live" data-mediapipe-path="/web/mediapipe/">
+     data-target-reps="${target}" data-ws-path="/api/v1/live" data-mediapipe-path="/web/mediapipe/"
+     data-mediapipe-files="${attr(JSON.stringify(files))}" data-programme-href="/programme#exercise-${exercise}">
   <p id="setup" class="live-setup">Stand facing the camera, about 2 metres away, with your whole body in view.</p>
   <div class="live-stage"><video id="camera" playsinline muted></video><canvas id="overlay"></canvas></div>
-  <p id="status" role="status" aria-live="polite"></p>
-  <div class="live-counter"><span id="counter">0</span> of <span id="target">${target}</span></div>
-  <div class="live-range"><div id="range-bar"></div></div>
-  <p id="feedback" aria-live="assertive"></p>
-  <button id="start" class="button" type="button">Start</button>
-  <button id="finish" class="button-secondary" type="button" hidden>Finish</button>
-  <p id="summary" hidden></p>
+  <div class="live-panel">
+    <div class="live-counter"><span id="counter">0</span> <span class="live-of">of <span id="target">${target}</span></span></div>
+    <p id="status" role="status" aria-live="polite"></p>
+    <p id="feedback" aria-live="assertive"></p>
+    <div class="live-range"><div id="range-bar"></div></div>
+    <div id="summary" hidden></div>
+    <div class="live-actions">
+      <button id="start" class="button" type="button">Start</button>
+      <button id="finish" class="button-secondary" type="button" hidden>Finish</button>
+    </div>
+  </div>
 </div></main>
-<script src="/web/mediapipe/pose.js"></script>
+<script src="/web/mediapipe/${files['pose.js']}"></script>
 <script type="module" src="/web/live.js"></script>
 </body></html>`;
 }
@@ -132,9 +146,11 @@ export function decodeBinaryFrame(buf) {
 /**
  * Starts the fake server. Options: `dropAfterRep` (close the first connection, without a close
  * frame, right after that repetition was reported), `errorOnFrame` (answer that frame number
- * with an `error` event), `pages` (extra routes: path → HTML).
+ * with an `error` event), `signalLost` (`{ from, to, joints }`: send `signal_lost` naming
+ * `joints` at frame `from` and `signal_found` at frame `to`, as the engine does when the
+ * exercise's joints are out of view), `pages` (extra routes: path → HTML).
  */
-export async function startFakeLiveServer({ dropAfterRep = 0, errorOnFrame = 0, pages = {} } = {}) {
+export async function startFakeLiveServer({ dropAfterRep = 0, errorOnFrame = 0, signalLost = null, pages = {} } = {}) {
   /** Every connection: its URL and the parsed messages it received. */
   const connections = [];
   /** Sessions by id: the rep count. */
@@ -245,6 +261,8 @@ export async function startFakeLiveServer({ dropAfterRep = 0, errorOnFrame = 0, 
         firstT ??= msg.t;
         lastT = msg.t;
         if (frames === errorOnFrame) send({ type: 'error', message: `frame ${frames}: test error` });
+        if (signalLost && frames === signalLost.from) send({ type: 'signal_lost', t: msg.t, joints: signalLost.joints });
+        if (signalLost && frames === signalLost.to) send({ type: 'signal_found', t: msg.t });
         // Toy engine: left wrist (15) above the left shoulder (11) in the image (y down).
         const up = msg.landmarks[15][1] < msg.landmarks[11][1];
         if (up && !raised) {

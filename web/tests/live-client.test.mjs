@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
+import * as esbuild from 'esbuild';
 import { WEB_DIR, checkA11y, launchBrowser, screenshot, withPage } from './helpers.mjs';
 import { startFakeLiveServer, syntheticRecording } from './fake-live-server.mjs';
 
@@ -23,6 +24,72 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+});
+
+/** Imports one of the page's TypeScript modules (bundled in memory), for its pure logic. */
+async function importSource(file) {
+  const out = await esbuild.build({ entryPoints: [path.join(WEB_DIR, 'src', file)], bundle: true, format: 'esm', write: false, logLevel: 'silent' });
+  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+}
+
+test('slow devices: only a rate below 10 a second for a whole window switches to lite, then says counting may miss', async () => {
+  const { SpeedGuard, SLOW_FPS, WINDOW_S } = await importSource('framerate.ts');
+  assert.equal(SLOW_FPS, 10);
+  const guard = new SpeedGuard();
+  const changes = [];
+  let now = 0;
+  const run = (fps, seconds) => {
+    const end = now + seconds * 1000;
+    while (now < end) {
+      now += 1000 / fps;
+      const c = guard.tick(now);
+      if (c) changes.push([Math.round(now), c]);
+    }
+  };
+  run(15, 10);
+  // One frame that takes a second and a half (a garbage collection, a busy tab): no switch.
+  now += 1500;
+  guard.tick(now);
+  run(15, 10);
+  assert.deepEqual(changes, [], `steady 15/s with one slow frame: ${JSON.stringify(changes)}`);
+  const slowFrom = now;
+  run(6, 12);
+  assert.equal(changes[0]?.[1], 'lite', JSON.stringify(changes));
+  // Once most of the window is slow (the median interval), so after seconds, not a frame.
+  assert.ok(changes[0][0] - slowFrom >= 2000 && changes[0][0] - slowFrom <= (WINDOW_S + 1) * 1000, JSON.stringify(changes));
+  // Still slow on the lite model, measured afresh for a whole window: counting may miss.
+  assert.equal(changes[1]?.[1], 'too-slow', JSON.stringify(changes));
+  assert.ok(changes[1][0] - changes[0][0] >= WINDOW_S * 1000, JSON.stringify(changes));
+  run(20, 6);
+  assert.equal(changes[2]?.[1], 'lite', `it keeps up again: ${JSON.stringify(changes)}`);
+  assert.equal(changes.length, 3);
+
+  // A device that needs longer than the window for one result is judged too.
+  const crawl = new SpeedGuard();
+  const verdicts = [];
+  for (let t = 0; t <= 30_000; t += 5_000) verdicts.push(crawl.tick(t));
+  assert.ok(verdicts.includes('lite'), JSON.stringify(verdicts));
+  assert.ok(Math.abs(crawl.fps - 0.2) < 1e-9, `one result every 5 s is 0.2 a second: ${crawl.fps}`);
+});
+
+test('what the camera cannot see, in words', async () => {
+  const { unseenMessage } = await importSource('unseen.ts');
+  assert.equal(
+    unseenMessage(['left_knee', 'left_ankle']),
+    "The camera can't see your left knee and left ankle. Step back or turn so your whole leg is in view.",
+  );
+  assert.equal(
+    unseenMessage(['left_knee', 'right_knee']),
+    "The camera can't see your left knee and right knee. Step back or turn so both your legs are in view.",
+  );
+  assert.equal(unseenMessage(['right_wrist']), "The camera can't see your right wrist. Step back or turn so your whole arm is in view.");
+  assert.equal(unseenMessage(['head', 'c7']), "The camera can't see your head and neck. Move so your head and shoulders are in view.");
+  assert.equal(
+    unseenMessage(['pelvis', 'left_hip', 'left_shoulder']),
+    "The camera can't see your hips, left hip and left shoulder. Step back so your whole body is in view, about 2 metres from the camera.",
+  );
+  assert.match(unseenMessage(['left_hip', 'left_knee', 'left_ankle', 'left_foot', 'right_hip']), /^The camera can't see your left hip, left knee, left ankle and other parts of your body\. /);
+  assert.match(unseenMessage([]), /^The camera can't see you\. Step back into the picture/);
 });
 
 /** The frames of a blazepose-json text, by `t`. */
@@ -136,6 +203,46 @@ test('replay: frames streamed with the header, resumed after a drop, counted, su
 
       await screenshot(page, 'live-client-replay');
       await checkA11y(page, 'the camera session page after a replay');
+    });
+  } finally {
+    await fake.stop();
+  }
+});
+
+test('replay: what the camera cannot see is shown in words until the signal is found, above any form cue', { timeout: 90_000 }, async () => {
+  // The engine cannot measure from frame 5 to frame 100 (3 s of the recording): the first
+  // repetition's trunk_lean warning (sent when it starts, about frame 31) comes meanwhile.
+  const fake = await startFakeLiveServer({ signalLost: { from: 5, to: 100, joints: ['left_knee', 'left_ankle'] } });
+  try {
+    await withPage(browser, fake.baseUrl, 'live-client-signal', async (page) => {
+      await page.addInitScript(RECORD_TEXT);
+      const text = syntheticRecording({ reps: 3, period: 2 });
+      await page.route('**/replay/signal.jsonl', (route) =>
+        route.fulfill({ status: 200, contentType: 'application/x-ndjson', body: text }),
+      );
+      await page.setViewportSize({ width: 844, height: 390 });
+      await page.goto('/exercise/shoulder-abduction?replay=/replay/signal.jsonl&speed=2');
+      await page.getByRole('button', { name: 'Start', exact: true }).click();
+      const lost = "The camera can't see your left knee and left ankle. Step back or turn so your whole leg is in view.";
+      await page.waitForFunction((want) => document.getElementById('feedback')?.textContent === want, lost);
+      assert.equal(await page.locator('#live').getAttribute('data-signal'), 'lost');
+      assert.equal(await page.locator('#feedback').isVisible(), true, 'the message is on screen in the session view');
+      await checkA11y(page, 'the camera session page while the camera cannot see the knee');
+      await page.waitForSelector('body[data-live-state=finished]', { timeout: 60_000 });
+
+      const shown = await page.evaluate(() => window.__shown.feedback);
+      assert.equal(shown[0], lost, `the first thing #feedback showed: ${JSON.stringify(shown)}`);
+      assert.ok(!shown.includes('Keep your body upright'), `no form cue while the joints are out of view: ${JSON.stringify(shown)}`);
+      assert.equal(await page.locator('#live').getAttribute('data-signal'), null, 'signal_found takes the message away');
+      assert.equal(await page.textContent('#counter'), '3');
+      // The summary: the count, how many done well, what to work on, and the way back.
+      const summary = await page.locator('#summary').textContent();
+      assert.match(summary, /You did 3 repetitions, 2 of them with good form/);
+      assert.match(summary, /To work on next time: keep your body upright\./);
+      const back = page.getByRole('link', { name: 'Back to your programme' });
+      assert.equal(await back.isVisible(), true, 'a way back to the programme after the set');
+      assert.equal(await back.getAttribute('href'), '/programme#exercise-shoulder-abduction');
+      await checkA11y(page, 'the camera session summary');
     });
   } finally {
     await fake.stop();

@@ -77,7 +77,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/api/v1/live", get(crate::live::connect))
-        .nest_service("/web", tower_http::services::ServeDir::new(&web_dir))
+        .nest("/web", crate::web_assets::router(&web_dir))
         .merge(docs_router(doc))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), pages::error_nav))

@@ -18,6 +18,7 @@ pub mod proxy;
 pub mod refusals;
 pub mod reminders;
 pub mod state;
+mod web_assets;
 pub mod zone;
 
 pub use app::{openapi, router, routes, serve};

@@ -85,10 +85,17 @@ pub(crate) async fn show(
         };
         return Ok(page(&exercise.name, Some(&p), body).into_response());
     };
-    let built = state.config().web_dir.join("live.js").is_file();
-    if !built {
-        tracing::warn!(web_dir = %state.config().web_dir.display(), "camera page requested but web/dist is not built");
-    }
+    // The page needs the bundle and MediaPipe's files under their content-hashed names.
+    let web_dir = &state.config().web_dir;
+    let manifest = if web_dir.join("live.js").is_file() {
+        crate::web_assets::MediapipeManifest::read(web_dir)
+            .await
+            .inspect_err(|e| tracing::warn!(error = %e, "camera page requested but web/dist is not fully built"))
+            .ok()
+    } else {
+        tracing::warn!(web_dir = %web_dir.display(), "camera page requested but web/dist is not built");
+        None
+    };
     let view = match spec.view {
         View::Front => "front",
         View::Side => "side",
@@ -109,30 +116,38 @@ pub(crate) async fn show(
                 p { (note) }
             }
         }
-        @if !built {
-            p.callout { "The camera session is not available on this server yet. Please tell your clinic." }
-        } @else {
+        @if let Some(mediapipe) = &manifest {
             @if q.session.is_some() {
                 p { a href="/today/session" { "Back to your session without the camera" } }
             }
+            // While a set runs, `live.css` turns this block into a full-window view: the picture
+            // beside (landscape) or under (portrait) a panel whose counter is readable from 2 m.
             div #live data-exercise=(exercise.id) data-exercise-name=(exercise.name) data-view=(view)
-                data-target-reps=(target) data-ws-path="/api/v1/live" data-mediapipe-path="/web/mediapipe/"
+                data-target-reps=(target) data-ws-path="/api/v1/live"
+                data-mediapipe-path=(crate::web_assets::MEDIAPIPE_URL)
+                data-mediapipe-files=(mediapipe.to_json())
+                data-programme-href=(card)
                 data-return-to=[q.session.map(|_| "/today/session")] {
                 p #setup .live-setup { (setup_text(spec.view)) " Then stand still for a moment in the starting position while we check the camera can see you." }
-                p.hint { "Your video stays on this device. Only the positions of your joints are sent, to count your movements." }
+                p.hint.live-privacy-note { "Your video stays on this device. Only the positions of your joints are sent, to count your movements." }
                 div.live-stage { video #camera playsinline muted {} canvas #overlay {} }
-                p #status role="status" aria-live="polite" {}
-                div.live-counter { span #counter { "0" } " of " span #target { (target) } }
-                div.live-range { div #range-bar {} }
-                p #feedback aria-live="assertive" {}
-                button #start .button type="button" { "Start" }
-                " "
-                button #finish .button-secondary type="button" hidden { "Finish" }
-                p #summary hidden {}
+                div.live-panel {
+                    div.live-counter { span #counter { "0" } " " span.live-of { "of " span #target { (target) } } }
+                    p #status role="status" aria-live="polite" {}
+                    p #feedback aria-live="assertive" {}
+                    div.live-range { div #range-bar {} }
+                    div #summary hidden {}
+                    div.live-actions {
+                        button #start .button type="button" { "Start" }
+                        button #finish .button-secondary type="button" hidden { "Finish" }
+                    }
+                }
             }
             p.hint { (exercise.instructions.stop_if) " Stop too if you feel dizzy or unwell." }
-            script src="/web/mediapipe/pose.js" {}
+            script src=(mediapipe.pose_js_url()) {}
             script type="module" src="/web/live.js" {}
+        } @else {
+            p.callout { "The camera session is not available on this server yet. Please tell your clinic." }
         }
     };
     Ok(page(&exercise.name, Some(&p), body).into_response())

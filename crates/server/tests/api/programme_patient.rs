@@ -149,11 +149,23 @@ async fn a_patient_sees_only_their_own_programme(app: &TestApp) {
     assert!(!print.contains("Side lunge"));
 }
 
+/// What `web/build.mjs` leaves for the camera page: the bundle and MediaPipe's manifest.
+fn write_built_client(app: &TestApp) {
+    std::fs::write(app.web_dir().join("live.js"), "").unwrap();
+    std::fs::create_dir_all(app.web_dir().join("mediapipe")).unwrap();
+    std::fs::write(
+        app.web_dir().join("mediapipe/manifest.json"),
+        r#"{"pose.js":"pose.fcb703af.js","pose_web.binarypb":"pose_web.dc8efd1c.binarypb"}"#,
+    )
+    .unwrap();
+}
+
 async fn the_camera_page_follows_the_prescription(app: &TestApp) {
     let p = &app.people;
     prescribe(app).await;
-    // The camera page needs the built client; the test server has an empty web directory.
-    std::fs::write(app.web_dir().join("live.js"), "").unwrap();
+    // The camera page needs the built client and MediaPipe's manifest of hashed names
+    // (web/build.mjs); the test server has an empty web directory.
+    write_built_client(app);
     let (c, _) = app.login(&email_of("p1")).await;
 
     let (status, page) = get(app, &c, "/exercise/shoulder-abduction").await;
@@ -184,6 +196,9 @@ async fn the_camera_page_follows_the_prescription(app: &TestApp) {
     assert!(page.contains("data-target-reps=\"12\""), "the prescribed repetitions: {page}");
     assert!(page.contains("<span id=\"target\">12</span>"), "{page}");
     assert!(page.contains("data-exercise=\"deep-squat\""));
+    // pose.js and MediaPipe's other files by their content-hashed names.
+    assert!(page.contains("src=\"/web/mediapipe/pose.fcb703af.js\""), "{page}");
+    assert!(page.contains("pose_web.dc8efd1c.binarypb"), "{page}");
     assert!(page.contains(&dose_text(0)), "the dose in words");
     assert!(
         page.contains("Stand side-on")
@@ -221,7 +236,7 @@ async fn staff_and_other_patients_do_not_see_it(app: &TestApp) {
 async fn a_paused_programme_says_so_everywhere(app: &TestApp) {
     let p = &app.people;
     prescribe(app).await;
-    std::fs::write(app.web_dir().join("live.js"), "").unwrap();
+    write_built_client(app);
     // An intake that waits for a clinician's review pauses exercise.
     let mut intake: Value = serde_json::from_str(include_str!(
         "../../../../docs/examples/specialist-surgery-recommended.json"
