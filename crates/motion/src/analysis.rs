@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use crate::exercises::{self, Direction, ExerciseSpec, SideRule, View};
 use crate::exercises::validation::Validation;
+use crate::exercises::{self, Direction, ExerciseSpec, SideRule, View};
 use crate::kinematics::{Channel, Side};
 use crate::skeleton::Frame;
 use crate::tracker::{ErrorSet, Event, MDC_DEG, Summary, Tracker, TrackerConfig};
