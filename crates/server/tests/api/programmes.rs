@@ -337,8 +337,11 @@ async fn a_later_precaution_flags_the_exercise_and_the_camera_refuses_it(app: &T
     let clinician = app.token_for(p.c1).await;
     let patient = app.token_for(p.p1).await;
     let path = programme_path(p.p1);
-    let items = [item("trunk-side-bend"), item("straight-leg-raise")];
-    let body = json!({"based_on": 0, "items": items, "reason": "Trunk mobility and hip strength"});
+    // Counting of both is not yet validated: the clinician offers the camera for them.
+    let (mut bend, mut raise) = (item("trunk-side-bend"), item("straight-leg-raise"));
+    (bend["camera"], raise["camera"]) = (json!(true), json!(true));
+    let body =
+        json!({"based_on": 0, "items": [bend, raise], "reason": "Trunk mobility and hip strength"});
     let (s, saved) = call(app, &clinician, Method::PUT, &path, Some(body)).await;
     assert_eq!(s, StatusCode::OK, "{saved}");
     let (_, view) = call(app, &patient, Method::GET, &path, None).await;
@@ -682,6 +685,8 @@ async fn camera_counting_not_yet_validated_is_offered_only_when_the_clinician_ch
     assert_eq!(s, StatusCode::FORBIDDEN, "{why}");
     assert!(why.contains("not yet validated"), "{why}");
     opens(app, &patient, "shoulder-abduction").await;
+    // The camera page as when web/dist is built.
+    std::fs::write(app.web_dir().join("live.js"), "").unwrap();
     let (browser, _) = app.login(&email_of("p1")).await;
     let page = |path: &'static str| {
         let browser = browser.clone();
