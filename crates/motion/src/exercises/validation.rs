@@ -81,8 +81,8 @@ impl Validation {
 }
 
 const UIPRMD_KINECT_AND_VICON: &str =
-    "UI-PRMD: Kinect, 3 people, and Vicon, 1 person; correct and incorrect sets";
-const UIPRMD_KINECT: &str = "UI-PRMD: Kinect, 3 people; correct and incorrect sets";
+    "UI-PRMD, Kinect (s01\u{2013}s03) and Vicon (s01), correct and incorrect sets";
+const UIPRMD_KINECT: &str = "UI-PRMD, Kinect (s01\u{2013}s03), correct and incorrect sets";
 
 const fn uiprmd(
     source: &'static str,
@@ -123,7 +123,7 @@ pub static VALIDATIONS: [(&str, Validation); 7] = [
         "thoracic-rotation",
         Validation {
             evidence: Evidence::Real,
-            source: "KERAAL: one take of one person, Kinect and Vicon, 2 repetitions",
+            source: "KERAAL, one take of torso rotation (2 repetitions), Kinect and Vicon at once",
             people: 1,
             sets: 2,
             exact: 2,

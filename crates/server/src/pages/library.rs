@@ -49,15 +49,15 @@ pub(crate) fn exercise_tags(e: &Exercise, own: bool) -> Markup {
 fn counting(v: &Validation) -> Markup {
     let sets = |n: u32| if n == 1 { "1 set".to_owned() } else { format!("{n} sets") };
     let people = |n: u32| if n == 1 { "1 person".to_owned() } else { format!("{n} people") };
+    let mut counts = vec![format!("{} of {} counted exactly", v.exact, sets(v.sets))];
+    if v.off_by_one > 0 {
+        counts.push(format!("{} off by one", v.off_by_one));
+    }
+    if v.off_by_more() > 0 {
+        counts.push(format!("{} off by more than one", v.off_by_more()));
+    }
     let whom = if v.people > 0 { format!("; {}", people(v.people)) } else { String::new() };
-    let figures = format!(
-        "{} of {} counted exactly, {} off by one, {} off by more ({}{whom})",
-        v.exact,
-        sets(v.sets),
-        v.off_by_one,
-        v.off_by_more(),
-        v.source,
-    );
+    let figures = format!("{} ({}{whom})", counts.join(", "), v.source);
     let extra = html! {
         @if let Some(s) = v.median_boundary_s { " Median error of a repetition's start or end: " (format!("{s:.2}")) " s." }
         @if let Some(pct) = v.label_agreement_pct { " Judged against the person's own reference, correct and incorrect repetitions agree with the recordings' labels " (pct) " % of the time." }
