@@ -60,31 +60,31 @@ fn counting(v: &Validation) -> Markup {
     let figures = format!("{} ({}{whom})", counts.join(", "), v.source);
     let extra = html! {
         @if let Some(s) = v.median_boundary_s { " Median error of a repetition's start or end: " (format!("{s:.2}")) " s." }
-        @if let Some(pct) = v.label_agreement_pct { " Judged against the person's own reference, correct and incorrect repetitions agree with the recordings' labels " (pct) " % of the time." }
+        @if let Some(pct) = v.label_agreement_pct { " Judged against the person's own reference, correct and incorrect repetitions agree with the recordings' labels " (pct) "\u{a0}% of the time." }
     };
     if v.validated() {
-        return html! { p { "Counting validated on real recordings: " (figures) "." (extra) } };
+        return html! { "Counting validated on real recordings: " (figures) "." (extra) };
     }
     let mut short = Vec::new();
     if v.people < MIN_PEOPLE {
         short.push(format!("recordings of at least {MIN_PEOPLE} people"));
     }
     if v.exact * 100 < MIN_EXACT_PCT * v.sets {
-        short.push(format!("at least {MIN_EXACT_PCT} % of sets counted exactly"));
+        short.push(format!("at least {MIN_EXACT_PCT}\u{a0}% of sets counted exactly"));
     }
     if v.off_by_more() > 0 {
         short.push("no set off by more than one".to_owned());
     }
     html! {
-        p { strong { "Counting not yet validated." } " "
-            @match v.evidence {
-                Evidence::Real => {
-                    "Checked on real recordings: " (figures) "." (extra)
-                    @if !short.is_empty() { " Validation needs " (short.join(" and ")) "." }
-                },
-                Evidence::Synthetic => { "Checked only on a generated movement, not on people: " (figures) "." },
-                Evidence::None => "Not yet checked on any recording.",
-            }
+        // Plain text first, so that it lines up with its term in the list.
+        strong { "Counting not yet validated." } " "
+        @match v.evidence {
+            Evidence::Real => {
+                "Checked on real recordings: " (figures) "." (extra)
+                @if !short.is_empty() { " Validation needs " (short.join(" and ")) "." }
+            },
+            Evidence::Synthetic => { "Checked only on a generated movement, not on people: " (figures) "." },
+            Evidence::None => "Not yet checked on any recording.",
         }
         p { "A patient is offered camera counting of this exercise only if you choose it in their programme (\u{201c}Offer camera counting\u{201d}); check the count with them." }
     }
