@@ -31,8 +31,8 @@ pub struct Item {
     pub override_: Option<Override>,
     /// For a tracked exercise whose counting is not yet validated: the clinician chose to
     /// offer the patient camera counting for this prescription anyway (see
-    /// [`crate::programme::camera`]). Exercises whose counting is validated are always offered
-    /// it, so the choice is kept only where it decides something.
+    /// [`crate::programme::camera()`]). Exercises whose counting is validated are always
+    /// offered it, so the choice is kept only where it decides something.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub camera: bool,
 }
