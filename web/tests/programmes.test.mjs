@@ -52,6 +52,15 @@ test('a clinician prescribes from the template, meets a precaution, overrides it
     await page.locator('svg.figure-animated').first().waitFor();
     await checkA11y(page, 'an exercise of the library');
     await screenshot(page, 'programme-library-open-book');
+    // Camera counting: validated with the figures, or "not yet validated" with what it was
+    // checked on and what that means for a patient.
+    await page.goto('/library/shoulder-abduction');
+    assert.match(await page.locator('dd.counting').innerText(), /^Counting validated on real recordings: \d+ of \d+ sets counted exactly/);
+    await page.goto('/library/chin-tuck');
+    const counting = await page.locator('dd.counting').innerText();
+    assert.match(counting, /^Counting not yet validated\./);
+    assert.match(counting, /only if you choose it in their programme/);
+    await checkA11y(page, 'an exercise whose counting is not yet validated');
 
     // The record offers the template of his pathway and phase first, and starts from it.
     await page.goto(`/patients/${patientId}`);
@@ -109,6 +118,22 @@ test('a clinician prescribes from the template, meets a precaution, overrides it
     assert.match(history, new RegExp(why), 'the override is in the history');
     await checkA11y(page, 'the programme history');
     await screenshot(page, 'programme-history');
+
+    // Chin tucks with the camera: their counting is not yet validated, so the camera is offered
+    // to the patient only because the clinician ticks it, and the record says so.
+    await page.goto(`/patients/${patientId}`);
+    await click(page, 'link', 'Edit programme');
+    assert.match(await page.locator('#add-exercise option[value="chin-tuck"]').innerText(), /counting not yet validated/);
+    await page.locator('#add-exercise').selectOption('chin-tuck');
+    await page.locator('#add-camera').check();
+    await page.locator('#reason').fill('Chin tucks, counted by the camera');
+    await click(page, 'button', 'Save the programme');
+    assert.equal(new URL(page.url()).pathname, `/patients/${patientId}`);
+    assert.match(await section.innerText(), /Camera counting: offered by your choice/);
+    await click(page, 'link', 'Edit programme');
+    const row = page.locator('fieldset.rx-row', { has: page.locator('legend', { hasText: /^Chin tuck$/ }) });
+    assert.ok(await row.getByLabel('Offer camera counting \u2014 not yet validated for this exercise').isChecked(), 'the choice is kept');
+    await checkA11y(page, 'the editor with a camera choice');
   });
 });
 

@@ -24,7 +24,8 @@ fn read_text(path: &PathBuf) -> Result<String, BadInput> {
     String::from_utf8(bytes).map_err(|_| BadInput(format!("{}: not UTF-8 text", path.display())))
 }
 
-/// Lists the exercises as JSON lines: id, view and primary signal.
+/// Lists the exercises as JSON lines: id, view, primary signal, and how its counting has been
+/// checked (`validation`, with the figures) and whether that validates it.
 pub(crate) fn list() -> Result<String> {
     let mut out = String::new();
     for e in physio_motion::exercises() {

@@ -215,6 +215,7 @@ impl ProgrammeStep {
             note: None,
             range: None,
             override_: None,
+            camera: false,
         };
         let because = |reason: &str| Override { reason: reason.to_owned(), precautions: vec![] };
         for id in &self.remove {

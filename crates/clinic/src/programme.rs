@@ -1,5 +1,6 @@
 //! Prescribed programmes: the exercises a clinician gives one patient, each with its dose,
-//! dates, a note and (when tracked) a target range; the checks a programme passes before it is
+//! dates, a note and (when tracked) a target range and whether camera counting that is not yet
+//! validated is offered ([`camera`]); the checks a programme passes before it is
 //! saved (doses, dates, ranges, and the precautions in force); what changed between two
 //! versions; and the templates a programme starts from.
 //!
@@ -8,6 +9,7 @@
 //! override reason. The override covers the precautions in force when it was given; a later
 //! precaution (a phase change, a new date) flags the exercise again.
 
+pub mod camera;
 pub mod check;
 pub mod diff;
 pub mod gate;
@@ -16,6 +18,7 @@ pub mod template;
 #[cfg(test)]
 mod tests;
 
+pub use self::camera::{Camera, camera};
 pub use self::check::{Checked, Warning, check};
 pub use self::diff::{Change, diff};
 pub use self::gate::{Conflict, conflicts, flags};

@@ -9,6 +9,7 @@
 
 use serde::Serialize;
 
+use crate::exercises::validation::Validation;
 use crate::exercises::{self, Direction, ExerciseSpec, SideRule, View};
 use crate::kinematics::{Channel, Side};
 use crate::skeleton::{Frame, JointSet};
@@ -410,9 +411,13 @@ pub struct ExerciseInfo {
     pub side: SideRule,
     /// Direction of the movement on the primary channel.
     pub direction: Direction,
+    /// Whether its counting is validated on real recordings (`validation` says how).
+    pub counting_validated: bool,
+    /// How its counting has been checked, with the figures.
+    pub validation: Validation,
 }
 
-/// Every exercise id with its view and primary signal.
+/// Every exercise id with its view, primary signal and how its counting has been checked.
 pub fn exercises() -> Vec<ExerciseInfo> {
     exercises::EXERCISES
         .iter()
@@ -424,6 +429,8 @@ pub fn exercises() -> Vec<ExerciseInfo> {
             primary: e.primary,
             side: e.side,
             direction: e.direction,
+            counting_validated: e.counting_validated(),
+            validation: e.validation(),
         })
         .collect()
 }

@@ -7,8 +7,11 @@
 //! scapulohumeral rhythm). Repetition detection itself is relative to
 //! the person's own calibrated range (see `tracker`).
 
+pub mod validation;
+
 use serde::Serialize;
 
+use crate::exercises::validation::Validation;
 use crate::kinematics::Channel;
 
 /// Camera view the exercise needs when the source is a single camera.
@@ -496,17 +499,6 @@ pub static EXERCISES: [ExerciseSpec; 19] = [
     },
 ];
 
-/// Exercises whose repetition counting has been measured against labelled real recordings
-/// (UI-PRMD, docs/motion-accuracy.md): a count there is evidence, elsewhere it is a best effort.
-pub const COUNTING_VALIDATED: &[&str] = &[
-    "deep-squat",
-    "sit-to-stand",
-    "shoulder-abduction",
-    "shoulder-extension",
-    "shoulder-rotation",
-    "shoulder-scaption",
-];
-
 impl ExerciseSpec {
     /// Whether a single browser camera can follow it: the spine-curve channel needs a
     /// mid-spine joint that BlazePose does not have (motion capture and depth cameras do).
@@ -514,9 +506,14 @@ impl ExerciseSpec {
         self.primary != Channel::SpineFlexion
     }
 
-    /// Whether its counting is validated on real recordings ([`COUNTING_VALIDATED`]).
+    /// How its counting has been checked, with the figures ([`validation::VALIDATIONS`]).
+    pub fn validation(&self) -> Validation {
+        validation::of(self.id)
+    }
+
+    /// Whether its counting is validated on real recordings ([`Validation::validated`]).
     pub fn counting_validated(&self) -> bool {
-        COUNTING_VALIDATED.contains(&self.id)
+        self.validation().validated()
     }
 }
 

@@ -489,6 +489,14 @@ fn analyze_names_the_file_and_line_of_bad_input() {
     assert_eq!(r.code, 2, "empty file: {}", r.stderr);
     let r = physio(dir.path(), &["analyze", "--list"], None);
     assert_eq!(r.code, 0);
+    let listed: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("--list prints JSON lines"))
+        .collect();
+    let entry = |id: &str| {
+        listed.iter().find(|e| e["id"] == id).unwrap_or_else(|| panic!("{id} missing from --list"))
+    };
     for id in [
         "deep-squat",
         "hurdle-step",
@@ -501,8 +509,32 @@ fn analyze_names_the_file_and_line_of_bad_input() {
         "shoulder-rotation",
         "shoulder-scaption",
     ] {
-        assert!(r.stdout.contains(&format!("\"id\":\"{id}\"")), "{id} missing from --list");
+        entry(id);
     }
+    // Each exercise says how its counting was checked, with the figures, and only real
+    // recordings that meet the counting targets validate it.
+    for e in &listed {
+        let v = &e["validation"];
+        let (sets, exact) = (v["sets"].as_u64().unwrap(), v["exact"].as_u64().unwrap());
+        let off_by_one = v["off_by_one"].as_u64().unwrap();
+        assert!(exact + off_by_one <= sets, "{e}");
+        if e["counting_validated"] == true {
+            assert_eq!(v["evidence"], "real", "{e}");
+            assert!(sets > 0 && exact * 100 >= 95 * sets && exact + off_by_one == sets, "{e}");
+            assert!(!v["source"].as_str().unwrap().is_empty(), "{e}");
+        }
+    }
+    let abduction = entry("shoulder-abduction");
+    assert_eq!(abduction["counting_validated"], true, "{abduction}");
+    assert!(abduction["validation"]["source"].as_str().unwrap().contains("UI-PRMD"));
+    assert!(abduction["validation"]["median_boundary_s"].as_f64().is_some_and(|s| s <= 0.3));
+    // One person's take is real but too little to validate.
+    let thoracic = entry("thoracic-rotation");
+    assert_eq!(thoracic["validation"]["evidence"], "real", "{thoracic}");
+    assert_eq!(thoracic["counting_validated"], false, "{thoracic}");
+    let wall_angel = entry("wall-angel");
+    assert_eq!(wall_angel["counting_validated"], false, "{wall_angel}");
+    assert_ne!(wall_angel["validation"]["evidence"], "real", "{wall_angel}");
 }
 
 #[test]

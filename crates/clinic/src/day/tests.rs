@@ -32,6 +32,7 @@ fn item(id: &str, days: &[Weekday], times: u8) -> Item {
         note: None,
         range: None,
         override_: None,
+        camera: false,
     }
 }
 

@@ -714,7 +714,12 @@ mod tests {
         assert!(problems[0].problem.message.contains("side view"), "{}", problems[0]);
 
         let problems = tracked(
-            serde_json::json!({"spec": "deep-squat", "view": "side", "counting_validated": false}),
+            serde_json::json!({"spec": "shoulder-abduction", "view": "front", "counting_validated": false}),
+        )
+        .expect_err("refused");
+        assert_eq!(where_(&problems), [(0, Some("clinic-tracked"), "tracking.counting_validated")]);
+        let problems = tracked(
+            serde_json::json!({"spec": "thoracic-rotation", "view": "front", "counting_validated": true}),
         )
         .expect_err("refused");
         assert_eq!(where_(&problems), [(0, Some("clinic-tracked"), "tracking.counting_validated")]);

@@ -108,6 +108,18 @@ impl Tracking {
         })
     }
 
+    /// How the counting of its motion specification has been checked, with the figures
+    /// (`Validation::NONE` for a specification the motion engine does not know).
+    pub fn validation(&self) -> physio_motion::exercises::validation::Validation {
+        physio_motion::exercises::validation::of(&self.spec)
+    }
+
+    /// Whether counting is validated on real recordings, asked of the motion specification
+    /// itself: a library stored before the figures changed may still carry the old flag.
+    pub fn validated(&self) -> bool {
+        self.validation().validated()
+    }
+
     /// The problem with this tracking, if it does not match its motion specification.
     pub fn problem(&self, at: &str) -> Option<Problem> {
         let problem = |field: &str, message: String| {

@@ -1,10 +1,11 @@
 //! The checks a programme passes before it is saved: known exercises, doses in range, dates in
-//! order, ranges only on tracked exercises, and precautions (with overrides) respected.
+//! order, ranges and the camera choice only on tracked exercises, and precautions (with overrides) respected.
 
 use serde::{Deserialize, Serialize};
 
 use crate::exercise::{Exercise, Problem};
 use crate::pathway::ActivePrecaution;
+use crate::programme::camera::Camera;
 use crate::programme::gate::conflicts;
 use crate::programme::{ADVISED_MAX_EXERCISES, Item, MAX_EXERCISES, MAX_TEXT_CHARS};
 
@@ -114,6 +115,21 @@ pub fn check<'a>(
                 bad("range.max_deg", format!("enter a maximum of at most {MAX_RANGE_DEG} degrees"));
             } else if range.max_deg < range.target_deg {
                 bad("range.max_deg", "the maximum is below the target; enter a maximum at least as large as the target".to_owned());
+            }
+        }
+        if item.camera {
+            match crate::programme::camera(&item, exercise) {
+                Camera::NotTracked => bad(
+                    "camera",
+                    format!(
+                        "{} is not tracked by the camera, so there is no camera counting to offer",
+                        exercise.name
+                    ),
+                ),
+                // Validated counting is offered anyway: keeping the choice would only make a
+                // change of figures look like a change of prescription.
+                Camera::Validated => item.camera = false,
+                Camera::ChosenByClinician | Camera::NotValidated => {}
             }
         }
         let found = conflicts(exercise, precautions);

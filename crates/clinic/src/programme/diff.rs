@@ -65,6 +65,13 @@ pub enum Change {
         /// The exercise's id.
         exercise: String,
     },
+    /// Camera counting that is not yet validated was offered to the patient, or withdrawn.
+    Camera {
+        /// The exercise's id.
+        exercise: String,
+        /// Whether it is now offered.
+        offered: bool,
+    },
     /// The order of the exercises changed.
     Reordered {
         /// The new order, by id.
@@ -94,6 +101,12 @@ impl Change {
             Change::OverrideRemoved { exercise } => {
                 format!("{}: override withdrawn", name(exercise))
             }
+            Change::Camera { exercise, offered: true } => {
+                format!("{}: camera counting offered (not yet validated)", name(exercise))
+            }
+            Change::Camera { exercise, offered: false } => {
+                format!("{}: camera counting no longer offered", name(exercise))
+            }
             Change::Reordered { order } => format!(
                 "New order: {}",
                 order.iter().map(|id| name(id)).collect::<Vec<_>>().join(", ")
@@ -115,6 +128,9 @@ pub fn diff(before: &[Item], after: &[Item]) -> Vec<Change> {
         let exercise = item.exercise.clone();
         let Some(old) = find(before, &item.exercise).map(|k| &before[k]) else {
             out.push(Change::Added { exercise: exercise.clone(), dose: item.dose.patient_text() });
+            if item.camera {
+                out.push(Change::Camera { exercise: exercise.clone(), offered: true });
+            }
             // An exercise prescribed over a precaution from the start: the history keeps why.
             if let Some(o) = &item.override_ {
                 out.push(Change::Override { exercise, reason: o.reason.clone() });
@@ -144,6 +160,9 @@ pub fn diff(before: &[Item], after: &[Item]) -> Vec<Change> {
                 from: range(old),
                 to: range(item),
             });
+        }
+        if old.camera != item.camera {
+            out.push(Change::Camera { exercise: exercise.clone(), offered: item.camera });
         }
         match (&old.override_, &item.override_) {
             (None, Some(o)) => out.push(Change::Override { exercise, reason: o.reason.clone() }),

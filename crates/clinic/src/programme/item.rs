@@ -29,6 +29,12 @@ pub struct Item {
     /// A clinician's decision to prescribe it despite a precaution.
     #[serde(default, rename = "override", skip_serializing_if = "Option::is_none")]
     pub override_: Option<Override>,
+    /// For a tracked exercise whose counting is not yet validated: the clinician chose to
+    /// offer the patient camera counting for this prescription anyway (see
+    /// [`crate::programme::camera()`]). Exercises whose counting is validated are always
+    /// offered it, so the choice is kept only where it decides something.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub camera: bool,
 }
 
 /// The range of a tracked exercise, in degrees of its motion specification's primary angle:

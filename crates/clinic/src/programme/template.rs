@@ -74,6 +74,7 @@ impl Template {
                     note: t.note.clone(),
                     range: None,
                     override_: None,
+                    camera: false,
                 })
             })
             .collect()

@@ -63,6 +63,7 @@ fn item(exercise: &str) -> Item {
         note: None,
         range: None,
         override_: None,
+        camera: false,
     }
 }
 
@@ -325,6 +326,37 @@ fn bad_input_is_refused_naming_the_field() {
 }
 
 #[test]
+fn the_camera_choice_is_kept_only_where_it_decides_something() {
+    // On an exercise the camera cannot follow, it is refused, naming the field.
+    let problems = check(vec![Item { camera: true, ..item("bridge") }], &[], &lookup, &[])
+        .expect_err("refused");
+    assert_eq!(fields(&problems), ["items[0].camera"]);
+    assert!(problems[0].message.starts_with("Bridge is not tracked by the camera"));
+    // Unvalidated counting: the choice is the clinician's and is stored.
+    let chosen = check(vec![Item { camera: true, ..item("wall-angel") }], &[], &lookup, &[]);
+    assert!(chosen.expect("valid").items[0].camera);
+    // Validated counting is always offered: the choice is dropped rather than stored.
+    let validated =
+        check(vec![Item { camera: true, ..item("shoulder-abduction") }], &[], &lookup, &[]);
+    assert!(!validated.expect("valid").items[0].camera);
+}
+
+#[test]
+fn a_stored_item_without_the_camera_choice_loads_as_not_chosen_and_round_trips() {
+    let stored = serde_json::json!({
+        "exercise": "wall-angel",
+        "dose": item("wall-angel").dose,
+        "start": "2026-12-07",
+    });
+    let old: Item = serde_json::from_value(stored).expect("an item stored before the choice");
+    assert!(!old.camera);
+    let chosen = Item { camera: true, ..old };
+    let json = serde_json::to_value(&chosen).expect("json");
+    assert_eq!(json["camera"], true);
+    assert_eq!(serde_json::from_value::<Item>(json).expect("item"), chosen);
+}
+
+#[test]
 fn more_than_six_exercises_earn_a_warning() {
     let ids = ["walk", "bridge", "bird-dog", "dead-bug", "chin-tuck", "hip-hinge", "sit-to-stand"];
     let six = check(ids[..6].iter().map(|id| item(id)).collect(), &[], &lookup, &[]).expect("ok");
@@ -392,6 +424,18 @@ fn diff_names_each_change() {
         diff(std::slice::from_ref(&with), std::slice::from_ref(&covered)),
         Vec::<Change>::new()
     );
+
+    let plain = item("wall-angel");
+    let offered = Item { camera: true, ..plain.clone() };
+    assert_eq!(
+        diff(std::slice::from_ref(&plain), std::slice::from_ref(&offered)),
+        [Change::Camera { exercise: "wall-angel".to_owned(), offered: true }]
+    );
+    assert_eq!(
+        diff(std::slice::from_ref(&offered), std::slice::from_ref(&plain)),
+        [Change::Camera { exercise: "wall-angel".to_owned(), offered: false }]
+    );
+    assert_eq!(diff(&[], std::slice::from_ref(&offered)).len(), 2);
 
     let mut later = walk.clone();
     later.start = TODAY + time::Duration::days(7);

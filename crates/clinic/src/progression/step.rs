@@ -231,5 +231,7 @@ fn variant(item: &Item, exercise: &Exercise, cap: &Cap, today: Date) -> Item {
         note: None,
         range: None,
         override_: None,
+        // A different exercise: the clinician has not chosen camera counting for it.
+        camera: false,
     }
 }

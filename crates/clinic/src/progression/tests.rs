@@ -147,6 +147,7 @@ fn item(exercise: &str) -> Item {
         note: None,
         range: None,
         override_: None,
+        camera: false,
     }
 }
 

@@ -35,6 +35,11 @@ pub struct Entry {
     pub flags: Vec<Conflict>,
     /// Whether it is in force today (between its start and end dates).
     pub active_today: bool,
+    /// Whether the patient is offered camera counting for it, and why: `validated`,
+    /// `chosen_by_clinician` (counting not yet validated, offered by the clinician's choice,
+    /// the item's `camera`), `not_tracked` or `not_validated` (not offered).
+    #[schema(value_type = String)]
+    pub camera: programme::Camera,
 }
 
 impl Entry {
@@ -122,6 +127,9 @@ pub(crate) async fn view_of(state: &AppState, patient: &User) -> Result<Programm
                 .map(|(_, f)| std::mem::take(f))
                 .unwrap_or_default(),
             active_today: item.active_on(today),
+            camera: lib
+                .find(&item.exercise)
+                .map_or(programme::Camera::NotTracked, |x| programme::camera(item, x)),
         })
         .collect::<Vec<_>>();
     let warnings = if entries.len() > programme::ADVISED_MAX_EXERCISES {
@@ -171,7 +179,9 @@ pub struct ProgrammeRequest {
     /// The version this change was made on (0 when there was none): if someone else changed
     /// the programme since, the save is refused rather than overwriting their change.
     pub based_on: i32,
-    /// The whole programme, in order.
+    /// The whole programme, in order. Each item: `exercise`, `dose`, `start`, optional `end`,
+    /// `note`, `range` and `override`, and `camera` (default false): for a tracked exercise
+    /// whose counting is not yet validated, offer the patient camera counting anyway.
     #[schema(value_type = Vec<Object>)]
     pub items: Vec<Item>,
     /// Why, in a few words; shown in the history.

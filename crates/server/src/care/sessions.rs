@@ -1,6 +1,8 @@
 //! Exercise sessions with the camera: starting or resuming one, storing its repetitions as
-//! they complete, ending it, and reading them back. Exercise is refused while care is paused.
+//! they complete, ending it, and reading them back. Exercise is refused while care is paused,
+//! and a session is opened only where the prescription offers camera counting.
 
+use physio_clinic::programme::{self, Camera};
 use physio_motion::exercises::ExerciseSpec;
 use physio_motion::tracker::Calibration;
 use physio_store::{ExerciseSession, Role, StoreError};
@@ -38,14 +40,20 @@ pub async fn open(
         if let Some(pause) = crate::care::safety::pause(act.store(), &p.user).await? {
             return Err(ApiError::Forbidden(pause.patient_message()));
         }
-        // Only an exercise of the patient's own programme, in force today, with camera
-        // tracking; its prescription sets the target range.
+        // Only an exercise of the patient's own programme, in force today, whose camera
+        // counting is offered to them (the decision the pages follow too); its prescription
+        // sets the target range.
         let prescribed = crate::care::programme::prescribed(state, &p.user, exercise).await?;
+        let offer = programme::camera(&prescribed.item, &prescribed.exercise);
+        match offer.refusal(&prescribed.exercise.name) {
+            Some(why) if offer == Camera::NotTracked => {
+                return Err(ApiError::invalid("exercise", why));
+            }
+            Some(why) => return Err(ApiError::Forbidden(why)),
+            None => {}
+        }
         let Some(tracking) = prescribed.exercise.tracking.as_ref() else {
-            return Err(ApiError::invalid(
-                "exercise",
-                format!("{} is not tracked by the camera", prescribed.exercise.name),
-            ));
+            return Err(ApiError::Internal("camera offered without tracking".into()));
         };
         let mut spec = *physio_motion::exercises::find(&tracking.spec)
             .ok_or(ApiError::Internal(format!("no motion specification {:?}", tracking.spec)))?;

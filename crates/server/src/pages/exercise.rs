@@ -4,6 +4,7 @@
 
 use axum::{extract::State, http::StatusCode, response::IntoResponse};
 use maud::html;
+use physio_clinic::programme::{self, Camera};
 use physio_motion::exercises::View;
 use physio_store::{AuditOutcome, Role};
 
@@ -75,8 +76,20 @@ pub(crate) async fn show(
         Err(e) => return Err(PageError(e)),
     };
     let card = format!("/programme#{}", crate::pages::programme::card_id(&exercise.id));
+    // The live socket refuses what is not offered (`care::sessions::open`): say why here instead.
+    let offer = programme::camera(&item, &exercise);
+    if offer == Camera::NotValidated {
+        state.audit(p.actor(), "view", "exercise", Some(me.id), AuditOutcome::Denied).await?;
+        let body = html! {
+            a.back-link href=(card) { "Back to your programme" }
+            h1 { (exercise.name) }
+            p { "Your physiotherapist has not offered camera counting for this exercise: its counting is not yet validated. Do it on your own, following the steps in your programme." }
+            p { a.button href=(card) { "See how to do this exercise" } }
+        };
+        return Ok((StatusCode::FORBIDDEN, page(&exercise.name, Some(&p), body)).into_response());
+    }
     let spec = exercise.tracking.as_ref().and_then(|t| physio_motion::exercises::find(&t.spec));
-    let Some(spec) = spec else {
+    let Some(spec) = spec.filter(|_| offer.offered()) else {
         let body = html! {
             a.back-link href=(card) { "Back to your programme" }
             h1 { (exercise.name) }
@@ -130,6 +143,9 @@ pub(crate) async fn show(
                 data-return-to=[q.session.map(|_| "/today/session")] {
                 p #setup .live-setup { (setup_text(spec.view)) " Then stand still for a moment in the starting position while we check the camera can see you." }
                 p.hint.live-privacy-note { "Your video stays on this device. Only the positions of your joints are sent, to count your movements." }
+                @if offer == Camera::ChosenByClinician {
+                    p.hint { "Camera counting of this exercise is still being tested. If the count looks wrong, trust your own count." }
+                }
                 div.live-stage { video #camera playsinline muted {} canvas #overlay {} }
                 div.live-panel {
                     div.live-counter { span #counter { "0" } " " span.live-of { "of " span #target { (target) } } }

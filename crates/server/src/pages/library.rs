@@ -5,6 +5,7 @@
 use axum::{extract::State, response::IntoResponse};
 use maud::{Markup, PreEscaped, html};
 use physio_clinic::exercise::{BodyRegion, Dose, Exercise, Position, Purpose, Tracking};
+use physio_motion::exercises::validation::{Evidence, MIN_EXACT_PCT, MIN_PEOPLE, Validation};
 use serde::Deserialize;
 
 use crate::{
@@ -35,10 +36,57 @@ pub(crate) fn exercise_tags(e: &Exercise, own: bool) -> Markup {
         ul.tag-list {
             @if own { li { span.tag.tag-own { "Your clinic's" } } }
             @if let Some(t) = &e.tracking {
-                li { span.tag.tag-camera { "Camera" @if t.counting_validated { ": counting validated" } @else { ": counting not validated" } } }
+                li { span.tag.tag-camera { "Camera" @if t.validated() { ": counting validated" } @else { ": counting not yet validated" } } }
             }
             @for t in &e.tags { li { span.tag.tag-grey { (t.label()) } } }
         }
+    }
+}
+
+/// How an exercise's counting has been checked, in a few plain sentences with the figures:
+/// validated, or "Counting not yet validated" with what it has been checked on and why that
+/// is not enough, and what that means for a patient.
+fn counting(v: &Validation) -> Markup {
+    let sets = |n: u32| if n == 1 { "1 set".to_owned() } else { format!("{n} sets") };
+    let people = |n: u32| if n == 1 { "1 person".to_owned() } else { format!("{n} people") };
+    let mut counts = vec![format!("{} of {} counted exactly", v.exact, sets(v.sets))];
+    if v.off_by_one > 0 {
+        counts.push(format!("{} off by one", v.off_by_one));
+    }
+    if v.off_by_more() > 0 {
+        counts.push(format!("{} off by more than one", v.off_by_more()));
+    }
+    let whom = if v.people > 0 { format!("; {}", people(v.people)) } else { String::new() };
+    let figures = format!("{} ({}{whom})", counts.join(", "), v.source);
+    let extra = html! {
+        @if let Some(s) = v.median_boundary_s { " Median error of a repetition's start or end: " (format!("{s:.2}")) " s." }
+        @if let Some(pct) = v.label_agreement_pct { " Judged against the person's own reference, correct and incorrect repetitions agree with the recordings' labels " (pct) "\u{a0}% of the time." }
+    };
+    if v.validated() {
+        return html! { "Counting validated on real recordings: " (figures) "." (extra) };
+    }
+    let mut short = Vec::new();
+    if v.people < MIN_PEOPLE {
+        short.push(format!("recordings of at least {MIN_PEOPLE} people"));
+    }
+    if v.exact * 100 < MIN_EXACT_PCT * v.sets {
+        short.push(format!("at least {MIN_EXACT_PCT}\u{a0}% of sets counted exactly"));
+    }
+    if v.off_by_more() > 0 {
+        short.push("no set off by more than one".to_owned());
+    }
+    html! {
+        // Plain text first, so that it lines up with its term in the list.
+        strong { "Counting not yet validated." } " "
+        @match v.evidence {
+            Evidence::Real => {
+                "Checked on real recordings: " (figures) "." (extra)
+                @if !short.is_empty() { " Validation needs " (short.join(" and ")) "." }
+            },
+            Evidence::Synthetic => { "Checked only on a generated movement, not on people: " (figures) "." },
+            Evidence::None => "Not yet checked on any recording.",
+        }
+        p { "A patient is offered camera counting of this exercise only if you choose it in their programme (\u{201c}Offer camera counting\u{201d}); check the count with them." }
     }
 }
 
@@ -272,10 +320,7 @@ pub(crate) async fn show(
                     @if let Some(reach) = s.reach { div { dt { "Range asked for" } dd { (format!("{reach:.0}°")) } } }
                     @if let Some(limit) = s.limit { div { dt { "Clearly beyond the range" } dd { (format!("{limit:.0}°")) } } }
                     div { dt { "Camera view" } dd { (sentence(view_words(t))) } }
-                    div { dt { "Counting" } dd {
-                        @if t.counting_validated { "Counting validated on real recordings." }
-                        @else { "Not validated: counting has not been checked on real recordings yet. Check the count with the patient." }
-                    } }
+                    div { dt { "Counting" } dd.counting { (counting(&t.validation())) } }
                 }
             },
             _ => p { "The camera does not follow this exercise." },

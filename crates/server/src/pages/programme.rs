@@ -5,7 +5,7 @@
 use axum::{extract::State, response::IntoResponse};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use physio_clinic::exercise::Weekday;
-use physio_clinic::programme::Item;
+use physio_clinic::programme::{Item, camera};
 use physio_store::Role;
 use time::{Date, Duration};
 
@@ -136,7 +136,7 @@ fn card(e: &Entry, today: Date, paused: bool) -> Markup {
                     @for d in e.item.dose.details_text() { p.dose-detail { (d) } }
                     p.dates { (dates_text(&e.item)) "." }
                     (note_of(&e.item))
-                    @if !paused && e.doable_today() && ex.tracking.is_some() {
+                    @if !paused && e.doable_today() && camera(&e.item, ex).offered() {
                         p { a.button href={ "/exercise/" (ex.id) } { "Do it with the camera" } }
                     }
                 }
@@ -339,7 +339,7 @@ fn task(e: &Entry, today: Date, day: &DayView) -> Markup {
     } else {
         None
     };
-    let tracked = e.exercise.as_ref().is_some_and(|x| x.tracking.is_some());
+    let tracked = e.exercise.as_ref().is_some_and(|x| camera(&e.item, x).offered());
     html! {
         li.task {
             div.task-text {

@@ -1,9 +1,10 @@
 //! The prescription editor: one form holding a patient's whole programme (each exercise's
-//! order, dose, days, dates, note, range and override reason, a "remove" box, and a row to add
-//! an exercise), saved as a new version with a reason. A refusal comes back with everything as
-//! typed, an error summary linking to each control, and each message at its control: the care
-//! layer names a field as `items[2].dose.reps` (the index into the programme as sent), which
-//! [`Place::id`] turns into the id of the control in the form (`item-3-reps`, `add-reps`).
+//! order, dose, days, dates, note, range, camera choice and override reason, a "remove" box,
+//! and a row to add an exercise), saved as a new version with a reason. A refusal comes back
+//! with everything as typed, an error summary linking to each control, and each message at its
+//! control: the care layer names a field as `items[2].dose.reps` (the index into the programme
+//! as sent), which [`Place::id`] turns into the id of the control in the form (`item-3-reps`,
+//! `add-reps`).
 
 use std::collections::BTreeMap;
 
@@ -58,6 +59,8 @@ struct Row {
     target: String,
     max: String,
     override_reason: String,
+    /// Camera counting offered although not yet validated (the clinician's choice).
+    camera: bool,
     remove: bool,
 }
 
@@ -84,6 +87,7 @@ impl Row {
             target: item.range.map(|r| r.target_deg.to_string()).unwrap_or_default(),
             max: item.range.map(|r| r.max_deg.to_string()).unwrap_or_default(),
             override_reason: item.override_.as_ref().map(|o| o.reason.clone()).unwrap_or_default(),
+            camera: item.camera,
             remove: false,
         }
     }
@@ -109,6 +113,7 @@ impl Row {
             "override" => &mut self.override_reason,
             "days" => return self.days.push(value),
             "remove" => return self.remove = !value.is_empty(),
+            "camera" => return self.camera = !value.is_empty(),
             _ => return,
         };
         *slot = value;
@@ -224,6 +229,7 @@ fn control_of(field: &str, sent: &[Place], ed: &Editor, lib: &ClinicLibrary) -> 
         "note" => "note",
         "range" | "range.target_deg" => "target",
         "range.max_deg" => "max",
+        "camera" => "camera",
         "exercise" if *place == Place::Add => {
             let id = ed.add.exercise.trim();
             let kept = ed.rows.iter().any(|r| !r.remove && r.exercise == id);
@@ -416,6 +422,7 @@ fn read_row(
         note,
         range,
         override_,
+        camera: row.camera,
     })
 }
 
@@ -610,6 +617,21 @@ fn dose_fields(
                     (small(place, "target", "Target range (°)", &row.target, "decimal", problems))
                     (small(place, "max", "Maximum range (°)", &row.max, "decimal", problems))
                 }
+                // Validated counting is always offered; the choice is the clinician's only where
+                // counting is not yet validated (`physio_clinic::programme::camera`).
+                @if add || tracked.and_then(|e| e.tracking.as_ref()).is_some_and(|t| !t.validated()) {
+                    @let camera_id = place.id("camera");
+                    div.checkbox.rx-camera {
+                        (error_at(problems, &camera_id))
+                        input type="checkbox" id=(camera_id) name=(place.name("camera")) value="yes" checked[row.camera]
+                            aria-invalid=(invalid(problems, &camera_id)) aria-describedby={ (camera_id) "-hint" };
+                        label for=(camera_id) { "Offer camera counting \u{2014} not yet validated for this exercise" }
+                        p.hint id={ (camera_id) "-hint" } {
+                            @if add { "Only for a camera exercise marked \u{201c}counting not yet validated\u{201d}; validated ones are always offered. " }
+                            "Without it, the patient does this exercise without the camera."
+                        }
+                    }
+                }
             }
         }
     }
@@ -695,7 +717,10 @@ fn add_fields(ed: &Editor, lib: &ClinicLibrary, problems: &[Problem]) -> Markup 
                             optgroup label=(sentence(r.label())) {
                                 @for e in of {
                                     option value=(e.id) selected[row.exercise == e.id] {
-                                        (e.name) @if e.tracking.is_some() { " (camera)" }
+                                        (e.name)
+                                        @if let Some(t) = &e.tracking {
+                                            @if t.validated() { " (camera)" } @else { " (camera, counting not yet validated)" }
+                                        }
                                     }
                                 }
                             }

@@ -1,7 +1,8 @@
 //! A patient's exercise programme as staff see it: the "Programme" section of the patient's
-//! page (each exercise with its dose, dates, note, range, any precaution override and any
-//! precaution that now conflicts), starting it from a template, saving it as a template for the
-//! clinic, and its version history. The editor is `programme_editor.rs`.
+//! page (each exercise with its dose, dates, note, range, whether camera counting that is not
+//! yet validated is offered, any precaution override and any precaution that now conflicts),
+//! starting it from a template, saving it as a template for the clinic, and its version
+//! history. The editor is `programme_editor.rs`.
 
 use std::collections::HashMap;
 
@@ -11,7 +12,7 @@ use axum::{
 };
 use maud::{Markup, PreEscaped, html};
 use physio_clinic::pathway::PhaseStatus;
-use physio_clinic::programme::{TemplateItem, template::Template};
+use physio_clinic::programme::{Camera, TemplateItem, template::Template};
 use physio_store::Role;
 use serde::Deserialize;
 use time::Date;
@@ -98,6 +99,11 @@ fn entry_markup(e: &Entry, view: &ProgrammeView, k: usize) -> Markup {
                 @if let Some(note) = &item.note { p { strong { "Note to the patient: " } (note) } }
                 @if let Some(r) = &item.range {
                     p { strong { "Range: " } (format!("target {}°, maximum {}°", r.target_deg, r.max_deg)) }
+                }
+                @match e.camera {
+                    Camera::ChosenByClinician => p { strong { "Camera counting: " } "offered by your choice; counting is not yet validated for this exercise." },
+                    Camera::NotValidated => p.meta { "Camera counting not offered: counting is not yet validated for this exercise. Edit the programme to offer it anyway." },
+                    Camera::Validated | Camera::NotTracked => {},
                 }
                 @if let Some(o) = &item.override_ {
                     div.rx-override {

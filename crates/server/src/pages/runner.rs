@@ -11,7 +11,7 @@ use axum::{
 use maud::{Markup, html};
 use physio_clinic::day::{Closing, ExerciseLog, Gate, SkipReason, StopReason, log::effort_words};
 use physio_clinic::exercise::{Dose, Problem};
-use physio_clinic::programme::Item;
+use physio_clinic::programme::{Item, camera};
 use physio_store::{DaySession, Role};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -198,7 +198,7 @@ fn exercise_page(
                 p.dose { (dose.patient_text()) }
                 @for d in dose.details_text() { p.dose-detail { (d) } }
                 (note_of(item))
-                @if let (Some(ex), Some(_)) = (exercise, exercise.and_then(|e| e.tracking.as_ref())) {
+                @if let Some(ex) = exercise.filter(|e| camera(item, e).offered()) {
                     p { a.button-secondary href={ "/exercise/" (ex.id) "?session=" (session.id) } { "Track with the camera" } }
                 }
             }

@@ -160,10 +160,15 @@ impl TestApp {
             }
             let exercise = physio_clinic::exercise::library::find(id)
                 .unwrap_or_else(|| panic!("no built-in exercise {id:?}"));
+            // Camera counting offered wherever the camera follows the exercise, as a clinician
+            // may choose for counting not yet validated, so that what a test streams does not
+            // depend on the validation figures; `live::camera_counting_not_yet_validated_is_
+            // opened_only_when_the_clinician_chose_it` tests the choice itself.
             items.push(serde_json::json!({
                 "exercise": id,
                 "dose": exercise.dose,
                 "start": view["today"],
+                "camera": exercise.tracking.is_some(),
             }));
         }
         let body = serde_json::json!({

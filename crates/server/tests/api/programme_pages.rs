@@ -189,6 +189,12 @@ async fn the_library_shows_every_exercise(app: &TestApp) {
     }
     let (_, html) = get(app, &c, "/library/shoulder-abduction").await;
     assert!(html.contains("Camera view") && html.contains("Range asked for"), "{html}");
+    assert!(html.contains("Counting validated on real recordings: "), "{html}");
+    // One person's take of thoracic rotation is real but not enough, and the page says why.
+    let (_, html) = get(app, &c, "/library/thoracic-rotation").await;
+    for text in ["Counting not yet validated.", "KERAAL", "recordings of at least 3 people"] {
+        assert!(html.contains(text), "{text:?} in {html}");
+    }
     let (status, _) = get(app, &c, "/library/no-such-exercise").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // The admin reads it too; a patient does not.

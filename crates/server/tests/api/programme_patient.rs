@@ -19,16 +19,18 @@ both_backends!(
     a_paused_programme_says_so_everywhere,
 );
 
-/// Deep squat (tracked by the camera; Monday, Wednesday and Friday, so today: the test clock
-/// starts on Wednesday 25 November 2026), bridge (no camera, with a note) and a walk that
-/// starts next week.
+/// Deep squat (tracked by the camera, offered by the clinician's choice wherever its counting
+/// is not yet validated; Monday, Wednesday and Friday, so today: the test clock starts on
+/// Wednesday 25 November 2026), bridge (no camera, with a note) and a walk that starts next
+/// week.
 fn items() -> Value {
     json!([
         {
             "exercise": "deep-squat",
             "dose": {"sets": 2, "reps": 12, "rest_s": 60, "side": "both",
                      "days": ["monday", "wednesday", "friday"], "times_per_day": 1},
-            "start": "2026-11-25"
+            "start": "2026-11-25",
+            "camera": true
         },
         {
             "exercise": "bridge",

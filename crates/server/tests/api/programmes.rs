@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::{
     both_backends,
-    helpers::{START, TestApp},
+    helpers::{START, TestApp, email_of},
     live,
 };
 
@@ -28,6 +28,7 @@ both_backends!(
     an_import_is_all_or_nothing_and_stays_in_its_clinic,
     each_person_sees_only_the_programmes_theirs_to_see,
     the_camera_opens_only_what_is_prescribed_and_as_prescribed,
+    camera_counting_not_yet_validated_is_offered_only_when_the_clinician_chose_it,
 );
 
 /// `START`'s date, the clinic's today (UTC).
@@ -336,8 +337,11 @@ async fn a_later_precaution_flags_the_exercise_and_the_camera_refuses_it(app: &T
     let clinician = app.token_for(p.c1).await;
     let patient = app.token_for(p.p1).await;
     let path = programme_path(p.p1);
-    let items = [item("trunk-side-bend"), item("straight-leg-raise")];
-    let body = json!({"based_on": 0, "items": items, "reason": "Trunk mobility and hip strength"});
+    // Counting of both is not yet validated: the clinician offers the camera for them.
+    let (mut bend, mut raise) = (item("trunk-side-bend"), item("straight-leg-raise"));
+    (bend["camera"], raise["camera"]) = (json!(true), json!(true));
+    let body =
+        json!({"based_on": 0, "items": [bend, raise], "reason": "Trunk mobility and hip strength"});
     let (s, saved) = call(app, &clinician, Method::PUT, &path, Some(body)).await;
     assert_eq!(s, StatusCode::OK, "{saved}");
     let (_, view) = call(app, &patient, Method::GET, &path, None).await;
@@ -658,4 +662,88 @@ async fn the_camera_opens_only_what_is_prescribed_and_as_prescribed(app: &TestAp
         .filter(|e| e["errors"].as_array().is_some_and(|a| a.contains(&json!("beyond_max_range"))))
         .count();
     assert_eq!(beyond, 10, "{events:?}");
+}
+
+async fn camera_counting_not_yet_validated_is_offered_only_when_the_clinician_chose_it(
+    app: &TestApp,
+) {
+    let p = &app.people;
+    let patient = app.token_for(p.p1).await;
+    let clinician = app.token_for(p.c1).await;
+    let path = programme_path(p.p1);
+    let validated = |id: &str| physio_motion::exercises::find(id).unwrap().counting_validated();
+    // The wall angel's counting is not yet validated; the abduction's is.
+    assert!(!validated("wall-angel") && validated("shoulder-abduction"));
+    let items = [item("wall-angel"), item("shoulder-abduction")];
+    let body = json!({"based_on": 0, "items": items, "reason": "Shoulder mobility"});
+    let (s, saved) = call(app, &clinician, Method::PUT, &path, Some(body)).await;
+    assert_eq!(s, StatusCode::OK, "{saved}");
+
+    // Not chosen: the socket refuses it and says why; no page offers it. Validated counting
+    // needs no choice.
+    let (s, why) = refusal(app, &patient, "wall-angel").await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{why}");
+    assert!(why.contains("not yet validated"), "{why}");
+    opens(app, &patient, "shoulder-abduction").await;
+    // The camera page as when web/dist is built.
+    std::fs::write(app.web_dir().join("live.js"), "").unwrap();
+    let (browser, _) = app.login(&email_of("p1")).await;
+    let page = |path: &'static str| {
+        let browser = browser.clone();
+        async move {
+            let res = browser.get(app.url(path)).send().await.unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let (_, programme) = page("/programme").await;
+    assert!(programme.contains(r#"href="/exercise/shoulder-abduction""#), "{programme}");
+    assert!(!programme.contains(r#"href="/exercise/wall-angel""#), "{programme}");
+    let (s, camera) = page("/exercise/wall-angel").await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{camera}");
+    assert!(camera.contains("not yet validated") && !camera.contains(r#"id="live""#), "{camera}");
+
+    // On an exercise the camera cannot follow, the choice is refused, naming the field.
+    let mut untracked = item("ankle-pumps");
+    untracked["camera"] = json!(true);
+    let items = [item("wall-angel"), item("shoulder-abduction"), untracked];
+    let body = json!({"based_on": 1, "items": items, "reason": "Ankle pumps with the camera"});
+    let (s, refused) = call(app, &clinician, Method::PUT, &path, Some(body)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(fields(&refused), ["items[2].camera"]);
+    assert!(message(&refused, "items[2].camera").contains("not tracked by the camera"));
+
+    // The clinician chooses it: the item keeps the choice, the history says so, and the
+    // socket and the pages offer it. On the validated abduction the choice decides nothing
+    // and is not kept.
+    let (mut wall_angel, mut abduction) = (item("wall-angel"), item("shoulder-abduction"));
+    wall_angel["camera"] = json!(true);
+    abduction["camera"] = json!(true);
+    let body =
+        json!({"based_on": 1, "items": [wall_angel, abduction], "reason": "Camera for the angel"});
+    let (s, saved) = call(app, &clinician, Method::PUT, &path, Some(body)).await;
+    assert_eq!(s, StatusCode::OK, "{saved}");
+    assert_eq!(
+        saved["version"]["changes"],
+        json!([{"kind": "camera", "exercise": "wall-angel", "offered": true}]),
+        "{saved}"
+    );
+    let (s, view) = call(app, &clinician, Method::GET, &path, None).await;
+    assert_eq!(s, StatusCode::OK, "{view}");
+    let entries = view["entries"].as_array().unwrap();
+    assert_eq!(entries[0]["item"]["exercise"], "wall-angel", "{view}");
+    assert_eq!(entries[0]["item"]["camera"], true, "{view}");
+    assert_eq!(entries[1]["item"].get("camera"), None, "{view}");
+    opens(app, &patient, "wall-angel").await;
+    let (_, programme) = page("/programme").await;
+    assert!(programme.contains(r#"href="/exercise/wall-angel""#), "{programme}");
+    let (s, camera) = page("/exercise/wall-angel").await;
+    assert_eq!(s, StatusCode::OK, "{camera}");
+    assert!(camera.contains(r#"id="live""#) && camera.contains("still being tested"), "{camera}");
+
+    // Withdrawn again: refused again.
+    let body = json!({"based_on": 2, "items": [item("wall-angel"), item("shoulder-abduction")], "reason": "No camera"});
+    let (s, saved) = call(app, &clinician, Method::PUT, &path, Some(body)).await;
+    assert_eq!(s, StatusCode::OK, "{saved}");
+    assert_eq!(saved["version"]["changes"][0]["offered"], false, "{saved}");
+    assert_eq!(refusal(app, &patient, "wall-angel").await.0, StatusCode::FORBIDDEN);
 }
