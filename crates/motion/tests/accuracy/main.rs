@@ -330,3 +330,63 @@ fn no_correct_repetition_is_called_too_fast() {
     }
     assert!(flagged.is_empty(), "correct repetitions called too fast: {flagged:?}");
 }
+
+/// The figures each exercise declares (`exercises::validation`, shown in `physio analyze
+/// --list` and the exercise library) are the ones measured here, live and self-calibrated as a
+/// patient is counted (agreement: against the person's reference set): a change of the engine
+/// that moves them fails until the table says so.
+#[test]
+fn declared_validation_figures_are_the_measured_ones() {
+    let Some(root) = root() else { return };
+    let mut wrong = Vec::new();
+    for (m, exercise) in MOVEMENTS {
+        let (mut sets, mut exact, mut off_by_one) = (0, 0, 0);
+        let mut boundaries = Vec::new();
+        let mut confusion = [[0u32; 2]; 2];
+        for sensor in [Sensor::Kinect, Sensor::Vicon] {
+            for subject in 1..=3 {
+                let mut calibration = None;
+                for correct in [true, false] {
+                    let Some(set) = load_set(&root, m, subject, sensor, correct) else { continue };
+                    let o = run(&set, exercise, None, Counting::Live);
+                    sets += 1;
+                    match o.count.abs_diff(10) {
+                        0 => exact += 1,
+                        1 => off_by_one += 1,
+                        _ => {}
+                    }
+                    boundaries.extend(o.boundary_errors);
+                    if correct {
+                        calibration = run(&set, exercise, None, Counting::Offline).calibration;
+                    }
+                    let judged = run(&set, exercise, calibration, Counting::Live);
+                    for l in judged.labels {
+                        confusion[usize::from(correct)][usize::from(l)] += 1;
+                    }
+                }
+            }
+        }
+        let c = confusion;
+        let agreement =
+            f64::from(c[0][0] + c[1][1]) * 100.0 / f64::from(c[0][0] + c[0][1] + c[1][0] + c[1][1]);
+        let measured = (
+            sets,
+            exact,
+            off_by_one,
+            format!("{:.2}", median(&boundaries)),
+            Some(agreement.round() as u32),
+        );
+        let v = exercises::find(exercise).expect("known exercise").validation();
+        let declared = (
+            v.sets,
+            v.exact,
+            v.off_by_one,
+            v.median_boundary_s.map_or("none".into(), |b| format!("{b:.2}")),
+            v.label_agreement_pct,
+        );
+        if measured != declared {
+            wrong.push(format!("{exercise}: declared {declared:?}, measured {measured:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "exercises::validation is out of date:\n{}", wrong.join("\n"));
+}

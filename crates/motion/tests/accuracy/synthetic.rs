@@ -227,6 +227,7 @@ fn synthetic_table() {
     );
     println!("|---|---|---|---|---|---|---|---|---|");
     let mut failures = Vec::new();
+    let mut declared = Vec::new();
     for m in &MOVEMENTS {
         let outcomes: Vec<Outcome> = SEEDS.iter().map(|&s| run(m, s)).collect();
         let sensor = match m.source {
@@ -284,7 +285,20 @@ fn synthetic_table() {
         for o in &outcomes {
             failures.extend(o.problems.iter().map(|p| format!("{} seed {}: {p}", m.id, o.seed)));
         }
+        // The figures the exercise declares (`physio analyze --list`, the library) are these:
+        // a take counts as exact when both modes counted it without a problem.
+        let v = find(m.id).expect("known exercise").validation();
+        let exact = outcomes.iter().filter(|o| o.problems.is_empty()).count() as u32;
+        if v.evidence == physio_motion::exercises::validation::Evidence::Synthetic {
+            declared.push((m.id, (v.sets, v.exact), (SEEDS.len() as u32, exact)));
+        }
     }
+    let stale: Vec<String> = declared
+        .iter()
+        .filter(|(_, d, m)| d != m)
+        .map(|(id, d, m)| format!("{id}: declared (sets, exact) {d:?}, measured {m:?}"))
+        .collect();
+    assert!(stale.is_empty(), "exercises::validation is out of date:\n{}", stale.join("\n"));
     real::print_rows();
     if !failures.is_empty() {
         println!("\nProblems ({}):\n{}", failures.len(), failures.join("\n"));
