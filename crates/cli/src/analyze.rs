@@ -4,8 +4,8 @@
 use std::{io::Read, path::PathBuf};
 
 use anyhow::Result;
-use physio_motion::Format;
 use physio_motion::tracker::{Calibration, TrackerConfig};
+use physio_motion::{Format, Mode};
 
 use crate::BadInput;
 
@@ -34,13 +34,33 @@ pub(crate) fn list() -> Result<String> {
     Ok(out)
 }
 
+/// `--mode`: how the recording is counted.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub(crate) enum ModeArg {
+    /// Frame by frame through the live tracker.
+    Live,
+    /// With the whole recording at hand.
+    Offline,
+}
+
+impl From<ModeArg> for Mode {
+    fn from(m: ModeArg) -> Mode {
+        match m {
+            ModeArg::Live => Mode::Live,
+            ModeArg::Offline => Mode::Offline,
+        }
+    }
+}
+
 /// Analyses `files`; with `reference` files, judges the repetitions against the calibration
-/// that the reference recording gives (printed as `calibration`).
+/// that the reference recording gives (printed as `calibration`). A reference is always
+/// analysed offline: it is a whole supervised set, as a clinic stores it.
 pub(crate) fn run(
     exercise: &str,
     format: &str,
     files: &[PathBuf],
     reference: &[PathBuf],
+    mode: ModeArg,
 ) -> Result<String> {
     let Some(spec) = physio_motion::exercises::find(exercise) else {
         let ids: Vec<&str> = physio_motion::exercises().iter().map(|e| e.id).collect();
@@ -51,8 +71,8 @@ pub(crate) fn run(
         None
     } else {
         let rec = read_recording(format, reference)?;
-        let a =
-            physio_motion::analyze(exercise, &rec.frames).map_err(|e| BadInput(e.to_string()))?;
+        let a = physio_motion::analyze(exercise, &rec.frames)
+            .map_err(|e| BadInput(format!("the reference recording: {e}")))?;
         let c = Calibration::from_reps(
             spec.direction,
             a.reps.iter().map(|r| (r.peak_deg, r.rom_deg, r.checks, r.bands)),
@@ -66,8 +86,12 @@ pub(crate) fn run(
     };
     let recording = read_recording(format, files)?;
     let config = TrackerConfig { calibration, ..TrackerConfig::DEFAULT };
-    let analysis = physio_motion::analysis::analyze_with(exercise, &recording.frames, config)
-        .map_err(|e| BadInput(e.to_string()))?;
+    let analysis =
+        physio_motion::analysis::analyze_with(exercise, &recording.frames, config, mode.into())
+            .map_err(|e| BadInput(e.to_string()))?;
+    for w in &analysis.warnings {
+        eprintln!("warning: {}", w.message);
+    }
     let mut out = serde_json::to_value(&analysis)?;
     if let (Some(c), Some(obj)) = (calibration, out.as_object_mut()) {
         obj.insert("calibration".into(), serde_json::to_value(c)?);
@@ -78,13 +102,16 @@ pub(crate) fn run(
         && recording.space != physio_motion::skeleton::Space::World
         && let Some(obj) = out.as_object_mut()
     {
-        let warning = format!(
+        let message = format!(
             "{exercise} needs depth (3-D landmarks: Kinect, Vicon or BlazePose world \
              landmarks); these image landmarks measure it only roughly, so its counts and angles \
              are unreliable"
         );
-        eprintln!("warning: {warning}");
-        obj.insert("warnings".into(), serde_json::json!([warning]));
+        eprintln!("warning: {message}");
+        let warning = serde_json::json!({"code": "needs_depth", "joints": [], "frames": 0, "message": message});
+        if let Some(serde_json::Value::Array(list)) = obj.get_mut("warnings") {
+            list.push(warning);
+        }
     }
     Ok(serde_json::to_string_pretty(&out)?)
 }

@@ -113,6 +113,12 @@ enum Command {
         /// repetition becomes the calibration the recording's repetitions are judged against.
         #[arg(long = "reference", value_name = "FILE")]
         reference: Vec<std::path::PathBuf>,
+        /// `live` counts frame by frame exactly as a live camera session does (no second pass,
+        /// no look-ahead; the recording is taken to begin at rest); `offline` uses the whole
+        /// recording (the person's range from a first pass, a repetition already under way at
+        /// the start).
+        #[arg(long, value_enum, default_value = "offline")]
+        mode: analyze::ModeArg,
         /// Recording files, read in order as one continuous recording.
         files: Vec<std::path::PathBuf>,
     },
@@ -323,14 +329,14 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         Command::Convert { format, to, files } => {
             print!("{}", analyze::convert(&format, &to, &files)?);
         }
-        Command::Analyze { exercise, format, list, reference, files } => {
+        Command::Analyze { exercise, format, list, reference, mode, files } => {
             if list {
                 print!("{}", analyze::list()?);
             } else {
                 let (Some(exercise), Some(format)) = (exercise, format) else {
                     bail!(BadInput("give --exercise and --format, or --list".into()));
                 };
-                println!("{}", analyze::run(&exercise, &format, &files, &reference)?);
+                println!("{}", analyze::run(&exercise, &format, &files, &reference, mode)?);
             }
         }
         Command::Backup { file, force } => backup::backup(&settings, &file, force).await?,

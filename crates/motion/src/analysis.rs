@@ -1,12 +1,17 @@
-//! Offline analysis of a whole recording: runs the tracker over every frame, then (having the
-//! whole signal) turns the repetitions into a contiguous segmentation, splitting each rest
-//! between two repetitions at its middle.
+//! Analysis of a whole recording, in one of two modes. **Live** pushes the frames one at a time
+//! through the `Tracker` exactly as a live session does (no second pass, no look-ahead, the
+//! recording assumed to begin at rest) and ends it as a session ends. **Offline** uses what
+//! only a whole recording offers: a first pass that finds the person's own range before
+//! counting, and a repetition the recording began part-way through. Both then turn the
+//! repetitions into a contiguous segmentation, splitting each rest between two repetitions at
+//! its middle (a split a live session can make as soon as the next repetition starts), and
+//! say when the movement could not be measured and which joints were missing.
 
 use serde::Serialize;
 
 use crate::exercises::{self, Direction, ExerciseSpec, SideRule, View};
 use crate::kinematics::{Channel, Side};
-use crate::skeleton::Frame;
+use crate::skeleton::{Frame, JointSet};
 use crate::tracker::{ErrorSet, Event, MDC_DEG, Summary, Tracker, TrackerConfig};
 
 /// One repetition in an `Analysis`.
@@ -40,11 +45,36 @@ pub struct Rep {
     pub bands: [f32; 4],
 }
 
+/// How a recording is analysed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Frame by frame through the live tracker, as a live session counts.
+    Live,
+    /// With the whole recording at hand (two passes; a first repetition already under way).
+    Offline,
+}
+
+/// Something the reader of an analysis must know about its numbers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Warning {
+    /// Stable code: `joints_missing`.
+    pub code: &'static str,
+    /// The joints concerned.
+    pub joints: JointSet,
+    /// Frames concerned.
+    pub frames: u64,
+    /// In words.
+    pub message: String,
+}
+
 /// The result of `analyze`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Analysis {
     /// Exercise id.
     pub exercise: &'static str,
+    /// How it was analysed.
+    pub mode: Mode,
     /// Repetitions counted.
     pub rep_count: u32,
     /// Repetitions with no failed check.
@@ -53,51 +83,51 @@ pub struct Analysis {
     pub reps: Vec<Rep>,
     /// Session summary (frame counts, quality, error counts).
     pub summary: Summary,
+    /// What limits the numbers above (joints the source did not see).
+    pub warnings: Vec<Warning>,
 }
 
-/// `analyze` was given an unknown exercise id.
+/// Why a recording could not be analysed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown exercise {0:?}; `physio analyze --list` shows the known ids")]
-pub struct UnknownExercise(pub String);
+pub enum AnalysisError {
+    /// An unknown exercise id.
+    #[error("unknown exercise {0:?}; `physio analyze --list` shows the known ids")]
+    UnknownExercise(String),
+    /// Not one frame gave the movement signal.
+    #[error(
+        "nothing could be measured: {exercise}'s movement ({channel}) needs {joints}, and the \
+         recording never shows {missing}"
+    )]
+    NothingMeasurable {
+        /// Exercise id.
+        exercise: &'static str,
+        /// The primary channel in words.
+        channel: &'static str,
+        /// Every joint the movement needs, in words.
+        joints: String,
+        /// The needed joints missing in most frames, in words ("nothing" when all were seen).
+        missing: String,
+    },
+}
 
 /// Analyses a recording offline with default settings.
-pub fn analyze(exercise_id: &str, frames: &[Frame]) -> Result<Analysis, UnknownExercise> {
-    analyze_with(exercise_id, frames, TrackerConfig::DEFAULT)
+pub fn analyze(exercise_id: &str, frames: &[Frame]) -> Result<Analysis, AnalysisError> {
+    analyze_with(exercise_id, frames, TrackerConfig::DEFAULT, Mode::Offline)
 }
 
-/// `analyze` with explicit tracker settings.
+/// `analyze` with explicit tracker settings and mode.
 pub fn analyze_with(
     exercise_id: &str,
     frames: &[Frame],
     config: TrackerConfig,
-) -> Result<Analysis, UnknownExercise> {
-    let spec =
-        exercises::find(exercise_id).ok_or_else(|| UnknownExercise(exercise_id.to_owned()))?;
-    // A file may begin part-way through a repetition; a live session begins at rest.
-    let mut config = TrackerConfig { may_start_mid_rep: true, ..config };
-    if config.initial_range.is_none() {
-        // Having the whole recording, count a second time starting from the range the person
-        // showed (live, the calibration step plays this part): otherwise repetitions smaller
-        // than the nominal range are missed until the first one is counted. Only a pattern
-        // (three repetitions or more) sets the scale: one or two movements may be noise, and
-        // counting smaller noise on their scale would make it worse.
-        let uncalibrated = TrackerConfig { calibration: None, ..config };
-        let first = count(spec, uncalibrated, frames);
-        config.initial_range = if first.reps >= 3 {
-            Some(first.range)
-        } else if first.spread >= MDC_DEG && first.spread < first.range {
-            // Every movement was smaller than the nominal range: count on the scale of what the
-            // signal spans over the recording (a set is mostly repetitions).
-            let again = count(
-                spec,
-                TrackerConfig { initial_range: Some(first.spread), ..uncalibrated },
-                frames,
-            );
-            (again.reps >= 3).then_some(again.range)
-        } else {
-            None
-        };
-    }
+    mode: Mode,
+) -> Result<Analysis, AnalysisError> {
+    let spec = exercises::find(exercise_id)
+        .ok_or_else(|| AnalysisError::UnknownExercise(exercise_id.to_owned()))?;
+    let config = match mode {
+        Mode::Live => config,
+        Mode::Offline => offline_config(spec, config, frames),
+    };
     let mut tracker = Tracker::new(spec, config);
     let mut signal: Vec<(f64, f32)> = Vec::with_capacity(frames.len());
     let mut reps: Vec<Rep> = Vec::new();
@@ -131,14 +161,116 @@ pub fn analyze_with(
     }
     let reference = tracker.reference_range();
     segment(&mut reps, &signal, reference);
+    let missing = tracker.missing_frames();
     let summary = tracker.finish();
+    let warnings = visibility_warnings(spec, &summary, &missing)?;
     Ok(Analysis {
         exercise: spec.id,
+        mode,
         rep_count: summary.reps,
         correct_count: summary.correct_reps,
         reps,
         summary,
+        warnings,
     })
+}
+
+/// The movement could not be measured in more than this share of the frames: worth a warning
+/// (a few lost frames are ordinary; a tenth of the set means repetitions may have been missed).
+const UNMEASURED_WARN: f64 = 0.05;
+
+/// Warnings (or, when no frame could be measured, the error) about joints the source did not
+/// show while the movement could not be measured.
+fn visibility_warnings(
+    spec: &ExerciseSpec,
+    summary: &Summary,
+    missing: &[(crate::skeleton::Joint, u32)],
+) -> Result<Vec<Warning>, AnalysisError> {
+    let arrived = summary.frames - summary.ignored_frames;
+    let lost = summary.frames_without_signal;
+    let words = |set: JointSet| {
+        let names: Vec<&str> = set.iter().map(|j| j.describe()).collect();
+        match names.as_slice() {
+            [] => "nothing".to_owned(),
+            [one] => (*one).to_owned(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        }
+    };
+    // The joints missing in at least half of the unmeasurable frames: the cause, not a joint
+    // that flickered once.
+    let mut joints = JointSet(0);
+    for &(j, n) in missing {
+        if n > 0 && 2 * u64::from(n) >= lost {
+            joints.0 |= 1 << j.index();
+        }
+    }
+    if arrived > 0 && lost == arrived {
+        return Err(AnalysisError::NothingMeasurable {
+            exercise: spec.id,
+            channel: spec.primary.describe(),
+            joints: words(needed_joints(spec)),
+            missing: words(joints),
+        });
+    }
+    if arrived == 0 || (lost as f64) <= UNMEASURED_WARN * arrived as f64 {
+        return Ok(Vec::new());
+    }
+    let share = 100.0 * lost as f64 / arrived as f64;
+    let cause = if joints.is_empty() {
+        "the joints it needs were seen but gave no plausible angle".to_owned()
+    } else {
+        format!("{} not seen", words(joints))
+    };
+    Ok(vec![Warning {
+        code: "joints_missing",
+        joints,
+        frames: lost,
+        message: format!(
+            "the movement ({}) could not be measured in {lost} of {arrived} frames \
+             ({share:.0} %): {cause}; repetitions there are not counted",
+            spec.primary.describe()
+        ),
+    }])
+}
+
+/// The joints the movement signal of `spec` is computed from, on both sides.
+fn needed_joints(spec: &ExerciseSpec) -> JointSet {
+    JointSet(crate::kinematics::joints_read(crate::tracker::primary_channels(spec)))
+}
+
+/// The offline settings: a recording may begin part-way through a repetition, and the first
+/// pass over it sets the counting range.
+fn offline_config(
+    spec: &'static ExerciseSpec,
+    config: TrackerConfig,
+    frames: &[Frame],
+) -> TrackerConfig {
+    // A file may begin part-way through a repetition; a live session begins at rest.
+    let mut config = TrackerConfig { may_start_mid_rep: true, ..config };
+    if config.initial_range.is_none() {
+        // Having the whole recording, count a second time starting from the range the person
+        // showed (live, the calibration step plays this part): otherwise repetitions smaller
+        // than the nominal range are missed until the first one is counted. Only a pattern
+        // (three repetitions or more) sets the scale: one or two movements may be noise, and
+        // counting smaller noise on their scale would make it worse.
+        let uncalibrated = TrackerConfig { calibration: None, ..config };
+        let first = count(spec, uncalibrated, frames);
+        config.initial_range = if first.reps >= 3 {
+            Some(first.range)
+        } else if first.spread >= MDC_DEG && first.spread < first.range {
+            // Every movement was smaller than the nominal range: count on the scale of what the
+            // signal spans over the recording (a set is mostly repetitions).
+            let again = count(
+                spec,
+                TrackerConfig { initial_range: Some(first.spread), ..uncalibrated },
+                frames,
+            );
+            (again.reps >= 3).then_some(again.range)
+        } else {
+            None
+        };
+    }
+    config
 }
 
 /// What one counting pass over a recording found.

@@ -16,6 +16,6 @@ pub mod kinematics;
 pub mod skeleton;
 pub mod tracker;
 
-pub use analysis::{Analysis, analyze, exercises};
+pub use analysis::{Analysis, AnalysisError, Mode, analyze, exercises};
 pub use formats::{Format, ParseError, parse};
 pub use skeleton::Recording;

@@ -73,6 +73,60 @@ impl Joint {
     }
 }
 
+/// A set of joints (bit per `Joint::index`); serialised as the list of their names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct JointSet(pub u32);
+
+impl JointSet {
+    /// Whether the set holds a joint.
+    pub fn contains(self, j: Joint) -> bool {
+        self.0 & (1 << j.index()) != 0
+    }
+    /// True when empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    /// The joints, in `Joint::ALL` order.
+    pub fn iter(self) -> impl Iterator<Item = Joint> {
+        Joint::ALL.into_iter().filter(move |j| self.contains(*j))
+    }
+}
+
+impl Serialize for JointSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl Joint {
+    /// The joint in plain words ("left knee").
+    pub fn describe(self) -> &'static str {
+        match self {
+            Joint::Head => "head",
+            Joint::LeftEar => "left ear",
+            Joint::RightEar => "right ear",
+            Joint::Neck => "neck",
+            Joint::MidSpine => "mid spine",
+            Joint::Pelvis => "pelvis",
+            Joint::LeftShoulder => "left shoulder",
+            Joint::RightShoulder => "right shoulder",
+            Joint::LeftElbow => "left elbow",
+            Joint::RightElbow => "right elbow",
+            Joint::LeftWrist => "left wrist",
+            Joint::RightWrist => "right wrist",
+            Joint::LeftHip => "left hip",
+            Joint::RightHip => "right hip",
+            Joint::LeftKnee => "left knee",
+            Joint::RightKnee => "right knee",
+            Joint::LeftAnkle => "left ankle",
+            Joint::RightAnkle => "right ankle",
+            Joint::LeftFoot => "left foot",
+            Joint::RightFoot => "right foot",
+            Joint::C7 => "back of the neck (C7)",
+        }
+    }
+}
+
 /// One joint sample: position and confidence in `[0, 1]` (0 = not observed).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Point {

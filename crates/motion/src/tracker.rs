@@ -25,10 +25,12 @@ mod events;
 mod guard;
 mod judgement;
 mod opening;
+mod pattern;
 mod repetition;
 mod signal;
 #[cfg(test)]
 mod tests;
+mod visibility;
 
 pub use calibration::Calibration;
 pub use config::TrackerConfig;
@@ -40,7 +42,9 @@ use crate::kinematics::{Angles, CHANNELS, ChannelSet, Side, angles_of, joints_re
 use crate::skeleton::Frame;
 use crate::tracker::channels::channels_read;
 use crate::tracker::opening::Opening;
+use crate::tracker::pattern::Pattern;
 use crate::tracker::repetition::Active;
+use crate::tracker::visibility::Visibility;
 
 /// Fraction of the reference range above the valley that starts a repetition.
 const ENTER: f32 = 0.4;
@@ -54,6 +58,14 @@ const REST: f32 = 0.15;
 pub(crate) const MDC_DEG: f32 = 10.0;
 /// How many recent repetitions calibrate the reference range.
 const HISTORY: usize = 5;
+
+/// The primary channel on both sides: what the movement signal is computed from.
+pub(crate) fn primary_channels(spec: &ExerciseSpec) -> ChannelSet {
+    let mut set = ChannelSet(0);
+    set.insert(spec.primary);
+    set.insert(spec.primary.mirror());
+    set
+}
 
 /// The per-session tracker.
 pub struct Tracker {
@@ -98,6 +110,10 @@ pub struct Tracker {
     summary: Summary,
     first_t: Option<f64>,
     rom_sum: f32,
+    /// Which joints the movement needs, and which were missing when it could not be measured.
+    visibility: Visibility,
+    /// Swings too small to start a repetition, in case they are a smaller set.
+    pattern: Pattern,
 }
 
 impl Tracker {
@@ -111,7 +127,8 @@ impl Tracker {
             spec: *spec,
             cfg,
             cond: Conditioner::for_joints(cfg.filter, joints_read(channels_read(spec))),
-            events: Vec::with_capacity(8),
+            // Room for a recount (`pattern`): two repetitions and their warnings at once.
+            events: Vec::with_capacity(64),
             guard: [(f32::NAN, f64::NEG_INFINITY); CHANNELS],
             held: 0,
             want: channels_read(spec),
@@ -162,6 +179,8 @@ impl Tracker {
             },
             first_t: None,
             rom_sum: 0.0,
+            visibility: Visibility::new(joints_read(primary_channels(spec))),
+            pattern: Pattern::new(),
         }
     }
 
@@ -203,8 +222,10 @@ impl Tracker {
         let Some((s, raw, side)) = self.signal(&a, t) else {
             self.summary.frames_without_signal += 1;
             self.last_signal = None;
+            self.unseen(frame, t);
             return &self.events;
         };
+        self.seen(t);
         self.last_signal = Some(s);
         match self.active {
             None => self.idle(s, raw, side, &a, t),

@@ -306,11 +306,99 @@ fn analyze_warns_when_an_exercise_needs_depth_the_recording_lacks() {
     };
     // KERAAL's BlazePose file holds image landmarks only: the torso rotation is flagged.
     let (v, stderr) = run("keraal-blazepose", "G3-BP-RTK-P1T1-Unknown-C-0.json");
-    assert!(v["warnings"][0].as_str().unwrap().contains("needs depth"), "{v}");
+    assert_eq!(v["warnings"][0]["code"], "needs_depth", "{v}");
+    assert!(v["warnings"][0]["message"].as_str().unwrap().contains("needs depth"), "{v}");
     assert!(stderr.contains("warning: thoracic-rotation needs depth"), "{stderr}");
     // The Kinect recording of the same repetition is 3-D: no warning.
     let (v, stderr) = run("keraal-kinect", "G3-Kinect-RTK-P1T1-Unknown-C-0.txt");
-    assert!(v.get("warnings").is_none() && stderr.is_empty(), "{v} {stderr}");
+    assert!(v["warnings"].as_array().unwrap().is_empty() && stderr.is_empty(), "{v} {stderr}");
+}
+
+/// Writes the ten Vicon files of a deep-squat set into `dir`, with the left front pelvis marker
+/// (LASI, marker 23) written as a gap (all zeros, as Vicon writes gaps) in the repetitions
+/// `gap` names; returns the paths in order.
+fn vicon_squat_without_lasi(
+    data: &std::path::Path,
+    dir: &std::path::Path,
+    gap: impl Fn(u32) -> bool,
+) -> Vec<String> {
+    use std::io::Read;
+    (1..=10)
+        .map(|e| {
+            let from =
+                data.join(format!("correct/vicon/positions/m01_s01_e{e:02}_positions.txt.gz"));
+            let mut text = String::new();
+            flate2::read::GzDecoder::new(std::fs::File::open(&from).unwrap())
+                .read_to_string(&mut text)
+                .unwrap();
+            let text: String = text
+                .lines()
+                .map(|line| {
+                    let mut v: Vec<&str> = line.split(',').collect();
+                    if gap(e) && v.len() == 117 {
+                        v[69..72].fill("0");
+                    }
+                    v.join(",") + "\n"
+                })
+                .collect();
+            let to = dir.join(format!("m01_s01_e{e:02}_positions.txt"));
+            std::fs::write(&to, text).unwrap();
+            to.display().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn analyze_names_the_joint_it_cannot_see_instead_of_counting_nothing() {
+    let Some(data) = shared_data() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let run = |files: &[String], mode: &str| {
+        let mut args = vec!["analyze", "--exercise", "deep-squat", "--format", "uiprmd-vicon"];
+        args.extend(["--mode", mode]);
+        args.extend(files.iter().map(String::as_str));
+        physio(dir.path(), &args, None)
+    };
+    // The marker missing throughout: nothing can be measured, and the answer says why.
+    let all = tempfile::tempdir().unwrap();
+    let files = vicon_squat_without_lasi(&data, all.path(), |_| true);
+    for mode in ["offline", "live"] {
+        let r = run(&files, mode);
+        assert_eq!(r.code, 2, "{mode}: {}", r.stdout);
+        assert!(r.stdout.is_empty(), "{mode}: {}", r.stdout);
+        assert!(
+            r.stderr.contains("nothing could be measured") && r.stderr.contains("left hip"),
+            "{mode}: {}",
+            r.stderr
+        );
+    }
+    // Missing during three of the ten repetitions: the other seven are counted, and the JSON
+    // and stderr both name the joint.
+    let some = tempfile::tempdir().unwrap();
+    let files = vicon_squat_without_lasi(&data, some.path(), |e| (4..=6).contains(&e));
+    for mode in ["offline", "live"] {
+        let r = run(&files, mode);
+        assert_eq!(r.code, 0, "{mode}: {}", r.stderr);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let w = &v["warnings"][0];
+        assert_eq!(w["code"], "joints_missing", "{mode}: {v}");
+        assert_eq!(w["joints"], serde_json::json!(["left_hip"]), "{mode}: {v}");
+        assert!(w["message"].as_str().unwrap().contains("left hip"), "{mode}: {w}");
+        assert!(
+            r.stderr.contains("warning:") && r.stderr.contains("left hip"),
+            "{mode}: {}",
+            r.stderr
+        );
+        let n = v["rep_count"].as_u64().unwrap();
+        assert!((6..=8).contains(&n), "{mode}: {n} repetitions counted around the gap");
+    }
+    // The untouched recording: no warning.
+    let clean = tempfile::tempdir().unwrap();
+    let files = vicon_squat_without_lasi(&data, clean.path(), |_| false);
+    let r = run(&files, "live");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["mode"], "live");
+    assert!(v["warnings"].as_array().unwrap().is_empty(), "{v}");
 }
 
 #[test]

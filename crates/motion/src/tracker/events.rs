@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::exercises::{FORM_ERRORS, FormError};
 use crate::kinematics::Side;
+use crate::skeleton::JointSet;
 
 /// A set of form errors.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -97,6 +98,19 @@ pub enum Event {
         held_s: f64,
         /// Target (s).
         target_s: f64,
+    },
+    /// The movement could not be measured for `LOST_AFTER_S`: the joints it needs that the
+    /// source does not see (empty when they are seen but give no plausible angle).
+    SignalLost {
+        /// Time (s).
+        t: f64,
+        /// The joints the exercise's movement needs that were missing in the last frame.
+        joints: JointSet,
+    },
+    /// The movement can be measured again after `SignalLost`.
+    SignalFound {
+        /// Time (s).
+        t: f64,
     },
     /// The set's target number of repetitions was reached.
     SetComplete {

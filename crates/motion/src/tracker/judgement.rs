@@ -109,6 +109,9 @@ impl Tracker {
         if self.cfg.target_reps == Some(self.summary.reps) {
             self.events.push(Event::SetComplete { t, reps: self.summary.reps });
         }
+        if !act.partial {
+            self.count_candidate(rom);
+        }
     }
 }
 

@@ -37,6 +37,9 @@ pub(super) struct Active {
 
 impl Tracker {
     pub(super) fn idle(&mut self, s: f32, raw: f32, side: Option<Side>, a: &Angles, t: f64) {
+        if self.follow_swings(s, raw, side, a, t) {
+            return;
+        }
         let valley = match self.valley {
             Some(v) if v <= s => v,
             _ => {
@@ -50,6 +53,7 @@ impl Tracker {
             self.rest_angles = *a;
         }
         if s >= valley + ENTER * r {
+            self.pattern.hold_candidate();
             if self.opening.is_some() {
                 // The descent the recording began with is a repetition before this one.
                 let rest = (self.valley, self.rest_t, self.rest_angles);
@@ -183,6 +187,7 @@ impl Tracker {
         } else if t - act.start_t > spec.max_rep_s as f64 {
             // Too long to be one repetition: give up on it and look for rest again.
             self.active = None;
+            self.pattern.reset();
             self.valley = Some(s);
             self.rest_t = t;
         } else {
