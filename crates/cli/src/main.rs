@@ -105,7 +105,8 @@ enum Command {
         /// are found by name. Gzip is detected.
         #[arg(long, required_unless_present = "list")]
         format: Option<String>,
-        /// List every exercise id with its camera view and primary signal, then exit.
+        /// List every exercise id with its camera view, primary signal and how its counting has
+        /// been checked (the figures; whether it is validated), then exit.
         #[arg(long)]
         list: bool,
         /// A reference recording of the same person doing the exercise well (for example a
