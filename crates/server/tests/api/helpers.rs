@@ -119,6 +119,18 @@ impl TestApp {
     }
 
     /// The directory the server serves `/web/` from (empty but for `hello.txt`).
+    /// What `web/build.mjs` leaves for the camera page: the bundle and MediaPipe's manifest of
+    /// hashed names (the test server's web directory is empty).
+    pub(crate) fn write_built_client(&self) {
+        std::fs::write(self.web_dir().join("live.js"), "").unwrap();
+        std::fs::create_dir_all(self.web_dir().join("mediapipe")).unwrap();
+        std::fs::write(
+            self.web_dir().join("mediapipe/manifest.json"),
+            r#"{"pose.js":"pose.fcb703af.js","pose_web.binarypb":"pose_web.dc8efd1c.binarypb"}"#,
+        )
+        .unwrap();
+    }
+
     pub(crate) fn web_dir(&self) -> &std::path::Path {
         self._web.path()
     }

@@ -151,23 +151,12 @@ async fn a_patient_sees_only_their_own_programme(app: &TestApp) {
     assert!(!print.contains("Side lunge"));
 }
 
-/// What `web/build.mjs` leaves for the camera page: the bundle and MediaPipe's manifest.
-fn write_built_client(app: &TestApp) {
-    std::fs::write(app.web_dir().join("live.js"), "").unwrap();
-    std::fs::create_dir_all(app.web_dir().join("mediapipe")).unwrap();
-    std::fs::write(
-        app.web_dir().join("mediapipe/manifest.json"),
-        r#"{"pose.js":"pose.fcb703af.js","pose_web.binarypb":"pose_web.dc8efd1c.binarypb"}"#,
-    )
-    .unwrap();
-}
-
 async fn the_camera_page_follows_the_prescription(app: &TestApp) {
     let p = &app.people;
     prescribe(app).await;
     // The camera page needs the built client and MediaPipe's manifest of hashed names
     // (web/build.mjs); the test server has an empty web directory.
-    write_built_client(app);
+    app.write_built_client();
     let (c, _) = app.login(&email_of("p1")).await;
 
     let (status, page) = get(app, &c, "/exercise/shoulder-abduction").await;
@@ -238,7 +227,7 @@ async fn staff_and_other_patients_do_not_see_it(app: &TestApp) {
 async fn a_paused_programme_says_so_everywhere(app: &TestApp) {
     let p = &app.people;
     prescribe(app).await;
-    write_built_client(app);
+    app.write_built_client();
     // An intake that waits for a clinician's review pauses exercise.
     let mut intake: Value = serde_json::from_str(include_str!(
         "../../../../docs/examples/specialist-surgery-recommended.json"

@@ -695,6 +695,7 @@ async fn camera_counting_not_yet_validated_is_offered_only_when_the_clinician_ch
             (res.status(), res.text().await.unwrap())
         }
     };
+    app.write_built_client();
     let (_, programme) = page("/programme").await;
     assert!(programme.contains(r#"href="/exercise/shoulder-abduction""#), "{programme}");
     assert!(!programme.contains(r#"href="/exercise/wall-angel""#), "{programme}");
@@ -736,6 +737,7 @@ async fn camera_counting_not_yet_validated_is_offered_only_when_the_clinician_ch
     opens(app, &patient, "wall-angel").await;
     let (_, programme) = page("/programme").await;
     assert!(programme.contains(r#"href="/exercise/wall-angel""#), "{programme}");
+    app.write_built_client();
     let (s, camera) = page("/exercise/wall-angel").await;
     assert_eq!(s, StatusCode::OK, "{camera}");
     assert!(camera.contains(r#"id="live""#) && camera.contains("still being tested"), "{camera}");
