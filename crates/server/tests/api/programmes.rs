@@ -737,7 +737,6 @@ async fn camera_counting_not_yet_validated_is_offered_only_when_the_clinician_ch
     opens(app, &patient, "wall-angel").await;
     let (_, programme) = page("/programme").await;
     assert!(programme.contains(r#"href="/exercise/wall-angel""#), "{programme}");
-    app.write_built_client();
     let (s, camera) = page("/exercise/wall-angel").await;
     assert_eq!(s, StatusCode::OK, "{camera}");
     assert!(camera.contains(r#"id="live""#) && camera.contains("still being tested"), "{camera}");
