@@ -102,7 +102,9 @@ test('a patient reads her progress on a phone', { timeout: 180_000 }, async () =
 
     // This week's session counted, and the moves up the ladder named.
     const sessions = page.locator('section[aria-labelledby="sessions-title"]');
-    assert.match(await sessions.locator('tbody tr').first().innerText(), /^This week, so far\s+1 of \d+/);
+    // How many are done so far depends on the weekday the demo was seeded on (it has a session
+    // every day of the last week), so only the row and its plain sense are checked here.
+    assert.match(await sessions.locator('tbody tr').first().innerText(), /^This week, so far\s+\d+ of [1-9]\d*/);
     const moves = await page.locator('ul.progress-moves').innerText();
     assert.match(moves, /Single-leg bridge, instead of Bridge/);
     assert.match(moves, /Brisk walk, instead of Walk/);
