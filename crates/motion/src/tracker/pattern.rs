@@ -177,10 +177,15 @@ impl Tracker {
             return;
         }
         let kept = std::mem::take(&mut self.pattern.kept);
+        let Some(&first) = kept.get(from) else {
+            self.pattern.kept = kept;
+            self.pattern.reset();
+            return;
+        };
         let after = (self.valley, self.rest_t, self.rest_angles, self.lead_moved_t);
+        let (reference, counted) = (self.reference, self.summary.reps);
         self.pattern.replaying = true;
         self.reference = size.max(1.0);
-        let first = kept[from];
         (self.valley, self.rest_t, self.rest_angles) = (Some(first.s), first.t, first.a);
         self.active = None;
         for x in kept.get(from..=to).unwrap_or_default() {
@@ -196,8 +201,11 @@ impl Tracker {
             self.complete(act, t, s, &a);
         }
         // Back to where the repetition that confirmed it left off (the counting range is
-        // now the median of both, as `complete` set it).
+        // now the median of both, as `complete` set it; unchanged if the swing did not count).
         (self.valley, self.rest_t, self.rest_angles, self.lead_moved_t) = after;
+        if self.summary.reps == counted {
+            self.reference = reference;
+        }
         self.pattern.replaying = false;
         self.pattern.kept = kept;
         self.pattern.reset();
@@ -207,9 +215,13 @@ impl Tracker {
     fn recount_from_previous_swing(&mut self, scale: f32) {
         let from = self.pattern.previous_from;
         let kept = std::mem::take(&mut self.pattern.kept);
+        let Some(&first) = kept.get(from) else {
+            self.pattern.kept = kept;
+            self.pattern.reset();
+            return;
+        };
         self.pattern.replaying = true;
         self.reference = scale.max(1.0);
-        let first = kept[from];
         (self.valley, self.rest_t, self.rest_angles) = (Some(first.s), first.t, first.a);
         for x in &kept[from..] {
             match self.active {
