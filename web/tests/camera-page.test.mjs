@@ -15,7 +15,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { WEB_DIR, checkA11y, checkTouchTargets, prescribe, signIn, startServer } from './helpers.mjs';
+import { CHROMIUM_ARGS, WEB_DIR, checkA11y, checkTouchTargets, prescribe, signIn, startServer } from './helpers.mjs';
 
 const SHOTS = process.env.PHYSIO_CAMERA_SHOTS ?? '/tmp/shots-camera';
 /** The counter's share of the window's height that reads from 2 m (issue 15). */
@@ -57,14 +57,7 @@ function launchProfile(dir) {
     baseURL: server.baseUrl,
     viewport: LAPTOP,
     args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
+      ...CHROMIUM_ARGS,
       '--use-fake-device-for-media-stream',
       '--use-fake-ui-for-media-stream',
     ],

@@ -59,6 +59,18 @@ pub(crate) struct Set {
     pub(crate) boundaries: Vec<usize>,
 }
 
+impl Set {
+    /// The set parsed as one recording.
+    pub(crate) fn recording(&self) -> physio_motion::Recording {
+        let texts: Vec<&str> = self.texts.iter().map(String::as_str).collect();
+        let format = match self.sensor {
+            Sensor::Kinect => physio_motion::Format::UiprmdKinect,
+            Sensor::Vicon => physio_motion::Format::UiprmdVicon,
+        };
+        physio_motion::parse(format, &texts).expect("shared data parses")
+    }
+}
+
 /// Loads a set, or `None` when its files are not in the subset.
 pub(crate) fn load_set(
     root: &Path,

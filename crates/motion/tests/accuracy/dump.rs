@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 
 use physio_motion::filter::{Conditioner, FilterConfig};
 use physio_motion::kinematics::{Channel, angles};
-use physio_motion::{Format, parse};
 
 use crate::data::{Sensor, load_set, root};
 
@@ -18,13 +17,7 @@ fn dump_channels() {
             for subject in 1..=3 {
                 for correct in [true, false] {
                     let Some(set) = load_set(&root, m, subject, sensor, correct) else { continue };
-                    let texts: Vec<&str> = set.texts.iter().map(String::as_str).collect();
-                    let format = if sensor == Sensor::Kinect {
-                        Format::UiprmdKinect
-                    } else {
-                        Format::UiprmdVicon
-                    };
-                    let rec = parse(format, &texts).expect("parses");
+                    let rec = set.recording();
                     let mut c = Conditioner::new(FilterConfig::DEFAULT);
                     let mut out = String::from("t");
                     for ch in Channel::ALL {
@@ -73,13 +66,7 @@ fn print_reps() {
         for subject in 1..=3 {
             for correct in [true, false] {
                 let Some(set) = load_set(&root, m, subject, sensor, correct) else { continue };
-                let texts: Vec<&str> = set.texts.iter().map(String::as_str).collect();
-                let format = if sensor == Sensor::Kinect {
-                    Format::UiprmdKinect
-                } else {
-                    Format::UiprmdVicon
-                };
-                let rec = parse(format, &texts).expect("parses");
+                let rec = set.recording();
                 let a = physio_motion::analyze(exercise, &rec.frames).expect("exercise");
                 let b: Vec<String> =
                     set.boundaries.iter().map(|&i| format!("{:.1}", i as f64 / rec.fps)).collect();

@@ -19,8 +19,8 @@ use std::path::Path;
 
 use data::{Sensor, Set, load_set, root};
 use physio_motion::analysis::{Mode as Counting, analyze_with};
+use physio_motion::exercises;
 use physio_motion::tracker::{Calibration, TrackerConfig};
-use physio_motion::{Format, exercises, parse};
 
 const MOVEMENTS: [(u32, &str); 6] = [
     (1, "deep-squat"),
@@ -67,10 +67,7 @@ enum Mode {
 }
 
 fn run(set: &Set, exercise: &str, calibration: Option<Calibration>, counting: Counting) -> Outcome {
-    let texts: Vec<&str> = set.texts.iter().map(String::as_str).collect();
-    let format =
-        if set.sensor == Sensor::Kinect { Format::UiprmdKinect } else { Format::UiprmdVicon };
-    let rec = parse(format, &texts).expect("shared data parses");
+    let rec = set.recording();
     let config = TrackerConfig { calibration, ..TrackerConfig::DEFAULT };
     let a = analyze_with(exercise, &rec.frames, config, counting).expect("measurable");
     let truth: Vec<f64> = set.boundaries.iter().map(|&i| i as f64 / rec.fps).collect();
@@ -293,13 +290,7 @@ fn no_correct_repetition_is_called_too_fast() {
             for subject in 1..=3 {
                 for correct in [true, false] {
                     let Some(set) = load_set(&root, m, subject, sensor, correct) else { continue };
-                    let texts: Vec<&str> = set.texts.iter().map(String::as_str).collect();
-                    let format = if sensor == Sensor::Kinect {
-                        Format::UiprmdKinect
-                    } else {
-                        Format::UiprmdVicon
-                    };
-                    let rec = parse(format, &texts).expect("shared data parses");
+                    let rec = set.recording();
                     let a =
                         analyze_with(exercise, &rec.frames, TrackerConfig::DEFAULT, Counting::Live)
                             .expect("measurable");

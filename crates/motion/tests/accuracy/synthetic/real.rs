@@ -100,13 +100,7 @@ pub(super) fn print_rows() {
             for subject in 1..=3 {
                 for correct in [true, false] {
                     let Some(set) = load_set(&root, m, subject, sensor, correct) else { continue };
-                    let texts: Vec<&str> = set.texts.iter().map(String::as_str).collect();
-                    let format = if sensor == Sensor::Kinect {
-                        Format::UiprmdKinect
-                    } else {
-                        Format::UiprmdVicon
-                    };
-                    let rec = parse(format, &texts).expect("shared data parses");
+                    let rec = set.recording();
                     let (o, l) =
                         (offline(exercise, &rec.frames).len(), live(exercise, &rec.frames).len());
                     sets += 1;
